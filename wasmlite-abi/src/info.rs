@@ -1,0 +1,353 @@
+//! [`ModuleInfo`]: the static description of a module that the runtime instantiates from.
+//!
+//! Produced by `wasmlite-codegen` from the wasm binary, serialised with `postcard` into the
+//! object file (see [`crate::ModuleDescriptor::info`]) and decoded by the runtime.
+//! Function, table, memory and global index spaces list imports first, as in wasm.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+
+/// A value type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ValType {
+    /// i32
+    I32,
+    /// i64
+    I64,
+    /// f32
+    F32,
+    /// f64
+    F64,
+    /// v128
+    V128,
+    /// funcref (nullable)
+    FuncRef,
+    /// externref (nullable)
+    ExternRef,
+}
+
+impl ValType {
+    /// The wasm binary encoding of the type.
+    pub fn code(self) -> u8 {
+        match self {
+            ValType::I32 => 0x7f,
+            ValType::I64 => 0x7e,
+            ValType::F32 => 0x7d,
+            ValType::F64 => 0x7c,
+            ValType::V128 => 0x7b,
+            ValType::FuncRef => 0x70,
+            ValType::ExternRef => 0x6f,
+        }
+    }
+    /// Whether this is a reference type.
+    pub fn is_ref(self) -> bool {
+        matches!(self, ValType::FuncRef | ValType::ExternRef)
+    }
+}
+
+impl core::fmt::Display for ValType {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            ValType::I32 => "i32",
+            ValType::I64 => "i64",
+            ValType::F32 => "f32",
+            ValType::F64 => "f64",
+            ValType::V128 => "v128",
+            ValType::FuncRef => "funcref",
+            ValType::ExternRef => "externref",
+        })
+    }
+}
+
+/// A function type.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FuncType {
+    /// Parameter types.
+    pub params: Vec<ValType>,
+    /// Result types.
+    pub results: Vec<ValType>,
+}
+
+impl core::fmt::Display for FuncType {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("(func")?;
+        if !self.params.is_empty() {
+            f.write_str(" (param")?;
+            for p in &self.params {
+                write!(f, " {p}")?;
+            }
+            f.write_str(")")?;
+        }
+        if !self.results.is_empty() {
+            f.write_str(" (result")?;
+            for r in &self.results {
+                write!(f, " {r}")?;
+            }
+            f.write_str(")")?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// A table type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableType {
+    /// Element type (`FuncRef` or `ExternRef`).
+    pub elem: ValType,
+    /// Minimum size in elements.
+    pub min: u64,
+    /// Maximum size in elements.
+    pub max: Option<u64>,
+}
+
+/// A memory type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemoryType {
+    /// Minimum size in pages.
+    pub min: u64,
+    /// Maximum size in pages.
+    pub max: Option<u64>,
+    /// 64-bit addresses (memory64 proposal).
+    pub memory64: bool,
+    /// Shared (threads proposal).
+    pub shared: bool,
+}
+
+/// A global type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GlobalType {
+    /// Value type.
+    pub ty: ValType,
+    /// Mutable?
+    pub mutable: bool,
+}
+
+/// One operator of a constant expression (evaluated by the runtime at instantiation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConstOp {
+    /// `i32.const`
+    I32Const(i32),
+    /// `i64.const`
+    I64Const(i64),
+    /// `f32.const` (bits)
+    F32Const(u32),
+    /// `f64.const` (bits)
+    F64Const(u64),
+    /// `v128.const`
+    V128Const(u128),
+    /// `ref.null` of the given type.
+    RefNull(ValType),
+    /// `ref.func`
+    RefFunc(u32),
+    /// `global.get`
+    GlobalGet(u32),
+    /// `i32.add` (extended-const)
+    I32Add,
+    /// `i32.sub`
+    I32Sub,
+    /// `i32.mul`
+    I32Mul,
+    /// `i64.add`
+    I64Add,
+    /// `i64.sub`
+    I64Sub,
+    /// `i64.mul`
+    I64Mul,
+}
+
+/// A constant expression: a sequence of [`ConstOp`]s leaving one value.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConstExpr(pub Vec<ConstOp>);
+
+/// What an import or export refers to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExternType {
+    /// A function of the given type index.
+    Func(u32),
+    /// A table.
+    Table(TableType),
+    /// A memory.
+    Memory(MemoryType),
+    /// A global.
+    Global(GlobalType),
+}
+
+/// An import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Import {
+    /// Module name.
+    pub module: String,
+    /// Field name.
+    pub name: String,
+    /// What is imported (it takes the next index of its kind).
+    pub ty: ExternType,
+}
+
+/// Kind of an export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportKind {
+    /// Function.
+    Func,
+    /// Table.
+    Table,
+    /// Memory.
+    Memory,
+    /// Global.
+    Global,
+}
+
+/// An export.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Export {
+    /// Export name.
+    pub name: String,
+    /// Kind.
+    pub kind: ExportKind,
+    /// Index in the kind's index space.
+    pub index: u32,
+}
+
+/// How an element segment is used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ElemMode {
+    /// Copied into `table` at `offset` during instantiation, then dropped.
+    Active {
+        /// Table index.
+        table: u32,
+        /// Offset expression.
+        offset: ConstExpr,
+    },
+    /// Available to `table.init`.
+    Passive,
+    /// Declarative: dropped at instantiation.
+    Declared,
+}
+
+/// An element segment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElemSegment {
+    /// Mode.
+    pub mode: ElemMode,
+    /// Element type.
+    pub ty: ValType,
+    /// Items, each a constant expression (`ref.func`, `ref.null`, `global.get`).
+    pub items: Vec<ConstExpr>,
+}
+
+/// How a data segment is used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DataMode {
+    /// Copied into `memory` at `offset` during instantiation, then dropped.
+    Active {
+        /// Memory index.
+        memory: u32,
+        /// Offset expression.
+        offset: ConstExpr,
+    },
+    /// Available to `memory.init`.
+    Passive,
+}
+
+/// A data segment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataSegment {
+    /// Mode.
+    pub mode: DataMode,
+    /// Bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Static description of a module.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleInfo {
+    /// Function types (the type section).
+    pub types: Vec<FuncType>,
+    /// Imports in order.
+    pub imports: Vec<Import>,
+    /// Type index of every function (imported first).
+    pub funcs: Vec<u32>,
+    /// Number of imported functions.
+    pub num_imported_funcs: u32,
+    /// Every table (imported first).
+    pub tables: Vec<TableType>,
+    /// Number of imported tables.
+    pub num_imported_tables: u32,
+    /// Every memory (imported first).
+    pub memories: Vec<MemoryType>,
+    /// Number of imported memories.
+    pub num_imported_memories: u32,
+    /// Every global (imported first).
+    pub globals: Vec<GlobalType>,
+    /// Number of imported globals.
+    pub num_imported_globals: u32,
+    /// Initialiser of every *defined* global (`globals.len() - num_imported_globals` entries).
+    pub global_inits: Vec<ConstExpr>,
+    /// Exports.
+    pub exports: Vec<Export>,
+    /// Start function.
+    pub start: Option<u32>,
+    /// Element segments.
+    pub elems: Vec<ElemSegment>,
+    /// Data segments.
+    pub datas: Vec<DataSegment>,
+    /// Function names from the name section (function index, name).
+    pub func_names: Vec<(u32, String)>,
+}
+
+impl ModuleInfo {
+    /// The type of function `index`.
+    pub fn func_type(&self, index: u32) -> Option<&FuncType> {
+        self.types.get(*self.funcs.get(index as usize)? as usize)
+    }
+
+    /// The name of function `index` (name section, else an export name).
+    pub fn func_name(&self, index: u32) -> Option<&str> {
+        self.func_names
+            .iter()
+            .find(|(i, _)| *i == index)
+            .map(|(_, n)| n.as_str())
+            .or_else(|| {
+                self.exports
+                    .iter()
+                    .find(|e| e.kind == ExportKind::Func && e.index == index)
+                    .map(|e| e.name.as_str())
+            })
+    }
+
+    /// Find an export by name.
+    pub fn export(&self, name: &str) -> Option<&Export> {
+        self.exports.iter().find(|e| e.name == name)
+    }
+
+    /// Serialise (the format stored in the descriptor).
+    pub fn encode(&self) -> Vec<u8> {
+        // Serialising plain data into a Vec cannot fail.
+        postcard::to_allocvec(self).unwrap_or_default()
+    }
+
+    /// Deserialise; `None` if the bytes are not a valid encoding.
+    pub fn decode(bytes: &[u8]) -> Option<ModuleInfo> {
+        postcard::from_bytes(bytes).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    #[test]
+    fn roundtrip() {
+        let info = ModuleInfo {
+            types: vec![FuncType { params: vec![ValType::I32], results: vec![ValType::V128] }],
+            funcs: vec![0],
+            global_inits: vec![ConstExpr(vec![ConstOp::V128Const(u128::MAX), ConstOp::I32Add])],
+            datas: vec![DataSegment { mode: DataMode::Passive, bytes: vec![1, 2, 3] }],
+            ..Default::default()
+        };
+        let bytes = info.encode();
+        assert_eq!(ModuleInfo::decode(&bytes), Some(info));
+        assert_eq!(ModuleInfo::decode(&[0xff, 0xff]), None);
+    }
+}

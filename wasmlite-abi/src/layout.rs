@@ -1,0 +1,155 @@
+//! Layout of a module's `VMContext`.
+//!
+//! ```text
+//! offset                         field
+//! 0                              store:    *mut VMStore
+//! 8                              instance: *mut c_void   (runtime back-pointer, opaque)
+//! 16                             builtins: *const Builtins
+//! 24                             (reserved, 0)
+//! memories_offset                [*mut VMMemory; num_memories]      (imported first)
+//! tables_offset                  [*mut VMTable;  num_tables]        (imported first)
+//! imported_globals_offset        [*mut VMGlobal; num_imported_globals]
+//! defined_globals_offset (16-al) [VMGlobal;      num_defined_globals]   (inline storage)
+//! funcs_offset                   [VMFuncRef;     num_funcs]         (imported first)
+//! size
+//! ```
+//!
+//! `funcs[i]` of a defined function is `{native_i, vmctx, array_i, vmctx, sig}`; of an imported
+//! function it is a copy of the exporter's `VMFuncRef` (wasm) or
+//! `{import_stub_i, vmctx, host_array, host_env, sig}` (host). A direct call to an imported
+//! function loads `native` and `vmctx` from its slot; `ref.func i` is `vmctx + funcref(i)`.
+
+use crate::ModuleInfo;
+
+/// Offset of the `*mut VMStore` field.
+pub const VMCTX_STORE: u32 = 0;
+/// Offset of the runtime's opaque instance back-pointer.
+pub const VMCTX_INSTANCE: u32 = 8;
+/// Offset of the `*const Builtins` field.
+pub const VMCTX_BUILTINS: u32 = 16;
+/// Size of the fixed header.
+pub const VMCTX_HEADER_SIZE: u32 = 32;
+
+/// Where a global lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GlobalLoc {
+    /// Imported: `*(vmctx + off)` is a `*mut VMGlobal`.
+    Imported(u32),
+    /// Defined: the `VMGlobal` is stored inline at `vmctx + off`.
+    Defined(u32),
+}
+
+/// The computed layout of one module's `VMContext`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VmLayout {
+    /// Number of memories (imported + defined).
+    pub num_memories: u32,
+    /// Number of tables (imported + defined).
+    pub num_tables: u32,
+    /// Number of imported globals.
+    pub num_imported_globals: u32,
+    /// Number of defined globals.
+    pub num_defined_globals: u32,
+    /// Number of functions (imported + defined).
+    pub num_funcs: u32,
+    /// Offset of the memory pointer array.
+    pub memories_offset: u32,
+    /// Offset of the table pointer array.
+    pub tables_offset: u32,
+    /// Offset of the imported-global pointer array.
+    pub imported_globals_offset: u32,
+    /// Offset of the inline defined globals (16-byte aligned).
+    pub defined_globals_offset: u32,
+    /// Offset of the `VMFuncRef` array.
+    pub funcs_offset: u32,
+    /// Total size in bytes (a multiple of 16); allocate with 16-byte alignment.
+    pub size: u32,
+}
+
+fn align_up(x: u32, a: u32) -> u32 {
+    (x + a - 1) & !(a - 1)
+}
+
+impl VmLayout {
+    /// Compute the layout from counts.
+    pub fn new(
+        num_memories: u32,
+        num_tables: u32,
+        num_imported_globals: u32,
+        num_defined_globals: u32,
+        num_funcs: u32,
+    ) -> VmLayout {
+        let memories_offset = VMCTX_HEADER_SIZE;
+        let tables_offset = memories_offset + 8 * num_memories;
+        let imported_globals_offset = tables_offset + 8 * num_tables;
+        let defined_globals_offset = align_up(imported_globals_offset + 8 * num_imported_globals, 16);
+        let funcs_offset = defined_globals_offset + 16 * num_defined_globals;
+        let size = align_up(funcs_offset + crate::funcref_offsets::SIZE * num_funcs, 16);
+        VmLayout {
+            num_memories,
+            num_tables,
+            num_imported_globals,
+            num_defined_globals,
+            num_funcs,
+            memories_offset,
+            tables_offset,
+            imported_globals_offset,
+            defined_globals_offset,
+            funcs_offset,
+            size,
+        }
+    }
+
+    /// The layout for a module.
+    pub fn for_module(info: &ModuleInfo) -> VmLayout {
+        VmLayout::new(
+            info.memories.len() as u32,
+            info.tables.len() as u32,
+            info.num_imported_globals,
+            info.globals.len() as u32 - info.num_imported_globals,
+            info.funcs.len() as u32,
+        )
+    }
+
+    /// Offset of the `*mut VMMemory` of memory `index`.
+    pub fn memory(&self, index: u32) -> u32 {
+        self.memories_offset + 8 * index
+    }
+
+    /// Offset of the `*mut VMTable` of table `index`.
+    pub fn table(&self, index: u32) -> u32 {
+        self.tables_offset + 8 * index
+    }
+
+    /// Where global `index` lives.
+    pub fn global(&self, index: u32) -> GlobalLoc {
+        if index < self.num_imported_globals {
+            GlobalLoc::Imported(self.imported_globals_offset + 8 * index)
+        } else {
+            GlobalLoc::Defined(self.defined_globals_offset + 16 * (index - self.num_imported_globals))
+        }
+    }
+
+    /// Offset of the `VMFuncRef` of function `index`.
+    pub fn funcref(&self, index: u32) -> u32 {
+        self.funcs_offset + crate::funcref_offsets::SIZE * index
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_is_aligned_and_ordered() {
+        let l = VmLayout::new(1, 2, 1, 3, 4);
+        assert_eq!(l.memory(0), 32);
+        assert_eq!(l.table(1), 48);
+        assert_eq!(l.global(0), GlobalLoc::Imported(56));
+        assert_eq!(l.global(1), GlobalLoc::Defined(64));
+        assert_eq!(l.global(3), GlobalLoc::Defined(96));
+        assert_eq!(l.funcref(0), 112);
+        assert_eq!(l.size % 16, 0);
+        assert!(l.size >= l.funcref(3) + 40);
+    }
+}

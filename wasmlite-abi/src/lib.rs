@@ -1,0 +1,547 @@
+//! # wasmlite ABI — the contract between generated code and the runtime
+//!
+//! This crate is the **single source of truth** for everything that generated native code
+//! (`wasmlite-codegen`), the runtime (`wasmlite-rt`) and the binding generator
+//! (`wasmlite-macros`) must agree on:
+//!
+//! * [`symbol_prefix`] / [`descriptor_symbol`]: how a module's symbols are named;
+//! * [`ModuleDescriptor`]: the one exported `#[repr(C)]` static of a compiled module;
+//! * [`VMStore`], [`VMMemory`], [`VMTable`], [`VMGlobal`], [`VMFuncRef`], [`Builtins`]:
+//!   runtime structures that generated code reads at fixed offsets;
+//! * [`VmLayout`]: the layout of a module's `VMContext` (computed, never hard-coded);
+//! * [`trap`] codes and [`ValRaw`], the argument/result slot of the array calling convention;
+//! * [`ModuleInfo`]: the static description of a module (imports, exports, memories,
+//!   tables, globals, segments) that the runtime instantiates from, serialised with
+//!   `postcard` into the descriptor.
+//!
+//! ## Calling conventions
+//!
+//! *Native* (wasm → wasm): `extern "C" fn(vmctx: *mut VMContext, params...) -> results` where
+//! multiple results are returned as an LLVM struct. Used for direct calls, `call_indirect`
+//! and calls to imported wasm functions.
+//!
+//! *Array* ([`ArrayFn`], host ↔ wasm): `extern "C" fn(ctx, caller_vmctx, values) -> u32`.
+//! `values` points to `max(params, results)` [`ValRaw`] slots: parameters on entry, results
+//! on return. The return value is `0` or a trap code. The array entry of a wasm function is a
+//! *trap boundary*: it installs a jump buffer in [`VMStore::jmp_buf`], so a trap anywhere in
+//! wasm code (explicit check, or a guard-page fault redirected by the signal handler) returns
+//! from the entry with the trap code. Host functions are always array functions; a host
+//! function that fails returns [`trap::HOST`] after stashing its `Trap` in the runtime.
+//!
+//! ## Traps
+//!
+//! Generated code raises a trap by calling the module's `raise_trap(vmctx, code, func_index)`
+//! (see [`ModuleDescriptor::raise_trap`]), which stores the code and function index in the
+//! [`VMStore`] and `llvm.eh.sjlj.longjmp`s to the innermost entry. Only wasm frames are ever
+//! jumped over: host functions are reached through array calls that return codes.
+#![no_std]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+mod info;
+mod layout;
+
+pub use info::*;
+pub use layout::*;
+
+use core::ffi::c_void;
+
+/// Version of this ABI; stored in every [`ModuleDescriptor`] and checked at instantiation.
+pub const ABI_VERSION: u32 = 1;
+
+/// Size of a wasm page in bytes.
+pub const WASM_PAGE_SIZE: u64 = 65536;
+
+/// Bytes reserved per 32-bit linear memory in guard-page mode: 4 GiB addressable + 4 GiB
+/// guard + 64 KiB slack, so that `base + zext(addr) + offset + size` with `addr, offset < 2^32`
+/// always lands inside the reservation and no bounds check is needed.
+pub const GUARD_RESERVATION: u64 = (8 << 30) + 65536;
+
+/// Trap codes passed between generated code and the runtime (`0` means "no trap").
+pub mod trap {
+    /// No trap.
+    pub const NONE: u32 = 0;
+    /// `unreachable` executed.
+    pub const UNREACHABLE: u32 = 1;
+    /// Integer division or remainder by zero.
+    pub const INTEGER_DIVIDE_BY_ZERO: u32 = 2;
+    /// Signed integer overflow (`INT_MIN / -1`).
+    pub const INTEGER_OVERFLOW: u32 = 3;
+    /// Trapping float → int conversion of NaN or an out-of-range value.
+    pub const INVALID_CONVERSION_TO_INTEGER: u32 = 4;
+    /// Out-of-bounds linear memory access (also bulk memory ops, data segments).
+    pub const MEMORY_OUT_OF_BOUNDS: u32 = 5;
+    /// Out-of-bounds table access (also `call_indirect` index, bulk table ops, elem segments).
+    pub const TABLE_OUT_OF_BOUNDS: u32 = 6;
+    /// `call_indirect` on a null table element (uninitialized element).
+    pub const INDIRECT_CALL_TO_NULL: u32 = 7;
+    /// `call_indirect` whose callee has a different signature.
+    pub const BAD_SIGNATURE: u32 = 8;
+    /// Wasm stack exhausted (prologue check against [`super::VMStore::stack_limit`]).
+    pub const STACK_OVERFLOW: u32 = 9;
+    /// A host function returned an error; the runtime holds the actual `Trap`.
+    pub const HOST: u32 = 10;
+    /// Execution was interrupted ([`super::VMStore::interrupt`] was set).
+    pub const INTERRUPTED: u32 = 11;
+    /// Largest valid trap code.
+    pub const MAX: u32 = 11;
+}
+
+/// Function index meaning "unknown" in [`VMStore::trap_func`].
+pub const UNKNOWN_FUNC: u32 = u32::MAX;
+
+/// Opaque VMContext: one per instance, laid out as described by [`VmLayout`].
+#[repr(C)]
+pub struct VMContext {
+    _private: [u8; 0],
+}
+
+/// The array calling convention: `(ctx, caller_vmctx, values) -> trap code`.
+///
+/// For a wasm function `ctx` is its own `VMContext`; for a host function it is the host's
+/// environment pointer. `caller_vmctx` is the VMContext of the calling wasm instance (null when
+/// called from the host).
+pub type ArrayFn =
+    unsafe extern "C" fn(ctx: *mut c_void, caller_vmctx: *mut VMContext, values: *mut ValRaw) -> u32;
+
+/// `raise_trap(vmctx, code, func_index)`: never returns.
+pub type RaiseTrapFn = unsafe extern "C" fn(vmctx: *mut VMContext, code: u32, func: u32) -> !;
+
+/// One argument/result slot of the array calling convention (16 bytes, little-endian; the
+/// value lives in the low bytes: an `i32` is at byte offset 0).
+#[repr(C, align(16))]
+#[derive(Clone, Copy)]
+pub union ValRaw {
+    /// i32 (also f32 bits as `i32`).
+    pub i32: i32,
+    /// i64 (also f64 bits as `i64`).
+    pub i64: i64,
+    /// f32 bit pattern.
+    pub f32: u32,
+    /// f64 bit pattern.
+    pub f64: u64,
+    /// v128.
+    pub v128: u128,
+    /// funcref (`*const VMFuncRef`, null = `ref.null func`) or externref (opaque, null = null).
+    pub ptr: *mut c_void,
+}
+
+impl Default for ValRaw {
+    fn default() -> Self {
+        ValRaw { v128: 0 }
+    }
+}
+
+impl core::fmt::Debug for ValRaw {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // SAFETY: every bit pattern is a valid u128.
+        write!(f, "ValRaw({:#x})", unsafe { self.v128 })
+    }
+}
+
+impl ValRaw {
+    /// An i32 slot.
+    pub fn i32(v: i32) -> Self {
+        let mut r = Self::default();
+        r.i32 = v;
+        r
+    }
+    /// An i64 slot.
+    pub fn i64(v: i64) -> Self {
+        let mut r = Self::default();
+        r.i64 = v;
+        r
+    }
+    /// An f32 slot (bit pattern).
+    pub fn f32(bits: u32) -> Self {
+        let mut r = Self::default();
+        r.f32 = bits;
+        r
+    }
+    /// An f64 slot (bit pattern).
+    pub fn f64(bits: u64) -> Self {
+        let mut r = Self::default();
+        r.f64 = bits;
+        r
+    }
+    /// A v128 slot.
+    pub fn v128(v: u128) -> Self {
+        ValRaw { v128: v }
+    }
+    /// A reference slot.
+    pub fn ptr(p: *mut c_void) -> Self {
+        let mut r = Self::default();
+        r.ptr = p;
+        r
+    }
+    /// Read as i32.
+    pub fn get_i32(&self) -> i32 {
+        // SAFETY: all fields are plain data; every bit pattern is valid.
+        unsafe { self.i32 }
+    }
+    /// Read as i64.
+    pub fn get_i64(&self) -> i64 {
+        // SAFETY: as above.
+        unsafe { self.i64 }
+    }
+    /// Read as f32 bits.
+    pub fn get_f32(&self) -> u32 {
+        // SAFETY: as above.
+        unsafe { self.f32 }
+    }
+    /// Read as f64 bits.
+    pub fn get_f64(&self) -> u64 {
+        // SAFETY: as above.
+        unsafe { self.f64 }
+    }
+    /// Read as v128.
+    pub fn get_v128(&self) -> u128 {
+        // SAFETY: as above.
+        unsafe { self.v128 }
+    }
+    /// Read as a reference pointer.
+    pub fn get_ptr(&self) -> *mut c_void {
+        // SAFETY: as above.
+        unsafe { self.ptr }
+    }
+}
+
+/// Trap and execution state shared by all instances of one store. Generated code reads and
+/// writes it through `*(vmctx + VMCTX_STORE)`.
+#[repr(C)]
+pub struct VMStore {
+    /// Jump buffer of the innermost array entry (5 pointers, `llvm.eh.sjlj` format).
+    pub jmp_buf: *mut c_void,
+    /// Trap code of the last trap (see [`trap`]).
+    pub trap_code: u32,
+    /// Wasm function index the last trap was raised in, or [`UNKNOWN_FUNC`].
+    pub trap_func: u32,
+    /// Lowest stack address wasm code may use; checked in every function prologue.
+    pub stack_limit: usize,
+    /// Non-zero requests an interrupt; checked at loop headers and function entries.
+    pub interrupt: u32,
+    /// Padding.
+    pub _pad: u32,
+}
+
+/// Offsets into [`VMStore`].
+pub mod store_offsets {
+    /// `VMStore::jmp_buf`.
+    pub const JMP_BUF: u32 = 0;
+    /// `VMStore::trap_code`.
+    pub const TRAP_CODE: u32 = 8;
+    /// `VMStore::trap_func`.
+    pub const TRAP_FUNC: u32 = 12;
+    /// `VMStore::stack_limit`.
+    pub const STACK_LIMIT: u32 = 16;
+    /// `VMStore::interrupt`.
+    pub const INTERRUPT: u32 = 24;
+}
+
+/// A linear memory as generated code sees it. Owned by the runtime; the VMContext holds a
+/// pointer to it. In guard-page mode `base` never changes.
+#[repr(C)]
+pub struct VMMemory {
+    /// Base address.
+    pub base: *mut u8,
+    /// Current length in bytes.
+    pub length: u64,
+}
+
+/// Offsets into [`VMMemory`].
+pub mod memory_offsets {
+    /// `VMMemory::base`.
+    pub const BASE: u32 = 0;
+    /// `VMMemory::length`.
+    pub const LENGTH: u32 = 8;
+}
+
+/// A table as generated code sees it: `length` pointer-sized elements. A funcref element is a
+/// `*const VMFuncRef` (null = null ref); an externref element is an opaque pointer.
+#[repr(C)]
+pub struct VMTable {
+    /// Element array.
+    pub base: *mut *mut c_void,
+    /// Current number of elements.
+    pub length: u64,
+}
+
+/// Offsets into [`VMTable`].
+pub mod table_offsets {
+    /// `VMTable::base`.
+    pub const BASE: u32 = 0;
+    /// `VMTable::length`.
+    pub const LENGTH: u32 = 8;
+}
+
+/// Storage of one global: 16 bytes, value in the low bytes (like [`ValRaw`]).
+#[repr(C, align(16))]
+#[derive(Clone, Copy, Default, Debug)]
+pub struct VMGlobal {
+    /// The value.
+    pub value: ValRaw,
+}
+
+/// A function reference: what a funcref table element, `ref.func` and an imported function
+/// slot point to. 40 bytes.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct VMFuncRef {
+    /// Native-ABI entry (`fn(vmctx, params...) -> results`).
+    pub native: *const c_void,
+    /// The VMContext to pass to `native`.
+    pub vmctx: *mut VMContext,
+    /// Array-ABI entry.
+    pub array: Option<ArrayFn>,
+    /// The `ctx` to pass to `array`.
+    pub array_ctx: *mut c_void,
+    /// [`signature_hash`] of the function's type; compared by `call_indirect`.
+    pub type_id: u64,
+}
+
+/// Offsets into [`VMFuncRef`].
+pub mod funcref_offsets {
+    /// `VMFuncRef::native`.
+    pub const NATIVE: u32 = 0;
+    /// `VMFuncRef::vmctx`.
+    pub const VMCTX: u32 = 8;
+    /// `VMFuncRef::array`.
+    pub const ARRAY: u32 = 16;
+    /// `VMFuncRef::array_ctx`.
+    pub const ARRAY_CTX: u32 = 24;
+    /// `VMFuncRef::type_id`.
+    pub const TYPE_ID: u32 = 32;
+    /// Size of a `VMFuncRef`.
+    pub const SIZE: u32 = 40;
+}
+
+/// Runtime functions ("libcalls") generated code calls through `*(vmctx + VMCTX_BUILTINS)`.
+/// Functions returning `u32` return `0` or a trap code that the caller then raises.
+/// Memory/table indices are module-local indices; `u64` addresses/lengths are zero-extended
+/// wasm values.
+#[repr(C)]
+pub struct Builtins {
+    /// `memory.grow`: returns the old size in pages, or `u64::MAX` (−1) on failure.
+    pub memory_grow: unsafe extern "C" fn(vmctx: *mut VMContext, mem: u32, delta: u64) -> u64,
+    /// `memory.fill`.
+    pub memory_fill:
+        unsafe extern "C" fn(vmctx: *mut VMContext, mem: u32, dst: u64, val: u32, len: u64) -> u32,
+    /// `memory.copy`.
+    pub memory_copy: unsafe extern "C" fn(
+        vmctx: *mut VMContext,
+        dst_mem: u32,
+        src_mem: u32,
+        dst: u64,
+        src: u64,
+        len: u64,
+    ) -> u32,
+    /// `memory.init`.
+    pub memory_init: unsafe extern "C" fn(
+        vmctx: *mut VMContext,
+        mem: u32,
+        data: u32,
+        dst: u64,
+        src: u32,
+        len: u32,
+    ) -> u32,
+    /// `data.drop`.
+    pub data_drop: unsafe extern "C" fn(vmctx: *mut VMContext, data: u32),
+    /// `table.grow`: returns the old size, or `u64::MAX` (−1) on failure.
+    pub table_grow:
+        unsafe extern "C" fn(vmctx: *mut VMContext, table: u32, init: *mut c_void, delta: u64) -> u64,
+    /// `table.fill`.
+    pub table_fill: unsafe extern "C" fn(
+        vmctx: *mut VMContext,
+        table: u32,
+        dst: u64,
+        val: *mut c_void,
+        len: u64,
+    ) -> u32,
+    /// `table.copy`.
+    pub table_copy: unsafe extern "C" fn(
+        vmctx: *mut VMContext,
+        dst_table: u32,
+        src_table: u32,
+        dst: u64,
+        src: u64,
+        len: u64,
+    ) -> u32,
+    /// `table.init`.
+    pub table_init: unsafe extern "C" fn(
+        vmctx: *mut VMContext,
+        table: u32,
+        elem: u32,
+        dst: u64,
+        src: u32,
+        len: u32,
+    ) -> u32,
+    /// `elem.drop`.
+    pub elem_drop: unsafe extern "C" fn(vmctx: *mut VMContext, elem: u32),
+}
+
+/// Index (in pointer-sized words) of each function pointer in [`Builtins`]; generated code
+/// loads `*(builtins + 8 * index)`.
+pub mod builtin_index {
+    /// [`super::Builtins::memory_grow`].
+    pub const MEMORY_GROW: u32 = 0;
+    /// [`super::Builtins::memory_fill`].
+    pub const MEMORY_FILL: u32 = 1;
+    /// [`super::Builtins::memory_copy`].
+    pub const MEMORY_COPY: u32 = 2;
+    /// [`super::Builtins::memory_init`].
+    pub const MEMORY_INIT: u32 = 3;
+    /// [`super::Builtins::data_drop`].
+    pub const DATA_DROP: u32 = 4;
+    /// [`super::Builtins::table_grow`].
+    pub const TABLE_GROW: u32 = 5;
+    /// [`super::Builtins::table_fill`].
+    pub const TABLE_FILL: u32 = 6;
+    /// [`super::Builtins::table_copy`].
+    pub const TABLE_COPY: u32 = 7;
+    /// [`super::Builtins::table_init`].
+    pub const TABLE_INIT: u32 = 8;
+    /// [`super::Builtins::elem_drop`].
+    pub const ELEM_DROP: u32 = 9;
+}
+
+/// Entry points of one defined function, in [`ModuleDescriptor::funcs`].
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct FuncEntry {
+    /// Native-ABI function.
+    pub native: *const c_void,
+    /// Array-ABI entry (a trap boundary).
+    pub array: ArrayFn,
+}
+
+/// Descriptor flag: the code performs explicit bounds checks (memories may move/need no guard).
+pub const FLAG_EXPLICIT_BOUNDS_CHECKS: u32 = 1;
+
+/// The one exported static of a compiled module, named [`descriptor_symbol`].
+#[repr(C)]
+pub struct ModuleDescriptor {
+    /// Must equal [`ABI_VERSION`].
+    pub abi_version: u32,
+    /// `FLAG_*` bits.
+    pub flags: u32,
+    /// `postcard`-encoded [`ModuleInfo`].
+    pub info: *const u8,
+    /// Length of `info` in bytes.
+    pub info_len: usize,
+    /// One entry per *defined* function (function index `num_imported_funcs + i`).
+    pub funcs: *const FuncEntry,
+    /// Number of entries in `funcs`.
+    pub num_funcs: usize,
+    /// One native-ABI stub per *imported* function: it calls the import's array function
+    /// through `vmctx.funcs[i]` (`array`, `array_ctx`) and raises a returned trap code.
+    /// The runtime uses it as `VMFuncRef::native` of host-function imports.
+    pub import_stubs: *const *const c_void,
+    /// Number of entries in `import_stubs`.
+    pub num_import_stubs: usize,
+    /// Raises a trap from wasm code (used by the signal handler).
+    pub raise_trap: RaiseTrapFn,
+    /// Start of this module's machine code (all functions lie in `[code_start, code_end)`).
+    pub code_start: *const u8,
+    /// End of this module's machine code.
+    pub code_end: *const u8,
+}
+
+// SAFETY: the descriptor is immutable static data (pointers to constant data and code).
+unsafe impl Sync for ModuleDescriptor {}
+// SAFETY: as above.
+unsafe impl Send for ModuleDescriptor {}
+
+/// FNV-1a 64-bit hash (used for symbol prefixes and signature ids).
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Symbol prefix for a module: `wasmlite_<stem>_<16 hex digits of fnv1a64(binary wasm)>`,
+/// where `<stem>` is the file stem with every non-`[A-Za-z0-9_]` character replaced by `_`.
+/// Both `wasmlite-build` and `include_wasm!` call this, so a wasm file changed without a
+/// rebuild fails to link instead of calling the wrong code.
+pub fn symbol_prefix(stem: &str, wasm_binary: &[u8]) -> alloc::string::String {
+    use core::fmt::Write;
+    let mut s = alloc::string::String::from("wasmlite_");
+    for c in stem.chars() {
+        s.push(if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' });
+    }
+    let _ = write!(s, "_{:016x}", fnv1a64(wasm_binary));
+    s
+}
+
+/// Name of the [`ModuleDescriptor`] symbol for a prefix.
+pub fn descriptor_symbol(prefix: &str) -> alloc::string::String {
+    alloc::format!("{prefix}_descriptor")
+}
+
+/// Name of the static library `wasmlite-build` produces for a prefix (`lib<name>.a`).
+pub fn library_name(prefix: &str) -> alloc::string::String {
+    alloc::string::String::from(prefix)
+}
+
+/// Signature id of a function type: the value of [`VMFuncRef::type_id`] that `call_indirect`
+/// compares against (a constant in generated code). A 64-bit hash of the canonical encoding
+/// `params.len, params..., 0xff, results...`; structurally equal types get equal ids across
+/// modules.
+pub fn signature_hash(ty: &FuncType) -> u64 {
+    let mut buf = alloc::vec::Vec::with_capacity(ty.params.len() + ty.results.len() + 6);
+    buf.extend_from_slice(&(ty.params.len() as u32).to_le_bytes());
+    buf.extend(ty.params.iter().map(|t| t.code()));
+    buf.push(0xff);
+    buf.extend(ty.results.iter().map(|t| t.code()));
+    // Never 0, so a zeroed VMFuncRef never matches.
+    fnv1a64(&buf) | 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_match_structs() {
+        assert_eq!(core::mem::offset_of!(VMStore, trap_code) as u32, store_offsets::TRAP_CODE);
+        assert_eq!(core::mem::offset_of!(VMStore, trap_func) as u32, store_offsets::TRAP_FUNC);
+        assert_eq!(core::mem::offset_of!(VMStore, stack_limit) as u32, store_offsets::STACK_LIMIT);
+        assert_eq!(core::mem::offset_of!(VMStore, interrupt) as u32, store_offsets::INTERRUPT);
+        assert_eq!(core::mem::offset_of!(VMMemory, length) as u32, memory_offsets::LENGTH);
+        assert_eq!(core::mem::offset_of!(VMTable, length) as u32, table_offsets::LENGTH);
+        assert_eq!(core::mem::offset_of!(VMFuncRef, vmctx) as u32, funcref_offsets::VMCTX);
+        assert_eq!(core::mem::offset_of!(VMFuncRef, array) as u32, funcref_offsets::ARRAY);
+        assert_eq!(core::mem::offset_of!(VMFuncRef, array_ctx) as u32, funcref_offsets::ARRAY_CTX);
+        assert_eq!(core::mem::offset_of!(VMFuncRef, type_id) as u32, funcref_offsets::TYPE_ID);
+        assert_eq!(core::mem::size_of::<VMFuncRef>() as u32, funcref_offsets::SIZE);
+        assert_eq!(core::mem::size_of::<ValRaw>(), 16);
+        assert_eq!(core::mem::size_of::<VMGlobal>(), 16);
+        assert_eq!(
+            core::mem::offset_of!(Builtins, elem_drop),
+            builtin_index::ELEM_DROP as usize * 8
+        );
+        assert_eq!(
+            core::mem::offset_of!(Builtins, table_init),
+            builtin_index::TABLE_INIT as usize * 8
+        );
+    }
+
+    #[test]
+    fn prefix_is_identifier_and_hash_sensitive() {
+        let a = symbol_prefix("my-plugin.v2", b"\0asm\x01\0\0\0");
+        assert!(a.starts_with("wasmlite_my_plugin_v2_"));
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        assert_ne!(a, symbol_prefix("my-plugin.v2", b"\0asm\x01\0\0\0\0"));
+    }
+
+    #[test]
+    fn signature_hash_distinguishes() {
+        let a = FuncType { params: alloc::vec![ValType::I32], results: alloc::vec![] };
+        let b = FuncType { params: alloc::vec![], results: alloc::vec![ValType::I32] };
+        assert_ne!(signature_hash(&a), signature_hash(&b));
+        assert_eq!(signature_hash(&a), signature_hash(&a.clone()));
+    }
+}
