@@ -1,0 +1,1 @@
+//! wasmlite-tests (placeholder: being written)

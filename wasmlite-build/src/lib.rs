@@ -1,0 +1,1 @@
+//! wasmlite-build (placeholder: being written)

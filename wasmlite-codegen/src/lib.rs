@@ -1,0 +1,1 @@
+//! wasmlite-codegen (placeholder: being written)

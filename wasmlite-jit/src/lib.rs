@@ -1,0 +1,1 @@
+//! wasmlite-jit (placeholder: being written)

@@ -1,0 +1,1 @@
+//! wasmlite-macros (placeholder: being written)

@@ -1,0 +1,1 @@
+//! wasmlite-rt (placeholder: being written)
