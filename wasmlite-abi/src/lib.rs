@@ -41,6 +41,8 @@ extern crate alloc;
 
 mod info;
 mod layout;
+#[cfg(feature = "parse")]
+pub mod parse;
 
 pub use info::*;
 pub use layout::*;

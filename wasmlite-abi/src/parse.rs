@@ -1,0 +1,380 @@
+//! Validation and [`ModuleInfo`] extraction (feature `parse`; build-time crates only).
+//!
+//! [`parse_module`] validates the whole module with `wasmparser` (Wasm 2.0 feature set by
+//! default) and describes it as a [`ModuleInfo`]. Every error carries the byte offset
+//! wasmparser reports. [`read_wasm_file`] reads a `.wasm` or `.wat` file.
+
+use crate::*;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use wasmparser::{
+    BinaryReaderError, DataKind, ElementItems, ElementKind, ExternalKind, HeapType, KnownCustom,
+    Name, Operator, Parser, Payload, TableInit, TypeRef, Validator, WasmFeatures,
+};
+
+extern crate std;
+
+/// A validation or decoding error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// Byte offset in the binary module, when there is one (text errors carry line:column in
+    /// the message instead).
+    pub offset: Option<usize>,
+    /// The reason.
+    pub message: String,
+}
+
+impl core::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.offset {
+            Some(o) => write!(f, "at byte offset {o:#x}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+impl From<BinaryReaderError> for ParseError {
+    fn from(e: BinaryReaderError) -> Self {
+        ParseError { offset: Some(e.offset() as usize), message: e.message().to_string() }
+    }
+}
+
+fn err(offset: u64, message: impl Into<String>) -> ParseError {
+    ParseError { offset: Some(offset as usize), message: message.into() }
+}
+
+/// The feature set wasmlite compiles by default: WebAssembly 2.0.
+pub fn default_features() -> WasmFeatures {
+    WasmFeatures::WASM2
+}
+
+/// Read a module from a file: binary `.wasm` as is, anything else as WebAssembly text.
+/// Errors name the path (and line:column for text).
+pub fn read_wasm_file(path: impl AsRef<std::path::Path>) -> Result<Vec<u8>, ParseError> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|e| ParseError {
+        offset: None,
+        message: format!("cannot read {}: {e}", path.display()),
+    })?;
+    if bytes.starts_with(b"\0asm") {
+        return Ok(bytes);
+    }
+    match wat::Parser::new().parse_bytes(Some(path), &bytes) {
+        Ok(b) => Ok(b.into_owned()),
+        Err(e) => Err(ParseError { offset: None, message: e.to_string() }),
+    }
+}
+
+/// Validate `wasm` (Wasm 2.0) and describe it.
+pub fn parse_module(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
+    parse_module_with_features(wasm, default_features())
+}
+
+/// Validate `wasm` with the given feature set and describe it.
+pub fn parse_module_with_features(
+    wasm: &[u8],
+    features: WasmFeatures,
+) -> Result<ModuleInfo, ParseError> {
+    Validator::new_with_features(features).validate_all(wasm)?;
+    describe(wasm)
+}
+
+fn val_type(t: wasmparser::ValType, offset: u64) -> Result<ValType, ParseError> {
+    use wasmparser::ValType as W;
+    Ok(match t {
+        W::I32 => ValType::I32,
+        W::I64 => ValType::I64,
+        W::F32 => ValType::F32,
+        W::F64 => ValType::F64,
+        W::V128 => ValType::V128,
+        W::Ref(r) => ref_type(r, offset)?,
+    })
+}
+
+fn ref_type(r: wasmparser::RefType, offset: u64) -> Result<ValType, ParseError> {
+    if r == wasmparser::RefType::FUNCREF {
+        Ok(ValType::FuncRef)
+    } else if r == wasmparser::RefType::EXTERNREF {
+        Ok(ValType::ExternRef)
+    } else {
+        Err(err(offset, format!("unsupported reference type {r}")))
+    }
+}
+
+fn heap_type(h: HeapType, offset: u64) -> Result<ValType, ParseError> {
+    use wasmparser::AbstractHeapType as A;
+    match h {
+        HeapType::Abstract { shared: false, ty: A::Func } => Ok(ValType::FuncRef),
+        HeapType::Abstract { shared: false, ty: A::Extern } => Ok(ValType::ExternRef),
+        other => Err(err(offset, format!("unsupported heap type {other:?}"))),
+    }
+}
+
+fn table_type(t: wasmparser::TableType, offset: u64) -> Result<TableType, ParseError> {
+    if t.table64 || t.shared {
+        return Err(err(offset, "64-bit and shared tables are not supported"));
+    }
+    Ok(TableType { elem: ref_type(t.element_type, offset)?, min: t.initial, max: t.maximum })
+}
+
+fn memory_type(m: wasmparser::MemoryType, offset: u64) -> Result<MemoryType, ParseError> {
+    if m.page_size_log2.is_some_and(|p| p != 16) {
+        return Err(err(offset, "custom page sizes are not supported"));
+    }
+    Ok(MemoryType { min: m.initial, max: m.maximum, memory64: m.memory64, shared: m.shared })
+}
+
+fn global_type(g: wasmparser::GlobalType, offset: u64) -> Result<GlobalType, ParseError> {
+    Ok(GlobalType { ty: val_type(g.content_type, offset)?, mutable: g.mutable })
+}
+
+fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, ParseError> {
+    let mut reader = e.get_operators_reader();
+    let mut ops = Vec::new();
+    loop {
+        let offset = reader.original_position();
+        let op = reader.read()?;
+        ops.push(match op {
+            Operator::End => break,
+            Operator::I32Const { value } => ConstOp::I32Const(value),
+            Operator::I64Const { value } => ConstOp::I64Const(value),
+            Operator::F32Const { value } => ConstOp::F32Const(value.bits()),
+            Operator::F64Const { value } => ConstOp::F64Const(value.bits()),
+            Operator::V128Const { value } => ConstOp::V128Const(u128::from_le_bytes(*value.bytes())),
+            Operator::RefNull { hty } => ConstOp::RefNull(heap_type(hty, offset)?),
+            Operator::RefFunc { function_index } => ConstOp::RefFunc(function_index),
+            Operator::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
+            Operator::I32Add => ConstOp::I32Add,
+            Operator::I32Sub => ConstOp::I32Sub,
+            Operator::I32Mul => ConstOp::I32Mul,
+            Operator::I64Add => ConstOp::I64Add,
+            Operator::I64Sub => ConstOp::I64Sub,
+            Operator::I64Mul => ConstOp::I64Mul,
+            other => {
+                return Err(err(offset, format!("unsupported constant expression operator {other:?}")))
+            }
+        });
+    }
+    Ok(ConstExpr(ops))
+}
+
+/// Describe an already validated module.
+fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
+    let mut info = ModuleInfo::default();
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload? {
+            Payload::TypeSection(r) => {
+                let offset = r.range().start as u64;
+                for ty in r.into_iter_err_on_gc_types() {
+                    let ty = ty?;
+                    let params =
+                        ty.params().iter().map(|t| val_type(*t, offset)).collect::<Result<_, _>>()?;
+                    let results =
+                        ty.results().iter().map(|t| val_type(*t, offset)).collect::<Result<_, _>>()?;
+                    info.types.push(FuncType { params, results });
+                }
+            }
+            Payload::ImportSection(r) => {
+                for imp in r.into_imports_with_offsets() {
+                    let (offset, imp) = imp?;
+                    
+                    let ty = match imp.ty {
+                        TypeRef::Func(t) | TypeRef::FuncExact(t) => {
+                            info.funcs.push(t);
+                            info.num_imported_funcs += 1;
+                            ExternType::Func(t)
+                        }
+                        TypeRef::Table(t) => {
+                            let t = table_type(t, offset)?;
+                            info.tables.push(t);
+                            info.num_imported_tables += 1;
+                            ExternType::Table(t)
+                        }
+                        TypeRef::Memory(m) => {
+                            let m = memory_type(m, offset)?;
+                            info.memories.push(m);
+                            info.num_imported_memories += 1;
+                            ExternType::Memory(m)
+                        }
+                        TypeRef::Global(g) => {
+                            let g = global_type(g, offset)?;
+                            info.globals.push(g);
+                            info.num_imported_globals += 1;
+                            ExternType::Global(g)
+                        }
+                        TypeRef::Tag(_) => return Err(err(offset, "tag imports are not supported")),
+                    };
+                    info.imports.push(Import {
+                        module: imp.module.to_string(),
+                        name: imp.name.to_string(),
+                        ty,
+                    });
+                }
+            }
+            Payload::FunctionSection(r) => {
+                for t in r {
+                    info.funcs.push(t?);
+                }
+            }
+            Payload::TableSection(r) => {
+                let offset = r.range().start as u64;
+                for t in r {
+                    let t = t?;
+                    if !matches!(t.init, TableInit::RefNull) {
+                        return Err(err(offset, "table initialiser expressions are not supported"));
+                    }
+                    info.tables.push(table_type(t.ty, offset)?);
+                }
+            }
+            Payload::MemorySection(r) => {
+                let offset = r.range().start as u64;
+                for m in r {
+                    info.memories.push(memory_type(m?, offset)?);
+                }
+            }
+            Payload::GlobalSection(r) => {
+                let offset = r.range().start as u64;
+                for g in r {
+                    let g = g?;
+                    info.globals.push(global_type(g.ty, offset)?);
+                    info.global_inits.push(const_expr(&g.init_expr)?);
+                }
+            }
+            Payload::ExportSection(r) => {
+                let offset = r.range().start as u64;
+                for e in r {
+                    let e = e?;
+                    let kind = match e.kind {
+                        ExternalKind::Func | ExternalKind::FuncExact => ExportKind::Func,
+                        ExternalKind::Table => ExportKind::Table,
+                        ExternalKind::Memory => ExportKind::Memory,
+                        ExternalKind::Global => ExportKind::Global,
+                        ExternalKind::Tag => return Err(err(offset, "tag exports are not supported")),
+                    };
+                    info.exports.push(Export { name: e.name.to_string(), kind, index: e.index });
+                }
+            }
+            Payload::StartSection { func, .. } => info.start = Some(func),
+            Payload::ElementSection(r) => {
+                for e in r {
+                    let e = e?;
+                    let offset = e.range.start as u64;
+                    let mode = match e.kind {
+                        ElementKind::Passive => ElemMode::Passive,
+                        ElementKind::Declared => ElemMode::Declared,
+                        ElementKind::Active { table_index, offset_expr } => ElemMode::Active {
+                            table: table_index.unwrap_or(0),
+                            offset: const_expr(&offset_expr)?,
+                        },
+                    };
+                    let (ty, items) = match e.items {
+                        ElementItems::Functions(funcs) => {
+                            let mut items = Vec::new();
+                            for f in funcs {
+                                items.push(ConstExpr(alloc::vec![ConstOp::RefFunc(f?)]));
+                            }
+                            (ValType::FuncRef, items)
+                        }
+                        ElementItems::Expressions(rt, exprs) => {
+                            let mut items = Vec::new();
+                            for x in exprs {
+                                items.push(const_expr(&x?)?);
+                            }
+                            (ref_type(rt, offset)?, items)
+                        }
+                    };
+                    info.elems.push(ElemSegment { mode, ty, items });
+                }
+            }
+            Payload::DataSection(r) => {
+                for d in r {
+                    let d = d?;
+                    let mode = match d.kind {
+                        DataKind::Passive => DataMode::Passive,
+                        DataKind::Active { memory_index, offset_expr } => DataMode::Active {
+                            memory: memory_index,
+                            offset: const_expr(&offset_expr)?,
+                        },
+                    };
+                    info.datas.push(DataSegment { mode, bytes: d.data.to_vec() });
+                }
+            }
+            Payload::CustomSection(c) => {
+                // A malformed name section does not make a module invalid: ignore it.
+                if let KnownCustom::Name(names) = c.as_known() {
+                    for n in names.into_iter().flatten() {
+                        if let Name::Function(map) = n {
+                            for naming in map.into_iter().flatten() {
+                                info.func_names.push((naming.index, naming.name.to_string()));
+                            }
+                        }
+                    }
+                }
+            }
+            Payload::TagSection(r) => {
+                return Err(err(r.range().start as u64, "exception handling (tags) is not supported"))
+            }
+            _ => {}
+        }
+    }
+    Ok(info)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_a_module() {
+        let wasm = wat::parse_str(
+            r#"(module
+                (import "env" "log" (func $log (param i32 i32)))
+                (import "env" "g" (global $g i32))
+                (memory (export "memory") 1 2)
+                (table 4 funcref)
+                (global $h (mut i64) (i64.const 7))
+                (func $add (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+                (elem (i32.const 1) $add)
+                (data (global.get $g) "hi")
+                (start $add2)
+                (func $add2))"#,
+        )
+        .unwrap();
+        let info = parse_module(&wasm).unwrap();
+        assert_eq!(info.num_imported_funcs, 1);
+        assert_eq!(info.funcs.len(), 3);
+        assert_eq!(info.func_type(1).unwrap().params, alloc::vec![ValType::I32, ValType::I32]);
+        assert_eq!(info.memories[0].max, Some(2));
+        assert_eq!(info.tables[0].min, 4);
+        assert_eq!(info.global_inits, alloc::vec![ConstExpr(alloc::vec![ConstOp::I64Const(7)])]);
+        assert_eq!(info.elems[0].items[0].0, alloc::vec![ConstOp::RefFunc(1)]);
+        assert_eq!(info.start, Some(2));
+        assert_eq!(info.func_name(1), Some("add"));
+        assert!(matches!(&info.datas[0].mode, DataMode::Active { offset, .. } if offset.0 == alloc::vec![ConstOp::GlobalGet(0)]));
+    }
+
+    #[test]
+    fn invalid_module_reports_offset() {
+        let wasm = wat::parse_str("(module (func (result i32) i64.const 1))").unwrap();
+        let e = parse_module(&wasm).unwrap_err();
+        assert!(e.offset.is_some());
+        assert!(e.message.contains("type mismatch"), "{e}");
+        let e = parse_module(b"\0asm\x02\0\0\0").unwrap_err();
+        assert_eq!(e.offset, Some(4));
+    }
+
+    #[test]
+    fn text_errors_name_the_file() {
+        let dir = std::env::temp_dir().join(format!("wasmlite-abi-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("bad.wat");
+        std::fs::write(&p, "(module (func (result i32) i32.konst 1))").unwrap();
+        let e = read_wasm_file(&p).unwrap_err();
+        assert!(e.message.contains("bad.wat"), "{e}");
+        let e = read_wasm_file(dir.join("missing.wasm")).unwrap_err();
+        assert!(e.message.contains("missing.wasm"), "{e}");
+    }
+}
