@@ -1,1 +1,141 @@
-//! wasmlite-jit (placeholder: being written)
+//! # wasmlite-jit — load wasmlite object code into the running process
+//!
+//! [`Jit`] owns an LLVM ORC `LLJIT` (JITLink on x86-64 ELF) whose main JITDylib searches the
+//! process for external symbols (`memcpy`, `fmod`, `roundeven`, …). A module is compiled by
+//! [`wasmlite_codegen::compile`] — exactly the object code `wasmlite-build` links ahead of time —
+//! and the resulting relocatable ELF object is added to the JIT; the only exported symbol of such
+//! an object, `<prefix>_descriptor`, is looked up and returned as a pointer to the module's
+//! [`wasmlite_abi::ModuleDescriptor`], ready for `wasmlite_rt::Module::from_descriptor`.
+//!
+//! Modules are never unloaded: their code and data live as long as the [`Jit`]. Dropping the
+//! `Jit` frees them, so every runtime `Module`/`Instance` created from a descriptor must be
+//! dropped first.
+//!
+//! ```ignore
+//! let mut jit = wasmlite_jit::Jit::new()?;
+//! let wasm = wat::parse_str("(module (func (export \"f\") (result i32) i32.const 1))")?;
+//! let desc = jit.load_wasm(&wasm, "example", &wasmlite_codegen::Config::default())?;
+//! # let _ = desc;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+mod orc;
+
+use std::collections::HashSet;
+use std::fmt;
+
+use wasmlite_abi::ModuleDescriptor;
+
+/// Error of [`Jit`] operations.
+#[derive(Debug)]
+pub enum JitError {
+    /// The code generator rejected the module (invalid wasm or unsupported feature).
+    #[cfg(feature = "codegen")]
+    Compile(wasmlite_codegen::CompileError),
+    /// LLVM failed to create the JIT, add the object or link it.
+    Llvm(String),
+}
+
+impl fmt::Display for JitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            #[cfg(feature = "codegen")]
+            JitError::Compile(e) => write!(f, "compile error: {e}"),
+            JitError::Llvm(m) => write!(f, "JIT error: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for JitError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            #[cfg(feature = "codegen")]
+            JitError::Compile(e) => Some(e),
+            JitError::Llvm(_) => None,
+        }
+    }
+}
+
+#[cfg(feature = "codegen")]
+impl From<wasmlite_codegen::CompileError> for JitError {
+    fn from(e: wasmlite_codegen::CompileError) -> Self {
+        JitError::Compile(e)
+    }
+}
+
+/// An in-process JIT for wasmlite modules. Loaded modules live as long as the `Jit`.
+pub struct Jit {
+    lljit: orc::Lljit,
+    prefixes: HashSet<String>,
+}
+
+impl fmt::Debug for Jit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Jit").field("modules", &self.prefixes.len()).finish()
+    }
+}
+
+impl Jit {
+    /// Create a JIT for the host machine.
+    pub fn new() -> Result<Jit, JitError> {
+        Ok(Jit { lljit: orc::Lljit::new().map_err(JitError::Llvm)?, prefixes: HashSet::new() })
+    }
+
+    /// Number of modules loaded so far.
+    pub fn num_modules(&self) -> usize {
+        self.prefixes.len()
+    }
+
+    /// A symbol prefix not used yet by this JIT: `wasmlite_abi::symbol_prefix(name, wasm)`,
+    /// with `_<n>` appended if that module was loaded before.
+    pub fn unique_prefix(&self, name: &str, wasm: &[u8]) -> String {
+        let base = wasmlite_abi::symbol_prefix(name, wasm);
+        if !self.prefixes.contains(&base) {
+            return base;
+        }
+        (1u64..)
+            .map(|n| format!("{base}_{n}"))
+            .find(|p| !self.prefixes.contains(p))
+            .unwrap_or(base)
+    }
+
+    /// Compile `wasm` with [`wasmlite_codegen::compile`] (same [`wasmlite_codegen::Config`] as
+    /// ahead-of-time builds) under a unique prefix and load the object.
+    ///
+    /// Returns a pointer to the module's [`ModuleDescriptor`], valid as long as this `Jit`.
+    #[cfg(feature = "codegen")]
+    pub fn load_wasm(
+        &mut self,
+        wasm: &[u8],
+        name: &str,
+        config: &wasmlite_codegen::Config,
+    ) -> Result<*const ModuleDescriptor, JitError> {
+        let prefix = self.unique_prefix(name, wasm);
+        let object = wasmlite_codegen::compile(wasm, &prefix, config)?;
+        self.load_object(&object, &prefix)
+    }
+
+    /// Load a relocatable object produced by [`wasmlite_codegen::compile`] with symbol prefix
+    /// `prefix` and return its descriptor (`<prefix>_descriptor`).
+    ///
+    /// Fails if a module with the same prefix was already loaded (symbols would clash), if the
+    /// object cannot be linked (unresolved symbols, bad relocations) or lacks the descriptor.
+    pub fn load_object(&mut self, object: &[u8], prefix: &str) -> Result<*const ModuleDescriptor, JitError> {
+        if self.prefixes.contains(prefix) {
+            return Err(JitError::Llvm(format!("a module with prefix `{prefix}` is already loaded")));
+        }
+        if !object.starts_with(b"\x7fELF") {
+            return Err(JitError::Llvm(format!("object for `{prefix}` is not an ELF file")));
+        }
+        self.lljit.add_object(object, prefix).map_err(JitError::Llvm)?;
+        // From here on the object's symbols are defined in the JITDylib: reserve the prefix even
+        // if linking fails, so a retry cannot produce duplicate definitions.
+        self.prefixes.insert(prefix.to_string());
+        let addr = self
+            .lljit
+            .lookup(&wasmlite_abi::descriptor_symbol(prefix))
+            .map_err(JitError::Llvm)?;
+        Ok(addr as usize as *const ModuleDescriptor)
+    }
+}
