@@ -1,0 +1,62 @@
+//! Counting the assertions of a script up front (the parent uses the count to report the
+//! not-yet-reported assertions of a crashed child as failures).
+
+use wast::WastDirective;
+
+/// Whether a directive counts as one assertion: every `assert_*`, every top-level `invoke`,
+/// and a `thread` block (reported as one skipped assertion).
+pub fn is_assertion(d: &WastDirective<'_>) -> bool {
+    use WastDirective::*;
+    match d {
+        Module(_) | ModuleDefinition(_) | ModuleInstance { .. } | Register { .. } | Wait { .. } => false,
+        Invoke(_)
+        | AssertMalformed { .. }
+        | AssertInvalid { .. }
+        | AssertInvalidCustom { .. }
+        | AssertTrap { .. }
+        | AssertReturn { .. }
+        | AssertExhaustion { .. }
+        | AssertUnlinkable { .. }
+        | AssertException { .. }
+        | AssertSuspension { .. }
+        | AssertMalformedCustom { .. }
+        | Thread(_) => true,
+    }
+}
+
+/// Number of assertions in a script's text. A script that does not parse counts as one
+/// assertion (the child reports the parse error as one failure).
+pub fn count_assertions(text: &str) -> usize {
+    let Ok(buf) = wast::parser::ParseBuffer::new(text) else { return 1 };
+    match wast::parser::parse::<wast::Wast<'_>>(&buf) {
+        Ok(w) => w.directives.iter().filter(|d| is_assertion(d)).count(),
+        Err(_) => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_assertions_and_invokes_only() {
+        let text = r#"
+            (module $m (func (export "f") (result i32) i32.const 1))
+            (register "m" $m)
+            (invoke "f")
+            (assert_return (invoke "f") (i32.const 1))
+            (assert_trap (invoke "f") "unreachable")
+            (assert_invalid (module (func (result i32))) "type mismatch")
+            (assert_malformed (module quote "(func") "unexpected end")
+            (module binary "\00asm\01\00\00\00")
+            (assert_exhaustion (invoke "f") "call stack exhausted")
+        "#;
+        assert_eq!(count_assertions(text), 6);
+    }
+
+    #[test]
+    fn unparsable_script_counts_one() {
+        assert_eq!(count_assertions("(assert_return"), 1);
+        assert_eq!(count_assertions("(frobnicate)"), 1);
+    }
+}

@@ -1,0 +1,494 @@
+//! Executes the directives of one script against an [`Engine`] and reports an [`Event`] per
+//! assertion / failed module. Engine-independent (the real engine is in `engine.rs`).
+
+use std::collections::HashMap;
+
+use wast::core::{AbstractHeapType, HeapType, WastArgCore};
+use wast::token::Span;
+use wast::{QuoteWat, WastArg, WastDirective, WastExecute, WastInvoke, WastRet};
+
+use crate::count::is_assertion;
+use crate::matching::{describe_expected, match_result, trap_matches, TrapClass, Value};
+use crate::protocol::{Event, Outcome};
+
+/// Why a call or instantiation did not produce results.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Failure {
+    /// A wasm trap of the given class (message = the runtime's Display).
+    Trap(TrapClass, String),
+    /// Instantiation failed while linking (unknown import, type mismatch, incompatible
+    /// limits) — what `assert_unlinkable` expects.
+    Link(String),
+    /// Anything else (no such export, wrong argument types, …).
+    Other(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Trap(c, m) => write!(f, "trap ({c:?}): {m}"),
+            Failure::Link(m) => write!(f, "link error: {m}"),
+            Failure::Other(m) => f.write_str(m),
+        }
+    }
+}
+
+/// What the script executor needs from a wasm engine.
+pub trait Engine {
+    /// A compiled module.
+    type Module: Clone;
+    /// An instance handle (instances live as long as the engine).
+    type Instance: Clone;
+    /// Compile (validate) a binary module; `Err` = invalid or unsupported.
+    fn compile(&mut self, wasm: &[u8], name: &str) -> Result<Self::Module, String>;
+    /// Instantiate, resolving imports by (module, name) against registered instances.
+    fn instantiate(&mut self, module: &Self::Module) -> Result<Self::Instance, Failure>;
+    /// Make an instance's exports importable under `name`.
+    fn register(&mut self, name: &str, instance: &Self::Instance);
+    /// Call an exported function.
+    fn invoke(&mut self, instance: &Self::Instance, name: &str, args: &[Value]) -> Result<Vec<Value>, Failure>;
+    /// Read an exported global.
+    fn get(&mut self, instance: &Self::Instance, name: &str) -> Result<Value, Failure>;
+}
+
+/// Executes one script.
+pub struct Script<'e, E: Engine> {
+    engine: &'e mut E,
+    text: &'e str,
+    /// Stem used to name compiled modules.
+    stem: String,
+    current: Option<E::Instance>,
+    named: HashMap<String, E::Instance>,
+    definitions: HashMap<String, E::Module>,
+    last_definition: Option<E::Module>,
+    modules_compiled: usize,
+}
+
+fn linecol(text: &str, span: Span) -> (usize, usize) {
+    let (l, c) = span.linecol_in(text);
+    (l + 1, c + 1)
+}
+
+/// Convert an invoke argument.
+pub fn arg_value(a: &WastArg<'_>) -> Result<Value, String> {
+    let WastArg::Core(a) = a else { return Err("component-model argument".into()) };
+    Ok(match a {
+        WastArgCore::I32(v) => Value::I32(*v),
+        WastArgCore::I64(v) => Value::I64(*v),
+        WastArgCore::F32(v) => Value::F32(v.bits),
+        WastArgCore::F64(v) => Value::F64(v.bits),
+        WastArgCore::V128(v) => Value::V128(u128::from_le_bytes(v.to_le_bytes())),
+        WastArgCore::RefNull(HeapType::Abstract { ty: AbstractHeapType::Func | AbstractHeapType::NoFunc, .. }) => {
+            Value::FuncRef(None)
+        }
+        WastArgCore::RefNull(HeapType::Abstract {
+            ty: AbstractHeapType::Extern | AbstractHeapType::NoExtern, ..
+        }) => Value::ExternRef(None),
+        WastArgCore::RefExtern(n) => Value::ExternRef(Some(*n as usize)),
+        other => return Err(format!("unsupported argument {other:?}")),
+    })
+}
+
+impl<'e, E: Engine> Script<'e, E> {
+    /// A script over `text` (used for line:col); `stem` names compiled modules.
+    pub fn new(engine: &'e mut E, text: &'e str, stem: &str) -> Self {
+        Script {
+            engine,
+            text,
+            stem: stem.to_string(),
+            current: None,
+            named: HashMap::new(),
+            definitions: HashMap::new(),
+            last_definition: None,
+            modules_compiled: 0,
+        }
+    }
+
+    /// Parse and run the whole script, calling `emit` for every event (ending with
+    /// [`Event::Done`]).
+    pub fn run(&mut self, emit: &mut dyn FnMut(Event)) {
+        let text = self.text;
+        let buf = match wast::parser::ParseBuffer::new(text) {
+            Ok(b) => b,
+            Err(e) => {
+                emit(Event::Outcome { outcome: Outcome::Fail, line: 1, col: 1, reason: format!("parse error: {e}") });
+                emit(Event::Done);
+                return;
+            }
+        };
+        let wast = match wast::parser::parse::<wast::Wast<'_>>(&buf) {
+            Ok(w) => w,
+            Err(mut e) => {
+                e.set_text(text);
+                emit(Event::Outcome { outcome: Outcome::Fail, line: 1, col: 1, reason: format!("parse error: {e}") });
+                emit(Event::Done);
+                return;
+            }
+        };
+        for d in wast.directives {
+            let counted = is_assertion(&d);
+            let (line, col) = linecol(text, d.span());
+            let res = self.directive(d);
+            let event = match res {
+                Ok(()) if counted => Some((Outcome::Pass, String::new())),
+                Ok(()) => None,
+                Err(Res::Fail(r)) => Some((if counted { Outcome::Fail } else { Outcome::ModuleFail }, r)),
+                Err(Res::Skip(r)) => Some((if counted { Outcome::Skip } else { Outcome::ModuleFail }, r)),
+            };
+            if let Some((outcome, reason)) = event {
+                emit(Event::Outcome { outcome, line, col, reason });
+            }
+        }
+        emit(Event::Done);
+    }
+
+    fn next_name(&mut self) -> String {
+        self.modules_compiled += 1;
+        format!("{}_{}", self.stem, self.modules_compiled)
+    }
+
+    fn encode(&self, m: &mut QuoteWat<'_>) -> Result<Vec<u8>, String> {
+        m.encode().map_err(|mut e| {
+            e.set_text(self.text);
+            format!("text error: {e}")
+        })
+    }
+
+    fn compile(&mut self, m: &mut QuoteWat<'_>) -> Result<E::Module, String> {
+        if matches!(m, QuoteWat::QuoteComponent(..) | QuoteWat::Wat(wast::Wat::Component(_))) {
+            return Err("component model is not supported".into());
+        }
+        let wasm = self.encode(m)?;
+        let name = self.next_name();
+        self.engine.compile(&wasm, &name).map_err(|e| format!("compile error: {e}"))
+    }
+
+    fn instance(&self, id: Option<wast::token::Id<'_>>) -> Result<E::Instance, Res> {
+        match id {
+            Some(id) => self
+                .named
+                .get(id.name())
+                .cloned()
+                .ok_or_else(|| Res::Fail(format!("unknown module ${}", id.name()))),
+            None => self.current.clone().ok_or_else(|| Res::Fail("no current module".into())),
+        }
+    }
+
+    fn invoke(&mut self, inv: &WastInvoke<'_>) -> Result<Result<Vec<Value>, Failure>, Res> {
+        let inst = self.instance(inv.module)?;
+        let args = inv.args.iter().map(arg_value).collect::<Result<Vec<_>, _>>().map_err(Res::Skip)?;
+        Ok(self.engine.invoke(&inst, inv.name, &args))
+    }
+
+    /// Execute an `assert_*`'s action: `Ok(Ok(results))`, `Ok(Err(failure))` (trap etc.),
+    /// `Err` = cannot run.
+    fn execute(&mut self, exec: WastExecute<'_>) -> Result<Result<Vec<Value>, Failure>, Res> {
+        match exec {
+            WastExecute::Invoke(inv) => self.invoke(&inv),
+            WastExecute::Get { module, global, .. } => {
+                let inst = self.instance(module)?;
+                Ok(self.engine.get(&inst, global).map(|v| vec![v]))
+            }
+            WastExecute::Wat(w) => {
+                let mut q = QuoteWat::Wat(w);
+                let m = self.compile(&mut q).map_err(Res::Fail)?;
+                Ok(self.engine.instantiate(&m).map(|_| Vec::new()))
+            }
+        }
+    }
+
+    fn directive(&mut self, d: WastDirective<'_>) -> Result<(), Res> {
+        use WastDirective::*;
+        match d {
+            Module(mut q) => {
+                let id = q.name().map(|i| i.name().to_string());
+                self.current = None;
+                let m = self.compile(&mut q).map_err(Res::Fail)?;
+                let inst = self.engine.instantiate(&m).map_err(|e| Res::Fail(format!("instantiation failed: {e}")))?;
+                if let Some(id) = id {
+                    self.named.insert(id, inst.clone());
+                }
+                self.current = Some(inst);
+                Ok(())
+            }
+            ModuleDefinition(mut q) => {
+                let id = q.name().map(|i| i.name().to_string());
+                let m = self.compile(&mut q).map_err(Res::Fail)?;
+                if let Some(id) = id {
+                    self.definitions.insert(id, m.clone());
+                }
+                self.last_definition = Some(m);
+                Ok(())
+            }
+            ModuleInstance { instance, module, .. } => {
+                let m = match module {
+                    Some(id) => self.definitions.get(id.name()).cloned(),
+                    None => self.last_definition.clone(),
+                }
+                .ok_or_else(|| Res::Fail("unknown module definition".into()))?;
+                self.current = None;
+                let inst = self.engine.instantiate(&m).map_err(|e| Res::Fail(format!("instantiation failed: {e}")))?;
+                if let Some(id) = instance {
+                    self.named.insert(id.name().to_string(), inst.clone());
+                }
+                self.current = Some(inst);
+                Ok(())
+            }
+            Register { name, module, .. } => {
+                let inst = self.instance(module)?;
+                self.engine.register(name, &inst);
+                Ok(())
+            }
+            Invoke(inv) => match self.invoke(&inv)? {
+                Ok(_) => Ok(()),
+                Err(f) => Err(Res::Fail(format!("invoke `{}`: {f}", inv.name))),
+            },
+            AssertReturn { exec, results, .. } => {
+                let actual = match self.execute(exec)? {
+                    Ok(v) => v,
+                    Err(f) => return Err(Res::Fail(format!("expected results, got {f}"))),
+                };
+                check_results(&results, &actual)
+            }
+            AssertTrap { exec, message, .. } => {
+                let r = self.execute(exec)?;
+                check_trap(r, message)
+            }
+            AssertExhaustion { call, message, .. } => {
+                let r = self.invoke(&call)?;
+                check_trap(r, message)
+            }
+            AssertInvalid { mut module, message, .. } | AssertMalformed { mut module, message, .. } => {
+                match self.compile(&mut module) {
+                    Err(_) => Ok(()),
+                    Ok(_) => Err(Res::Fail(format!("module compiled, expected failure \"{message}\""))),
+                }
+            }
+            AssertUnlinkable { module, message, .. } => {
+                let mut q = QuoteWat::Wat(module);
+                let m = self.compile(&mut q).map_err(Res::Fail)?;
+                match self.engine.instantiate(&m) {
+                    Err(Failure::Link(_)) => Ok(()),
+                    Err(f) => Err(Res::Fail(format!("expected link error \"{message}\", got {f}"))),
+                    Ok(_) => Err(Res::Fail(format!("module linked, expected \"{message}\""))),
+                }
+            }
+            AssertInvalidCustom { .. } | AssertMalformedCustom { .. } => {
+                Err(Res::Skip("custom-section assertions are not supported".into()))
+            }
+            AssertException { .. } => Err(Res::Skip("exceptions are not supported".into())),
+            AssertSuspension { .. } => Err(Res::Skip("stack switching is not supported".into())),
+            Thread(_) => Err(Res::Skip("threads are not supported".into())),
+            Wait { .. } => Ok(()),
+        }
+    }
+}
+
+/// Internal outcome of a directive that did not pass.
+enum Res {
+    Fail(String),
+    Skip(String),
+}
+
+fn check_results(expected: &[WastRet<'_>], actual: &[Value]) -> Result<(), Res> {
+    let describe = || {
+        let e: Vec<String> = expected
+            .iter()
+            .map(|r| match r {
+                WastRet::Core(r) => describe_expected(r),
+                _ => "component value".into(),
+            })
+            .collect();
+        let a: Vec<String> = actual.iter().map(|v| v.to_string()).collect();
+        format!("expected [{}], got [{}]", e.join(", "), a.join(", "))
+    };
+    if expected.len() != actual.len() {
+        return Err(Res::Fail(describe()));
+    }
+    for (e, a) in expected.iter().zip(actual) {
+        let WastRet::Core(e) = e else { return Err(Res::Skip("component-model result".into())) };
+        match match_result(e, a) {
+            Ok(true) => {}
+            Ok(false) => return Err(Res::Fail(describe())),
+            Err(m) => return Err(Res::Skip(m)),
+        }
+    }
+    Ok(())
+}
+
+fn check_trap(r: Result<Vec<Value>, Failure>, message: &str) -> Result<(), Res> {
+    match r {
+        Err(Failure::Trap(class, m)) => match trap_matches(message, class) {
+            Some(true) => Ok(()),
+            Some(false) => Err(Res::Fail(format!("expected trap \"{message}\", got {m}"))),
+            None => Err(Res::Fail(format!("unknown trap message \"{message}\" (got {m})"))),
+        },
+        Err(f) => Err(Res::Fail(format!("expected trap \"{message}\", got {f}"))),
+        Ok(v) => {
+            let a: Vec<String> = v.iter().map(|v| v.to_string()).collect();
+            Err(Res::Fail(format!("expected trap \"{message}\", got results [{}]", a.join(", "))))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fake engine: a "module" is its binary; `f` returns its i32 args summed, `trap`
+    /// traps with `unreachable`, `g` is a global 7; modules importing anything fail to link
+    /// unless `m` was registered.
+    #[derive(Default)]
+    struct Fake {
+        registered: Vec<String>,
+        instances: usize,
+    }
+
+    impl Engine for Fake {
+        type Module = Vec<u8>;
+        type Instance = usize;
+        fn compile(&mut self, wasm: &[u8], _name: &str) -> Result<Vec<u8>, String> {
+            wasmparser::Validator::new().validate_all(wasm).map_err(|e| e.to_string())?;
+            Ok(wasm.to_vec())
+        }
+        fn instantiate(&mut self, m: &Vec<u8>) -> Result<usize, Failure> {
+            for p in wasmparser::Parser::new(0).parse_all(m) {
+                if let Ok(wasmparser::Payload::StartSection { .. }) = &p {
+                    return Err(Failure::Trap(TrapClass::Unreachable, "start trapped".into()));
+                }
+                if let Ok(wasmparser::Payload::ImportSection(r)) = p {
+                    for i in r.into_imports() {
+                        let i = i.map_err(|e| Failure::Other(e.to_string()))?;
+                        if !self.registered.iter().any(|r| r == i.module) {
+                            return Err(Failure::Link(format!("unknown import `{}`", i.module)));
+                        }
+                    }
+                }
+            }
+            self.instances += 1;
+            Ok(self.instances)
+        }
+        fn register(&mut self, name: &str, _i: &usize) {
+            self.registered.push(name.to_string());
+        }
+        fn invoke(&mut self, _i: &usize, name: &str, args: &[Value]) -> Result<Vec<Value>, Failure> {
+            match name {
+                "f" => Ok(vec![Value::I32(
+                    args.iter().map(|a| if let Value::I32(v) = a { *v } else { 0 }).sum(),
+                )]),
+                "trap" => Err(Failure::Trap(TrapClass::Unreachable, "wasm trap: unreachable".into())),
+                _ => Err(Failure::Other(format!("no export `{name}`"))),
+            }
+        }
+        fn get(&mut self, _i: &usize, name: &str) -> Result<Value, Failure> {
+            if name == "g" { Ok(Value::I32(7)) } else { Err(Failure::Other("no global".into())) }
+        }
+    }
+
+    fn run(text: &str) -> Vec<Event> {
+        let mut engine = Fake::default();
+        let mut events = Vec::new();
+        Script::new(&mut engine, text, "t").run(&mut |e| events.push(e));
+        events
+    }
+
+    fn outcomes(events: &[Event]) -> Vec<(Outcome, usize)> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Outcome { outcome, line, .. } => Some((*outcome, *line)),
+                Event::Done => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn runs_every_command_kind() {
+        let text = r#"(module $a (func (export "f")))
+(assert_return (invoke "f" (i32.const 1) (i32.const 2)) (i32.const 3))
+(assert_return (invoke "f" (i32.const 1)) (i32.const 3))
+(assert_trap (invoke "trap") "unreachable")
+(assert_trap (invoke "trap") "integer overflow")
+(assert_trap (invoke "f") "unreachable")
+(invoke "f")
+(invoke "nope")
+(assert_return (get "g") (i32.const 7))
+(assert_invalid (module (func (result i32))) "type mismatch")
+(assert_invalid (module (func)) "type mismatch")
+(assert_malformed (module quote "(func") "unexpected end")
+(assert_unlinkable (module (import "m" "f" (func))) "unknown import")
+(register "m" $a)
+(module (import "m" "f" (func)))
+(assert_trap (module (func $s) (start $s)) "unreachable")
+(assert_exhaustion (invoke "trap") "call stack exhausted")
+(assert_return (invoke $zz "f"))
+(assert_return (invoke "f") (ref.i31))
+"#;
+        let events = run(text);
+        assert_eq!(events.last(), Some(&Event::Done));
+        use Outcome::*;
+        assert_eq!(
+            outcomes(&events),
+            vec![
+                (Pass, 2),
+                (Fail, 3),
+                (Pass, 4),
+                (Fail, 5),
+                (Fail, 6),
+                (Pass, 7),
+                (Fail, 8),
+                (Pass, 9),
+                (Pass, 10),
+                (Fail, 11),
+                (Pass, 12),
+                (Pass, 13),
+                (Pass, 16),
+                (Fail, 17),
+                (Fail, 18),
+                (Skip, 19),
+            ]
+        );
+        // The up-front count equals the number of assertion outcomes.
+        let n = outcomes(&events).iter().filter(|(o, _)| o.is_assertion()).count();
+        assert_eq!(crate::count::count_assertions(text), n);
+    }
+
+    #[test]
+    fn failed_module_is_reported_and_clears_current() {
+        let text = "(module (func (result i32)))\n(invoke \"f\")\n";
+        let events = run(text);
+        assert_eq!(outcomes(&events), vec![(Outcome::ModuleFail, 1), (Outcome::Fail, 2)]);
+        let Event::Outcome { reason, .. } = &events[1] else { panic!() };
+        assert_eq!(reason, "no current module");
+    }
+
+    #[test]
+    fn parse_error_is_one_failure() {
+        let events = run("(assert_return (invoke \"f\")");
+        assert_eq!(outcomes(&events), vec![(Outcome::Fail, 1)]);
+        assert_eq!(crate::count::count_assertions("(assert_return (invoke \"f\")"), 1);
+    }
+
+    #[test]
+    fn arguments_convert() {
+        let text = r#"(invoke "f" (i32.const -1) (i64.const 2) (f32.const 1.5) (f64.const -0)
+            (v128.const i32x4 1 2 3 4) (ref.null func) (ref.null extern) (ref.extern 5))"#;
+        let buf = wast::parser::ParseBuffer::new(text).unwrap();
+        let w = wast::parser::parse::<wast::Wast<'_>>(&buf).unwrap();
+        let WastDirective::Invoke(inv) = &w.directives[0] else { panic!() };
+        let vals: Vec<Value> = inv.args.iter().map(|a| arg_value(a).unwrap()).collect();
+        assert_eq!(
+            vals,
+            vec![
+                Value::I32(-1),
+                Value::I64(2),
+                Value::F32(1.5f32.to_bits()),
+                Value::F64((-0.0f64).to_bits()),
+                Value::V128(0x0000_0004_0000_0003_0000_0002_0000_0001),
+                Value::FuncRef(None),
+                Value::ExternRef(None),
+                Value::ExternRef(Some(5)),
+            ]
+        );
+    }
+}
