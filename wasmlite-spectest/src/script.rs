@@ -19,8 +19,11 @@ pub enum Failure {
     /// Instantiation failed while linking (unknown import, type mismatch, incompatible
     /// limits) — what `assert_unlinkable` expects.
     Link(String),
-    /// Anything else (no such export, wrong argument types, …).
+    /// Anything else (invalid module, no such export, wrong argument types, …).
     Other(String),
+    /// An internal error of the engine (JIT link failure, runtime rejected the descriptor):
+    /// never counts as an expected failure.
+    Internal(String),
 }
 
 impl std::fmt::Display for Failure {
@@ -29,6 +32,7 @@ impl std::fmt::Display for Failure {
             Failure::Trap(c, m) => write!(f, "trap ({c:?}): {m}"),
             Failure::Link(m) => write!(f, "link error: {m}"),
             Failure::Other(m) => f.write_str(m),
+            Failure::Internal(m) => write!(f, "internal error: {m}"),
         }
     }
 }
@@ -39,8 +43,9 @@ pub trait Engine {
     type Module: Clone;
     /// An instance handle (instances live as long as the engine).
     type Instance: Clone;
-    /// Compile (validate) a binary module; `Err` = invalid or unsupported.
-    fn compile(&mut self, wasm: &[u8], name: &str) -> Result<Self::Module, String>;
+    /// Compile (validate) a binary module; `Err(Other)` = invalid or unsupported,
+    /// `Err(Internal)` = engine failure.
+    fn compile(&mut self, wasm: &[u8], name: &str) -> Result<Self::Module, Failure>;
     /// Instantiate, resolving imports by (module, name) against registered instances.
     fn instantiate(&mut self, module: &Self::Module) -> Result<Self::Instance, Failure>;
     /// Make an instance's exports importable under `name`.
@@ -154,13 +159,18 @@ impl<'e, E: Engine> Script<'e, E> {
         })
     }
 
-    fn compile(&mut self, m: &mut QuoteWat<'_>) -> Result<E::Module, String> {
+    /// Encode and compile a module. `Err((expected, reason))`: `expected` is true when the
+    /// failure is one `assert_invalid`/`assert_malformed` accept (text or validation error).
+    fn compile(&mut self, m: &mut QuoteWat<'_>) -> Result<E::Module, (bool, String)> {
         if matches!(m, QuoteWat::QuoteComponent(..) | QuoteWat::Wat(wast::Wat::Component(_))) {
-            return Err("component model is not supported".into());
+            return Err((false, "component model is not supported".into()));
         }
-        let wasm = self.encode(m)?;
+        let wasm = self.encode(m).map_err(|e| (true, e))?;
         let name = self.next_name();
-        self.engine.compile(&wasm, &name).map_err(|e| format!("compile error: {e}"))
+        self.engine.compile(&wasm, &name).map_err(|e| match e {
+            Failure::Internal(m) => (false, format!("internal error: {m}")),
+            e => (true, format!("compile error: {e}")),
+        })
     }
 
     fn instance(&self, id: Option<wast::token::Id<'_>>) -> Result<E::Instance, Res> {
@@ -191,7 +201,7 @@ impl<'e, E: Engine> Script<'e, E> {
             }
             WastExecute::Wat(w) => {
                 let mut q = QuoteWat::Wat(w);
-                let m = self.compile(&mut q).map_err(Res::Fail)?;
+                let m = self.compile(&mut q).map_err(|e| Res::Fail(e.1))?;
                 Ok(self.engine.instantiate(&m).map(|_| Vec::new()))
             }
         }
@@ -203,7 +213,7 @@ impl<'e, E: Engine> Script<'e, E> {
             Module(mut q) => {
                 let id = q.name().map(|i| i.name().to_string());
                 self.current = None;
-                let m = self.compile(&mut q).map_err(Res::Fail)?;
+                let m = self.compile(&mut q).map_err(|e| Res::Fail(e.1))?;
                 let inst = self.engine.instantiate(&m).map_err(|e| Res::Fail(format!("instantiation failed: {e}")))?;
                 if let Some(id) = id {
                     self.named.insert(id, inst.clone());
@@ -213,7 +223,7 @@ impl<'e, E: Engine> Script<'e, E> {
             }
             ModuleDefinition(mut q) => {
                 let id = q.name().map(|i| i.name().to_string());
-                let m = self.compile(&mut q).map_err(Res::Fail)?;
+                let m = self.compile(&mut q).map_err(|e| Res::Fail(e.1))?;
                 if let Some(id) = id {
                     self.definitions.insert(id, m.clone());
                 }
@@ -260,13 +270,14 @@ impl<'e, E: Engine> Script<'e, E> {
             }
             AssertInvalid { mut module, message, .. } | AssertMalformed { mut module, message, .. } => {
                 match self.compile(&mut module) {
-                    Err(_) => Ok(()),
+                    Err((true, _)) => Ok(()),
+                    Err((false, m)) => Err(Res::Fail(format!("expected failure \"{message}\", got {m}"))),
                     Ok(_) => Err(Res::Fail(format!("module compiled, expected failure \"{message}\""))),
                 }
             }
             AssertUnlinkable { module, message, .. } => {
                 let mut q = QuoteWat::Wat(module);
-                let m = self.compile(&mut q).map_err(Res::Fail)?;
+                let m = self.compile(&mut q).map_err(|e| Res::Fail(e.1))?;
                 match self.engine.instantiate(&m) {
                     Err(Failure::Link(_)) => Ok(()),
                     Err(f) => Err(Res::Fail(format!("expected link error \"{message}\", got {f}"))),
@@ -347,8 +358,8 @@ mod tests {
     impl Engine for Fake {
         type Module = Vec<u8>;
         type Instance = usize;
-        fn compile(&mut self, wasm: &[u8], _name: &str) -> Result<Vec<u8>, String> {
-            wasmparser::Validator::new().validate_all(wasm).map_err(|e| e.to_string())?;
+        fn compile(&mut self, wasm: &[u8], _name: &str) -> Result<Vec<u8>, Failure> {
+            wasmparser::Validator::new().validate_all(wasm).map_err(|e| Failure::Other(e.to_string()))?;
             Ok(wasm.to_vec())
         }
         fn instantiate(&mut self, m: &Vec<u8>) -> Result<usize, Failure> {

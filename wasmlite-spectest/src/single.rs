@@ -1,20 +1,67 @@
-//! Child mode (`--single <file>`): run one script in this process.
+//! Child mode (`--single <file>`): run one script in this process and report protocol lines
+//! on stdout.
+//!
+//! Test hooks (used by the runner's own tests to simulate broken modules):
+//! `WASMLITE_SPECTEST_TEST_CRASH=N` aborts the process after N events,
+//! `WASMLITE_SPECTEST_TEST_HANG=N` sleeps forever after N events.
 
 use std::io::Write;
 use std::path::Path;
 
 use crate::cli::Options;
-use crate::protocol::{Event, Outcome};
+use crate::protocol::Event;
 
-/// Run one script, writing protocol lines to stdout. Returns the exit code.
-pub fn run_single(path: &Path, _opts: &Options) -> i32 {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let _ = writeln!(
-        out,
-        "{}",
-        Event::Outcome { outcome: Outcome::Fail, line: 1, col: 1, reason: format!("{}: engine not available", path.display()) }
-    );
-    let _ = writeln!(out, "{}", Event::Done);
+fn test_hook(var: &str) -> Option<usize> {
+    std::env::var(var).ok()?.parse().ok()
+}
+
+/// Run one script, writing protocol lines to stdout. Returns the exit code (non-zero only
+/// when the script could not be run at all; assertion failures are reported as events).
+pub fn run_single(path: &Path, opts: &Options) -> i32 {
+    let text = match std::fs::read(path) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(e) => {
+            eprintln!("{}: {e}", path.display());
+            return 3;
+        }
+    };
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "module".into());
+    let crash_at = test_hook("WASMLITE_SPECTEST_TEST_CRASH");
+    let hang_at = test_hook("WASMLITE_SPECTEST_TEST_HANG");
+    let mut n = 0usize;
+    let mut emit = |e: Event| {
+        if crash_at == Some(n) {
+            std::process::abort();
+        }
+        if hang_at == Some(n) {
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(3600));
+            }
+        }
+        n += 1;
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        let _ = writeln!(out, "{e}");
+        let _ = out.flush();
+    };
+    run_script(&text, &stem, opts, &mut emit)
+}
+
+#[cfg(feature = "engine")]
+fn run_script(text: &str, stem: &str, opts: &Options, emit: &mut dyn FnMut(Event)) -> i32 {
+    let mut engine = match crate::engine::RtEngine::new(opts.bounds_checks) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("cannot create engine: {e}");
+            return 3;
+        }
+    };
+    crate::script::Script::new(&mut engine, text, stem).run(emit);
     0
+}
+
+#[cfg(not(feature = "engine"))]
+fn run_script(_text: &str, _stem: &str, _opts: &Options, _emit: &mut dyn FnMut(Event)) -> i32 {
+    eprintln!("built without the `engine` feature");
+    3
 }

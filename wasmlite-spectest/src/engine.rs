@@ -1,0 +1,187 @@
+//! The real engine: `wasmlite_codegen::compile` → object → `wasmlite_jit::Jit` →
+//! `wasmlite_rt::Module::from_descriptor` → `wasmlite_rt::Instance`. Never an interpreter.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use wasmlite_rt::abi::{FuncType, GlobalType, MemoryType, TableType, ValType};
+use wasmlite_rt::{Error, Extern, Func, Instance, Module, Store, Trap, TrapKind, Val};
+
+use crate::matching::{TrapClass, Value};
+use crate::script::{Engine, Failure};
+
+/// Map a runtime trap kind onto the runner's trap classes.
+pub fn trap_class(kind: TrapKind) -> TrapClass {
+    match kind {
+        TrapKind::Unreachable => TrapClass::Unreachable,
+        TrapKind::IntegerDivideByZero => TrapClass::IntegerDivideByZero,
+        TrapKind::IntegerOverflow => TrapClass::IntegerOverflow,
+        TrapKind::InvalidConversionToInteger => TrapClass::InvalidConversionToInteger,
+        TrapKind::MemoryOutOfBounds => TrapClass::MemoryOutOfBounds,
+        TrapKind::TableOutOfBounds => TrapClass::TableOutOfBounds,
+        TrapKind::IndirectCallToNull => TrapClass::IndirectCallToNull,
+        TrapKind::BadSignature => TrapClass::BadSignature,
+        TrapKind::StackOverflow => TrapClass::StackOverflow,
+        TrapKind::Host => TrapClass::Host,
+        TrapKind::Interrupted => TrapClass::Interrupted,
+    }
+}
+
+fn trap_failure(t: &Trap) -> Failure {
+    Failure::Trap(trap_class(t.kind()), t.to_string())
+}
+
+/// Runner value → runtime value.
+pub fn to_val(v: &Value) -> Result<Val, String> {
+    Ok(match *v {
+        Value::I32(x) => Val::I32(x),
+        Value::I64(x) => Val::I64(x),
+        Value::F32(b) => Val::F32(b),
+        Value::F64(b) => Val::F64(b),
+        Value::V128(x) => Val::V128(x),
+        Value::FuncRef(None) => Val::FuncRef(None),
+        Value::FuncRef(Some(_)) => return Err("non-null funcref arguments are not supported".into()),
+        Value::ExternRef(None) => Val::ExternRef(None),
+        Value::ExternRef(Some(n)) => Val::ExternRef(Some(wasmlite_rt::ExternRef::new(n))),
+    })
+}
+
+/// Runtime value → runner value.
+pub fn from_val(v: &Val) -> Value {
+    match v {
+        Val::I32(x) => Value::I32(*x),
+        Val::I64(x) => Value::I64(*x),
+        Val::F32(b) => Value::F32(*b),
+        Val::F64(b) => Value::F64(*b),
+        Val::V128(x) => Value::V128(*x),
+        Val::FuncRef(f) => Value::FuncRef(f.map(|f| f.as_ptr() as usize)),
+        Val::ExternRef(e) => Value::ExternRef(e.map(|e| e.id())),
+    }
+}
+
+/// Where registered imports come from.
+enum Exporter {
+    /// The `spectest` host module (or any fixed set of externs).
+    Host(HashMap<String, Extern>),
+    /// A wasm instance.
+    Instance(Rc<Instance>),
+}
+
+impl Exporter {
+    fn export(&self, name: &str) -> Option<Extern> {
+        match self {
+            Exporter::Host(m) => m.get(name).cloned(),
+            Exporter::Instance(i) => i.export(name),
+        }
+    }
+}
+
+/// The `spectest` module's exports.
+pub fn spectest_exports() -> Result<HashMap<String, Extern>, String> {
+    let mut m = HashMap::new();
+    let print = |params: Vec<ValType>| {
+        Extern::Func(Func::new(FuncType { params, results: vec![] }, |_caller, _args, _results| Ok(())))
+    };
+    m.insert("print".to_string(), print(vec![]));
+    m.insert("print_i32".to_string(), print(vec![ValType::I32]));
+    m.insert("print_i64".to_string(), print(vec![ValType::I64]));
+    m.insert("print_f32".to_string(), print(vec![ValType::F32]));
+    m.insert("print_f64".to_string(), print(vec![ValType::F64]));
+    m.insert("print_i32_f32".to_string(), print(vec![ValType::I32, ValType::F32]));
+    m.insert("print_f64_f64".to_string(), print(vec![ValType::F64, ValType::F64]));
+    let global = |ty: ValType, v: Val| -> Result<Extern, String> {
+        let g = wasmlite_rt::Global::new(GlobalType { ty, mutable: false }, v).map_err(|e| e.to_string())?;
+        Ok(Extern::Global(wasmlite_rt::SharedGlobal::new(g)))
+    };
+    m.insert("global_i32".to_string(), global(ValType::I32, Val::I32(666))?);
+    m.insert("global_i64".to_string(), global(ValType::I64, Val::I64(666))?);
+    m.insert("global_f32".to_string(), global(ValType::F32, Val::F32(666.6f32.to_bits()))?);
+    m.insert("global_f64".to_string(), global(ValType::F64, Val::F64(666.6f64.to_bits()))?);
+    let table = wasmlite_rt::Table::new(TableType { elem: ValType::FuncRef, min: 10, max: Some(20) }, Val::FuncRef(None))
+        .map_err(|e| e.to_string())?;
+    m.insert("table".to_string(), Extern::Table(wasmlite_rt::SharedTable::new(table)));
+    let memory = wasmlite_rt::Memory::new(MemoryType { min: 1, max: Some(2), memory64: false, shared: false })
+        .map_err(|e| e.to_string())?;
+    m.insert("memory".to_string(), Extern::Memory(wasmlite_rt::SharedMemory::new(memory)));
+    Ok(m)
+}
+
+/// Compiles with codegen, loads with the JIT, instantiates with the runtime.
+pub struct RtEngine {
+    // Field order matters: everything referring to JIT-loaded code is dropped before `jit`.
+    registered: HashMap<String, Exporter>,
+    instances: Vec<Rc<Instance>>,
+    store: Store,
+    config: wasmlite_codegen::Config,
+    jit: wasmlite_jit::Jit,
+}
+
+impl RtEngine {
+    /// A fresh engine (one store, the `spectest` module registered).
+    pub fn new(bounds_checks: bool) -> Result<RtEngine, String> {
+        let jit = wasmlite_jit::Jit::new().map_err(|e| e.to_string())?;
+        let config = wasmlite_codegen::Config { explicit_bounds_checks: bounds_checks, ..Default::default() };
+        let mut registered = HashMap::new();
+        registered.insert("spectest".to_string(), Exporter::Host(spectest_exports()?));
+        Ok(RtEngine { registered, instances: Vec::new(), store: Store::new(), config, jit })
+    }
+}
+
+impl Engine for RtEngine {
+    type Module = Module;
+    type Instance = Rc<Instance>;
+
+    fn compile(&mut self, wasm: &[u8], name: &str) -> Result<Module, Failure> {
+        let desc = self.jit.load_wasm(wasm, name, &self.config).map_err(|e| match e {
+            wasmlite_jit::JitError::Compile(e) => Failure::Other(e.to_string()),
+            e => Failure::Internal(e.to_string()),
+        })?;
+        // SAFETY: the descriptor and its code belong to `self.jit`, which outlives every module
+        // and instance of this engine (field order of `RtEngine`; modules handed out are only
+        // used by the script executor, which borrows the engine).
+        unsafe { Module::from_descriptor(desc) }.map_err(|e| Failure::Internal(format!("runtime rejected module: {e}")))
+    }
+
+    fn instantiate(&mut self, module: &Module) -> Result<Rc<Instance>, Failure> {
+        let mut imports = Vec::new();
+        for imp in &module.info().imports {
+            let ext = self
+                .registered
+                .get(&imp.module)
+                .and_then(|m| m.export(&imp.name))
+                .ok_or_else(|| Failure::Link(format!("unknown import `{}`.`{}`", imp.module, imp.name)))?;
+            imports.push(ext);
+        }
+        match Instance::new(&self.store, module, &imports, ()) {
+            Ok(i) => {
+                let i = Rc::new(i);
+                self.instances.push(Rc::clone(&i));
+                Ok(i)
+            }
+            Err(Error::Instantiation(e)) => Err(Failure::Link(e.to_string())),
+            Err(Error::Trap(t)) => Err(trap_failure(&t)),
+        }
+    }
+
+    fn register(&mut self, name: &str, instance: &Rc<Instance>) {
+        self.registered.insert(name.to_string(), Exporter::Instance(Rc::clone(instance)));
+    }
+
+    fn invoke(&mut self, instance: &Rc<Instance>, name: &str, args: &[Value]) -> Result<Vec<Value>, Failure> {
+        let Some(Extern::Func(f)) = instance.export(name) else {
+            return Err(Failure::Other(format!("no exported function `{name}`")));
+        };
+        let args = args.iter().map(to_val).collect::<Result<Vec<_>, _>>().map_err(Failure::Other)?;
+        match f.call(&args) {
+            Ok(r) => Ok(r.iter().map(from_val).collect()),
+            Err(t) => Err(trap_failure(&t)),
+        }
+    }
+
+    fn get(&mut self, instance: &Rc<Instance>, name: &str) -> Result<Value, Failure> {
+        match instance.export(name) {
+            Some(Extern::Global(g)) => Ok(from_val(&g.get())),
+            _ => Err(Failure::Other(format!("no exported global `{name}`"))),
+        }
+    }
+}

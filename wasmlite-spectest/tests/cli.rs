@@ -1,0 +1,93 @@
+//! Runs the spectest binary on small scripts and checks its output and exit status.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_wasmlite-spectest"))
+}
+
+fn script(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wst-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+const OK_SCRIPT: &str = r#"
+(module
+  (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+  (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
+  (func (export "nan") (result f32) f32.const nan:0x200000)
+  (global (export "g") i32 (i32.const 42)))
+(assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 3))
+(assert_trap (invoke "div" (i32.const 1) (i32.const 0)) "integer divide by zero")
+(assert_trap (invoke "div" (i32.const 0x80000000) (i32.const -1)) "integer overflow")
+(assert_return (invoke "nan") (f32.const nan:arithmetic))
+(assert_return (get "g") (i32.const 42))
+(assert_invalid (module (func (result i32))) "type mismatch")
+(assert_malformed (module quote "(func") "unexpected end")
+(invoke "add" (i32.const 0) (i32.const 0))
+"#;
+
+#[test]
+fn usage_and_bad_options() {
+    let out = bin().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--bounds-checks"));
+    let out = bin().arg("--frob").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = bin().arg("/nonexistent/dir").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[cfg(not(feature = "engine"))]
+#[test]
+fn child_that_cannot_run_fails_every_assertion() {
+    let p = script("noengine.wast", OK_SCRIPT);
+    let out = bin().arg(&p).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("child exited with exit status: 3"), "{stdout}");
+    assert!(stdout.ends_with("0 passed, 8 failed, 0 skipped\n"), "{stdout}");
+}
+
+#[cfg(feature = "engine")]
+#[test]
+fn passing_script() {
+    let p = script("ok.wast", OK_SCRIPT);
+    let out = bin().arg("--verbose").arg(&p).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.ends_with("8 passed, 0 failed, 0 skipped\n"), "{stdout}");
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+}
+
+#[cfg(feature = "engine")]
+#[test]
+fn crashing_child_counts_unreported_assertions_as_failed() {
+    let p = script("crash.wast", OK_SCRIPT);
+    let out = bin().env("WASMLITE_SPECTEST_TEST_CRASH", "3").arg(&p).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("signal 6 (SIGABRT)"), "{stdout}");
+    assert!(stdout.ends_with("3 passed, 5 failed, 0 skipped\n"), "{stdout}");
+}
+
+#[cfg(feature = "engine")]
+#[test]
+fn hanging_child_is_killed_after_the_timeout() {
+    let p = script("hang.wast", OK_SCRIPT);
+    let ok = script("ok2.wast", OK_SCRIPT);
+    let out = bin()
+        .env("WASMLITE_SPECTEST_TEST_HANG", "2")
+        .args(["--timeout", "3", "--jobs", "2"])
+        .arg(&p)
+        .arg(&ok)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("timed out after 3 s"), "{stdout}");
+    // Both files hang after two events (the hook applies to every child).
+    assert!(stdout.ends_with("4 passed, 12 failed, 0 skipped\n"), "{stdout}");
+}
