@@ -3,6 +3,14 @@
 
 use wast::WastDirective;
 
+/// A parse buffer for a script. Confusing unicode (bidi overrides etc.) is allowed: the
+/// testsuite's `names.wast` uses it on purpose.
+pub fn parse_buffer(text: &str) -> Result<wast::parser::ParseBuffer<'_>, wast::Error> {
+    let mut lexer = wast::lexer::Lexer::new(text);
+    lexer.allow_confusing_unicode(true);
+    wast::parser::ParseBuffer::new_with_lexer(lexer)
+}
+
 /// Whether a directive counts as one assertion: every `assert_*`, every top-level `invoke`,
 /// and a `thread` block (reported as one skipped assertion).
 pub fn is_assertion(d: &WastDirective<'_>) -> bool {
@@ -27,7 +35,7 @@ pub fn is_assertion(d: &WastDirective<'_>) -> bool {
 /// Number of assertions in a script's text. A script that does not parse counts as one
 /// assertion (the child reports the parse error as one failure).
 pub fn count_assertions(text: &str) -> usize {
-    let Ok(buf) = wast::parser::ParseBuffer::new(text) else { return 1 };
+    let Ok(buf) = parse_buffer(text) else { return 1 };
     match wast::parser::parse::<wast::Wast<'_>>(&buf) {
         Ok(w) => w.directives.iter().filter(|d| is_assertion(d)).count(),
         Err(_) => 1,

@@ -347,3 +347,41 @@ mod tests {
         assert_eq!(trap_matches("unaligned atomic", MemoryOutOfBounds), None);
     }
 }
+
+#[cfg(test)]
+mod testsuite_tests {
+    use super::*;
+
+    /// Every trap message used by the spec testsuite (when present on this machine) is in
+    /// the table, and every script parses.
+    #[test]
+    fn testsuite_trap_messages_are_known() {
+        let dir = std::path::Path::new("/work/shared/testsuite");
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let mut unknown = Vec::new();
+        let mut files = 0;
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.extension().is_none_or(|x| x != "wast") {
+                continue;
+            }
+            files += 1;
+            let text = std::fs::read_to_string(&p).unwrap();
+            let buf = crate::count::parse_buffer(&text).unwrap();
+            let w = wast::parser::parse::<wast::Wast<'_>>(&buf)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            for d in &w.directives {
+                let msg = match d {
+                    wast::WastDirective::AssertTrap { message, .. }
+                    | wast::WastDirective::AssertExhaustion { message, .. } => *message,
+                    _ => continue,
+                };
+                if TRAP_TABLE.iter().all(|(k, _)| !msg.starts_with(k)) {
+                    unknown.push(format!("{}: {msg}", p.display()));
+                }
+            }
+        }
+        assert!(files == 0 || files > 50);
+        assert!(unknown.is_empty(), "{unknown:#?}");
+    }
+}

@@ -113,7 +113,7 @@ impl<'e, E: Engine> Script<'e, E> {
     /// [`Event::Done`]).
     pub fn run(&mut self, emit: &mut dyn FnMut(Event)) {
         let text = self.text;
-        let buf = match wast::parser::ParseBuffer::new(text) {
+        let buf = match crate::count::parse_buffer(text) {
             Ok(b) => b,
             Err(e) => {
                 emit(Event::Outcome { outcome: Outcome::Fail, line: 1, col: 1, reason: format!("parse error: {e}") });
