@@ -1,0 +1,122 @@
+//! End-to-end: wasm → wasmlite-codegen object → JIT → call the entry points by hand (with a
+//! hand-made VMContext, no runtime).
+#![cfg(feature = "codegen")]
+
+use std::ffi::c_void;
+
+use wasmlite_abi::{ModuleDescriptor, ModuleInfo, VMStore, ValRaw, VmLayout};
+use wasmlite_jit::{Jit, JitError};
+
+/// A zeroed, 16-aligned VMContext for `info` whose store pointer is `store`.
+struct FakeVmctx {
+    buf: Vec<u128>,
+}
+
+impl FakeVmctx {
+    fn new(info: &ModuleInfo, store: *mut VMStore) -> FakeVmctx {
+        let layout = VmLayout::for_module(info);
+        let mut buf = vec![0u128; (layout.size as usize).div_ceil(16).max(2)];
+        // SAFETY: offset 0 of the VMContext is the store pointer (abi::VMCTX_STORE).
+        unsafe { *(buf.as_mut_ptr() as *mut *mut VMStore) = store };
+        FakeVmctx { buf }
+    }
+    fn ptr(&mut self) -> *mut c_void {
+        self.buf.as_mut_ptr() as *mut c_void
+    }
+}
+
+fn new_store() -> Box<VMStore> {
+    Box::new(VMStore {
+        jmp_buf: std::ptr::null_mut(),
+        trap_code: 0,
+        trap_func: 0,
+        stack_limit: 0,
+        interrupt: 0,
+        _pad: 0,
+    })
+}
+
+fn info(d: &ModuleDescriptor) -> ModuleInfo {
+    // SAFETY: the descriptor's info points to info_len bytes of the loaded object.
+    let bytes = unsafe { std::slice::from_raw_parts(d.info, d.info_len) };
+    ModuleInfo::decode(bytes).expect("info decodes")
+}
+
+/// Call defined function `i` through its array entry with the given slots.
+fn call_array(d: &ModuleDescriptor, vmctx: *mut c_void, i: usize, values: &mut [ValRaw]) -> u32 {
+    assert!(i < d.num_funcs);
+    // SAFETY: `funcs` has `num_funcs` entries; the array ABI takes (vmctx, caller, values).
+    unsafe {
+        let entry = &*d.funcs.add(i);
+        (entry.array)(vmctx, std::ptr::null_mut(), values.as_mut_ptr())
+    }
+}
+
+const WAT: &str = r#"(module
+  (func (export "answer") (result i32) i32.const 42)
+  (func (export "nearest") (param f64) (result f64) local.get 0 f64.nearest)
+  (func (export "fdiv") (param f64 f64) (result f64) local.get 0 local.get 1 f64.div)
+  (func (export "trap") unreachable)
+  (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_u))"#;
+
+#[test]
+fn compiles_loads_and_runs() {
+    let wasm = wat::parse_str(WAT).unwrap();
+    let mut jit = Jit::new().unwrap();
+    let desc = jit.load_wasm(&wasm, "e2e", &wasmlite_codegen::Config::default()).unwrap();
+    // SAFETY: the descriptor lives as long as `jit`.
+    let d = unsafe { &*desc };
+    assert_eq!(d.abi_version, wasmlite_abi::ABI_VERSION);
+    assert_eq!(d.num_funcs, 5);
+    assert!(d.code_start < d.code_end);
+    let info = info(d);
+    assert_eq!(info.export("answer").map(|e| e.index), Some(0));
+
+    let mut store = new_store();
+    let mut vmctx = FakeVmctx::new(&info, &mut *store);
+    let mut v = [ValRaw::default(); 2];
+    assert_eq!(call_array(d, vmctx.ptr(), 0, &mut v), 0);
+    assert_eq!(v[0].get_i32(), 42);
+
+    // f64.nearest may lower to a libm call (roundeven) resolved from the process.
+    for (x, want) in [(2.5f64, 2.0f64), (3.5, 4.0), (-0.5, -0.0)] {
+        let mut v = [ValRaw::f64(x.to_bits())];
+        assert_eq!(call_array(d, vmctx.ptr(), 1, &mut v), 0);
+        assert_eq!(f64::from_bits(v[0].get_f64()).to_bits(), want.to_bits(), "nearest({x})");
+    }
+
+    // Traps longjmp back to the array entry and come out as codes.
+    assert_eq!(call_array(d, vmctx.ptr(), 3, &mut v), wasmlite_abi::trap::UNREACHABLE);
+    let mut v = [ValRaw::i32(7), ValRaw::i32(0)];
+    assert_eq!(call_array(d, vmctx.ptr(), 4, &mut v), wasmlite_abi::trap::INTEGER_DIVIDE_BY_ZERO);
+    // The entry is reusable after a trap.
+    let mut v = [ValRaw::i32(7), ValRaw::i32(2)];
+    assert_eq!(call_array(d, vmctx.ptr(), 4, &mut v), 0);
+    assert_eq!(v[0].get_i32(), 3);
+    assert!(store.jmp_buf.is_null(), "entry restores the previous jump buffer");
+}
+
+#[test]
+fn same_module_twice_gets_distinct_prefixes() {
+    let wasm = wat::parse_str(WAT).unwrap();
+    let mut jit = Jit::new().unwrap();
+    let p0 = jit.unique_prefix("twice", &wasm);
+    let a = jit.load_wasm(&wasm, "twice", &Default::default()).unwrap();
+    let p1 = jit.unique_prefix("twice", &wasm);
+    let b = jit.load_wasm(&wasm, "twice", &Default::default()).unwrap();
+    assert_ne!(a, b);
+    assert_ne!(p0, p1);
+    assert_eq!(p1, format!("{p0}_1"));
+    assert_eq!(jit.num_modules(), 2);
+}
+
+#[test]
+fn invalid_wasm_is_a_compile_error() {
+    let mut jit = Jit::new().unwrap();
+    let wasm = wat::parse_str("(module (func (result i32)))").unwrap();
+    match jit.load_wasm(&wasm, "bad", &Default::default()) {
+        Err(JitError::Compile(e)) => assert!(!e.message.is_empty()),
+        other => panic!("expected a compile error, got {other:?}"),
+    }
+    assert!(matches!(jit.load_wasm(b"\0asm", "bad2", &Default::default()), Err(JitError::Compile(_))));
+}
