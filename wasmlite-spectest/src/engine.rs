@@ -143,15 +143,9 @@ impl Engine for RtEngine {
     }
 
     fn instantiate(&mut self, module: &Module) -> Result<Rc<Instance>, Failure> {
-        let mut imports = Vec::new();
-        for imp in &module.info().imports {
-            let ext = self
-                .registered
-                .get(&imp.module)
-                .and_then(|m| m.export(&imp.name))
-                .ok_or_else(|| Failure::Link(format!("unknown import `{}`.`{}`", imp.module, imp.name)))?;
-            imports.push(ext);
-        }
+        let registered = &self.registered;
+        let imports = wasmlite_rt::resolve_imports(module, |m, n| registered.get(m).and_then(|e| e.export(n)))
+            .map_err(|e| Failure::Link(e.to_string()))?;
         match Instance::new(&self.store, module, &imports, ()) {
             Ok(i) => {
                 let i = Rc::new(i);

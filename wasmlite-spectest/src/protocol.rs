@@ -42,6 +42,7 @@ impl Outcome {
         })
     }
     /// Whether the outcome belongs to an assertion counted up front.
+    #[cfg(test)]
     pub fn is_assertion(self) -> bool {
         !matches!(self, Outcome::ModuleFail)
     }
