@@ -152,11 +152,26 @@ impl<'e, E: Engine> Script<'e, E> {
         format!("{}_{}", self.stem, self.modules_compiled)
     }
 
+    /// Encode a module to binary (quoted text is parsed with the same lexer settings as the
+    /// script itself).
     fn encode(&self, m: &mut QuoteWat<'_>) -> Result<Vec<u8>, String> {
-        m.encode().map_err(|mut e| {
+        let test = m.to_test().map_err(|mut e| {
             e.set_text(self.text);
             format!("text error: {e}")
-        })
+        })?;
+        match test {
+            wast::QuoteWatTest::Binary(b) => Ok(b),
+            wast::QuoteWatTest::Text(t) => {
+                let src = std::str::from_utf8(&t).map_err(|_| "text error: malformed UTF-8 encoding".to_string())?;
+                let fail = |mut e: wast::Error| {
+                    e.set_text(src);
+                    format!("text error: {e}")
+                };
+                let buf = crate::count::parse_buffer(src).map_err(fail)?;
+                let mut wat = wast::parser::parse::<wast::Wat<'_>>(&buf).map_err(fail)?;
+                wat.encode().map_err(fail)
+            }
+        }
     }
 
     /// Encode and compile a module. `Err((expected, reason))`: `expected` is true when the
