@@ -1,1 +1,63 @@
-//! wasmlite-rt (placeholder: being written)
+//! # wasmlite-rt — the runtime for wasmlite's ahead-of-time compiled WebAssembly
+//!
+//! `#![no_std]` + `alloc`. Features:
+//! * `std` (default): guard-page memories (mmap), the SIGSEGV/SIGBUS handler that turns
+//!   guard-page faults in wasm code into traps, catching panics of host functions
+//!   (a panic becomes `Trap::host("host function panicked: ...")`), `std::error::Error`.
+//!   Without `std`, memories live on the heap, only modules compiled with explicit bounds
+//!   checks can be instantiated, and **host function panics are not caught** — a panic
+//!   unwinding through wasm frames is undefined behaviour, so host functions must not panic.
+//! * `macros` (default): re-exports `include_wasm!` from `wasmlite-macros`.
+//!
+//! ## Usage
+//! ```ignore
+//! let module = Module::from_static(&MY_MODULE_DESCRIPTOR)?;
+//! let store = Store::new();
+//! let mut inst = Instance::new(&store, &module, &[], ())?;
+//! let r: i32 = inst.call_typed(0, (1i32, 2i32))?;
+//! ```
+//!
+//! ## Instantiation
+//! Imports are positional (module import order), type-checked: function types must be equal,
+//! memory/table limits follow the spec's import subtyping, globals must have equal type and
+//! mutability. Initialisation order (Wasm 2.0): globals, element segments (active: copied
+//! then dropped; declared: dropped), data segments (active: copied then dropped) — the first
+//! segment that does not fit fails with [`Error::Trap`], earlier writes stay visible — then
+//! the start function. Every instance's VMContext lives as long as its [`Store`].
+#![no_std]
+#![deny(missing_docs)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub use wasmlite_abi as abi;
+pub use wasmlite_abi::{FuncType, GlobalType, MemoryType, ModuleInfo, TableType, ValType};
+
+#[cfg(feature = "macros")]
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use wasmlite_macros::*;
+
+mod builtins;
+mod global;
+mod host;
+mod instance;
+mod memory;
+mod module;
+mod signals;
+mod table;
+mod trap;
+mod val;
+
+pub use builtins::BUILTINS;
+pub use global::{Global, SharedGlobal};
+pub use host::{Caller, Func};
+pub use instance::{
+    resolve_imports, Extern, Instance, InterruptHandle, Store, DEFAULT_MAX_WASM_STACK, HOST_STACK_RESERVE,
+};
+pub use memory::{Memory, SharedMemory, GUARD_PAGES_AVAILABLE, MAX_PAGES_32, MAX_PAGES_64};
+pub use module::Module;
+pub use table::{SharedTable, Table, MAX_TABLE_ELEMENTS};
+pub use trap::{Error, InstantiationError, Trap, TrapKind};
+pub use val::{ExternRef, FuncRef, Val, WasmParams, WasmResults, WasmTy};

@@ -1,0 +1,190 @@
+//! The runtime functions generated code calls through `VMContext.builtins`.
+
+use core::ffi::c_void;
+
+use crate::abi::{self, trap, Builtins, VMContext};
+use crate::instance::InstanceCore;
+
+/// The builtins table every VMContext points to.
+pub static BUILTINS: Builtins = Builtins {
+    memory_grow,
+    memory_fill,
+    memory_copy,
+    memory_init,
+    data_drop,
+    table_grow,
+    table_fill,
+    table_copy,
+    table_init,
+    elem_drop,
+};
+
+/// # Safety
+/// `vmctx` must be a VMContext created by this runtime (its instance back-pointer is set).
+unsafe fn core_of<'a>(vmctx: *mut VMContext) -> &'a InstanceCore {
+    // SAFETY: per the contract the back-pointer is a live InstanceCore that outlives the call.
+    unsafe { &*(*((vmctx as *const u8).add(abi::VMCTX_INSTANCE as usize) as *const *const InstanceCore)) }
+}
+
+fn in_bounds(start: u64, len: u64, size: u64) -> bool {
+    start.checked_add(len).is_some_and(|e| e <= size)
+}
+
+pub(crate) fn memory_grow_impl(core: &InstanceCore, mem: u32, delta: u64) -> u64 {
+    let Some(m) = core.memories.get(mem as usize) else { return u64::MAX };
+    // SAFETY: the memory is live; no Rust borrow of it is active while wasm runs.
+    let m = unsafe { &mut *m.raw() };
+    m.grow(delta).unwrap_or(u64::MAX)
+}
+
+pub(crate) fn memory_fill_impl(core: &InstanceCore, mem: u32, dst: u64, val: u32, len: u64) -> u32 {
+    let Some(m) = core.memories.get(mem as usize) else { return trap::MEMORY_OUT_OF_BOUNDS };
+    // SAFETY: as above.
+    let m = unsafe { &mut *m.raw() };
+    if !in_bounds(dst, len, m.size_bytes()) {
+        return trap::MEMORY_OUT_OF_BOUNDS;
+    }
+    m.data_mut()[dst as usize..(dst + len) as usize].fill(val as u8);
+    trap::NONE
+}
+
+pub(crate) fn memory_copy_impl(core: &InstanceCore, dm: u32, sm: u32, dst: u64, src: u64, len: u64) -> u32 {
+    let (Some(d), Some(s)) = (core.memories.get(dm as usize), core.memories.get(sm as usize)) else {
+        return trap::MEMORY_OUT_OF_BOUNDS;
+    };
+    // SAFETY: both memories are live; we only use raw pointers (they may be the same memory).
+    unsafe {
+        let (d, s) = (d.raw(), s.raw());
+        let (dlen, slen) = ((*d).size_bytes(), (*s).size_bytes());
+        if !in_bounds(dst, len, dlen) || !in_bounds(src, len, slen) {
+            return trap::MEMORY_OUT_OF_BOUNDS;
+        }
+        if len > 0 {
+            let dp = (*d).data_mut().as_mut_ptr().add(dst as usize);
+            let sp = (*s).data().as_ptr().add(src as usize);
+            core::ptr::copy(sp, dp, len as usize);
+        }
+    }
+    trap::NONE
+}
+
+pub(crate) fn memory_init_impl(core: &InstanceCore, mem: u32, data: u32, dst: u64, src: u64, len: u64) -> u32 {
+    let Some(seg) = core.module.info().datas.get(data as usize) else { return trap::MEMORY_OUT_OF_BOUNDS };
+    let bytes: &[u8] = if core.data_dropped[data as usize].get() { &[] } else { &seg.bytes };
+    let Some(m) = core.memories.get(mem as usize) else { return trap::MEMORY_OUT_OF_BOUNDS };
+    // SAFETY: as in memory_fill_impl.
+    let m = unsafe { &mut *m.raw() };
+    if !in_bounds(src, len, bytes.len() as u64) || !in_bounds(dst, len, m.size_bytes()) {
+        return trap::MEMORY_OUT_OF_BOUNDS;
+    }
+    m.data_mut()[dst as usize..(dst + len) as usize].copy_from_slice(&bytes[src as usize..(src + len) as usize]);
+    trap::NONE
+}
+
+pub(crate) fn data_drop_impl(core: &InstanceCore, data: u32) {
+    if let Some(d) = core.data_dropped.get(data as usize) {
+        d.set(true);
+    }
+}
+
+pub(crate) fn table_grow_impl(core: &InstanceCore, table: u32, init: *mut c_void, delta: u64) -> u64 {
+    let Some(t) = core.tables.get(table as usize) else { return u64::MAX };
+    // SAFETY: the table is live; no Rust borrow of it is active while wasm runs.
+    let t = unsafe { &mut *t.raw() };
+    t.grow_raw(delta, init).unwrap_or(u64::MAX)
+}
+
+pub(crate) fn table_fill_impl(core: &InstanceCore, table: u32, dst: u64, val: *mut c_void, len: u64) -> u32 {
+    let Some(t) = core.tables.get(table as usize) else { return trap::TABLE_OUT_OF_BOUNDS };
+    // SAFETY: as above.
+    let t = unsafe { &mut *t.raw() };
+    match t.fill_raw(dst, val, len) {
+        Ok(()) => trap::NONE,
+        Err(_) => trap::TABLE_OUT_OF_BOUNDS,
+    }
+}
+
+pub(crate) fn table_copy_impl(core: &InstanceCore, dt: u32, st: u32, dst: u64, src: u64, len: u64) -> u32 {
+    let (Some(d), Some(s)) = (core.tables.get(dt as usize), core.tables.get(st as usize)) else {
+        return trap::TABLE_OUT_OF_BOUNDS;
+    };
+    // SAFETY: both tables are live; raw pointers only (they may be the same table).
+    unsafe {
+        let (d, s) = (d.raw(), s.raw());
+        if !in_bounds(dst, len, (*d).size()) || !in_bounds(src, len, (*s).size()) {
+            return trap::TABLE_OUT_OF_BOUNDS;
+        }
+        if len > 0 {
+            let dp = (*d).elems_mut().as_mut_ptr().add(dst as usize);
+            let sp = (*s).elems().as_ptr().add(src as usize);
+            core::ptr::copy(sp, dp, len as usize);
+        }
+    }
+    trap::NONE
+}
+
+pub(crate) fn table_init_impl(core: &InstanceCore, table: u32, elem: u32, dst: u64, src: u64, len: u32) -> u32 {
+    let elems = core.elems.borrow();
+    let Some(items) = elems.get(elem as usize) else { return trap::TABLE_OUT_OF_BOUNDS };
+    let len = len as u64;
+    if !in_bounds(src, len, items.len() as u64) {
+        return trap::TABLE_OUT_OF_BOUNDS;
+    }
+    let Some(t) = core.tables.get(table as usize) else { return trap::TABLE_OUT_OF_BOUNDS };
+    // SAFETY: as in table_grow_impl.
+    let t = unsafe { &mut *t.raw() };
+    match t.init_raw(dst, &items[src as usize..(src + len) as usize]) {
+        Ok(()) => trap::NONE,
+        Err(_) => trap::TABLE_OUT_OF_BOUNDS,
+    }
+}
+
+pub(crate) fn elem_drop_impl(core: &InstanceCore, elem: u32) {
+    if let Some(e) = core.elems.borrow_mut().get_mut(elem as usize) {
+        *e = alloc::vec::Vec::new();
+    }
+}
+
+// The extern "C" entry points: each recovers the instance from the VMContext.
+// SAFETY (all below): generated code passes its own VMContext.
+
+unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u64) -> u64 {
+    // SAFETY: see above.
+    memory_grow_impl(unsafe { core_of(vmctx) }, mem, delta)
+}
+unsafe extern "C" fn memory_fill(vmctx: *mut VMContext, mem: u32, dst: u64, val: u32, len: u64) -> u32 {
+    // SAFETY: see above.
+    memory_fill_impl(unsafe { core_of(vmctx) }, mem, dst, val, len)
+}
+unsafe extern "C" fn memory_copy(vmctx: *mut VMContext, dm: u32, sm: u32, dst: u64, src: u64, len: u64) -> u32 {
+    // SAFETY: see above.
+    memory_copy_impl(unsafe { core_of(vmctx) }, dm, sm, dst, src, len)
+}
+unsafe extern "C" fn memory_init(vmctx: *mut VMContext, mem: u32, data: u32, dst: u64, src: u32, len: u32) -> u32 {
+    // SAFETY: see above.
+    memory_init_impl(unsafe { core_of(vmctx) }, mem, data, dst, src as u64, len as u64)
+}
+unsafe extern "C" fn data_drop(vmctx: *mut VMContext, data: u32) {
+    // SAFETY: see above.
+    data_drop_impl(unsafe { core_of(vmctx) }, data)
+}
+unsafe extern "C" fn table_grow(vmctx: *mut VMContext, table: u32, init: *mut c_void, delta: u64) -> u64 {
+    // SAFETY: see above.
+    table_grow_impl(unsafe { core_of(vmctx) }, table, init, delta)
+}
+unsafe extern "C" fn table_fill(vmctx: *mut VMContext, table: u32, dst: u64, val: *mut c_void, len: u64) -> u32 {
+    // SAFETY: see above.
+    table_fill_impl(unsafe { core_of(vmctx) }, table, dst, val, len)
+}
+unsafe extern "C" fn table_copy(vmctx: *mut VMContext, dt: u32, st: u32, dst: u64, src: u64, len: u64) -> u32 {
+    // SAFETY: see above.
+    table_copy_impl(unsafe { core_of(vmctx) }, dt, st, dst, src, len)
+}
+unsafe extern "C" fn table_init(vmctx: *mut VMContext, table: u32, elem: u32, dst: u64, src: u32, len: u32) -> u32 {
+    // SAFETY: see above.
+    table_init_impl(unsafe { core_of(vmctx) }, table, elem, dst, src as u64, len)
+}
+unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, elem: u32) {
+    // SAFETY: see above.
+    elem_drop_impl(unsafe { core_of(vmctx) }, elem)
+}

@@ -1,0 +1,267 @@
+//! Host functions: [`Func`], [`Caller`] and the array-ABI trampoline that runs them.
+
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::any::TypeId;
+use core::cell::RefCell;
+use core::ffi::c_void;
+
+use crate::abi::{self, FuncType, VMContext, VMFuncRef, ValRaw};
+use crate::instance::{InstanceCore, StoreState};
+use crate::memory::Memory;
+use crate::trap::{Trap, TrapKind};
+use crate::val::{Val, WasmParams, WasmResults};
+
+type DynFn = dyn FnMut(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap>;
+type TypedFn = dyn Fn(*mut (), &mut Caller<'_>, &mut [ValRaw]) -> Result<(), Trap>;
+
+pub(crate) enum HostKind {
+    Dynamic(RefCell<Box<DynFn>>),
+    Typed { host_type: TypeId, host_type_name: &'static str, call: Box<TypedFn> },
+}
+
+pub(crate) struct HostFuncInner {
+    pub(crate) ty: FuncType,
+    pub(crate) kind: HostKind,
+}
+
+#[derive(Clone)]
+pub(crate) enum FuncKind {
+    Host(Rc<HostFuncInner>),
+    Wasm { funcref: *const VMFuncRef, ty: Rc<FuncType>, owner: Rc<InstanceCore> },
+}
+
+/// A function: a host function, or a function of an instance (obtained from
+/// [`crate::Instance::export`]). Cheap to clone.
+#[derive(Clone)]
+pub struct Func(pub(crate) FuncKind);
+
+impl core::fmt::Debug for Func {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match &self.0 {
+            FuncKind::Host(h) => write!(f, "Func(host {})", h.ty),
+            FuncKind::Wasm { funcref, ty, .. } => write!(f, "Func(wasm {ty} @ {funcref:p})"),
+        }
+    }
+}
+
+impl Func {
+    /// A dynamic host function. `results` arrives filled with default values of the result
+    /// types; the closure overwrites them.
+    pub fn new(
+        ty: FuncType,
+        f: impl FnMut(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + 'static,
+    ) -> Func {
+        Func(FuncKind::Host(Rc::new(HostFuncInner { ty, kind: HostKind::Dynamic(RefCell::new(Box::new(f))) })))
+    }
+
+    /// A typed host function that receives the host value `H` of the instance it is imported
+    /// into (checked at instantiation).
+    pub fn wrap<H: 'static, P: WasmParams, R: WasmResults>(
+        f: fn(&mut H, &mut Caller<'_>, P) -> Result<R, Trap>,
+    ) -> Func {
+        let ty = FuncType { params: P::types(), results: R::types() };
+        let call = move |host: *mut (), caller: &mut Caller<'_>, slots: &mut [ValRaw]| -> Result<(), Trap> {
+            if host.is_null() {
+                return Err(Trap::host("typed host function called without an instance host value"));
+            }
+            // SAFETY: `host` was bound at instantiation to the instance's boxed `H` (TypeId
+            // checked); it lives as long as the instance core, which outlives this call.
+            let h = unsafe { &mut *(host as *mut H) };
+            let p = P::load(slots);
+            let r = f(h, caller, p)?;
+            r.store(slots);
+            Ok(())
+        };
+        Func(FuncKind::Host(Rc::new(HostFuncInner {
+            ty,
+            kind: HostKind::Typed {
+                host_type: TypeId::of::<H>(),
+                host_type_name: core::any::type_name::<H>(),
+                call: Box::new(call),
+            },
+        })))
+    }
+
+    /// The function type.
+    pub fn ty(&self) -> &FuncType {
+        match &self.0 {
+            FuncKind::Host(h) => &h.ty,
+            FuncKind::Wasm { ty, .. } => ty,
+        }
+    }
+
+    /// Call the function. Argument count/type mismatch → `BadSignature` trap.
+    /// A host function called this way gets a [`Caller`] without memory.
+    pub fn call(&self, args: &[Val]) -> Result<Vec<Val>, Trap> {
+        match &self.0 {
+            FuncKind::Host(h) => {
+                check_args(&h.ty, args)?;
+                let mut caller = Caller { core: None };
+                let n = h.ty.params.len().max(h.ty.results.len());
+                let mut slots: Vec<ValRaw> = alloc::vec![ValRaw::default(); n];
+                for (s, a) in slots.iter_mut().zip(args) {
+                    *s = a.to_raw();
+                }
+                catch_panic(|| invoke(h, core::ptr::null_mut(), &mut caller, &mut slots))?;
+                // SAFETY: slots hold values of the result types written by `invoke`.
+                Ok(h.ty.results.iter().zip(&slots).map(|(t, s)| unsafe { Val::from_raw(*s, *t) }).collect())
+            }
+            FuncKind::Wasm { funcref, ty, owner } => owner.call_funcref(*funcref, ty, args),
+        }
+    }
+
+    /// The `VMFuncRef` of a wasm function (`None` for an unbound host function).
+    pub fn funcref(&self) -> Option<crate::val::FuncRef> {
+        match &self.0 {
+            FuncKind::Host(_) => None,
+            FuncKind::Wasm { funcref, .. } => crate::val::FuncRef::from_raw(*funcref as *mut c_void),
+        }
+    }
+}
+
+pub(crate) fn check_args(ty: &FuncType, args: &[Val]) -> Result<(), Trap> {
+    if args.len() != ty.params.len() {
+        return Err(Trap::with_message(
+            TrapKind::BadSignature,
+            format!("expected {} arguments, got {}", ty.params.len(), args.len()),
+        ));
+    }
+    for (i, (a, t)) in args.iter().zip(&ty.params).enumerate() {
+        if a.ty() != *t {
+            return Err(Trap::with_message(
+                TrapKind::BadSignature,
+                format!("argument {i}: expected {t}, got {}", a.ty()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Handed to host functions: access to the calling instance.
+pub struct Caller<'a> {
+    pub(crate) core: Option<&'a InstanceCore>,
+}
+
+impl Caller<'_> {
+    /// Memory 0 of the calling instance (`Host` trap "no memory" if there is none).
+    pub fn memory(&mut self) -> Result<&mut Memory, Trap> {
+        self.memory_at(0)
+    }
+
+    /// Memory `index` of the calling instance.
+    pub fn memory_at(&mut self, index: u32) -> Result<&mut Memory, Trap> {
+        let core = self.core.ok_or_else(|| Trap::host("no memory"))?;
+        let m = core.memories.get(index as usize).ok_or_else(|| Trap::host("no memory"))?;
+        // SAFETY: the memory lives as long as the instance core; wasm code of the caller is
+        // suspended in this host call, and the returned borrow is tied to `&mut self`.
+        Ok(unsafe { &mut *m.raw() })
+    }
+
+    /// Whether a calling instance is available.
+    pub fn has_instance(&self) -> bool {
+        self.core.is_some()
+    }
+}
+
+/// One host function bound into one instance: what `VMFuncRef::array_ctx` points to.
+pub(crate) struct HostBinding {
+    pub(crate) func: Rc<HostFuncInner>,
+    pub(crate) host: *mut (),
+    pub(crate) store: Rc<StoreState>,
+}
+
+fn invoke(h: &HostFuncInner, host: *mut (), caller: &mut Caller<'_>, slots: &mut [ValRaw]) -> Result<(), Trap> {
+    match &h.kind {
+        HostKind::Dynamic(f) => {
+            // SAFETY: the slots hold values of the parameter types (checked by the caller or
+            // guaranteed by validated wasm code).
+            let params: Vec<Val> = h.ty.params.iter().zip(slots.iter()).map(|(t, s)| unsafe { Val::from_raw(*s, *t) }).collect();
+            let mut results: Vec<Val> = h.ty.results.iter().map(|t| Val::default_for(*t)).collect();
+            let mut f = f.try_borrow_mut().map_err(|_| Trap::host("recursive call of a dynamic host function"))?;
+            f(caller, &params, &mut results)?;
+            for (i, (r, t)) in results.iter().zip(&h.ty.results).enumerate() {
+                if r.ty() != *t {
+                    return Err(Trap::host(format!("host function result {i}: expected {t}, got {}", r.ty())));
+                }
+                slots[i] = r.to_raw();
+            }
+            Ok(())
+        }
+        HostKind::Typed { call, .. } => call(host, caller, slots),
+    }
+}
+
+#[cfg(feature = "std")]
+fn catch_panic(f: impl FnOnce() -> Result<(), Trap>) -> Result<(), Trap> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => {
+            let msg: String = if let Some(s) = payload.downcast_ref::<&str>() {
+                String::from(*s)
+            } else if let Some(s) = payload.downcast_ref::<String>() {
+                s.clone()
+            } else {
+                String::from("<non-string panic payload>")
+            };
+            Err(Trap::host(format!("host function panicked: {msg}")))
+        }
+    }
+}
+
+/// Without `std`, panics in host functions are not caught (they abort or unwind per the
+/// panic strategy of the final binary); never let a host function panic in `no_std`.
+#[cfg(not(feature = "std"))]
+fn catch_panic(f: impl FnOnce() -> Result<(), Trap>) -> Result<(), Trap> {
+    f()
+}
+
+impl HostFuncInner {
+    pub(crate) fn bind_check(&self, host_type: TypeId, host_type_name: &str) -> Result<(), String> {
+        match &self.kind {
+            HostKind::Typed { host_type: t, host_type_name: n, .. } if *t != host_type => {
+                Err(format!("host function expects host value of type `{n}`, the instance has `{host_type_name}`"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The array-ABI entry of every bound host function.
+///
+/// # Safety
+/// `ctx` must be a live `HostBinding`; `caller_vmctx` null or a live VMContext created by this
+/// runtime; `values` points to `max(params, results)` slots.
+pub(crate) unsafe extern "C" fn host_trampoline(ctx: *mut c_void, caller_vmctx: *mut VMContext, values: *mut ValRaw) -> u32 {
+    // SAFETY: per the function contract.
+    let b = unsafe { &*(ctx as *const HostBinding) };
+    let core: Option<&InstanceCore> = if caller_vmctx.is_null() {
+        None
+    } else {
+        // SAFETY: a runtime-created VMContext stores the InstanceCore back-pointer at
+        // VMCTX_INSTANCE; the core outlives its VMContext.
+        unsafe {
+            let p = *((caller_vmctx as *const u8).add(abi::VMCTX_INSTANCE as usize) as *const *const InstanceCore);
+            p.as_ref()
+        }
+    };
+    let n = b.func.ty.params.len().max(b.func.ty.results.len());
+    let slots: &mut [ValRaw] = if n == 0 || values.is_null() {
+        &mut []
+    } else {
+        // SAFETY: the caller passes n slots.
+        unsafe { core::slice::from_raw_parts_mut(values, n) }
+    };
+    let mut caller = Caller { core };
+    match catch_panic(|| invoke(&b.func, b.host, &mut caller, slots)) {
+        Ok(()) => abi::trap::NONE,
+        Err(t) => {
+            let store = core.map_or(&b.store, |c| &c.store);
+            *store.pending.borrow_mut() = Some(t);
+            abi::trap::HOST
+        }
+    }
+}

@@ -1,0 +1,332 @@
+//! Linear memories: guard-page mode (std, 64-bit unix, 32-bit memories) and heap mode.
+
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::rc::Rc;
+use core::cell::RefCell;
+
+use crate::abi::{MemoryType, VMMemory, WASM_PAGE_SIZE};
+use crate::trap::{InstantiationError, Trap, TrapKind};
+
+/// Maximum pages of a 32-bit memory (4 GiB).
+pub const MAX_PAGES_32: u64 = 65536;
+/// Implementation limit for memory64 memories (heap mode): 2^48 bytes.
+pub const MAX_PAGES_64: u64 = 1 << 32;
+
+/// Whether guard-page memories can be created in this build/platform.
+pub const GUARD_PAGES_AVAILABLE: bool = cfg!(all(
+    feature = "std",
+    unix,
+    target_pointer_width = "64",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+));
+
+enum Storage {
+    /// Heap allocation (may move on grow). Capacity grows with the memory.
+    Heap(alloc::vec::Vec<u8>),
+    /// mmap reservation of `abi::GUARD_RESERVATION` bytes; base never moves.
+    #[cfg(all(feature = "std", unix, target_pointer_width = "64", any(target_arch = "x86_64", target_arch = "aarch64")))]
+    Guard { base: *mut u8, reserved: usize },
+}
+
+/// A linear memory. Generated code accesses it through the boxed [`VMMemory`], whose address
+/// is stable for the memory's whole life.
+pub struct Memory {
+    vm: Box<VMMemory>,
+    ty: MemoryType,
+    storage: Storage,
+}
+
+impl core::fmt::Debug for Memory {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Memory")
+            .field("ty", &self.ty)
+            .field("pages", &self.size_pages())
+            .field("guard_pages", &self.is_guarded())
+            .finish()
+    }
+}
+
+fn oob(msg: impl Into<alloc::string::String>) -> Trap {
+    Trap::with_message(TrapKind::MemoryOutOfBounds, msg)
+}
+
+impl Memory {
+    /// A new memory of `ty.min` zeroed pages. Uses guard pages when available (std, 64-bit
+    /// unix, not memory64), otherwise the heap.
+    pub fn new(ty: MemoryType) -> Result<Memory, InstantiationError> {
+        Self::with_mode(ty, GUARD_PAGES_AVAILABLE && !ty.memory64)
+    }
+
+    /// A new memory forced into heap mode (usable only by explicit-bounds-check modules).
+    pub fn new_heap(ty: MemoryType) -> Result<Memory, InstantiationError> {
+        Self::with_mode(ty, false)
+    }
+
+    fn limit(ty: &MemoryType) -> u64 {
+        let hard = if ty.memory64 { MAX_PAGES_64 } else { MAX_PAGES_32 };
+        ty.max.map_or(hard, |m| m.min(hard))
+    }
+
+    fn with_mode(ty: MemoryType, guard: bool) -> Result<Memory, InstantiationError> {
+        if let Some(max) = ty.max {
+            if max < ty.min {
+                return Err(InstantiationError::new("memory: maximum is smaller than minimum"));
+            }
+        }
+        let hard = if ty.memory64 { MAX_PAGES_64 } else { MAX_PAGES_32 };
+        if ty.min > hard {
+            return Err(InstantiationError::new(format!(
+                "memory: minimum of {} pages exceeds the limit of {hard} pages",
+                ty.min
+            )));
+        }
+        let bytes = ty.min * WASM_PAGE_SIZE;
+        let mut vm = Box::new(VMMemory { base: core::ptr::null_mut(), length: 0 });
+        #[cfg(all(feature = "std", unix, target_pointer_width = "64", any(target_arch = "x86_64", target_arch = "aarch64")))]
+        if guard && !ty.memory64 {
+            let reserved = crate::abi::GUARD_RESERVATION as usize;
+            // SAFETY: anonymous private PROT_NONE mapping; no existing memory is affected.
+            let p = unsafe {
+                libc::mmap(
+                    core::ptr::null_mut(),
+                    reserved,
+                    libc::PROT_NONE,
+                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+                    -1,
+                    0,
+                )
+            };
+            if p == libc::MAP_FAILED {
+                return Err(InstantiationError::new("memory: cannot reserve guard-page memory (mmap failed)"));
+            }
+            let base = p as *mut u8;
+            if bytes > 0 {
+                // SAFETY: [base, base+bytes) lies inside the reservation just made.
+                let r = unsafe { libc::mprotect(p, bytes as usize, libc::PROT_READ | libc::PROT_WRITE) };
+                if r != 0 {
+                    // SAFETY: unmapping our own reservation.
+                    unsafe { libc::munmap(p, reserved) };
+                    return Err(InstantiationError::new("memory: cannot commit initial pages (mprotect failed)"));
+                }
+            }
+            vm.base = base;
+            vm.length = bytes;
+            crate::signals::ensure_installed();
+            return Ok(Memory { vm, ty, storage: Storage::Guard { base, reserved } });
+        }
+        let _ = guard;
+        let mut v = alloc::vec::Vec::new();
+        if v.try_reserve_exact(bytes as usize).is_err() {
+            return Err(InstantiationError::new(format!("memory: cannot allocate {} pages", ty.min)));
+        }
+        v.resize(bytes as usize, 0);
+        vm.base = v.as_mut_ptr();
+        vm.length = bytes;
+        Ok(Memory { vm, ty, storage: Storage::Heap(v) })
+    }
+
+    /// The memory's type (with the current size as minimum).
+    pub fn ty(&self) -> MemoryType {
+        MemoryType { min: self.size_pages(), ..self.ty }
+    }
+
+    /// The type the memory was created with.
+    pub fn declared_ty(&self) -> MemoryType {
+        self.ty
+    }
+
+    /// Whether this memory uses guard pages (base never moves; usable by modules compiled
+    /// without explicit bounds checks).
+    pub fn is_guarded(&self) -> bool {
+        !matches!(self.storage, Storage::Heap(_))
+    }
+
+    /// The contents.
+    pub fn data(&self) -> &[u8] {
+        if self.vm.length == 0 {
+            return &[];
+        }
+        // SAFETY: [base, base+length) is committed, readable memory owned by self.
+        unsafe { core::slice::from_raw_parts(self.vm.base, self.vm.length as usize) }
+    }
+
+    /// The contents, mutable.
+    pub fn data_mut(&mut self) -> &mut [u8] {
+        if self.vm.length == 0 {
+            return &mut [];
+        }
+        // SAFETY: as in `data`, and `&mut self` guarantees exclusivity on the Rust side.
+        unsafe { core::slice::from_raw_parts_mut(self.vm.base, self.vm.length as usize) }
+    }
+
+    /// Size in bytes.
+    pub fn size_bytes(&self) -> u64 {
+        self.vm.length
+    }
+
+    /// Size in pages.
+    pub fn size_pages(&self) -> u64 {
+        self.vm.length / WASM_PAGE_SIZE
+    }
+
+    /// The maximum number of pages this memory can grow to.
+    pub fn max_pages(&self) -> u64 {
+        Self::limit(&self.ty)
+    }
+
+    /// Grow by `delta_pages`; returns the old size in pages. Failure (beyond the maximum or
+    /// out of host memory) is a `MemoryOutOfBounds` trap with a message; the memory is unchanged.
+    pub fn grow(&mut self, delta_pages: u64) -> Result<u64, Trap> {
+        let old = self.size_pages();
+        let new = old
+            .checked_add(delta_pages)
+            .filter(|&n| n <= self.max_pages())
+            .ok_or_else(|| oob(format!("memory.grow by {delta_pages} pages exceeds the maximum of {} pages", self.max_pages())))?;
+        if delta_pages == 0 {
+            return Ok(old);
+        }
+        let new_bytes = new * WASM_PAGE_SIZE;
+        match &mut self.storage {
+            Storage::Heap(v) => {
+                let add = (new_bytes - self.vm.length) as usize;
+                if v.try_reserve_exact(add).is_err() {
+                    return Err(oob(format!("memory.grow: cannot allocate {new} pages")));
+                }
+                v.resize(new_bytes as usize, 0);
+                self.vm.base = v.as_mut_ptr();
+            }
+            #[cfg(all(feature = "std", unix, target_pointer_width = "64", any(target_arch = "x86_64", target_arch = "aarch64")))]
+            Storage::Guard { base, reserved } => {
+                if new_bytes as usize > *reserved {
+                    return Err(oob("memory.grow beyond the guard reservation"));
+                }
+                // SAFETY: the range lies inside our reservation.
+                let r = unsafe {
+                    libc::mprotect(*base as *mut libc::c_void, new_bytes as usize, libc::PROT_READ | libc::PROT_WRITE)
+                };
+                if r != 0 {
+                    return Err(oob(format!("memory.grow: cannot commit {new} pages")));
+                }
+            }
+        }
+        self.vm.length = new_bytes;
+        Ok(old)
+    }
+
+    fn range(&self, offset: u64, len: usize) -> Result<core::ops::Range<usize>, Trap> {
+        let end = offset.checked_add(len as u64).filter(|&e| e <= self.vm.length).ok_or_else(|| {
+            oob(format!("access of {len} bytes at offset {offset} exceeds memory size {}", self.vm.length))
+        })?;
+        Ok(offset as usize..end as usize)
+    }
+
+    /// Checked read of `len` bytes at `offset`.
+    pub fn read(&self, offset: u64, len: usize) -> Result<&[u8], Trap> {
+        let r = self.range(offset, len)?;
+        Ok(&self.data()[r])
+    }
+
+    /// Checked write of `bytes` at `offset`.
+    pub fn write(&mut self, offset: u64, bytes: &[u8]) -> Result<(), Trap> {
+        let r = self.range(offset, bytes.len())?;
+        self.data_mut()[r].copy_from_slice(bytes);
+        Ok(())
+    }
+
+    /// Pointer to the [`VMMemory`] generated code uses (stable for the memory's life).
+    pub fn vm_ptr(&mut self) -> *mut VMMemory {
+        &mut *self.vm
+    }
+}
+
+impl Drop for Memory {
+    fn drop(&mut self) {
+        #[cfg(all(feature = "std", unix, target_pointer_width = "64", any(target_arch = "x86_64", target_arch = "aarch64")))]
+        if let Storage::Guard { base, reserved } = self.storage {
+            // SAFETY: unmapping our own reservation; no references into it outlive `self`.
+            unsafe { libc::munmap(base as *mut libc::c_void, reserved) };
+        }
+    }
+}
+
+/// A shareable handle to a [`Memory`] (exported by one instance, imported by others).
+#[derive(Clone, Debug)]
+pub struct SharedMemory(pub(crate) Rc<RefCell<Memory>>);
+
+impl SharedMemory {
+    /// Wrap a memory.
+    pub fn new(m: Memory) -> SharedMemory {
+        SharedMemory(Rc::new(RefCell::new(m)))
+    }
+    /// Borrow. Do not keep the borrow across calls into wasm.
+    pub fn borrow(&self) -> core::cell::Ref<'_, Memory> {
+        self.0.borrow()
+    }
+    /// Borrow mutably. Do not keep the borrow across calls into wasm.
+    pub fn borrow_mut(&self) -> core::cell::RefMut<'_, Memory> {
+        self.0.borrow_mut()
+    }
+    /// Whether two handles refer to the same memory.
+    pub fn ptr_eq(&self, other: &SharedMemory) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+    pub(crate) fn raw(&self) -> *mut Memory {
+        self.0.as_ptr()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ty(min: u64, max: Option<u64>) -> MemoryType {
+        MemoryType { min, max, memory64: false, shared: false }
+    }
+
+    #[test]
+    fn heap_grow() {
+        let mut m = Memory::new_heap(ty(1, Some(3))).unwrap();
+        assert!(!m.is_guarded());
+        m.write(65530, &[1, 2, 3]).unwrap();
+        assert_eq!(m.grow(1).unwrap(), 1);
+        assert_eq!(m.size_pages(), 2);
+        assert_eq!(m.read(65530, 3).unwrap(), &[1, 2, 3]);
+        assert_eq!(m.read(131071, 1).unwrap(), &[0]);
+        let e = m.grow(2).unwrap_err();
+        assert_eq!(e.kind(), TrapKind::MemoryOutOfBounds);
+        assert!(e.message().unwrap().contains("maximum of 3"));
+        assert_eq!(m.size_pages(), 2);
+        assert_eq!(m.grow(0).unwrap(), 2);
+        assert_eq!(m.read(131072, 1).unwrap_err().kind(), TrapKind::MemoryOutOfBounds);
+        assert!(m.write(u64::MAX, &[1]).is_err());
+    }
+
+    #[test]
+    fn limits() {
+        assert!(Memory::new_heap(ty(2, Some(1))).is_err());
+        assert!(Memory::new_heap(ty(65537, None)).is_err());
+        let mut m = Memory::new_heap(ty(0, None)).unwrap();
+        assert_eq!(m.data().len(), 0);
+        assert!(m.grow(65537).is_err());
+        assert_eq!(m.max_pages(), 65536);
+    }
+
+    #[cfg(all(feature = "std", unix, target_pointer_width = "64", any(target_arch = "x86_64", target_arch = "aarch64")))]
+    #[test]
+    fn guard_grow_keeps_base() {
+        let mut m = Memory::new(ty(1, None)).unwrap();
+        assert!(m.is_guarded());
+        let base = m.data().as_ptr();
+        m.data_mut()[100] = 7;
+        assert_eq!(m.grow(10).unwrap(), 1);
+        assert_eq!(m.data().as_ptr(), base);
+        assert_eq!(m.data().len(), 11 * 65536);
+        assert_eq!(m.data()[100], 7);
+        m.data_mut()[11 * 65536 - 1] = 1;
+        assert_eq!(m.read(11 * 65536, 1).unwrap_err().kind(), TrapKind::MemoryOutOfBounds);
+        assert_eq!(m.grow(65536 - 11).unwrap(), 11);
+        assert_eq!(m.size_pages(), 65536);
+        assert!(m.grow(1).is_err());
+    }
+}

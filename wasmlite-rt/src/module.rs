@@ -1,0 +1,151 @@
+//! [`Module`]: a compiled module's descriptor plus its decoded [`ModuleInfo`].
+
+use alloc::format;
+use alloc::rc::Rc;
+
+use crate::abi::{ModuleDescriptor, ModuleInfo, ABI_VERSION, FLAG_EXPLICIT_BOUNDS_CHECKS};
+use crate::trap::InstantiationError;
+
+pub(crate) struct ModuleInner {
+    pub(crate) desc: *const ModuleDescriptor,
+    pub(crate) info: ModuleInfo,
+}
+
+/// A compiled module, ready to instantiate. Cheap to clone.
+#[derive(Clone)]
+pub struct Module(pub(crate) Rc<ModuleInner>);
+
+impl core::fmt::Debug for Module {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Module")
+            .field("funcs", &self.0.info.funcs.len())
+            .field("imports", &self.0.info.imports.len())
+            .field("explicit_bounds_checks", &self.explicit_bounds_checks())
+            .finish()
+    }
+}
+
+impl Module {
+    /// A module whose descriptor is a linked static (ahead-of-time compiled).
+    pub fn from_static(desc: &'static ModuleDescriptor) -> Result<Module, InstantiationError> {
+        // SAFETY: a 'static descriptor and the code it points to live forever.
+        unsafe { Module::from_descriptor(desc) }
+    }
+
+    /// A module from a descriptor (e.g. loaded by a JIT).
+    ///
+    /// # Safety
+    /// `desc` must point to a valid [`ModuleDescriptor`] produced by wasmlite-codegen, and it
+    /// and the code it points to must outlive every instance created from this module.
+    pub unsafe fn from_descriptor(desc: *const ModuleDescriptor) -> Result<Module, InstantiationError> {
+        if desc.is_null() {
+            return Err(InstantiationError::new("null module descriptor"));
+        }
+        // SAFETY: caller guarantees validity.
+        let d = unsafe { &*desc };
+        if d.abi_version != ABI_VERSION {
+            return Err(InstantiationError::new(format!(
+                "module was compiled for ABI version {}, runtime supports {ABI_VERSION}",
+                d.abi_version
+            )));
+        }
+        let bytes: &[u8] = if d.info_len == 0 {
+            &[]
+        } else {
+            // SAFETY: the descriptor's info points to info_len bytes of constant data.
+            unsafe { core::slice::from_raw_parts(d.info, d.info_len) }
+        };
+        let info = ModuleInfo::decode(bytes)
+            .ok_or_else(|| InstantiationError::new("module descriptor holds an invalid ModuleInfo encoding"))?;
+        validate(&info, d)?;
+        #[cfg(feature = "std")]
+        crate::signals::register_module(desc);
+        Ok(Module(Rc::new(ModuleInner { desc, info })))
+    }
+
+    /// The static module description.
+    pub fn info(&self) -> &ModuleInfo {
+        &self.0.info
+    }
+
+    /// Whether the code does explicit bounds checks (else it needs guard-page memories).
+    pub fn explicit_bounds_checks(&self) -> bool {
+        self.desc().flags & FLAG_EXPLICIT_BOUNDS_CHECKS != 0
+    }
+
+    /// The descriptor.
+    pub fn descriptor(&self) -> &ModuleDescriptor {
+        // SAFETY: guaranteed valid by the constructor's contract.
+        unsafe { &*self.0.desc }
+    }
+
+    pub(crate) fn desc(&self) -> &ModuleDescriptor {
+        self.descriptor()
+    }
+
+    /// Whether two handles refer to the same module.
+    pub fn ptr_eq(&self, other: &Module) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Consistency checks between the info and the descriptor (so that instantiation can index
+/// without panicking).
+fn validate(info: &ModuleInfo, d: &ModuleDescriptor) -> Result<(), InstantiationError> {
+    let bad = |m: &str| Err(InstantiationError::new(format!("inconsistent module descriptor: {m}")));
+    let nimp = info.num_imported_funcs as usize;
+    if nimp > info.funcs.len() {
+        return bad("more imported functions than functions");
+    }
+    if d.num_funcs != info.funcs.len() - nimp {
+        return bad("defined function count differs");
+    }
+    if d.num_import_stubs != nimp {
+        return bad("import stub count differs");
+    }
+    if info.funcs.iter().any(|&t| t as usize >= info.types.len()) {
+        return bad("function type index out of range");
+    }
+    if info.num_imported_globals as usize > info.globals.len()
+        || info.global_inits.len() != info.globals.len() - info.num_imported_globals as usize
+    {
+        return bad("global counts differ");
+    }
+    if info.num_imported_memories as usize > info.memories.len() || info.num_imported_tables as usize > info.tables.len() {
+        return bad("import counts differ");
+    }
+    let (mut f, mut t, mut m, mut g) = (0u32, 0u32, 0u32, 0u32);
+    for imp in &info.imports {
+        match imp.ty {
+            crate::abi::ExternType::Func(ty) => {
+                if info.funcs.get(f as usize) != Some(&ty) {
+                    return bad("imported function type differs");
+                }
+                f += 1
+            }
+            crate::abi::ExternType::Table(_) => t += 1,
+            crate::abi::ExternType::Memory(_) => m += 1,
+            crate::abi::ExternType::Global(_) => g += 1,
+        }
+    }
+    if f != info.num_imported_funcs || t != info.num_imported_tables || m != info.num_imported_memories || g != info.num_imported_globals {
+        return bad("import list and import counts differ");
+    }
+    if let Some(s) = info.start {
+        if s as usize >= info.funcs.len() {
+            return bad("start function out of range");
+        }
+    }
+    for e in &info.exports {
+        let n = match e.kind {
+            crate::abi::ExportKind::Func => info.funcs.len(),
+            crate::abi::ExportKind::Table => info.tables.len(),
+            crate::abi::ExportKind::Memory => info.memories.len(),
+            crate::abi::ExportKind::Global => info.globals.len(),
+        };
+        if e.index as usize >= n {
+            return bad("export index out of range");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,257 @@
+//! Traps and errors.
+
+use alloc::string::String;
+use core::fmt;
+
+use crate::abi::trap as code;
+
+/// The reason a trap happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TrapKind {
+    /// `unreachable` executed.
+    Unreachable,
+    /// Integer division or remainder by zero.
+    IntegerDivideByZero,
+    /// Signed integer overflow.
+    IntegerOverflow,
+    /// Trapping float → int conversion.
+    InvalidConversionToInteger,
+    /// Out-of-bounds linear memory access.
+    MemoryOutOfBounds,
+    /// Out-of-bounds table access.
+    TableOutOfBounds,
+    /// `call_indirect` on a null element.
+    IndirectCallToNull,
+    /// `call_indirect` signature mismatch (also wrong arguments passed from the host).
+    BadSignature,
+    /// Wasm stack exhausted.
+    StackOverflow,
+    /// A host function failed.
+    Host,
+    /// Execution was interrupted through an [`crate::InterruptHandle`].
+    Interrupted,
+}
+
+impl TrapKind {
+    /// The kind for an [`abi::trap`](crate::abi::trap) code (`None` for `0` or unknown codes).
+    pub fn from_code(c: u32) -> Option<TrapKind> {
+        Some(match c {
+            code::UNREACHABLE => TrapKind::Unreachable,
+            code::INTEGER_DIVIDE_BY_ZERO => TrapKind::IntegerDivideByZero,
+            code::INTEGER_OVERFLOW => TrapKind::IntegerOverflow,
+            code::INVALID_CONVERSION_TO_INTEGER => TrapKind::InvalidConversionToInteger,
+            code::MEMORY_OUT_OF_BOUNDS => TrapKind::MemoryOutOfBounds,
+            code::TABLE_OUT_OF_BOUNDS => TrapKind::TableOutOfBounds,
+            code::INDIRECT_CALL_TO_NULL => TrapKind::IndirectCallToNull,
+            code::BAD_SIGNATURE => TrapKind::BadSignature,
+            code::STACK_OVERFLOW => TrapKind::StackOverflow,
+            code::HOST => TrapKind::Host,
+            code::INTERRUPTED => TrapKind::Interrupted,
+            _ => return None,
+        })
+    }
+
+    /// The [`abi::trap`](crate::abi::trap) code of this kind.
+    pub fn code(self) -> u32 {
+        match self {
+            TrapKind::Unreachable => code::UNREACHABLE,
+            TrapKind::IntegerDivideByZero => code::INTEGER_DIVIDE_BY_ZERO,
+            TrapKind::IntegerOverflow => code::INTEGER_OVERFLOW,
+            TrapKind::InvalidConversionToInteger => code::INVALID_CONVERSION_TO_INTEGER,
+            TrapKind::MemoryOutOfBounds => code::MEMORY_OUT_OF_BOUNDS,
+            TrapKind::TableOutOfBounds => code::TABLE_OUT_OF_BOUNDS,
+            TrapKind::IndirectCallToNull => code::INDIRECT_CALL_TO_NULL,
+            TrapKind::BadSignature => code::BAD_SIGNATURE,
+            TrapKind::StackOverflow => code::STACK_OVERFLOW,
+            TrapKind::Host => code::HOST,
+            TrapKind::Interrupted => code::INTERRUPTED,
+        }
+    }
+
+    /// The description used by `Display` (spec-testsuite wording where one exists).
+    pub fn description(self) -> &'static str {
+        match self {
+            TrapKind::Unreachable => "unreachable",
+            TrapKind::IntegerDivideByZero => "integer divide by zero",
+            TrapKind::IntegerOverflow => "integer overflow",
+            TrapKind::InvalidConversionToInteger => "invalid conversion to integer",
+            TrapKind::MemoryOutOfBounds => "out of bounds memory access",
+            TrapKind::TableOutOfBounds => "out of bounds table access",
+            TrapKind::IndirectCallToNull => "indirect call to null",
+            TrapKind::BadSignature => "indirect call type mismatch",
+            TrapKind::StackOverflow => "call stack exhausted",
+            TrapKind::Host => "host error",
+            TrapKind::Interrupted => "interrupted",
+        }
+    }
+}
+
+impl fmt::Display for TrapKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.description())
+    }
+}
+
+/// A trap: wasm execution stopped abnormally. The instance stays usable afterwards.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trap {
+    kind: TrapKind,
+    message: Option<String>,
+    func_index: Option<u32>,
+    func_name: Option<String>,
+}
+
+impl Trap {
+    /// A trap of the given kind without message.
+    pub fn new(kind: TrapKind) -> Trap {
+        Trap { kind, message: None, func_index: None, func_name: None }
+    }
+
+    /// A trap with an explanatory message.
+    pub fn with_message(kind: TrapKind, msg: impl Into<String>) -> Trap {
+        Trap { kind, message: Some(msg.into()), func_index: None, func_name: None }
+    }
+
+    /// A host error ([`TrapKind::Host`]) with a message.
+    pub fn host(msg: impl Into<String>) -> Trap {
+        Trap::with_message(TrapKind::Host, msg)
+    }
+
+    /// The kind.
+    pub fn kind(&self) -> TrapKind {
+        self.kind
+    }
+
+    /// The message, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// Index of the wasm function the trap happened in, when known.
+    pub fn func_index(&self) -> Option<u32> {
+        self.func_index
+    }
+
+    /// Name of the wasm function the trap happened in (name section or export name).
+    pub fn func_name(&self) -> Option<&str> {
+        self.func_name.as_deref()
+    }
+
+    /// Attach the wasm function (index and optional name) the trap happened in.
+    pub fn with_func(mut self, index: u32, name: Option<&str>) -> Trap {
+        self.func_index = Some(index);
+        self.func_name = name.map(String::from);
+        self
+    }
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "wasm trap: {}", self.kind)?;
+        if let Some(m) = &self.message {
+            write!(f, ": {m}")?;
+        }
+        match (self.func_index, &self.func_name) {
+            (Some(i), Some(n)) => write!(f, " (in wasm function `{n}`, #{i})"),
+            (Some(i), None) => write!(f, " (in wasm function #{i})"),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for Trap {}
+
+/// Instantiation failed before any code ran (bad imports, bad module, resource limits).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstantiationError {
+    msg: String,
+}
+
+impl InstantiationError {
+    /// An error with the given reason.
+    pub fn new(msg: impl Into<String>) -> Self {
+        InstantiationError { msg: msg.into() }
+    }
+    /// The reason.
+    pub fn message(&self) -> &str {
+        &self.msg
+    }
+}
+
+impl fmt::Display for InstantiationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.msg)
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for InstantiationError {}
+
+/// Any error of [`crate::Instance::new`].
+#[derive(Debug)]
+pub enum Error {
+    /// A trap during initialisation (segment out of bounds, start function).
+    Trap(Trap),
+    /// Instantiation failed.
+    Instantiation(InstantiationError),
+}
+
+impl From<Trap> for Error {
+    fn from(t: Trap) -> Self {
+        Error::Trap(t)
+    }
+}
+
+impl From<InstantiationError> for Error {
+    fn from(e: InstantiationError) -> Self {
+        Error::Instantiation(e)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Trap(t) => t.fmt(f),
+            Error::Instantiation(e) => e.fmt(f),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Trap(t) => Some(t),
+            Error::Instantiation(e) => Some(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    #[test]
+    fn codes_roundtrip() {
+        for c in 1..=code::MAX {
+            let k = TrapKind::from_code(c).unwrap();
+            assert_eq!(k.code(), c);
+        }
+        assert_eq!(TrapKind::from_code(0), None);
+        assert_eq!(TrapKind::from_code(code::MAX + 1), None);
+    }
+
+    #[test]
+    fn display() {
+        let t = Trap::new(TrapKind::IntegerDivideByZero).with_func(3, Some("div"));
+        assert_eq!(t.to_string(), "wasm trap: integer divide by zero (in wasm function `div`, #3)");
+        let t = Trap::host("boom").with_func(1, None);
+        assert_eq!(t.to_string(), "wasm trap: host error: boom (in wasm function #1)");
+        assert_eq!(Trap::new(TrapKind::BadSignature).to_string(), "wasm trap: indirect call type mismatch");
+        assert_eq!(TrapKind::MemoryOutOfBounds.to_string(), "out of bounds memory access");
+        let e: Error = InstantiationError::new("unknown import `env`.`x`").into();
+        assert_eq!(e.to_string(), "unknown import `env`.`x`");
+    }
+}
