@@ -18,6 +18,8 @@ pub struct Options {
     pub jobs: usize,
     /// Per-file timeout.
     pub timeout: Duration,
+    /// Print the most frequent failure reasons at the end.
+    pub summary: bool,
     /// Hidden: run one file in this process and report events on stdout.
     pub single: Option<PathBuf>,
 }
@@ -35,6 +37,7 @@ options:
   --bounds-checks  compile with explicit bounds checks instead of guard pages
   --jobs N         run up to N files in parallel (default: number of CPUs)
   --timeout SECS   per-file timeout in seconds (default: 120)
+  --summary        print the most frequent failure reasons at the end
   -h, --help       show this help
 ";
 
@@ -49,6 +52,7 @@ impl Options {
             jobs: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
             timeout: Duration::from_secs(120),
             single: None,
+            summary: false,
         };
         let mut it = args.into_iter();
         while let Some(a) = it.next() {
@@ -56,6 +60,7 @@ impl Options {
                 "--verbose" | "-v" => o.verbose = true,
                 "--recursive" | "-r" => o.recursive = true,
                 "--bounds-checks" => o.bounds_checks = true,
+                "--summary" => o.summary = true,
                 "--jobs" | "-j" => {
                     let v = it.next().ok_or("--jobs needs a value")?;
                     o.jobs = v.parse().map_err(|_| format!("invalid --jobs value `{v}`"))?;

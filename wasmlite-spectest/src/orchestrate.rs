@@ -333,6 +333,9 @@ pub fn run(opts: &Options) -> i32 {
         failed += r.failed;
         skipped += r.skipped;
     }
+    if opts.summary {
+        print_summary(&res);
+    }
     println!("{passed} passed, {failed} failed, {skipped} skipped");
     if failed > 0 || !errors.is_empty() || res.iter().any(|r| r.is_none()) {
         1
@@ -341,8 +344,75 @@ pub fn run(opts: &Options) -> i32 {
     }
 }
 
+/// A failure reason with numbers and quoted names blanked, so similar failures group together.
+pub fn normalize_reason(reason: &str) -> String {
+    let mut out = String::new();
+    let mut in_tick = false;
+    let mut last_digit = false;
+    for c in reason.chars() {
+        if c == '`' {
+            in_tick = !in_tick;
+            if in_tick {
+                out.push_str("`_`");
+            }
+            continue;
+        }
+        if in_tick {
+            continue;
+        }
+        if c.is_ascii_digit() {
+            if !last_digit {
+                out.push('N');
+            }
+            last_digit = true;
+            continue;
+        }
+        last_digit = false;
+        out.push(c);
+    }
+    if out.len() > 120 {
+        let mut cut = 120;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+        out.push('…');
+    }
+    out
+}
+
+fn print_summary(res: &[Option<FileResult>]) {
+    let mut groups: std::collections::HashMap<String, (usize, String)> = std::collections::HashMap::new();
+    for r in res.iter().flatten() {
+        for (line, col, reason) in &r.failures {
+            let e = groups
+                .entry(normalize_reason(reason))
+                .or_insert_with(|| (0, format!("{}:{line}:{col}", r.path.display())));
+            e.0 += 1;
+        }
+        if let Some(a) = &r.abnormal {
+            let e = groups.entry(normalize_reason(a)).or_insert_with(|| (0, r.path.display().to_string()));
+            e.0 += 1;
+        }
+    }
+    let mut v: Vec<_> = groups.into_iter().collect();
+    v.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+    println!("most frequent failure reasons:");
+    for (reason, (n, example)) in v.iter().take(40) {
+        println!("{n:>7}  {reason}  (e.g. {example})");
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn reasons_normalize() {
+        assert_eq!(
+            super::normalize_reason("invoke `f32_add`: expected i32 12 (0xc), got i32 3"),
+            "invoke `_`: expected iN N (Nxc), got iN N"
+        );
+    }
+
     use super::*;
 
     fn ev(outcome: Outcome) -> Event {
