@@ -584,6 +584,11 @@ impl<H: 'static> Instance<H> {
         unsafe { &*self.core.tables[index as usize].raw() }
     }
 
+    #[cfg(test)]
+    pub(crate) fn core_for_tests(&self) -> Rc<InstanceCore> {
+        self.core.clone()
+    }
+
     /// A handle that can interrupt this instance's store from another thread.
     pub fn interrupt_handle(&self) -> InterruptHandle {
         InterruptHandle(self.core.store.vm.clone())

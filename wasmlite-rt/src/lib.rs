@@ -50,6 +50,9 @@ mod table;
 mod trap;
 mod val;
 
+#[cfg(test)]
+mod tests;
+
 pub use builtins::BUILTINS;
 pub use global::{Global, SharedGlobal};
 pub use host::{Caller, Func};

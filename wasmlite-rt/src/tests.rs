@@ -1,0 +1,509 @@
+//! End-to-end tests of the instance machinery with a hand-made "compiled module": the array
+//! entries are Rust `extern "C"` functions that behave like generated code (read the
+//! VMContext through `VmLayout`, call builtins and imports, return trap codes).
+
+use alloc::boxed::Box;
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+use core::ffi::c_void;
+
+use crate::abi::*;
+use crate::*;
+use crate::abi::trap;
+
+fn vm_store(vmctx: *mut VMContext) -> *mut VMStore {
+    // SAFETY: test helper on a runtime-created VMContext.
+    unsafe { *((vmctx as *mut u8).add(VMCTX_STORE as usize) as *mut *mut VMStore) }
+}
+
+fn layout_of(vmctx: *mut VMContext) -> VmLayout {
+    let _ = vmctx;
+    VmLayout::for_module(&test_info())
+}
+
+// --- fake function bodies (array ABI) ---
+
+unsafe extern "C" fn native_dummy() {}
+
+/// func 1: (i32, i32) -> i32 add
+unsafe extern "C" fn f_add(_ctx: *mut c_void, _caller: *mut VMContext, v: *mut ValRaw) -> u32 {
+    // SAFETY: two slots.
+    unsafe {
+        let r = (*v).get_i32().wrapping_add((*v.add(1)).get_i32());
+        *v = ValRaw::i32(r);
+    }
+    0
+}
+
+/// func 2: () -> () traps with unreachable in function 2
+unsafe extern "C" fn f_trap(ctx: *mut c_void, _caller: *mut VMContext, _v: *mut ValRaw) -> u32 {
+    // SAFETY: ctx is the VMContext.
+    unsafe {
+        let s = vm_store(ctx as *mut VMContext);
+        (*s).trap_code = trap::UNREACHABLE;
+        (*s).trap_func = 2;
+    }
+    trap::UNREACHABLE
+}
+
+/// func 3: (i32) -> i32: calls import 0 (host, (i32)->i32) and adds 1 to its result.
+unsafe extern "C" fn f_call_import(ctx: *mut c_void, _caller: *mut VMContext, v: *mut ValRaw) -> u32 {
+    let vmctx = ctx as *mut VMContext;
+    let l = layout_of(vmctx);
+    // SAFETY: funcs[0] is the imported host function.
+    unsafe {
+        let f = *((vmctx as *mut u8).add(l.funcref(0) as usize) as *const VMFuncRef);
+        let code = (f.array.unwrap())(f.array_ctx, vmctx, v);
+        if code != 0 {
+            return code;
+        }
+        *v = ValRaw::i32((*v).get_i32() + 1);
+    }
+    0
+}
+
+/// func 4: (i32 dst, i32 val, i32 len) -> i32: memory.fill via builtins then memory.grow(1).
+unsafe extern "C" fn f_mem(ctx: *mut c_void, _caller: *mut VMContext, v: *mut ValRaw) -> u32 {
+    let vmctx = ctx as *mut VMContext;
+    // SAFETY: builtins pointer set by the runtime; 3 slots.
+    unsafe {
+        let b = &**((vmctx as *mut u8).add(VMCTX_BUILTINS as usize) as *const *const Builtins);
+        let (dst, val, len) = ((*v).get_i32() as u32 as u64, (*v.add(1)).get_i32() as u32, (*v.add(2)).get_i32() as u32 as u64);
+        let c = (b.memory_fill)(vmctx, 0, dst, val, len);
+        if c != 0 {
+            return c;
+        }
+        let old = (b.memory_grow)(vmctx, 0, 1);
+        *v = ValRaw::i32(old as i32);
+    }
+    0
+}
+
+/// func 5: () -> i64: returns VMStore.stack_limit.
+unsafe extern "C" fn f_stack(ctx: *mut c_void, _caller: *mut VMContext, v: *mut ValRaw) -> u32 {
+    // SAFETY: one slot.
+    unsafe { *v = ValRaw::i64((*vm_store(ctx as *mut VMContext)).stack_limit as i64) };
+    0
+}
+
+/// func 6 (start): stores 77 into global 1 (defined, mutable).
+unsafe extern "C" fn f_start(ctx: *mut c_void, _caller: *mut VMContext, _v: *mut ValRaw) -> u32 {
+    let vmctx = ctx as *mut VMContext;
+    let l = layout_of(vmctx);
+    if let GlobalLoc::Defined(off) = l.global(1) {
+        // SAFETY: inline global slot.
+        unsafe { (*((vmctx as *mut u8).add(off as usize) as *mut VMGlobal)).value = ValRaw::i32(77) };
+    }
+    0
+}
+
+/// func 7: (i32) -> i32 call_indirect table 0 with () -> () ... simplified: returns the
+/// type_id low bits of table[i] or traps.
+unsafe extern "C" fn f_table(ctx: *mut c_void, _caller: *mut VMContext, v: *mut ValRaw) -> u32 {
+    let vmctx = ctx as *mut VMContext;
+    let l = layout_of(vmctx);
+    // SAFETY: table pointer set by the runtime.
+    unsafe {
+        let t = &**((vmctx as *mut u8).add(l.table(0) as usize) as *const *const VMTable);
+        let i = (*v).get_i32() as u32 as u64;
+        if i >= t.length {
+            return trap::TABLE_OUT_OF_BOUNDS;
+        }
+        let e = *t.base.add(i as usize) as *const VMFuncRef;
+        if e.is_null() {
+            return trap::INDIRECT_CALL_TO_NULL;
+        }
+        // call it: (i32,i32)->i32 with 20, 22
+        let mut slots = [ValRaw::i32(20), ValRaw::i32(22)];
+        let c = ((*e).array.unwrap())((*e).array_ctx, vmctx, slots.as_mut_ptr());
+        if c != 0 {
+            return c;
+        }
+        *v = slots[0];
+    }
+    0
+}
+
+unsafe extern "C" fn raise_trap_stub(_: *mut VMContext, _: u32, _: u32) -> ! {
+    panic!("raise_trap stub called")
+}
+
+fn ft(p: &[ValType], r: &[ValType]) -> FuncType {
+    FuncType { params: p.to_vec(), results: r.to_vec() }
+}
+
+fn test_info() -> ModuleInfo {
+    use ValType::*;
+    ModuleInfo {
+        types: vec![
+            ft(&[I32], &[I32]),           // 0
+            ft(&[I32, I32], &[I32]),      // 1
+            ft(&[], &[]),                 // 2
+            ft(&[I32, I32, I32], &[I32]), // 3
+            ft(&[], &[I64]),              // 4
+        ],
+        imports: vec![
+            Import { module: "env".into(), name: "inc".into(), ty: ExternType::Func(0) },
+            Import { module: "env".into(), name: "g".into(), ty: ExternType::Global(GlobalType { ty: I32, mutable: false }) },
+        ],
+        funcs: vec![0, 1, 2, 0, 3, 4, 2, 0],
+        num_imported_funcs: 1,
+        tables: vec![TableType { elem: FuncRef, min: 4, max: None }],
+        num_imported_tables: 0,
+        memories: vec![MemoryType { min: 1, max: Some(2), memory64: false, shared: false }],
+        num_imported_memories: 0,
+        globals: vec![
+            GlobalType { ty: I32, mutable: false },
+            GlobalType { ty: I32, mutable: true },
+            GlobalType { ty: FuncRef, mutable: false },
+        ],
+        num_imported_globals: 1,
+        global_inits: vec![
+            ConstExpr(vec![ConstOp::GlobalGet(0), ConstOp::I32Const(1), ConstOp::I32Add]),
+            ConstExpr(vec![ConstOp::RefFunc(1)]),
+        ],
+        exports: vec![
+            Export { name: "add".into(), kind: ExportKind::Func, index: 1 },
+            Export { name: "boom".into(), kind: ExportKind::Func, index: 2 },
+            Export { name: "call_inc".into(), kind: ExportKind::Func, index: 3 },
+            Export { name: "mem".into(), kind: ExportKind::Memory, index: 0 },
+            Export { name: "g1".into(), kind: ExportKind::Global, index: 1 },
+            Export { name: "inc".into(), kind: ExportKind::Func, index: 0 },
+            Export { name: "tab".into(), kind: ExportKind::Table, index: 0 },
+        ],
+        start: Some(6),
+        elems: vec![
+            ElemSegment {
+                mode: ElemMode::Active { table: 0, offset: ConstExpr(vec![ConstOp::I32Const(1)]) },
+                ty: FuncRef,
+                items: vec![ConstExpr(vec![ConstOp::RefFunc(1)]), ConstExpr(vec![ConstOp::GlobalGet(2)])],
+            },
+            ElemSegment { mode: ElemMode::Passive, ty: FuncRef, items: vec![ConstExpr(vec![ConstOp::RefFunc(3)])] },
+        ],
+        datas: vec![
+            DataSegment { mode: DataMode::Active { memory: 0, offset: ConstExpr(vec![ConstOp::GlobalGet(0)]) }, bytes: b"hello".to_vec() },
+            DataSegment { mode: DataMode::Passive, bytes: b"xyz".to_vec() },
+        ],
+        func_names: vec![(2, "boom_fn".into())],
+    }
+}
+
+fn make_desc(info: &ModuleInfo, flags: u32) -> &'static ModuleDescriptor {
+    let bytes: &'static [u8] = Box::leak(info.encode().into_boxed_slice());
+    let entries: [ArrayFn; 7] = [f_add, f_trap, f_call_import, f_mem, f_stack, f_start, f_table];
+    let funcs: &'static [FuncEntry] = Box::leak(
+        entries
+            .iter()
+            .map(|a| FuncEntry { native: native_dummy as *const c_void, array: *a })
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    );
+    let stubs: &'static [*const c_void] = Box::leak(vec![native_dummy as *const c_void].into_boxed_slice());
+    Box::leak(Box::new(ModuleDescriptor {
+        abi_version: ABI_VERSION,
+        flags,
+        info: bytes.as_ptr(),
+        info_len: bytes.len(),
+        funcs: funcs.as_ptr(),
+        num_funcs: funcs.len(),
+        import_stubs: stubs.as_ptr(),
+        num_import_stubs: 1,
+        raise_trap: raise_trap_stub,
+        code_start: core::ptr::null(),
+        code_end: core::ptr::null(),
+    }))
+}
+
+fn g_import(v: i32) -> Extern {
+    Extern::Global(SharedGlobal::new(Global::new(GlobalType { ty: ValType::I32, mutable: false }, Val::I32(v)).unwrap()))
+}
+
+fn inc_func() -> Extern {
+    Extern::Func(Func::new(ft(&[ValType::I32], &[ValType::I32]), |caller, args, res| {
+        let x = args[0].i32().unwrap();
+        if x < 0 {
+            return Err(Trap::host("negative"));
+        }
+        if x == 1000 {
+            panic!("thousand");
+        }
+        // Read the caller's memory (data segment "hello" at offset 3).
+        let m = caller.memory()?;
+        let h = m.read(3, 5)?.to_vec();
+        assert_eq!(&h, b"hello");
+        res[0] = Val::I32(x * 10);
+        Ok(())
+    }))
+}
+
+fn instance() -> (Store, Instance) {
+    let module = Module::from_static(make_desc(&test_info(), FLAG_EXPLICIT_BOUNDS_CHECKS)).unwrap();
+    let store = Store::new();
+    let inst = Instance::new(&store, &module, &[inc_func(), g_import(3)], ()).unwrap();
+    (store, inst)
+}
+
+#[test]
+fn instantiate_and_call() {
+    let (_store, mut inst) = instance();
+    // globals: imported 3, defined = 3+1 = 4 then start sets 77.
+    assert_eq!(inst.global(0), Val::I32(3));
+    assert_eq!(inst.global(1), Val::I32(77));
+    let Val::FuncRef(Some(f)) = inst.global(2) else { panic!("funcref global") };
+    // SAFETY: layout offsets.
+    let expected = unsafe { (inst.vmctx() as *mut u8).add(VmLayout::for_module(inst.module().info()).funcref(1) as usize) };
+    assert_eq!(f.as_ptr() as *const u8, expected as *const u8);
+    // data segment at offset = global 0 = 3
+    assert_eq!(&inst.memory(0).data()[3..8], b"hello");
+    assert_eq!(inst.call_export("add", &[Val::I32(2), Val::I32(40)]).unwrap(), vec![Val::I32(42)]);
+    let r: i32 = inst.call_typed(1, (5i32, 6i32)).unwrap();
+    assert_eq!(r, 11);
+    let e = inst.call_typed::<(i32,), i64>(1, (5,)).unwrap_err();
+    assert_eq!(e.kind(), TrapKind::BadSignature);
+    let e = inst.call(1, &[Val::I32(1)]).unwrap_err();
+    assert_eq!(e.message(), Some("expected 2 arguments, got 1"));
+    let e = inst.call(1, &[Val::I32(1), Val::I64(1)]).unwrap_err();
+    assert_eq!(e.message(), Some("argument 1: expected i32, got i64"));
+}
+
+#[test]
+fn traps_carry_function() {
+    let (_store, mut inst) = instance();
+    let t = inst.call_export("boom", &[]).unwrap_err();
+    assert_eq!(t.kind(), TrapKind::Unreachable);
+    assert_eq!(t.func_index(), Some(2));
+    assert_eq!(t.func_name(), Some("boom_fn"));
+    assert_eq!(t.to_string(), "wasm trap: unreachable (in wasm function `boom_fn`, #2)");
+    // still usable
+    assert_eq!(inst.call_export("add", &[Val::I32(1), Val::I32(1)]).unwrap(), vec![Val::I32(2)]);
+    // VMStore reset
+    // SAFETY: reading the store.
+    unsafe {
+        let s = vm_store(inst.vmctx());
+        assert_eq!((*s).trap_func, UNKNOWN_FUNC);
+        assert_eq!((*s).stack_limit, 0);
+    }
+}
+
+#[test]
+fn host_calls_and_errors() {
+    let (_store, mut inst) = instance();
+    assert_eq!(inst.call_export("call_inc", &[Val::I32(4)]).unwrap(), vec![Val::I32(41)]);
+    let t = inst.call_export("call_inc", &[Val::I32(-1)]).unwrap_err();
+    assert_eq!(t.kind(), TrapKind::Host);
+    assert_eq!(t.message(), Some("negative"));
+    #[cfg(feature = "std")]
+    {
+        let t = inst.call_export("call_inc", &[Val::I32(1000)]).unwrap_err();
+        assert_eq!(t.kind(), TrapKind::Host);
+        assert_eq!(t.message(), Some("host function panicked: thousand"));
+    }
+    // The re-exported import is callable (no caller memory → "no memory" host error).
+    let Some(Extern::Func(f)) = inst.export("inc") else { panic!() };
+    let t = f.call(&[Val::I32(1)]).unwrap_err();
+    assert_eq!(t.message(), Some("no memory"));
+    // Exported wasm function through Func::call
+    let Some(Extern::Func(add)) = inst.export("add") else { panic!() };
+    assert_eq!(add.call(&[Val::I32(3), Val::I32(4)]).unwrap(), vec![Val::I32(7)]);
+    assert_eq!(add.ty(), &ft(&[ValType::I32, ValType::I32], &[ValType::I32]));
+}
+
+#[test]
+fn memory_builtins_and_exports() {
+    let (_store, mut inst) = instance();
+    assert_eq!(inst.call_export("fill", &[]).unwrap_err().kind(), TrapKind::BadSignature);
+    // func 4: fill(10, 0xab, 4) then grow → old pages 1
+    assert_eq!(inst.call(4, &[Val::I32(10), Val::I32(0xab), Val::I32(4)]).unwrap(), vec![Val::I32(1)]);
+    assert_eq!(&inst.memory(0).data()[10..14], &[0xab; 4]);
+    assert_eq!(inst.memory(0).size_pages(), 2);
+    // max 2 → grow fails → -1
+    assert_eq!(inst.call(4, &[Val::I32(0), Val::I32(0), Val::I32(0)]).unwrap(), vec![Val::I32(-1)]);
+    // out of bounds fill
+    let t = inst.call(4, &[Val::I32(131070), Val::I32(1), Val::I32(3)]).unwrap_err();
+    assert_eq!(t.kind(), TrapKind::MemoryOutOfBounds);
+    let Some(Extern::Memory(m)) = inst.export("mem") else { panic!() };
+    assert_eq!(m.borrow().size_pages(), 2);
+    assert_eq!(inst.exported_memory("mem").unwrap().data()[10], 0xab);
+    inst.exported_memory_mut("mem").unwrap().write(0, &[9]).unwrap();
+    assert_eq!(m.borrow().data()[0], 9);
+    // globals export
+    let Some(Extern::Global(g)) = inst.export("g1") else { panic!() };
+    assert_eq!(g.get(), Val::I32(77));
+    g.set(Val::I32(5)).unwrap();
+    assert_eq!(inst.global(1), Val::I32(5));
+    inst.set_global(1, Val::I32(6)).unwrap();
+    assert_eq!(g.get(), Val::I32(6));
+    assert!(inst.set_global(0, Val::I32(6)).is_err());
+}
+
+#[test]
+fn stack_limit_set_during_call() {
+    let (_store, mut inst) = instance();
+    let marker = 0u8;
+    let sp = &marker as *const u8 as usize;
+    let r = inst.call(5, &[]).unwrap();
+    let limit = r[0].i64().unwrap() as usize;
+    assert!(limit > 0 && limit < sp, "limit {limit:#x} sp {sp:#x}");
+    assert!(sp - limit <= DEFAULT_MAX_WASM_STACK + 4096);
+}
+
+#[test]
+fn table_elements_and_bulk_builtins() {
+    let (_store, mut inst) = instance();
+    let core = &inst.core_for_tests();
+    // table: [null, func1, func1(global 2), null]
+    assert_eq!(inst.table(0).get(0), Some(Val::FuncRef(None)));
+    assert!(matches!(inst.table(0).get(1), Some(Val::FuncRef(Some(_)))));
+    assert_eq!(inst.table(0).get(1), inst.table(0).get(2));
+    assert_eq!(inst.call(7, &[Val::I32(1)]).unwrap(), vec![Val::I32(42)]);
+    assert_eq!(inst.call(7, &[Val::I32(0)]).unwrap_err().kind(), TrapKind::IndirectCallToNull);
+    assert_eq!(inst.call(7, &[Val::I32(9)]).unwrap_err().kind(), TrapKind::TableOutOfBounds);
+    // active segment 0 was dropped; passive 1 available.
+    assert_eq!(crate::builtins::table_init_impl(core, 0, 0, 0, 0, 1), trap::TABLE_OUT_OF_BOUNDS);
+    assert_eq!(crate::builtins::table_init_impl(core, 0, 0, 0, 0, 0), 0);
+    assert_eq!(crate::builtins::table_init_impl(core, 0, 1, 3, 0, 1), 0);
+    assert_eq!(crate::builtins::table_init_impl(core, 0, 1, 4, 0, 1), trap::TABLE_OUT_OF_BOUNDS);
+    assert_eq!(crate::builtins::table_init_impl(core, 0, 1, 3, 1, 1), trap::TABLE_OUT_OF_BOUNDS);
+    crate::builtins::elem_drop_impl(core, 1);
+    assert_eq!(crate::builtins::table_init_impl(core, 0, 1, 3, 0, 1), trap::TABLE_OUT_OF_BOUNDS);
+    // table 3 = func 3 (call_inc): calling it via f_table passes (20, 22) → inc(20)+1 = 201
+    assert_eq!(inst.call(7, &[Val::I32(3)]).unwrap(), vec![Val::I32(201)]);
+    // copy with overlap
+    assert_eq!(crate::builtins::table_copy_impl(core, 0, 0, 0, 1, 3), 0);
+    assert!(matches!(inst.table(0).get(0), Some(Val::FuncRef(Some(_)))));
+    assert_eq!(crate::builtins::table_copy_impl(core, 0, 0, 2, 0, 3), trap::TABLE_OUT_OF_BOUNDS);
+    assert_eq!(crate::builtins::table_grow_impl(core, 0, core::ptr::null_mut(), 2), 4);
+    assert_eq!(inst.table(0).size(), 6);
+    assert_eq!(crate::builtins::table_fill_impl(core, 0, 5, core::ptr::null_mut(), 2), trap::TABLE_OUT_OF_BOUNDS);
+    assert_eq!(crate::builtins::table_fill_impl(core, 0, 0, core::ptr::null_mut(), 6), 0);
+    assert_eq!(inst.table(0).get(5), Some(Val::FuncRef(None)));
+    // memory bulk ops
+    assert_eq!(crate::builtins::memory_init_impl(core, 0, 1, 100, 1, 2), 0);
+    assert_eq!(&inst.memory(0).data()[100..102], b"yz");
+    assert_eq!(crate::builtins::memory_init_impl(core, 0, 1, 100, 2, 2), trap::MEMORY_OUT_OF_BOUNDS);
+    assert_eq!(crate::builtins::memory_init_impl(core, 0, 1, 65535, 0, 2), trap::MEMORY_OUT_OF_BOUNDS);
+    assert_eq!(crate::builtins::memory_init_impl(core, 0, 0, 0, 0, 0), 0, "dropped active segment has length 0");
+    assert_eq!(crate::builtins::memory_init_impl(core, 0, 0, 0, 0, 1), trap::MEMORY_OUT_OF_BOUNDS);
+    crate::builtins::data_drop_impl(core, 1);
+    assert_eq!(crate::builtins::memory_init_impl(core, 0, 1, 100, 0, 1), trap::MEMORY_OUT_OF_BOUNDS);
+    assert_eq!(crate::builtins::memory_copy_impl(core, 0, 0, 101, 100, 3), 0);
+    assert_eq!(&inst.memory(0).data()[100..104], b"yyz\0");
+    assert_eq!(crate::builtins::memory_copy_impl(core, 0, 0, 65534, 0, 3), trap::MEMORY_OUT_OF_BOUNDS);
+    assert_eq!(crate::builtins::memory_copy_impl(core, 0, 0, 65536, 0, 0), 0);
+    assert_eq!(crate::builtins::memory_copy_impl(core, 0, 0, 65537, 0, 0), trap::MEMORY_OUT_OF_BOUNDS);
+    assert_eq!(crate::builtins::memory_fill_impl(core, 0, u64::MAX, 0, 2), trap::MEMORY_OUT_OF_BOUNDS);
+}
+
+#[test]
+fn import_checks() {
+    let module = Module::from_static(make_desc(&test_info(), FLAG_EXPLICIT_BOUNDS_CHECKS)).unwrap();
+    let store = Store::new();
+    let err = |imports: &[Extern]| match Instance::new(&store, &module, imports, ()) {
+        Err(Error::Instantiation(e)) => e.message().to_string(),
+        Err(Error::Trap(t)) => panic!("unexpected trap {t}"),
+        Ok(_) => panic!("instantiation should fail"),
+    };
+    assert_eq!(err(&[]), "expected 2 imports, got 0");
+    let wrong = Extern::Func(Func::new(ft(&[], &[]), |_, _, _| Ok(())));
+    assert_eq!(err(&[wrong, g_import(1)]), "import `env`.`inc`: expected (func (param i32) (result i32)), got (func)");
+    assert_eq!(err(&[g_import(1), g_import(1)]), "import `env`.`inc`: expected a function, got a global");
+    let mg = Extern::Global(SharedGlobal::new(Global::new(GlobalType { ty: ValType::I32, mutable: true }, Val::I32(1)).unwrap()));
+    assert_eq!(err(&[inc_func(), mg]), "global import `env`.`g`: expected (global i32), got (global (mut i32))");
+    // typed host function bound to the wrong host type
+    fn typed(h: &mut u32, _c: &mut Caller<'_>, x: i32) -> Result<i32, Trap> {
+        *h += 1;
+        Ok(x + *h as i32)
+    }
+    let tf = Extern::Func(Func::wrap(typed));
+    let e = err(&[tf.clone(), g_import(1)]);
+    assert!(e.starts_with("import `env`.`inc`: host function expects host value of type `u32`"), "{e}");
+    let mut inst = Instance::new(&store, &module, &[tf, g_import(1)], 5u32).unwrap();
+    assert_eq!(inst.call_export("call_inc", &[Val::I32(10)]).unwrap(), vec![Val::I32(17)]);
+    assert_eq!(*inst.host(), 6);
+    *inst.host_mut() = 100;
+    assert_eq!(inst.call_export("call_inc", &[Val::I32(0)]).unwrap(), vec![Val::I32(102)]);
+    let names = resolve_imports(&module, |m, n| (m == "env" && n == "inc").then(inc_func));
+    assert_eq!(names.unwrap_err().message(), "unknown import `env`.`g`");
+}
+
+#[test]
+fn shared_imports_between_instances() {
+    // Instance B imports A's exported function "add" as its import 0? Types differ; instead
+    // import A's re-exported "inc" (a host function) and check calls go through.
+    let (store, a) = instance();
+    let Some(Extern::Func(inc)) = a.export("inc") else { panic!() };
+    let module = Module::from_static(make_desc(&test_info(), FLAG_EXPLICIT_BOUNDS_CHECKS)).unwrap();
+    let mut b = Instance::new(&store, &module, &[Extern::Func(inc), g_import(3)], ()).unwrap();
+    // host fn reads the *caller's* memory (B's, also has "hello" at 3).
+    assert_eq!(b.call_export("call_inc", &[Val::I32(2)]).unwrap(), vec![Val::I32(21)]);
+    drop(a);
+    assert_eq!(b.call_export("call_inc", &[Val::I32(3)]).unwrap(), vec![Val::I32(31)]);
+}
+
+#[test]
+fn data_segment_out_of_bounds_fails_instantiation() {
+    let mut info = test_info();
+    info.datas[0].mode = DataMode::Active { memory: 0, offset: ConstExpr(vec![ConstOp::I32Const(65534)]) };
+    let module = Module::from_static(make_desc(&info, FLAG_EXPLICIT_BOUNDS_CHECKS)).unwrap();
+    let store = Store::new();
+    match Instance::new(&store, &module, &[inc_func(), g_import(3)], ()) {
+        Err(Error::Trap(t)) => assert_eq!(t.kind(), TrapKind::MemoryOutOfBounds),
+        other => panic!("expected trap, got {:?}", other.map(|_| ())),
+    }
+    let mut info = test_info();
+    info.elems[0].mode = ElemMode::Active { table: 0, offset: ConstExpr(vec![ConstOp::I32Const(3)]) };
+    let module = Module::from_static(make_desc(&info, FLAG_EXPLICIT_BOUNDS_CHECKS)).unwrap();
+    match Instance::new(&store, &module, &[inc_func(), g_import(3)], ()) {
+        Err(Error::Trap(t)) => assert_eq!(t.kind(), TrapKind::TableOutOfBounds),
+        other => panic!("expected trap, got {:?}", other.map(|_| ())),
+    }
+}
+
+#[test]
+fn bad_descriptors() {
+    let mut d = make_desc(&test_info(), 0);
+    let mut bad = ModuleDescriptor { abi_version: 3, ..copy_desc(d) };
+    // SAFETY: valid pointer.
+    let e = unsafe { Module::from_descriptor(&bad) }.unwrap_err();
+    assert_eq!(e.message(), "module was compiled for ABI version 3, runtime supports 1");
+    bad.abi_version = ABI_VERSION;
+    bad.info_len = 1;
+    // SAFETY: valid pointer.
+    let e = unsafe { Module::from_descriptor(&bad) }.unwrap_err();
+    assert!(e.message().contains("invalid ModuleInfo"), "{}", e.message());
+    bad = copy_desc(d);
+    bad.num_funcs = 2;
+    // SAFETY: valid pointer.
+    let e = unsafe { Module::from_descriptor(&bad) }.unwrap_err();
+    assert!(e.message().starts_with("inconsistent module descriptor"));
+    d = make_desc(&test_info(), 0);
+    let m = Module::from_static(d).unwrap();
+    assert!(!m.explicit_bounds_checks());
+}
+
+fn copy_desc(d: &ModuleDescriptor) -> ModuleDescriptor {
+    ModuleDescriptor {
+        abi_version: d.abi_version,
+        flags: d.flags,
+        info: d.info,
+        info_len: d.info_len,
+        funcs: d.funcs,
+        num_funcs: d.num_funcs,
+        import_stubs: d.import_stubs,
+        num_import_stubs: d.num_import_stubs,
+        raise_trap: d.raise_trap,
+        code_start: d.code_start,
+        code_end: d.code_end,
+    }
+}
+
+#[test]
+fn interrupt_handle_sets_flag() {
+    let (store, inst) = instance();
+    let h = inst.interrupt_handle();
+    h.interrupt();
+    // SAFETY: reading the store.
+    assert_eq!(unsafe { (*store.vm_store()).interrupt }, 1);
+    let _unused: String = String::new();
+}
