@@ -184,6 +184,8 @@ pub(crate) struct InstanceCore {
     pub(crate) memories: Vec<SharedMemory>,
     pub(crate) tables: Vec<SharedTable>,
     imported_globals: Vec<SharedGlobal>,
+    /// Boxed: `VMFuncRef::array_ctx` points at each binding, so addresses must be stable.
+    #[allow(clippy::vec_box)]
     _bindings: Vec<Box<HostBinding>>,
     _import_owners: Vec<Rc<InstanceCore>>,
     /// Evaluated element segments (emptied by elem.drop).
@@ -633,6 +635,12 @@ fn instantiate(
     if need_guard && !GUARD_PAGES_AVAILABLE && !info.memories.is_empty() {
         return Err(InstantiationError::new(
             "module needs guard-page memories (compiled without explicit bounds checks), not available without the `std` feature",
+        )
+        .into());
+    }
+    if need_guard && info.memories.iter().any(|m| m.memory64) {
+        return Err(InstantiationError::new(
+            "module uses a 64-bit memory but was compiled without explicit bounds checks (guard pages only cover 32-bit memories)",
         )
         .into());
     }

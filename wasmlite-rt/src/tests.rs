@@ -507,3 +507,49 @@ fn interrupt_handle_sets_flag() {
     assert_eq!(unsafe { (*store.vm_store()).interrupt }, 1);
     let _unused: String = String::new();
 }
+
+#[cfg(not(feature = "std"))]
+#[test]
+fn guard_modules_rejected_without_std() {
+    let module = Module::from_static(make_desc(&test_info(), 0)).unwrap();
+    let store = Store::new();
+    match Instance::new(&store, &module, &[inc_func(), g_import(3)], ()) {
+        Err(Error::Instantiation(e)) => assert_eq!(
+            e.message(),
+            "module needs guard-page memories (compiled without explicit bounds checks), not available without the `std` feature"
+        ),
+        _ => panic!("expected an instantiation error"),
+    }
+}
+
+#[cfg(feature = "std")]
+#[test]
+fn guard_module_uses_guard_memory_and_rejects_heap_import() {
+    let module = Module::from_static(make_desc(&test_info(), 0)).unwrap();
+    let store = Store::new();
+    let mut inst = Instance::new(&store, &module, &[inc_func(), g_import(3)], ()).unwrap();
+    assert!(inst.memory(0).is_guarded());
+    let base = inst.memory(0).data().as_ptr();
+    assert_eq!(inst.call(4, &[Val::I32(0), Val::I32(1), Val::I32(1)]).unwrap(), vec![Val::I32(1)]);
+    assert_eq!(inst.memory(0).data().as_ptr(), base, "guard memory never moves");
+    let mut info = test_info();
+    info.memories[0] = MemoryType { min: 1, max: Some(2), memory64: false, shared: false };
+    info.imports.push(Import { module: "env".into(), name: "mem".into(), ty: ExternType::Memory(info.memories[0]) });
+    info.num_imported_memories = 1;
+    let module = Module::from_static(make_desc(&info, 0)).unwrap();
+    let heap = Extern::Memory(SharedMemory::new(Memory::new_heap(info.memories[0]).unwrap()));
+    match Instance::new(&store, &module, &[inc_func(), g_import(3), heap], ()) {
+        Err(Error::Instantiation(e)) => assert!(e.message().starts_with("memory import `env`.`mem`: module needs guard-page memories"), "{e}"),
+        _ => panic!("expected an instantiation error"),
+    }
+    // limits: import wants min 1 max 2; a memory with max 3 is incompatible, min 2 max 2 is fine.
+    let big = Extern::Memory(SharedMemory::new(Memory::new(MemoryType { min: 1, max: Some(3), memory64: false, shared: false }).unwrap()));
+    match Instance::new(&store, &module, &[inc_func(), g_import(3), big], ()) {
+        Err(Error::Instantiation(e)) => assert_eq!(e.message(), "memory import `env`.`mem`: incompatible limits"),
+        _ => panic!("expected an instantiation error"),
+    }
+    let ok = SharedMemory::new(Memory::new(MemoryType { min: 2, max: Some(2), memory64: false, shared: false }).unwrap());
+    let inst = Instance::new(&store, &module, &[inc_func(), g_import(3), Extern::Memory(ok.clone())], ()).unwrap();
+    assert_eq!(&ok.borrow().data()[3..8], b"hello");
+    drop(inst);
+}
