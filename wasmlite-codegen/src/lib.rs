@@ -1,1 +1,129 @@
-//! wasmlite-codegen (placeholder: being written)
+//! # wasmlite-codegen — WebAssembly → LLVM IR → ELF object
+//!
+//! [`compile`] validates a wasm binary (through `wasmlite_abi::parse`), translates every
+//! function to LLVM IR following the ABI in `wasmlite-abi` (native and array entry points,
+//! import stubs, `raise_trap`, code markers, and the exported `<prefix>_descriptor`), runs the
+//! LLVM pass pipeline and emits a position-independent relocatable object.
+//! [`compile_to_ir`] returns the optimised textual IR instead.
+//!
+//! No input makes this crate panic or abort: invalid wasm is a [`CompileError`] with the byte
+//! offset, and IR that fails LLVM's verifier (a code generator bug) is reported as an error too.
+
+#![deny(missing_docs)]
+
+mod llvm;
+mod translate;
+
+use std::fmt;
+use wasmlite_abi::parse::ParseError;
+
+/// A compilation failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileError {
+    /// Byte offset in the wasm binary, when the error is tied to one.
+    pub offset: Option<usize>,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl CompileError {
+    /// An error without an offset.
+    pub(crate) fn msg(message: impl Into<String>) -> CompileError {
+        CompileError { offset: None, message: message.into() }
+    }
+    /// An error at `offset`.
+    pub(crate) fn at(offset: usize, message: impl Into<String>) -> CompileError {
+        CompileError { offset: Some(offset), message: message.into() }
+    }
+}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.offset {
+            Some(o) => write!(f, "at byte offset {o:#x}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+impl From<ParseError> for CompileError {
+    fn from(e: ParseError) -> Self {
+        CompileError { offset: e.offset, message: e.message }
+    }
+}
+
+impl From<wasmparser::BinaryReaderError> for CompileError {
+    fn from(e: wasmparser::BinaryReaderError) -> Self {
+        CompileError { offset: Some(e.offset() as usize), message: e.message().to_string() }
+    }
+}
+
+/// Code generation options.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Optimisation level 0..=3 (LLVM pipeline `default<ON>`; values above 3 mean 3). Default 2.
+    pub opt_level: u8,
+    /// Emit explicit bounds checks on every memory access instead of relying on guard pages
+    /// (memories may then move when they grow). Default `false`.
+    pub explicit_bounds_checks: bool,
+    /// Target triple; `None` = the host (`LLVMGetDefaultTargetTriple`).
+    pub target_triple: Option<String>,
+    /// Target CPU; `None` = `x86-64` (baseline) on x86-64, `generic` elsewhere.
+    pub cpu: Option<String>,
+    /// Target features (LLVM syntax, e.g. `+sse4.1`); `None` = none beyond the CPU's.
+    pub features: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { opt_level: 2, explicit_bounds_checks: false, target_triple: None, cpu: None, features: None }
+    }
+}
+
+/// Compile a module to an ELF relocatable, position-independent object whose only exported
+/// symbol is `<prefix>_descriptor`. `prefix` = `wasmlite_abi::symbol_prefix(stem, wasm)`.
+pub fn compile(wasm: &[u8], prefix: &str, config: &Config) -> Result<Vec<u8>, CompileError> {
+    with_module(wasm, prefix, config, |m, tm| tm.emit_object(m).map_err(CompileError::msg))
+}
+
+/// Compile a module and return the optimised textual LLVM IR (for debugging / `inspect`).
+pub fn compile_to_ir(wasm: &[u8], prefix: &str, config: &Config) -> Result<String, CompileError> {
+    with_module(wasm, prefix, config, |m, _| Ok(m.print_to_string()))
+}
+
+fn with_module<T>(
+    wasm: &[u8],
+    prefix: &str,
+    config: &Config,
+    finish: impl FnOnce(&llvm::Module<'_>, &llvm::TargetMachine) -> Result<T, CompileError>,
+) -> Result<T, CompileError> {
+    if prefix.is_empty() || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(CompileError::msg(format!("invalid symbol prefix {prefix:?}")));
+    }
+    let info = wasmlite_abi::parse::parse_module(wasm)?;
+    let triple = config.target_triple.clone().unwrap_or_else(llvm::default_triple);
+    let cpu = config.cpu.clone().unwrap_or_else(|| {
+        if triple.starts_with("x86_64") { "x86-64".to_string() } else { "generic".to_string() }
+    });
+    let features = config.features.clone().unwrap_or_default();
+    let opt = config.opt_level.min(3);
+    let tm = llvm::TargetMachine::new(&triple, &cpu, &features, opt).map_err(CompileError::msg)?;
+    let ctx = llvm::Context::new();
+    let module = ctx.module(prefix);
+    module.set_target(&tm);
+    // A panic here would be a code generator bug; never let it cross the API.
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        translate::translate_module(&ctx, &module, &info, wasm, prefix, config, &tm)
+    }));
+    match r {
+        Ok(r) => r?,
+        Err(_) => return Err(CompileError::msg("internal code generator error (panic)")),
+    }
+    module
+        .verify()
+        .map_err(|e| CompileError::msg(format!("LLVM verifier rejected the generated IR (codegen bug): {e}")))?;
+    module.run_passes(&format!("default<O{opt}>"), &tm).map_err(CompileError::msg)?;
+    finish(&module, &tm)
+}

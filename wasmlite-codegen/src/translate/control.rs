@@ -1,0 +1,374 @@
+//! Control flow (block/loop/if/else/end/br/br_if/br_table/return/unreachable), select,
+//! drop, locals and globals, and calls (direct, imported, indirect).
+
+use wasmlite_abi::{funcref_offsets, signature_hash, trap, ValType};
+use wasmparser::{BlockType, Operator};
+
+use crate::llvm::{BasicBlock, IntPred, Value};
+use crate::CompileError;
+
+use super::func::{val_type, Frame, FrameKind, FuncTranslator};
+use super::module::{build_return, llvm_type};
+
+impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
+    /// Parameter and result types of a block type.
+    fn block_sig(&self, bt: BlockType) -> Result<(Vec<ValType>, Vec<ValType>), CompileError> {
+        Ok(match bt {
+            BlockType::Empty => (vec![], vec![]),
+            BlockType::Type(t) => (vec![], vec![val_type(t, self.offset)?]),
+            BlockType::FuncType(i) => {
+                let ft = self
+                    .m
+                    .info
+                    .types
+                    .get(i as usize)
+                    .ok_or_else(|| self.err(format!("unknown block type {i}")))?;
+                (ft.params.clone(), ft.results.clone())
+            }
+        })
+    }
+
+    /// Store `vals` into `slots`.
+    fn store_slots(&self, slots: &[Value<'ctx>], vals: &[Value<'ctx>]) {
+        for (s, v) in slots.iter().zip(vals) {
+            self.b.store(*v, *s, 16);
+        }
+    }
+
+    /// Branch target of the frame at relative `depth`: (block, slots); marks merges reachable.
+    fn target(&mut self, depth: u32) -> Result<(BasicBlock<'ctx>, Vec<Value<'ctx>>), CompileError> {
+        let n = self.frames.len();
+        let idx = n
+            .checked_sub(1 + depth as usize)
+            .ok_or_else(|| CompileError::at(self.offset, format!("invalid branch depth {depth}")))?;
+        let f = &mut self.frames[idx];
+        if let (FrameKind::Loop, Some(h)) = (&f.kind, f.header) {
+            Ok((h, f.param_slots.clone()))
+        } else {
+            f.merge_reachable = true;
+            Ok((f.merge, f.result_slots.clone()))
+        }
+    }
+
+    /// Load and push the values of `slots`.
+    fn push_slots(&mut self, slots: &[Value<'ctx>], tys: &[ValType]) {
+        for (s, t) in slots.iter().zip(tys) {
+            let v = self.b.load(llvm_type(self.ctx, *t), *s, 16);
+            self.push(v);
+        }
+    }
+
+    /// `else`.
+    pub(crate) fn op_else(&mut self) -> Result<(), CompileError> {
+        let reachable = !self.unreachable;
+        let nres;
+        {
+            let f = self.frames.last().ok_or_else(|| CompileError::at(self.offset, "else outside if"))?;
+            nres = f.results.len();
+        }
+        if reachable {
+            let vals = self.popn(nres)?;
+            let f = self.frames.last_mut().ok_or_else(|| CompileError::at(self.offset, "else outside if"))?;
+            f.merge_reachable = true;
+            let (slots, merge) = (f.result_slots.clone(), f.merge);
+            self.store_slots(&slots, &vals);
+            self.b.br(merge);
+        }
+        let f = self.frames.last_mut().ok_or_else(|| CompileError::at(self.offset, "else outside if"))?;
+        let kind = std::mem::replace(&mut f.kind, FrameKind::Else);
+        let FrameKind::If { else_bb, params } = kind else {
+            return Err(CompileError::at(self.offset, "else without matching if"));
+        };
+        let height = f.height;
+        self.stack.truncate(height);
+        self.stack.extend(params);
+        self.b.position_at_end(else_bb);
+        self.unreachable = false;
+        self.unreachable_depth = 0;
+        Ok(())
+    }
+
+    /// `end`.
+    pub(crate) fn op_end(&mut self) -> Result<(), CompileError> {
+        let nres = self.frames.last().map(|f| f.results.len()).unwrap_or(0);
+        let vals = if self.unreachable { Vec::new() } else { self.popn(nres)? };
+        let mut f: Frame<'ctx> =
+            self.frames.pop().ok_or_else(|| CompileError::at(self.offset, "end without block"))?;
+        if !self.unreachable {
+            self.store_slots(&f.result_slots, &vals);
+            self.b.br(f.merge);
+            f.merge_reachable = true;
+        }
+        if let FrameKind::If { else_bb, params } = &f.kind {
+            // No else arm: the parameters flow through as results.
+            self.b.position_at_end(*else_bb);
+            self.store_slots(&f.result_slots, params);
+            self.b.br(f.merge);
+            f.merge_reachable = true;
+        }
+        self.stack.truncate(f.height);
+        self.b.position_at_end(f.merge);
+        if f.merge_reachable {
+            self.unreachable = false;
+            self.unreachable_depth = 0;
+            if let FrameKind::Func = f.kind {
+                let vals: Vec<Value<'ctx>> = f
+                    .result_slots
+                    .iter()
+                    .zip(&f.results)
+                    .map(|(s, t)| self.b.load(llvm_type(self.ctx, *t), *s, 16))
+                    .collect();
+                build_return(&self.b, self.ctx, &f.results, &vals);
+            } else {
+                self.push_slots(&f.result_slots, &f.results);
+            }
+        } else {
+            self.b.unreachable();
+            self.set_unreachable();
+        }
+        Ok(())
+    }
+
+    /// Push the results of a call.
+    fn push_call_results(&mut self, r: Value<'ctx>, n: usize) {
+        match n {
+            0 => {}
+            1 => self.push(r),
+            n => {
+                for k in 0..n {
+                    let v = self.b.extract_value(r, k as u32);
+                    self.push(v);
+                }
+            }
+        }
+    }
+
+    /// Call through a `VMFuncRef` pointer `fr` with type index `ti`.
+    fn call_funcref(&mut self, fr: Value<'ctx>, ti: u32, args: Vec<Value<'ctx>>) -> Result<(), CompileError> {
+        let fty = *self.m.fn_types.get(ti as usize).ok_or_else(|| self.err("bad type index"))?;
+        let nres = self.m.info.types[ti as usize].results.len();
+        let native = self.load_ptr_at(fr, funcref_offsets::NATIVE);
+        let callee_vmctx = self.load_ptr_at(fr, funcref_offsets::VMCTX);
+        let mut all = vec![callee_vmctx];
+        all.extend(args);
+        let r = self.b.call(fty, native, &all);
+        self.reload_memories();
+        self.push_call_results(r, nres);
+        Ok(())
+    }
+
+    /// Control, parametric, variable and call operators. `Ok(false)` if `op` is not one.
+    pub(crate) fn translate_control(&mut self, op: &Operator<'_>) -> Result<bool, CompileError> {
+        let ctx = self.ctx;
+        match op {
+            Operator::Nop => {}
+            Operator::Unreachable => {
+                self.trap_now(trap::UNREACHABLE);
+                self.set_unreachable();
+            }
+            Operator::Block { blockty } => {
+                let (params, results) = self.block_sig(*blockty)?;
+                let height = self
+                    .stack
+                    .len()
+                    .checked_sub(params.len())
+                    .ok_or_else(|| self.err("operand stack underflow"))?;
+                let merge = self.block("block_end");
+                let result_slots = self.make_slots(&results);
+                self.frames.push(Frame {
+                    kind: FrameKind::Block,
+                    height,
+                    params,
+                    results,
+                    merge,
+                    result_slots,
+                    header: None,
+                    param_slots: Vec::new(),
+                    merge_reachable: false,
+                });
+            }
+            Operator::Loop { blockty } => {
+                let (params, results) = self.block_sig(*blockty)?;
+                let vals = self.popn(params.len())?;
+                let height = self.stack.len();
+                let header = self.block("loop");
+                let merge = self.block("loop_end");
+                let param_slots = self.make_slots(&params);
+                let result_slots = self.make_slots(&results);
+                self.store_slots(&param_slots, &vals);
+                self.b.br(header);
+                self.b.position_at_end(header);
+                self.push_slots(&param_slots, &params);
+                self.frames.push(Frame {
+                    kind: FrameKind::Loop,
+                    height,
+                    params,
+                    results,
+                    merge,
+                    result_slots,
+                    header: Some(header),
+                    param_slots,
+                    merge_reachable: false,
+                });
+                self.interrupt_check();
+            }
+            Operator::If { blockty } => {
+                let (params, results) = self.block_sig(*blockty)?;
+                let c = self.pop()?;
+                let pvals = self.peekn(params.len())?;
+                let height = self.stack.len() - params.len();
+                let then_bb = self.block("then");
+                let else_bb = self.block("else");
+                let merge = self.block("if_end");
+                let result_slots = self.make_slots(&results);
+                let cond = self.b.icmp(IntPred::LLVMIntNE, c, ctx.i32_const(0));
+                self.b.cond_br(cond, then_bb, else_bb);
+                self.b.position_at_end(then_bb);
+                self.frames.push(Frame {
+                    kind: FrameKind::If { else_bb, params: pvals },
+                    height,
+                    params,
+                    results,
+                    merge,
+                    result_slots,
+                    header: None,
+                    param_slots: Vec::new(),
+                    merge_reachable: false,
+                });
+            }
+            Operator::Else => self.op_else()?,
+            Operator::End => self.op_end()?,
+            Operator::Br { relative_depth } => {
+                let (bb, slots) = self.target(*relative_depth)?;
+                let vals = self.peekn(slots.len())?;
+                self.store_slots(&slots, &vals);
+                self.b.br(bb);
+                self.set_unreachable();
+            }
+            Operator::BrIf { relative_depth } => {
+                let c = self.pop()?;
+                let (bb, slots) = self.target(*relative_depth)?;
+                let vals = self.peekn(slots.len())?;
+                self.store_slots(&slots, &vals);
+                let cont = self.block("br_if_cont");
+                let cond = self.b.icmp(IntPred::LLVMIntNE, c, ctx.i32_const(0));
+                self.b.cond_br(cond, bb, cont);
+                self.b.position_at_end(cont);
+            }
+            Operator::BrTable { targets } => {
+                let idx = self.pop()?;
+                let mut depths = Vec::with_capacity(targets.len() as usize);
+                for t in targets.targets() {
+                    depths.push(t?);
+                }
+                let default = targets.default();
+                let mut resolved: Vec<(u32, BasicBlock<'ctx>)> = Vec::new();
+                for &d in depths.iter().chain(std::iter::once(&default)) {
+                    if resolved.iter().any(|(x, _)| *x == d) {
+                        continue;
+                    }
+                    let (bb, slots) = self.target(d)?;
+                    let vals = self.peekn(slots.len())?;
+                    self.store_slots(&slots, &vals);
+                    resolved.push((d, bb));
+                }
+                let bb_of = |d: u32| resolved.iter().find(|(x, _)| *x == d).map(|(_, b)| *b);
+                let default_bb = bb_of(default).ok_or_else(|| self.err("br_table default"))?;
+                let mut cases = Vec::with_capacity(depths.len());
+                for (k, d) in depths.iter().enumerate() {
+                    let bb = bb_of(*d).ok_or_else(|| self.err("br_table target"))?;
+                    cases.push((ctx.i32_const(k as i32), bb));
+                }
+                self.b.switch(idx, default_bb, &cases);
+                self.set_unreachable();
+            }
+            Operator::Return => {
+                let f = self.frames.first().ok_or_else(|| self.err("return outside function"))?;
+                let results = f.results.clone();
+                let vals = self.popn(results.len())?;
+                build_return(&self.b, ctx, &results, &vals);
+                self.set_unreachable();
+            }
+            Operator::Drop => {
+                self.pop()?;
+            }
+            Operator::Select | Operator::TypedSelect { .. } => {
+                let (a, b, c) = self.pop3()?;
+                let cond = self.b.icmp(IntPred::LLVMIntNE, c, ctx.i32_const(0));
+                let v = self.b.select(cond, a, b);
+                self.push(v);
+            }
+            Operator::LocalGet { local_index } => {
+                let (slot, ty) = *self.locals.get(*local_index as usize).ok_or_else(|| self.err("bad local"))?;
+                let v = self.b.load(ty, slot, 16);
+                self.push(v);
+            }
+            Operator::LocalSet { local_index } => {
+                let v = self.pop()?;
+                let (slot, _) = *self.locals.get(*local_index as usize).ok_or_else(|| self.err("bad local"))?;
+                self.b.store(v, slot, 16);
+            }
+            Operator::LocalTee { local_index } => {
+                let v = self.pop()?;
+                let (slot, _) = *self.locals.get(*local_index as usize).ok_or_else(|| self.err("bad local"))?;
+                self.b.store(v, slot, 16);
+                self.push(v);
+            }
+            Operator::GlobalGet { global_index } => {
+                let g = *self.m.info.globals.get(*global_index as usize).ok_or_else(|| self.err("bad global"))?;
+                let addr = self.global_addr(*global_index);
+                let v = self.b.load(llvm_type(ctx, g.ty), addr, 16);
+                self.push(v);
+            }
+            Operator::GlobalSet { global_index } => {
+                let v = self.pop()?;
+                if *global_index as usize >= self.m.info.globals.len() {
+                    return Err(self.err("bad global"));
+                }
+                let addr = self.global_addr(*global_index);
+                self.b.store(v, addr, 16);
+            }
+            Operator::Call { function_index } => {
+                let fi = *function_index;
+                let ti = *self.m.info.funcs.get(fi as usize).ok_or_else(|| self.err("bad function index"))?;
+                let ft = self.m.info.types.get(ti as usize).ok_or_else(|| self.err("bad type index"))?;
+                let (np, nr) = (ft.params.len(), ft.results.len());
+                let args = self.popn(np)?;
+                if fi < self.m.info.num_imported_funcs {
+                    let fr = self.funcref_addr(fi);
+                    self.call_funcref(fr, ti, args)?;
+                } else {
+                    let mut all = vec![self.vmctx];
+                    all.extend(args);
+                    let r = self.b.call(self.m.fn_types[ti as usize], self.m.funcs[fi as usize], &all);
+                    self.reload_memories();
+                    self.push_call_results(r, nr);
+                }
+            }
+            Operator::CallIndirect { type_index, table_index } => {
+                let ti = *type_index;
+                let ft = self.m.info.types.get(ti as usize).ok_or_else(|| self.err("bad type index"))?;
+                let hash = signature_hash(ft);
+                let np = ft.params.len();
+                let idx = self.pop()?;
+                let args = self.popn(np)?;
+                let table = self.table_ptr(*table_index);
+                let len = self.table_len(table);
+                let idx64 = self.b.zext(idx, ctx.i64());
+                let oob = self.b.icmp(IntPred::LLVMIntUGE, idx64, len);
+                self.trap_if(oob, trap::TABLE_OUT_OF_BOUNDS);
+                let base = self.table_base(table);
+                let slot = self.b.gep_elem(ctx.ptr(), base, idx64);
+                let fr = self.b.load(ctx.ptr(), slot, 8);
+                let null = self.b.icmp(IntPred::LLVMIntEQ, fr, ctx.const_null(ctx.ptr()));
+                self.trap_if(null, trap::INDIRECT_CALL_TO_NULL);
+                let tid = self.b.load(ctx.i64(), self.b.ptr_add(fr, funcref_offsets::TYPE_ID as u64), 8);
+                let bad = self.b.icmp(IntPred::LLVMIntNE, tid, ctx.i64_const(hash as i64));
+                self.trap_if(bad, trap::BAD_SIGNATURE);
+                self.call_funcref(fr, ti, args)?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}

@@ -1,0 +1,184 @@
+//! Linear memory: loads, stores, `memory.size`/`memory.grow`, bulk memory operations.
+
+use wasmlite_abi::{builtin_index, trap};
+use wasmparser::{MemArg, Operator};
+
+use crate::llvm::{IntPred, Type, Value};
+use crate::CompileError;
+
+use super::func::FuncTranslator;
+
+impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
+    /// Zero-extend an i32 to i64 (i64 values are returned unchanged).
+    pub(crate) fn to_u64(&self, v: Value<'ctx>) -> Value<'ctx> {
+        if v.ty().int_width() == 64 {
+            v
+        } else {
+            self.b.zext(v, self.ctx.i64())
+        }
+    }
+
+    /// Host address of an access of `size` bytes at wasm address `addr` (i32 or i64) plus the
+    /// static `offset` in memory `mem`, with a bounds check when the memory needs one
+    /// (explicit-bounds mode or memory64). Usable by the SIMD translator.
+    pub(crate) fn effective_addr(
+        &mut self,
+        mem: u32,
+        offset: u64,
+        addr: Value<'ctx>,
+        size: u32,
+    ) -> Result<Value<'ctx>, CompileError> {
+        let ctx = self.ctx;
+        let mt = *self.m.info.memories.get(mem as usize).ok_or_else(|| self.err(format!("unknown memory {mem}")))?;
+        let base = self.mem_base(mem).ok_or_else(|| self.err(format!("unknown memory {mem}")))?;
+        if !mt.memory64 {
+            let a = self.b.zext(addr, ctx.i64());
+            let ea = if offset != 0 { self.b.add(a, ctx.i64_const(offset as i64)) } else { a };
+            if self.m.explicit_bounds {
+                let len = self.mem_len(mem).ok_or_else(|| self.err("unknown memory"))?;
+                let end = self.b.add(ea, ctx.i64_const(size as i64));
+                let oob = self.b.icmp(IntPred::LLVMIntUGT, end, len);
+                self.trap_if(oob, trap::MEMORY_OUT_OF_BOUNDS);
+            }
+            Ok(self.b.gep_bytes(base, ea))
+        } else {
+            let len = self.mem_len(mem).ok_or_else(|| self.err("unknown memory"))?;
+            let a = self.b.zext(addr, ctx.i128());
+            let extra = offset as u128 + size as u128;
+            let extra_c = ctx.const_int_words(ctx.i128(), &[extra as u64, (extra >> 64) as u64]);
+            let end = self.b.add(a, extra_c);
+            let len128 = self.b.zext(len, ctx.i128());
+            let oob = self.b.icmp(IntPred::LLVMIntUGT, end, len128);
+            self.trap_if(oob, trap::MEMORY_OUT_OF_BOUNDS);
+            let ea = if offset != 0 { self.b.add(addr, ctx.i64_const(offset as i64)) } else { addr };
+            Ok(self.b.gep_bytes(base, ea))
+        }
+    }
+
+    /// Pop the address and return the host pointer for `memarg`.
+    pub(crate) fn pop_addr(&mut self, memarg: &MemArg, size: u32) -> Result<Value<'ctx>, CompileError> {
+        let addr = self.pop()?;
+        let mem = match memarg.target {
+            wasmparser::MemArgTarget::Memory(m) => m,
+            wasmparser::MemArgTarget::Array(_) => return Err(self.err("GC array accesses are not supported")),
+        };
+        self.effective_addr(mem, memarg.offset, addr, size)
+    }
+
+    /// Load `ty` (size `size`) and extend to `ext_to` (`Some((ty, signed))`).
+    fn load_op(
+        &mut self,
+        memarg: &MemArg,
+        ty: Type<'ctx>,
+        size: u32,
+        ext_to: Option<(Type<'ctx>, bool)>,
+    ) -> Result<(), CompileError> {
+        let p = self.pop_addr(memarg, size)?;
+        let v = self.b.load(ty, p, 1);
+        let v = match ext_to {
+            Some((t, true)) => self.b.sext(v, t),
+            Some((t, false)) => self.b.zext(v, t),
+            None => v,
+        };
+        self.push(v);
+        Ok(())
+    }
+
+    /// Store the top value, truncated to `trunc_to` if given.
+    fn store_op(&mut self, memarg: &MemArg, size: u32, trunc_to: Option<Type<'ctx>>) -> Result<(), CompileError> {
+        let v = self.pop()?;
+        let p = self.pop_addr(memarg, size)?;
+        let v = match trunc_to {
+            Some(t) => self.b.trunc(v, t),
+            None => v,
+        };
+        self.b.store(v, p, 1);
+        Ok(())
+    }
+
+    fn is_mem64(&self, mem: u32) -> bool {
+        self.m.info.memories.get(mem as usize).is_some_and(|m| m.memory64)
+    }
+
+    /// Memory operators. `Ok(false)` if `op` is not one.
+    pub(crate) fn translate_memory(&mut self, op: &Operator<'_>) -> Result<bool, CompileError> {
+        let ctx = self.ctx;
+        let (i8t, i16t, i32t, i64t) = (ctx.i8(), ctx.i16(), ctx.i32(), ctx.i64());
+        let ptr = ctx.ptr();
+        match op {
+            Operator::I32Load { memarg } => self.load_op(memarg, i32t, 4, None)?,
+            Operator::I64Load { memarg } => self.load_op(memarg, i64t, 8, None)?,
+            Operator::F32Load { memarg } => self.load_op(memarg, ctx.f32(), 4, None)?,
+            Operator::F64Load { memarg } => self.load_op(memarg, ctx.f64(), 8, None)?,
+            Operator::V128Load { memarg } => self.load_op(memarg, ctx.vector(i64t, 2), 16, None)?,
+            Operator::I32Load8S { memarg } => self.load_op(memarg, i8t, 1, Some((i32t, true)))?,
+            Operator::I32Load8U { memarg } => self.load_op(memarg, i8t, 1, Some((i32t, false)))?,
+            Operator::I32Load16S { memarg } => self.load_op(memarg, i16t, 2, Some((i32t, true)))?,
+            Operator::I32Load16U { memarg } => self.load_op(memarg, i16t, 2, Some((i32t, false)))?,
+            Operator::I64Load8S { memarg } => self.load_op(memarg, i8t, 1, Some((i64t, true)))?,
+            Operator::I64Load8U { memarg } => self.load_op(memarg, i8t, 1, Some((i64t, false)))?,
+            Operator::I64Load16S { memarg } => self.load_op(memarg, i16t, 2, Some((i64t, true)))?,
+            Operator::I64Load16U { memarg } => self.load_op(memarg, i16t, 2, Some((i64t, false)))?,
+            Operator::I64Load32S { memarg } => self.load_op(memarg, i32t, 4, Some((i64t, true)))?,
+            Operator::I64Load32U { memarg } => self.load_op(memarg, i32t, 4, Some((i64t, false)))?,
+            Operator::I32Store { memarg } | Operator::F32Store { memarg } => self.store_op(memarg, 4, None)?,
+            Operator::I64Store { memarg } | Operator::F64Store { memarg } => self.store_op(memarg, 8, None)?,
+            Operator::V128Store { memarg } => self.store_op(memarg, 16, None)?,
+            Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => self.store_op(memarg, 1, Some(i8t))?,
+            Operator::I32Store16 { memarg } | Operator::I64Store16 { memarg } => {
+                self.store_op(memarg, 2, Some(i16t))?
+            }
+            Operator::I64Store32 { memarg } => self.store_op(memarg, 4, Some(i32t))?,
+
+            Operator::MemorySize { mem } => {
+                let len = self.mem_len(*mem).ok_or_else(|| self.err("unknown memory"))?;
+                let pages = self.b.lshr(len, ctx.i64_const(16));
+                let v = if self.is_mem64(*mem) { pages } else { self.b.trunc(pages, i32t) };
+                self.push(v);
+            }
+            Operator::MemoryGrow { mem } => {
+                let delta = self.pop()?;
+                let d = self.to_u64(delta);
+                let fty = ctx.func_type(i64t, &[ptr, i32t, i64t]);
+                let r = self.call_builtin(builtin_index::MEMORY_GROW, fty, &[ctx.i32_const(*mem as i32), d]);
+                let v = if self.is_mem64(*mem) { r } else { self.b.trunc(r, i32t) };
+                self.push(v);
+            }
+            Operator::MemoryFill { mem } => {
+                let (d, val, n) = self.pop3()?;
+                let (d, n) = (self.to_u64(d), self.to_u64(n));
+                let fty = ctx.func_type(i32t, &[ptr, i32t, i64t, i32t, i64t]);
+                let rc = self.call_builtin(builtin_index::MEMORY_FILL, fty, &[ctx.i32_const(*mem as i32), d, val, n]);
+                self.trap_if_nonzero(rc);
+            }
+            Operator::MemoryCopy { dst_mem, src_mem } => {
+                let (d, s, n) = self.pop3()?;
+                let (d, s, n) = (self.to_u64(d), self.to_u64(s), self.to_u64(n));
+                let fty = ctx.func_type(i32t, &[ptr, i32t, i32t, i64t, i64t, i64t]);
+                let rc = self.call_builtin(
+                    builtin_index::MEMORY_COPY,
+                    fty,
+                    &[ctx.i32_const(*dst_mem as i32), ctx.i32_const(*src_mem as i32), d, s, n],
+                );
+                self.trap_if_nonzero(rc);
+            }
+            Operator::MemoryInit { data_index, mem } => {
+                let (d, s, n) = self.pop3()?;
+                let d = self.to_u64(d);
+                let fty = ctx.func_type(i32t, &[ptr, i32t, i32t, i64t, i32t, i32t]);
+                let rc = self.call_builtin(
+                    builtin_index::MEMORY_INIT,
+                    fty,
+                    &[ctx.i32_const(*mem as i32), ctx.i32_const(*data_index as i32), d, s, n],
+                );
+                self.trap_if_nonzero(rc);
+            }
+            Operator::DataDrop { data_index } => {
+                let fty = ctx.func_type(ctx.void(), &[ptr, i32t]);
+                self.call_builtin(builtin_index::DATA_DROP, fty, &[ctx.i32_const(*data_index as i32)]);
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}

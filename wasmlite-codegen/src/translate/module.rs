@@ -1,0 +1,374 @@
+//! Module-level code: function declarations, array entries, import stubs, `raise_trap`,
+//! the code markers and the exported descriptor.
+
+use wasmlite_abi::{
+    self as abi, funcref_offsets, store_offsets, FuncType, ModuleInfo, ValType, VmLayout, VMCTX_STORE,
+};
+use wasmparser::{Parser, Payload};
+
+use crate::llvm::{Context, Linkage, Module, TargetMachine, Type, Value};
+use crate::{CompileError, Config};
+
+use super::func::translate_function;
+
+/// Module-wide translation state shared by all function translators.
+pub(crate) struct ModuleCtx<'a, 'ctx> {
+    /// LLVM context.
+    pub ctx: &'ctx Context,
+    /// LLVM module.
+    pub module: &'a Module<'ctx>,
+    /// The module description.
+    pub info: &'a ModuleInfo,
+    /// VMContext layout.
+    pub layout: VmLayout,
+    /// Native function of every function index (import stub for imports).
+    pub funcs: Vec<Value<'ctx>>,
+    /// LLVM native function type of every type index.
+    pub fn_types: Vec<Type<'ctx>>,
+    /// `raise_trap(vmctx, code, func)`.
+    pub raise_trap: Value<'ctx>,
+    /// Type of `raise_trap`.
+    pub raise_trap_ty: Type<'ctx>,
+    /// Explicit bounds checks for 32-bit memories.
+    pub explicit_bounds: bool,
+}
+
+/// LLVM type of a wasm value type.
+pub(crate) fn llvm_type<'ctx>(ctx: &'ctx Context, t: ValType) -> Type<'ctx> {
+    match t {
+        ValType::I32 => ctx.i32(),
+        ValType::I64 => ctx.i64(),
+        ValType::F32 => ctx.f32(),
+        ValType::F64 => ctx.f64(),
+        ValType::V128 => ctx.vector(ctx.i64(), 2),
+        ValType::FuncRef | ValType::ExternRef => ctx.ptr(),
+    }
+}
+
+/// LLVM return type for a result list: void, the value, or a literal struct.
+pub(crate) fn ret_type<'ctx>(ctx: &'ctx Context, results: &[ValType]) -> Type<'ctx> {
+    match results {
+        [] => ctx.void(),
+        [t] => llvm_type(ctx, *t),
+        ts => {
+            let fields: Vec<Type<'ctx>> = ts.iter().map(|t| llvm_type(ctx, *t)).collect();
+            ctx.struct_type(&fields)
+        }
+    }
+}
+
+/// Native-ABI function type `(ptr vmctx, params...) -> results`.
+pub(crate) fn native_fn_type<'ctx>(ctx: &'ctx Context, ty: &FuncType) -> Type<'ctx> {
+    let mut params = vec![ctx.ptr()];
+    params.extend(ty.params.iter().map(|t| llvm_type(ctx, *t)));
+    ctx.func_type(ret_type(ctx, &ty.results), &params)
+}
+
+/// Common attributes of every function we emit.
+pub(crate) fn common_attrs(ctx: &Context, f: Value<'_>) {
+    ctx.add_fn_attr(f, "nounwind");
+    ctx.add_fn_str_attr(f, "frame-pointer", "all");
+}
+
+fn internal_fn<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, name: &str, ty: Type<'ctx>) -> Value<'ctx> {
+    let f = module.add_function(name, ty);
+    f.set_linkage(Linkage::Internal);
+    common_attrs(ctx, f);
+    f
+}
+
+/// Translate the whole module into `module`.
+pub(crate) fn translate_module<'ctx>(
+    ctx: &'ctx Context,
+    module: &Module<'ctx>,
+    info: &ModuleInfo,
+    wasm: &[u8],
+    prefix: &str,
+    config: &Config,
+    tm: &TargetMachine,
+) -> Result<(), CompileError> {
+    let layout = VmLayout::for_module(info);
+    let intptr = module.intptr_type(tm);
+    let ptr = ctx.ptr();
+    let i32t = ctx.i32();
+
+    // 1. code_start marker: the first function of the module.
+    let marker_ty = ctx.func_type(ctx.void(), &[]);
+    let code_start = internal_fn(ctx, module, &format!("{prefix}_code_start"), marker_ty);
+    ctx.add_fn_attr(code_start, "noinline");
+    ctx.add_fn_attr(code_start, "optnone");
+    {
+        let b = ctx.builder();
+        b.position_at_end(ctx.append_block(code_start, "entry"));
+        b.ret_void();
+    }
+
+    // 2. raise_trap.
+    let raise_trap_ty = ctx.func_type(ctx.void(), &[ptr, i32t, i32t]);
+    let raise_trap = internal_fn(ctx, module, &format!("{prefix}_raise_trap"), raise_trap_ty);
+    for a in ["noinline", "noreturn", "cold"] {
+        ctx.add_fn_attr(raise_trap, a);
+    }
+    {
+        let b = ctx.builder();
+        b.position_at_end(ctx.append_block(raise_trap, "entry"));
+        let vmctx = raise_trap.param(0);
+        let store = b.load(ptr, b.ptr_add(vmctx, VMCTX_STORE as u64), 8);
+        b.store(raise_trap.param(1), b.ptr_add(store, store_offsets::TRAP_CODE as u64), 4);
+        b.store(raise_trap.param(2), b.ptr_add(store, store_offsets::TRAP_FUNC as u64), 4);
+        let buf = b.load(ptr, b.ptr_add(store, store_offsets::JMP_BUF as u64), 8);
+        let (lj, lj_ty) = module
+            .intrinsic("llvm.eh.sjlj.longjmp", &[])
+            .ok_or_else(|| CompileError::msg("LLVM intrinsic llvm.eh.sjlj.longjmp not found"))?;
+        b.call(lj_ty, lj, &[buf]);
+        b.unreachable();
+    }
+
+    // 3. Declarations.
+    let fn_types: Vec<Type<'ctx>> = info.types.iter().map(|t| native_fn_type(ctx, t)).collect();
+    let nimp = info.num_imported_funcs;
+    let mut funcs = Vec::with_capacity(info.funcs.len());
+    for (i, &ti) in info.funcs.iter().enumerate() {
+        let i = i as u32;
+        let fty = *fn_types
+            .get(ti as usize)
+            .ok_or_else(|| CompileError::msg(format!("function {i} has invalid type index {ti}")))?;
+        let name = if i < nimp { format!("{prefix}_stub{i}") } else { format!("{prefix}_f{i}") };
+        funcs.push(internal_fn(ctx, module, &name, fty));
+    }
+    let array_ty = ctx.func_type(i32t, &[ptr, ptr, ptr]);
+    let mut arrays = Vec::new();
+    for i in nimp..info.funcs.len() as u32 {
+        let f = internal_fn(ctx, module, &format!("{prefix}_array{i}"), array_ty);
+        ctx.add_fn_attr(f, "noinline");
+        arrays.push(f);
+    }
+
+    let m = ModuleCtx {
+        ctx,
+        module,
+        info,
+        layout,
+        funcs,
+        fn_types,
+        raise_trap,
+        raise_trap_ty,
+        explicit_bounds: config.explicit_bounds_checks,
+    };
+
+    // 4. Import stubs.
+    for i in 0..nimp {
+        emit_import_stub(&m, i)?;
+    }
+    // 5. Array entries.
+    for (k, &a) in arrays.iter().enumerate() {
+        emit_array_entry(&m, nimp + k as u32, a)?;
+    }
+    // 6. Function bodies.
+    let mut def = 0u32;
+    for payload in Parser::new(0).parse_all(wasm) {
+        if let Payload::CodeSectionEntry(body) = payload? {
+            let index = nimp + def;
+            if index as usize >= m.funcs.len() {
+                return Err(CompileError::at(body.range().start as usize, "more function bodies than functions"));
+            }
+            translate_function(&m, index, &body)?;
+            def += 1;
+        }
+    }
+    if (nimp + def) as usize != m.funcs.len() {
+        return Err(CompileError::msg("function and code section counts differ"));
+    }
+
+    // 7. code_end marker: the last function of the module.
+    let code_end = internal_fn(ctx, module, &format!("{prefix}_code_end"), marker_ty);
+    ctx.add_fn_attr(code_end, "noinline");
+    ctx.add_fn_attr(code_end, "optnone");
+    {
+        let b = ctx.builder();
+        b.position_at_end(ctx.append_block(code_end, "entry"));
+        b.ret_void();
+    }
+
+    // 8. Descriptor.
+    let info_bytes = info.encode();
+    let info_init = ctx.const_bytes(&info_bytes);
+    let info_g = module.add_global(&format!("{prefix}_info"), info_init.ty());
+    info_g.set_initializer(info_init, true);
+    info_g.set_linkage(Linkage::Private);
+    info_g.set_alignment(8);
+
+    let entry_ty = ctx.struct_type(&[ptr, ptr]);
+    let entries: Vec<Value<'ctx>> = arrays
+        .iter()
+        .enumerate()
+        .map(|(k, &a)| ctx.const_struct(&[m.funcs[nimp as usize + k], a]))
+        .collect();
+    let entries_init = ctx.const_array(entry_ty, &entries);
+    let entries_g = module.add_global(&format!("{prefix}_funcs"), entries_init.ty());
+    entries_g.set_initializer(entries_init, true);
+    entries_g.set_linkage(Linkage::Private);
+    entries_g.set_alignment(8);
+
+    let stubs: Vec<Value<'ctx>> = m.funcs[..nimp as usize].to_vec();
+    let stubs_init = ctx.const_array(ptr, &stubs);
+    let stubs_g = module.add_global(&format!("{prefix}_stubs"), stubs_init.ty());
+    stubs_g.set_initializer(stubs_init, true);
+    stubs_g.set_linkage(Linkage::Private);
+    stubs_g.set_alignment(8);
+
+    let flags = if config.explicit_bounds_checks { abi::FLAG_EXPLICIT_BOUNDS_CHECKS } else { 0 };
+    let desc_init = ctx.const_struct(&[
+        ctx.i32_const(abi::ABI_VERSION as i32),
+        ctx.i32_const(flags as i32),
+        info_g,
+        ctx.const_int(intptr, info_bytes.len() as u64),
+        entries_g,
+        ctx.const_int(intptr, arrays.len() as u64),
+        stubs_g,
+        ctx.const_int(intptr, nimp as u64),
+        raise_trap,
+        code_start,
+        code_end,
+    ]);
+    let desc = module.add_global(&abi::descriptor_symbol(prefix), desc_init.ty());
+    desc.set_initializer(desc_init, true);
+    desc.set_linkage(Linkage::External);
+    desc.set_alignment(8);
+    Ok(())
+}
+
+/// Byte offset of slot `k` in a `ValRaw` array.
+fn slot(k: usize) -> u64 {
+    16 * k as u64
+}
+
+/// Native-ABI stub for imported function `i`: calls `funcs[i].array` with a `ValRaw` buffer.
+fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), CompileError> {
+    let ctx = m.ctx;
+    let f = m.funcs[i as usize];
+    let ty = m
+        .info
+        .func_type(i)
+        .ok_or_else(|| CompileError::msg(format!("import {i} has no type")))?;
+    let b = ctx.builder();
+    let entry = ctx.append_block(f, "entry");
+    b.position_at_end(entry);
+    let vmctx = f.param(0);
+    let n = ty.params.len().max(ty.results.len()).max(1);
+    let values = b.alloca(ctx.array(ctx.i128(), n as u64), 16);
+    for (k, _) in ty.params.iter().enumerate() {
+        b.store(f.param(k as u32 + 1), b.ptr_add(values, slot(k)), 16);
+    }
+    let fr = b.ptr_add(vmctx, m.layout.funcref(i) as u64);
+    let array = b.load(ctx.ptr(), b.ptr_add(fr, funcref_offsets::ARRAY as u64), 8);
+    let array_ctx = b.load(ctx.ptr(), b.ptr_add(fr, funcref_offsets::ARRAY_CTX as u64), 8);
+    let array_ty = ctx.func_type(ctx.i32(), &[ctx.ptr(), ctx.ptr(), ctx.ptr()]);
+    let rc = b.call(array_ty, array, &[array_ctx, vmctx, values]);
+    let failed = b.icmp(crate::llvm::IntPred::LLVMIntNE, rc, ctx.i32_const(0));
+    let trap = ctx.append_block(f, "trap");
+    let ok = ctx.append_block(f, "ok");
+    b.cond_br(failed, trap, ok);
+    b.position_at_end(trap);
+    b.call(m.raise_trap_ty, m.raise_trap, &[vmctx, rc, ctx.i32_const(i as i32)]);
+    b.unreachable();
+    b.position_at_end(ok);
+    let results: Vec<Value<'_>> = ty
+        .results
+        .iter()
+        .enumerate()
+        .map(|(k, t)| b.load(llvm_type(ctx, *t), b.ptr_add(values, slot(k)), 16))
+        .collect();
+    build_return(&b, ctx, &ty.results, &results);
+    Ok(())
+}
+
+/// `ret` of a result list (void, value, or struct).
+pub(crate) fn build_return<'ctx>(
+    b: &crate::llvm::Builder<'ctx>,
+    ctx: &'ctx Context,
+    tys: &[ValType],
+    vals: &[Value<'ctx>],
+) {
+    match vals {
+        [] => b.ret_void(),
+        [v] => b.ret(*v),
+        vs => {
+            let mut agg = ctx.poison(ret_type(ctx, tys));
+            for (k, v) in vs.iter().enumerate() {
+                agg = b.insert_value(agg, *v, k as u32);
+            }
+            b.ret(agg)
+        }
+    }
+}
+
+/// Array entry of defined function `index`: a setjmp trap boundary.
+fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Value<'ctx>) -> Result<(), CompileError> {
+    let ctx = m.ctx;
+    let ptr = ctx.ptr();
+    let ty = m
+        .info
+        .func_type(index)
+        .ok_or_else(|| CompileError::msg(format!("function {index} has no type")))?;
+    let native = m.funcs[index as usize];
+    let native_ty = m.fn_types[m.info.funcs[index as usize] as usize];
+    let b = ctx.builder();
+    let entry = ctx.append_block(f, "entry");
+    b.position_at_end(entry);
+    let vmctx = f.param(0);
+    let values = f.param(2);
+    let buf = b.alloca(ctx.array(ptr, 5), 16);
+    let saved_slot = b.alloca(ptr, 8);
+    let missing = |n: &str| CompileError::msg(format!("LLVM intrinsic {n} not found"));
+    let (fa, fa_ty) = m.module.intrinsic("llvm.frameaddress", &[ptr]).ok_or_else(|| missing("llvm.frameaddress"))?;
+    let (ss, ss_ty) = m.module.intrinsic("llvm.stacksave", &[ptr]).ok_or_else(|| missing("llvm.stacksave"))?;
+    let (sj, sj_ty) = m.module.intrinsic("llvm.eh.sjlj.setjmp", &[]).ok_or_else(|| missing("llvm.eh.sjlj.setjmp"))?;
+    let frame = b.call(fa_ty, fa, &[ctx.i32_const(0)]);
+    b.store(frame, buf, 8);
+    let sp = b.call(ss_ty, ss, &[]);
+    b.store(sp, b.ptr_add(buf, 16), 8);
+    let store = b.load(ptr, b.ptr_add(vmctx, VMCTX_STORE as u64), 8);
+    let jb = b.ptr_add(store, store_offsets::JMP_BUF as u64);
+    let saved = b.load(ptr, jb, 8);
+    b.store(saved, saved_slot, 8).set_volatile();
+    b.store(buf, jb, 8);
+    let r = b.call(sj_ty, sj, &[buf]);
+    let trapped = ctx.append_block(f, "trapped");
+    let ok = ctx.append_block(f, "ok");
+    let c = b.icmp(crate::llvm::IntPred::LLVMIntNE, r, ctx.i32_const(0));
+    b.cond_br(c, trapped, ok);
+
+    b.position_at_end(trapped);
+    let vmctx2 = f.param(0);
+    let store2 = b.load(ptr, b.ptr_add(vmctx2, VMCTX_STORE as u64), 8);
+    let saved2 = b.load(ptr, saved_slot, 8);
+    saved2.set_volatile();
+    b.store(saved2, b.ptr_add(store2, store_offsets::JMP_BUF as u64), 8);
+    let code = b.load(ctx.i32(), b.ptr_add(store2, store_offsets::TRAP_CODE as u64), 4);
+    b.ret(code);
+
+    b.position_at_end(ok);
+    let mut args = vec![vmctx];
+    for (k, t) in ty.params.iter().enumerate() {
+        args.push(b.load(llvm_type(ctx, *t), b.ptr_add(values, slot(k)), 16));
+    }
+    let r = b.call(native_ty, native, &args);
+    match ty.results.len() {
+        0 => {}
+        1 => {
+            b.store(r, values, 16);
+        }
+        n => {
+            for k in 0..n {
+                let v = b.extract_value(r, k as u32);
+                b.store(v, b.ptr_add(values, slot(k)), 16);
+            }
+        }
+    }
+    let saved3 = b.load(ptr, saved_slot, 8);
+    saved3.set_volatile();
+    b.store(saved3, jb, 8);
+    b.ret(ctx.i32_const(0));
+    Ok(())
+}

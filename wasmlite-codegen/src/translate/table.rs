@@ -1,0 +1,105 @@
+//! Tables and reference types: table.get/set/size/grow/fill/copy/init, elem.drop,
+//! ref.null, ref.is_null, ref.func.
+
+use wasmlite_abi::{builtin_index, trap};
+use wasmparser::Operator;
+
+use crate::llvm::{IntPred, Value};
+use crate::CompileError;
+
+use super::func::FuncTranslator;
+
+impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
+    /// Address of element `idx` (i32) of table `table`, trapping when out of bounds.
+    pub(crate) fn table_elem_addr(&mut self, table: u32, idx: Value<'ctx>) -> Value<'ctx> {
+        let t = self.table_ptr(table);
+        let len = self.table_len(t);
+        let idx64 = self.to_u64(idx);
+        let oob = self.b.icmp(IntPred::LLVMIntUGE, idx64, len);
+        self.trap_if(oob, trap::TABLE_OUT_OF_BOUNDS);
+        let base = self.table_base(t);
+        self.b.gep_elem(self.ctx.ptr(), base, idx64)
+    }
+
+    /// Table and reference operators. `Ok(false)` if `op` is not one.
+    pub(crate) fn translate_table(&mut self, op: &Operator<'_>) -> Result<bool, CompileError> {
+        let ctx = self.ctx;
+        let (ptr, i32t, i64t) = (ctx.ptr(), ctx.i32(), ctx.i64());
+        match op {
+            Operator::TableGet { table } => {
+                let idx = self.pop()?;
+                let p = self.table_elem_addr(*table, idx);
+                let v = self.b.load(ptr, p, 8);
+                self.push(v);
+            }
+            Operator::TableSet { table } => {
+                let (idx, v) = self.pop2()?;
+                let p = self.table_elem_addr(*table, idx);
+                self.b.store(v, p, 8);
+            }
+            Operator::TableSize { table } => {
+                let t = self.table_ptr(*table);
+                let len = self.table_len(t);
+                let v = self.b.trunc(len, i32t);
+                self.push(v);
+            }
+            Operator::TableGrow { table } => {
+                let (init, delta) = self.pop2()?;
+                let d = self.to_u64(delta);
+                let fty = ctx.func_type(i64t, &[ptr, i32t, ptr, i64t]);
+                let r = self.call_builtin(builtin_index::TABLE_GROW, fty, &[ctx.i32_const(*table as i32), init, d]);
+                let v = self.b.trunc(r, i32t);
+                self.push(v);
+            }
+            Operator::TableFill { table } => {
+                let (d, val, n) = self.pop3()?;
+                let (d, n) = (self.to_u64(d), self.to_u64(n));
+                let fty = ctx.func_type(i32t, &[ptr, i32t, i64t, ptr, i64t]);
+                let rc = self.call_builtin(builtin_index::TABLE_FILL, fty, &[ctx.i32_const(*table as i32), d, val, n]);
+                self.trap_if_nonzero(rc);
+            }
+            Operator::TableCopy { dst_table, src_table } => {
+                let (d, s, n) = self.pop3()?;
+                let (d, s, n) = (self.to_u64(d), self.to_u64(s), self.to_u64(n));
+                let fty = ctx.func_type(i32t, &[ptr, i32t, i32t, i64t, i64t, i64t]);
+                let rc = self.call_builtin(
+                    builtin_index::TABLE_COPY,
+                    fty,
+                    &[ctx.i32_const(*dst_table as i32), ctx.i32_const(*src_table as i32), d, s, n],
+                );
+                self.trap_if_nonzero(rc);
+            }
+            Operator::TableInit { elem_index, table } => {
+                let (d, s, n) = self.pop3()?;
+                let d = self.to_u64(d);
+                let fty = ctx.func_type(i32t, &[ptr, i32t, i32t, i64t, i32t, i32t]);
+                let rc = self.call_builtin(
+                    builtin_index::TABLE_INIT,
+                    fty,
+                    &[ctx.i32_const(*table as i32), ctx.i32_const(*elem_index as i32), d, s, n],
+                );
+                self.trap_if_nonzero(rc);
+            }
+            Operator::ElemDrop { elem_index } => {
+                let fty = ctx.func_type(ctx.void(), &[ptr, i32t]);
+                self.call_builtin(builtin_index::ELEM_DROP, fty, &[ctx.i32_const(*elem_index as i32)]);
+            }
+            Operator::RefNull { .. } => self.push(ctx.const_null(ptr)),
+            Operator::RefIsNull => {
+                let v = self.pop()?;
+                let c = self.b.icmp(IntPred::LLVMIntEQ, v, ctx.const_null(ptr));
+                let r = self.b.zext(c, i32t);
+                self.push(r);
+            }
+            Operator::RefFunc { function_index } => {
+                if *function_index as usize >= self.m.info.funcs.len() {
+                    return Err(self.err("unknown function"));
+                }
+                let v = self.funcref_addr(*function_index);
+                self.push(v);
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
