@@ -1,1 +1,313 @@
-//! wasmlite-build (placeholder: being written)
+//! # wasmlite-build — compile WebAssembly ahead of time from a `build.rs`
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() {
+//!     wasmlite_build::compile("wasm/plugin.wat"); // .wasm or .wat
+//! }
+//! ```
+//!
+//! For each file this helper
+//! 1. prints `cargo:rerun-if-changed=<path>` (relative paths resolve against
+//!    `CARGO_MANIFEST_DIR`),
+//! 2. reads it (`.wat` is converted to binary) and validates it,
+//! 3. computes the symbol prefix [`wasmlite_abi::symbol_prefix`]`(file_stem, binary)`,
+//! 4. compiles it with [`wasmlite_codegen::compile`] to `<OUT_DIR>/<prefix>.o`,
+//! 5. archives the object with `cc` into `lib<prefix>.a` and tells cargo to link it.
+//!
+//! The `include_wasm!` macro (crate `wasmlite-macros`, re-exported by `wasmlite-rt`) computes
+//! the same prefix from the same file, so the generated bindings link against exactly this
+//! object; a wasm file edited without rebuilding fails to link instead of running stale code.
+//!
+//! Errors: [`Build::compile`] panics (that is how a build script fails, like `cc`) with a
+//! message of the form `wasmlite-build: error: <path>: at byte offset 0x1f: <reason>`;
+//! [`Build::try_compile`] returns the [`BuildError`] instead.
+
+#![deny(missing_docs)]
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Environment variable that forces explicit bounds checks when set to `1` (or `true`).
+pub const BOUNDS_CHECKS_ENV: &str = "WASMLITE_BOUNDS_CHECKS";
+
+/// Why building a module failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError {
+    /// The wasm file concerned (`None` for errors not tied to a file, e.g. a missing `OUT_DIR`).
+    pub path: Option<PathBuf>,
+    /// Byte offset in the binary module, when known.
+    pub offset: Option<usize>,
+    /// The reason.
+    pub message: String,
+}
+
+impl BuildError {
+    fn new(path: Option<&Path>, offset: Option<usize>, message: impl Into<String>) -> BuildError {
+        BuildError { path: path.map(Path::to_path_buf), offset, message: message.into() }
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("wasmlite-build: error: ")?;
+        if let Some(p) = &self.path {
+            write!(f, "{}: ", p.display())?;
+        }
+        if let Some(o) = self.offset {
+            write!(f, "at byte offset {o:#x}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// Compile one wasm (`.wasm` or `.wat`) file with default settings; panics with a readable
+/// message on error. Equivalent to `Build::new().file(path).compile()`.
+pub fn compile(path: impl AsRef<Path>) {
+    Build::new().file(path).compile()
+}
+
+/// A `cc`-style builder for compiling wasm modules in a build script.
+#[derive(Debug, Clone, Default)]
+pub struct Build {
+    files: Vec<PathBuf>,
+    opt_level: Option<u8>,
+    bounds_checks: Option<bool>,
+    target: Option<String>,
+    out_dir: Option<PathBuf>,
+    quiet: bool,
+}
+
+impl Build {
+    /// A builder with no files and default settings.
+    pub fn new() -> Build {
+        Build::default()
+    }
+
+    /// Add a wasm file (`.wasm` binary or `.wat` text). Relative paths resolve against
+    /// `CARGO_MANIFEST_DIR`. May be called several times.
+    pub fn file(&mut self, path: impl AsRef<Path>) -> &mut Build {
+        self.files.push(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// LLVM optimisation level 0..=3 (larger values are clamped to 3). Default: from the
+    /// `OPT_LEVEL` environment variable cargo sets (`"s"`/`"z"` → 2), else 2.
+    pub fn opt_level(&mut self, level: u8) -> &mut Build {
+        self.opt_level = Some(level.min(3));
+        self
+    }
+
+    /// Generate explicit bounds checks for memory accesses instead of relying on guard pages.
+    /// Default `false`; forced to `true` when the target is not a 64-bit unix, or when the
+    /// `WASMLITE_BOUNDS_CHECKS` environment variable is `1`.
+    pub fn bounds_checks(&mut self, enabled: bool) -> &mut Build {
+        self.bounds_checks = Some(enabled);
+        self
+    }
+
+    /// Target triple. Default: the `TARGET` environment variable cargo sets.
+    pub fn target(&mut self, triple: impl Into<String>) -> &mut Build {
+        self.target = Some(triple.into());
+        self
+    }
+
+    /// Directory for objects and archives. Default: `OUT_DIR`.
+    pub fn out_dir(&mut self, dir: impl AsRef<Path>) -> &mut Build {
+        self.out_dir = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Do not print `cargo:` directives (for use outside build scripts); the static library
+    /// is still written but not announced to cargo.
+    pub fn cargo_metadata(&mut self, enabled: bool) -> &mut Build {
+        self.quiet = !enabled;
+        self
+    }
+
+    /// Compile every file; panic with a readable message on error (the way a build script
+    /// fails).
+    pub fn compile(&self) {
+        if let Err(e) = self.try_compile() {
+            panic!("{e}");
+        }
+    }
+
+    /// Compile every file.
+    pub fn try_compile(&self) -> Result<(), BuildError> {
+        if !self.quiet {
+            println!("cargo:rerun-if-env-changed={BOUNDS_CHECKS_ENV}");
+        }
+        if self.files.is_empty() {
+            return Err(BuildError::new(None, None, "no wasm files given (use Build::file)"));
+        }
+        let out_dir = match &self.out_dir {
+            Some(d) => d.clone(),
+            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| {
+                BuildError::new(None, None, "OUT_DIR is not set (not running in a build script? use Build::out_dir)")
+            })?,
+        };
+        let host = std::env::var("HOST").ok();
+        let target = self.target.clone().or_else(|| std::env::var("TARGET").ok());
+        let config = wasmlite_codegen::Config {
+            opt_level: self.opt_level.unwrap_or_else(|| opt_level_from_env(std::env::var("OPT_LEVEL").ok().as_deref())),
+            explicit_bounds_checks: self.effective_bounds_checks(target.as_deref()),
+            // Native code generation for the host when compiling for the host.
+            target_triple: match (&self.target, &target, &host) {
+                (Some(explicit), _, _) => Some(explicit.clone()),
+                (None, Some(t), Some(h)) if t != h => Some(t.clone()),
+                _ => None,
+            },
+            ..wasmlite_codegen::Config::default()
+        };
+        for file in &self.files {
+            let path = resolve(file);
+            if !self.quiet {
+                println!("cargo:rerun-if-changed={}", path.display());
+            }
+            self.compile_one(&path, &out_dir, &config, target.as_deref(), host.as_deref())?;
+        }
+        Ok(())
+    }
+
+    fn effective_bounds_checks(&self, target: Option<&str>) -> bool {
+        let env = std::env::var(BOUNDS_CHECKS_ENV).ok();
+        let env_on = matches!(env.as_deref().map(str::trim), Some("1") | Some("true") | Some("yes"));
+        let target_needs = target.is_some_and(|t| !supports_guard_pages(t));
+        env_on || target_needs || self.bounds_checks.unwrap_or(false)
+    }
+
+    fn compile_one(
+        &self,
+        path: &Path,
+        out_dir: &Path,
+        config: &wasmlite_codegen::Config,
+        target: Option<&str>,
+        host: Option<&str>,
+    ) -> Result<(), BuildError> {
+        let file_err = |offset: Option<usize>, message: String| BuildError::new(Some(path), offset, message);
+        let binary = wasmlite_abi::parse::read_wasm_file(path).map_err(|e| file_err(e.offset, e.message))?;
+        wasmlite_abi::parse::parse_module(&binary).map_err(|e| file_err(e.offset, e.message))?;
+        let stem = stem_of(path);
+        let prefix = wasmlite_abi::symbol_prefix(&stem, &binary);
+        let object = wasmlite_codegen::compile(&binary, &prefix, config)
+            .map_err(|e| file_err(e.offset, e.message.clone()))?;
+        std::fs::create_dir_all(out_dir)
+            .map_err(|e| file_err(None, format!("cannot create {}: {e}", out_dir.display())))?;
+        let obj_path = out_dir.join(format!("{prefix}.o"));
+        std::fs::write(&obj_path, &object)
+            .map_err(|e| file_err(None, format!("cannot write {}: {e}", obj_path.display())))?;
+        let mut cc = cc::Build::new();
+        cc.object(&obj_path).cargo_metadata(!self.quiet).out_dir(out_dir);
+        if let Some(t) = target {
+            cc.target(t);
+        }
+        if let Some(h) = host {
+            cc.host(h);
+        }
+        if std::env::var_os("OPT_LEVEL").is_none() {
+            cc.opt_level(config.opt_level as u32);
+        }
+        cc.try_compile(&wasmlite_abi::library_name(&prefix))
+            .map_err(|e| file_err(None, format!("cannot archive {}: {e}", obj_path.display())))?;
+        Ok(())
+    }
+}
+
+/// The file stem used for the symbol prefix (`wasm/plugin.wat` → `plugin`). `include_wasm!`
+/// uses the same rule.
+pub fn stem_of(path: &Path) -> String {
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+fn resolve(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        return path.to_path_buf();
+    }
+    match std::env::var_os("CARGO_MANIFEST_DIR") {
+        Some(dir) => PathBuf::from(dir).join(path),
+        None => path.to_path_buf(),
+    }
+}
+
+/// `OPT_LEVEL` as cargo sets it (`"0"`..`"3"`, `"s"`, `"z"`) → LLVM level; missing → 2.
+fn opt_level_from_env(v: Option<&str>) -> u8 {
+    match v.map(str::trim) {
+        Some("0") => 0,
+        Some("1") => 1,
+        Some("2") | Some("s") | Some("z") | None => 2,
+        Some("3") => 3,
+        Some(other) => other.parse::<u8>().map(|n| n.min(3)).unwrap_or(2),
+    }
+}
+
+/// Whether the runtime can use guard-page memories on `triple` (64-bit unix).
+fn supports_guard_pages(triple: &str) -> bool {
+    let arch = triple.split('-').next().unwrap_or("");
+    let is64 = matches!(
+        arch,
+        "x86_64" | "aarch64" | "arm64" | "riscv64gc" | "riscv64" | "powerpc64" | "powerpc64le" | "s390x"
+            | "loongarch64" | "mips64" | "mips64el" | "sparc64"
+    );
+    let unix = ["linux", "darwin", "apple", "freebsd", "netbsd", "openbsd", "dragonfly", "android", "solaris", "illumos"]
+        .iter()
+        .any(|os| triple.contains(os));
+    is64 && unix && !triple.contains("gnux32") && !triple.ends_with("ilp32")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opt_levels() {
+        assert_eq!(opt_level_from_env(None), 2);
+        assert_eq!(opt_level_from_env(Some("0")), 0);
+        assert_eq!(opt_level_from_env(Some("3")), 3);
+        assert_eq!(opt_level_from_env(Some("s")), 2);
+        assert_eq!(opt_level_from_env(Some("z")), 2);
+    }
+
+    #[test]
+    fn guard_page_targets() {
+        assert!(supports_guard_pages("x86_64-unknown-linux-gnu"));
+        assert!(supports_guard_pages("aarch64-apple-darwin"));
+        assert!(!supports_guard_pages("i686-unknown-linux-gnu"));
+        assert!(!supports_guard_pages("x86_64-pc-windows-msvc"));
+        assert!(!supports_guard_pages("thumbv7em-none-eabihf"));
+        assert!(!supports_guard_pages("x86_64-unknown-linux-gnux32"));
+    }
+
+    #[test]
+    fn error_display() {
+        let e = BuildError::new(Some(Path::new("wasm/bad.wasm")), Some(0x1f), "type mismatch");
+        assert_eq!(e.to_string(), "wasmlite-build: error: wasm/bad.wasm: at byte offset 0x1f: type mismatch");
+        let e = BuildError::new(Some(Path::new("x.wat")), None, "expected `)`");
+        assert_eq!(e.to_string(), "wasmlite-build: error: x.wat: expected `)`");
+    }
+
+    #[test]
+    fn stems() {
+        assert_eq!(stem_of(Path::new("wasm/plugin.wat")), "plugin");
+        assert_eq!(stem_of(Path::new("my-mod.v2.wasm")), "my-mod.v2");
+    }
+
+    #[test]
+    fn invalid_module_is_a_typed_error_with_offset() {
+        let dir = std::env::temp_dir().join(format!("wasmlite-build-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("bad.wasm");
+        // Valid header, then a type section whose declared size exceeds the file.
+        std::fs::write(&p, b"\0asm\x01\0\0\0\x01\x05\x01\x60").unwrap();
+        let e = Build::new().file(&p).out_dir(&dir).cargo_metadata(false).try_compile().unwrap_err();
+        assert_eq!(e.path.as_deref(), Some(p.as_path()));
+        assert!(e.offset.is_some(), "{e}");
+        let s = e.to_string();
+        assert!(s.starts_with(&format!("wasmlite-build: error: {}: at byte offset 0x", p.display())), "{s}");
+        let missing = dir.join("missing.wat");
+        let e = Build::new().file(&missing).out_dir(&dir).cargo_metadata(false).try_compile().unwrap_err();
+        assert!(e.to_string().contains("missing.wat"), "{e}");
+    }
+}
