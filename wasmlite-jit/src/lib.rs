@@ -11,7 +11,7 @@
 //! `Jit` frees them, so every runtime `Module`/`Instance` created from a descriptor must be
 //! dropped first.
 //!
-//! ```ignore
+//! ```no_run
 //! let mut jit = wasmlite_jit::Jit::new()?;
 //! let wasm = wat::parse_str("(module (func (export \"f\") (result i32) i32.const 1))")?;
 //! let desc = jit.load_wasm(&wasm, "example", &wasmlite_codegen::Config::default())?;
@@ -31,7 +31,6 @@ use wasmlite_abi::ModuleDescriptor;
 #[derive(Debug)]
 pub enum JitError {
     /// The code generator rejected the module (invalid wasm or unsupported feature).
-    #[cfg(feature = "codegen")]
     Compile(wasmlite_codegen::CompileError),
     /// LLVM failed to create the JIT, add the object or link it.
     Llvm(String),
@@ -40,8 +39,7 @@ pub enum JitError {
 impl fmt::Display for JitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            #[cfg(feature = "codegen")]
-            JitError::Compile(e) => write!(f, "compile error: {e}"),
+                    JitError::Compile(e) => write!(f, "compile error: {e}"),
             JitError::Llvm(m) => write!(f, "JIT error: {m}"),
         }
     }
@@ -50,14 +48,12 @@ impl fmt::Display for JitError {
 impl std::error::Error for JitError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            #[cfg(feature = "codegen")]
-            JitError::Compile(e) => Some(e),
+                    JitError::Compile(e) => Some(e),
             JitError::Llvm(_) => None,
         }
     }
 }
 
-#[cfg(feature = "codegen")]
 impl From<wasmlite_codegen::CompileError> for JitError {
     fn from(e: wasmlite_codegen::CompileError) -> Self {
         JitError::Compile(e)
@@ -104,7 +100,6 @@ impl Jit {
     /// ahead-of-time builds) under a unique prefix and load the object.
     ///
     /// Returns a pointer to the module's [`ModuleDescriptor`], valid as long as this `Jit`.
-    #[cfg(feature = "codegen")]
     pub fn load_wasm(
         &mut self,
         wasm: &[u8],

@@ -1,6 +1,5 @@
 //! End-to-end: wasm → wasmlite-codegen object → JIT → call the entry points by hand (with a
 //! hand-made VMContext, no runtime).
-#![cfg(feature = "codegen")]
 
 use std::ffi::c_void;
 
