@@ -4,7 +4,8 @@
 //! wasmlite_rt::include_wasm!("wasm/plugin.wat"); // generates `pub mod plugin`
 //! ```
 //!
-//! The path is relative to `CARGO_MANIFEST_DIR`. The file (`.wasm` or `.wat`) is read and
+//! The path is relative to `CARGO_MANIFEST_DIR`; a path starting with `$OUT_DIR/` is relative
+//! to the crate's `OUT_DIR` (for wasm produced by the build script). The file (`.wasm` or `.wat`) is read and
 //! validated at compile time and typed bindings are generated from its imports and exports:
 //! a `pub mod <stem>` (snake_case of the file stem) containing
 //!
@@ -51,7 +52,22 @@ pub(crate) fn expand(base: &Path, input: TokenStream2) -> TokenStream2 {
         }
     };
     let rel = lit.value();
-    let path = if Path::new(&rel).is_absolute() { PathBuf::from(&rel) } else { base.join(&rel) };
+    let path = if let Some(rest) = rel.strip_prefix("$OUT_DIR/") {
+        match std::env::var_os("OUT_DIR") {
+            Some(out) => PathBuf::from(out).join(rest),
+            None => {
+                return syn::Error::new(
+                    lit.span(),
+                    format!("include_wasm!: {rel}: OUT_DIR is not set (does the crate have a build script?)"),
+                )
+                .to_compile_error()
+            }
+        }
+    } else if Path::new(&rel).is_absolute() {
+        PathBuf::from(&rel)
+    } else {
+        base.join(&rel)
+    };
     match expand_file(&rel, &path) {
         Ok(ts) => ts,
         Err(msg) => syn::Error::new(lit.span(), msg).to_compile_error(),
