@@ -10,11 +10,8 @@
 //! The parent prints `file  passed  failed  skipped` per script and a final
 //! `N passed, N failed, N skipped` line; the exit status is non-zero if anything failed.
 
-#![cfg_attr(not(feature = "engine"), allow(dead_code))]
-
 mod cli;
 mod count;
-#[cfg(feature = "engine")]
 mod engine;
 mod matching;
 mod orchestrate;

@@ -47,7 +47,6 @@ pub fn run_single(path: &Path, opts: &Options) -> i32 {
     run_script(&text, &stem, opts, &mut emit)
 }
 
-#[cfg(feature = "engine")]
 fn run_script(text: &str, stem: &str, opts: &Options, emit: &mut dyn FnMut(Event)) -> i32 {
     let mut engine = match crate::engine::RtEngine::new(opts.bounds_checks) {
         Ok(e) => e,
@@ -58,10 +57,4 @@ fn run_script(text: &str, stem: &str, opts: &Options, emit: &mut dyn FnMut(Event
     };
     crate::script::Script::new(&mut engine, text, stem).run(emit);
     0
-}
-
-#[cfg(not(feature = "engine"))]
-fn run_script(_text: &str, _stem: &str, _opts: &Options, _emit: &mut dyn FnMut(Event)) -> i32 {
-    eprintln!("built without the `engine` feature");
-    3
 }
