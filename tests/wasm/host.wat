@@ -1,0 +1,30 @@
+;; Host imports of several signatures; the host reads and writes the caller's memory.
+(module
+  (import "env" "log" (func $log (param i32 i32)))
+  (import "env" "add64" (func $add64 (param i64 i64) (result i64)))
+  (import "env" "mix" (func $mix (param f32 f64) (result f64)))
+  (import "env" "split" (func $split (param i64) (result i32 i32)))
+  (import "env" "fill" (func $fill (param i32 i32) (result i32)))
+  (import "wasi:demo" "getValue" (func $get_value (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "hello host")
+
+  (func (export "log_hello") (call $log (i32.const 0) (i32.const 10)))
+  (func (export "log_range") (param i32 i32) (call $log (local.get 0) (local.get 1)))
+  (func (export "add64") (param i64 i64) (result i64) (call $add64 (local.get 0) (local.get 1)))
+  (func (export "mix") (param f32 f64) (result f64) (call $mix (local.get 0) (local.get 1)))
+  (func (export "split_sum") (param i64) (result i32) (call $split (local.get 0)) i32.add)
+  (func (export "split") (param i64) (result i32 i32) (call $split (local.get 0)))
+  ;; Host fills memory [ptr, ptr+len) and returns a count; wasm sums the bytes.
+  (func (export "fill_and_sum") (param $ptr i32) (param $len i32) (result i32)
+    (local $sum i32) (local $i i32)
+    (drop (call $fill (local.get $ptr) (local.get $len)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $sum (i32.add (local.get $sum)
+        (i32.load8_u (i32.add (local.get $ptr) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next)))
+    (local.get $sum))
+  (func (export "get_value") (result i32) (call $get_value))
+)
