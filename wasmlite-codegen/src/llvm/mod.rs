@@ -25,6 +25,8 @@ use llvm_sys::{LLVMIntPredicate, LLVMLinkage, LLVMRealPredicate};
 pub use llvm_sys::LLVMIntPredicate as IntPred;
 pub use llvm_sys::LLVMRealPredicate as RealPred;
 
+mod simd_ext;
+
 /// Make a C string; interior NULs (never produced by our own names) are replaced.
 fn cstr(s: &str) -> CString {
     CString::new(s.replace('\0', "_")).unwrap_or_default()
@@ -301,7 +303,7 @@ impl<'ctx> Type<'ctx> {
 }
 
 /// An LLVM value (instruction, constant, function, global...).
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct Value<'ctx> {
     raw: LLVMValueRef,
     _p: PhantomData<&'ctx Context>,
@@ -355,6 +357,22 @@ impl<'ctx> Value<'ctx> {
     pub fn is_constant(self) -> bool {
         // SAFETY: valid value.
         unsafe { LLVMIsConstant(self.raw) != 0 }
+    }
+    /// If this is a load instruction, or a cast (zext/sext/trunc/bitcast) of one, that load.
+    pub fn underlying_load(self) -> Option<Value<'ctx>> {
+        // SAFETY: valid value; operands are only queried on cast instructions (one operand).
+        unsafe {
+            if !LLVMIsALoadInst(self.raw).is_null() {
+                return Some(self);
+            }
+            if !LLVMIsACastInst(self.raw).is_null() {
+                let op = LLVMGetOperand(self.raw, 0);
+                if !op.is_null() && !LLVMIsALoadInst(op).is_null() {
+                    return Some(Value { raw: op, _p: PhantomData });
+                }
+            }
+            None
+        }
     }
     /// If this is a constant integer, its zero-extended value.
     pub fn const_int_value(self) -> Option<u64> {

@@ -290,7 +290,8 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
                 self.set_unreachable();
             }
             Operator::Drop => {
-                self.pop()?;
+                let v = self.pop()?;
+                self.keep_dropped_load(v);
             }
             Operator::Select | Operator::TypedSelect { .. } => {
                 let (a, b, c) = self.pop3()?;

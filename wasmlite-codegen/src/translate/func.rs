@@ -84,6 +84,8 @@ pub(crate) struct FuncTranslator<'a, 'ctx> {
     pub mem_cache: Vec<(Value<'ctx>, Value<'ctx>)>,
     /// Byte offset of the operator being translated.
     pub offset: usize,
+    /// Load instructions that access linear memory (see `keep_dropped_load`).
+    pub wasm_loads: std::collections::HashSet<Value<'ctx>>,
 }
 
 /// Translate the body of defined function `index`.
@@ -122,6 +124,7 @@ pub(crate) fn translate_function<'a, 'ctx>(
         trap_blocks: HashMap::new(),
         mem_cache: Vec::new(),
         offset: body.range().start as usize,
+        wasm_loads: Default::default(),
     };
     // Locals.
     for (k, p) in ty.params.iter().enumerate() {

@@ -65,6 +65,16 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         self.effective_addr(mem, memarg.offset, addr, size)
     }
 
+    /// A wasm load whose value is dropped must still trap when out of bounds: in guard-page
+    /// mode (no explicit check) make such a load volatile so LLVM keeps it.
+    pub(crate) fn keep_dropped_load(&self, v: Value<'ctx>) {
+        if let Some(load) = v.underlying_load() {
+            if !self.m.explicit_bounds && self.wasm_loads.contains(&load) {
+                load.set_volatile();
+            }
+        }
+    }
+
     /// Load `ty` (size `size`) and extend to `ext_to` (`Some((ty, signed))`).
     fn load_op(
         &mut self,
@@ -75,6 +85,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     ) -> Result<(), CompileError> {
         let p = self.pop_addr(memarg, size)?;
         let v = self.b.load(ty, p, 1);
+        self.wasm_loads.insert(v);
         let v = match ext_to {
             Some((t, true)) => self.b.sext(v, t),
             Some((t, false)) => self.b.zext(v, t),

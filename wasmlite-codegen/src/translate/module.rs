@@ -68,6 +68,9 @@ pub(crate) fn native_fn_type<'ctx>(ctx: &'ctx Context, ty: &FuncType) -> Type<'c
 pub(crate) fn common_attrs(ctx: &Context, f: Value<'_>) {
     ctx.add_fn_attr(f, "nounwind");
     ctx.add_fn_str_attr(f, "frame-pointer", "all");
+    // Keep every wasm frame: no tail-recursion elimination or sibling calls, so that infinite
+    // recursion reaches the stack-overflow check instead of becoming an infinite loop.
+    ctx.add_fn_str_attr(f, "disable-tail-calls", "true");
 }
 
 fn internal_fn<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, name: &str, ty: Type<'ctx>) -> Value<'ctx> {

@@ -133,6 +133,18 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         Ok(())
     }
 
+    /// min/max: NaN-propagating, and a NaN result must be quiet (an arithmetic NaN), which
+    /// `llvm.minimum` does not guarantee for a signalling input: use `a + b` then.
+    fn fminmax(&mut self, name: &str) -> Result<(), CompileError> {
+        let (a, b) = self.pop2()?;
+        let r = self.call_intrinsic(name, &[a.ty()], &[a, b])?;
+        let is_nan = self.b.fcmp(LLVMRealUNO, a, b);
+        let quiet = self.b.fadd(a, b);
+        let v = self.b.select(is_nan, quiet, r);
+        self.push(v);
+        Ok(())
+    }
+
     fn fbin_intrinsic(&mut self, name: &str) -> Result<(), CompileError> {
         let (a, b) = self.pop2()?;
         let v = self.call_intrinsic(name, &[a.ty()], &[a, b])?;
@@ -211,8 +223,8 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             Operator::F32Sub | Operator::F64Sub => self.int_binop(|b, x, y| b.fsub(x, y))?,
             Operator::F32Mul | Operator::F64Mul => self.int_binop(|b, x, y| b.fmul(x, y))?,
             Operator::F32Div | Operator::F64Div => self.int_binop(|b, x, y| b.fdiv(x, y))?,
-            Operator::F32Min | Operator::F64Min => self.fbin_intrinsic("llvm.minimum")?,
-            Operator::F32Max | Operator::F64Max => self.fbin_intrinsic("llvm.maximum")?,
+            Operator::F32Min | Operator::F64Min => self.fminmax("llvm.minimum")?,
+            Operator::F32Max | Operator::F64Max => self.fminmax("llvm.maximum")?,
             Operator::F32Copysign | Operator::F64Copysign => self.fbin_intrinsic("llvm.copysign")?,
             _ => return Ok(false),
         }
