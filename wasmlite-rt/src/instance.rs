@@ -420,16 +420,32 @@ impl InstanceCore {
         if !(d.code_start as usize <= pc && pc < d.code_end as usize) || d.num_funcs == 0 {
             return None;
         }
-        // SAFETY: the descriptor holds num_funcs entries.
-        let funcs = unsafe { core::slice::from_raw_parts(d.funcs, d.num_funcs) };
-        let mut best: Option<(usize, usize)> = None;
-        for (i, f) in funcs.iter().enumerate() {
-            let a = f.native as usize;
+        // SAFETY: the descriptor holds num_funcs entries and num_import_stubs stubs.
+        let (funcs, stubs) = unsafe {
+            (
+                core::slice::from_raw_parts(d.funcs, d.num_funcs),
+                core::slice::from_raw_parts(d.import_stubs, d.num_import_stubs),
+            )
+        };
+        // The closest entry point at or below pc: a native entry or an array entry (which
+        // may have the native body inlined) of function i, or something else (stubs,
+        // raise_trap) → unknown.
+        let mut best: Option<(Option<usize>, usize)> = None;
+        let mut consider = |who: Option<usize>, a: usize| {
             if a <= pc && best.is_none_or(|(_, b)| a >= b) {
-                best = Some((i, a));
+                best = Some((who, a));
             }
+        };
+        for (i, f) in funcs.iter().enumerate() {
+            consider(Some(i), f.native as usize);
+            consider(Some(i), f.array as usize);
         }
-        best.map(|(i, _)| self.module.info().num_imported_funcs + i as u32)
+        for s in stubs {
+            consider(None, *s as usize);
+        }
+        consider(None, d.raise_trap as usize);
+        let (who, _) = best?;
+        who.map(|i| self.module.info().num_imported_funcs + i as u32)
     }
 }
 

@@ -1,0 +1,231 @@
+//! End-to-end smoke tests: wat → wasmlite-codegen → wasmlite-jit → wasmlite-rt.
+//! Run with `LLVM_SYS_191_PREFIX=/usr/lib/llvm-19 cargo test -p wasmlite-rt --features e2e`.
+#![cfg(feature = "e2e")]
+
+use std::sync::OnceLock;
+use std::sync::Mutex;
+
+use wasmlite_rt::*;
+
+struct JitBox(Mutex<wasmlite_jit::Jit>);
+// SAFETY: the Jit is only used under the mutex.
+unsafe impl Sync for JitBox {}
+// SAFETY: as above.
+unsafe impl Send for JitBox {}
+
+fn jit() -> &'static JitBox {
+    static J: OnceLock<JitBox> = OnceLock::new();
+    J.get_or_init(|| JitBox(Mutex::new(wasmlite_jit::Jit::new().expect("jit"))))
+}
+
+fn load(wat_src: &str, explicit: bool) -> Module {
+    let wasm = wat::parse_str(wat_src).expect("wat");
+    let cfg = wasmlite_codegen::Config { explicit_bounds_checks: explicit, ..Default::default() };
+    let desc = jit().0.lock().unwrap().load_wasm(&wasm, "e2e", &cfg).expect("compile/load");
+    // SAFETY: the JIT lives for the whole test process (static).
+    unsafe { Module::from_descriptor(desc) }.expect("module")
+}
+
+const BASIC: &str = r#"
+(module
+  (import "env" "log" (func $log (param i32) (result i32)))
+  (memory (export "mem") 1 3)
+  (global $g (mut i32) (i32.const 5))
+  (table 2 funcref)
+  (elem (i32.const 0) $add $div)
+  (type $bin (func (param i32 i32) (result i32)))
+  (data (i32.const 16) "hello")
+  (func $add (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+  (func $div (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
+  (func (export "indirect") (param i32 i32 i32) (result i32)
+    local.get 0 local.get 1 local.get 2 call_indirect (type $bin))
+  (func (export "load") (param i32) (result i32) local.get 0 i32.load)
+  (func (export "grow") (param i32) (result i32) local.get 0 memory.grow)
+  (func (export "call_log") (param i32) (result i32) local.get 0 call $log)
+  (func (export "fill") (param i32 i32 i32) local.get 0 local.get 1 local.get 2 memory.fill)
+  (func (export "get_g") (result i32) global.get $g)
+  (func $rec (export "rec") (param i32) (result i32) local.get 0 i32.const 1 i32.add call $rec)
+  (func (export "spin") (loop $l br $l))
+  (func (export "unreach") unreachable)
+)"#;
+
+fn log_fn() -> Extern {
+    Extern::Func(Func::new(FuncType { params: vec![ValType::I32], results: vec![ValType::I32] }, |caller, args, res| {
+        let x = args[0].i32().unwrap();
+        if x < 0 {
+            return Err(Trap::host("negative log"));
+        }
+        let m = caller.memory()?;
+        let b = m.read(16, 5)?;
+        res[0] = Val::I32(x + b[0] as i32);
+        Ok(())
+    }))
+}
+
+fn run_basic(explicit: bool) {
+    let module = load(BASIC, explicit);
+    assert_eq!(module.explicit_bounds_checks(), explicit);
+    let store = Store::new();
+    let mut inst = Instance::new(&store, &module, &[log_fn()], ()).expect("instantiate");
+    assert_eq!(inst.call_export("add", &[Val::I32(2), Val::I32(40)]).unwrap(), vec![Val::I32(42)]);
+    let t = inst.call_export("div", &[Val::I32(1), Val::I32(0)]).unwrap_err();
+    assert_eq!(t.kind(), TrapKind::IntegerDivideByZero, "{t}");
+    assert_eq!(t.to_string(), "wasm trap: integer divide by zero (in wasm function `div`, #2)");
+    let t = inst.call_export("div", &[Val::I32(i32::MIN), Val::I32(-1)]).unwrap_err();
+    assert_eq!(t.kind(), TrapKind::IntegerOverflow);
+    assert_eq!(inst.call_export("indirect", &[Val::I32(3), Val::I32(4), Val::I32(1)]).unwrap(), vec![Val::I32(0)]);
+    assert_eq!(inst.call_export("indirect", &[Val::I32(3), Val::I32(4), Val::I32(0)]).unwrap(), vec![Val::I32(7)]);
+    assert_eq!(inst.call_export("indirect", &[Val::I32(3), Val::I32(4), Val::I32(2)]).unwrap_err().kind(), TrapKind::TableOutOfBounds);
+    assert_eq!(inst.call_export("load", &[Val::I32(16)]).unwrap(), vec![Val::I32(i32::from_le_bytes(*b"hell"))]);
+    let t = inst.call_export("load", &[Val::I32(65534)]).unwrap_err();
+    assert_eq!(t.kind(), TrapKind::MemoryOutOfBounds, "{t}");
+    assert_eq!(t.func_name(), Some("load"), "{t}");
+    assert_eq!(inst.call_export("grow", &[Val::I32(1)]).unwrap(), vec![Val::I32(1)]);
+    assert_eq!(inst.call_export("load", &[Val::I32(65534)]).unwrap(), vec![Val::I32(0)]);
+    assert_eq!(inst.call_export("grow", &[Val::I32(5)]).unwrap(), vec![Val::I32(-1)]);
+    assert_eq!(inst.call_export("call_log", &[Val::I32(1)]).unwrap(), vec![Val::I32(1 + b'h' as i32)]);
+    let t = inst.call_export("call_log", &[Val::I32(-1)]).unwrap_err();
+    assert_eq!(t.kind(), TrapKind::Host);
+    assert_eq!(t.message(), Some("negative log"));
+    inst.call_export("fill", &[Val::I32(100), Val::I32(7), Val::I32(3)]).unwrap();
+    assert_eq!(&inst.memory(0).data()[100..104], &[7, 7, 7, 0]);
+    assert_eq!(inst.call_export("fill", &[Val::I32(131070), Val::I32(7), Val::I32(3)]).unwrap_err().kind(), TrapKind::MemoryOutOfBounds);
+    assert_eq!(inst.call_export("get_g", &[]).unwrap(), vec![Val::I32(5)]);
+    let t = inst.call_export("rec", &[Val::I32(0)]).unwrap_err();
+    assert_eq!(t.kind(), TrapKind::StackOverflow, "{t}");
+    let t = inst.call_export("unreach", &[]).unwrap_err();
+    assert_eq!(t.kind(), TrapKind::Unreachable);
+    // interrupt from another thread
+    let h = inst.interrupt_handle();
+    let th = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        h.interrupt();
+    });
+    let t = inst.call_export("spin", &[]).unwrap_err();
+    th.join().unwrap();
+    assert_eq!(t.kind(), TrapKind::Interrupted);
+    // still usable after every trap
+    assert_eq!(inst.call_export("add", &[Val::I32(1), Val::I32(1)]).unwrap(), vec![Val::I32(2)]);
+    let r: i32 = inst.call_typed(1, (7i32, 8i32)).unwrap();
+    assert_eq!(r, 15);
+}
+
+#[test]
+fn basic_guard_pages() {
+    run_basic(false);
+}
+
+#[test]
+fn basic_explicit_bounds_checks() {
+    run_basic(true);
+}
+
+#[test]
+fn host_fault_is_not_stolen() {
+    // A fault outside wasm code must not be turned into a trap: check the decision indirectly
+    // by making sure normal host code still runs after wasm traps (the handler is installed).
+    run_basic(false);
+    let v: Vec<u8> = vec![1, 2, 3];
+    assert_eq!(v.iter().map(|&x| x as u32).sum::<u32>(), 6);
+}
+
+
+const PROVIDER: &str = r#"
+(module
+  (memory (export "mem") 1)
+  (table (export "tab") 2 funcref)
+  (global (export "gm") (mut i32) (i32.const 10))
+  (func $sq (export "sq") (param i32) (result i32) local.get 0 local.get 0 i32.mul)
+  (elem (i32.const 1) $sq)
+  (func (export "store") (param i32 i32) local.get 0 local.get 1 i32.store)
+)"#;
+
+const CONSUMER: &str = r#"
+(module
+  (import "p" "sq" (func $sq (param i32) (result i32)))
+  (import "p" "mem" (memory 1))
+  (import "p" "tab" (table 2 funcref))
+  (import "p" "gm" (global $gm (mut i32)))
+  (import "h" "cb" (func $cb (param i32) (result i32)))
+  (type $t (func (param i32) (result i32)))
+  (func (export "use_all") (param i32) (result i32)
+    local.get 0 call $sq
+    i32.const 1 call_indirect (type $t)
+    global.get $gm i32.add)
+  (func (export "bump") global.get $gm i32.const 1 i32.add global.set $gm)
+  (func (export "peek") (param i32) (result i32) local.get 0 i32.load)
+  (func (export "via_host") (param i32) (result i32) local.get 0 call $cb)
+  (func (export "div0") (param i32) (result i32) local.get 0 i32.const 0 i32.div_u)
+)"#;
+
+#[test]
+fn cross_instance_linking_and_reentrancy() {
+    for explicit in [false, true] {
+        let store = Store::new();
+        let p = load(PROVIDER, explicit);
+        let mut pi = Instance::new(&store, &p, &[], ()).unwrap();
+        let c = load(CONSUMER, explicit);
+        let exports = |n: &str| pi.export(n).unwrap();
+        // A host callback that re-enters wasm: calls the provider's exported `sq`, and
+        // propagates traps from a nested call.
+        let sq = match exports("sq") {
+            Extern::Func(f) => f,
+            _ => unreachable!(),
+        };
+        let div0: std::rc::Rc<std::cell::RefCell<Option<Func>>> = Default::default();
+        let div0c = div0.clone();
+        let cb = Func::new(FuncType { params: vec![ValType::I32], results: vec![ValType::I32] }, move |_c, args, res| {
+            if args[0] == Val::I32(99) {
+                let f = div0c.borrow().clone().unwrap();
+                f.call(&[Val::I32(1)])?;
+            }
+            let r = sq.call(args)?;
+            res[0] = r[0];
+            Ok(())
+        });
+        let imports = [exports("sq"), exports("mem"), exports("tab"), exports("gm"), Extern::Func(cb)];
+        let mut ci = Instance::new(&store, &c, &imports, ()).unwrap();
+        if let Some(Extern::Func(f)) = ci.export("div0") {
+            *div0.borrow_mut() = Some(f);
+        }
+        // sq(3)=9, sq(9)=81, + 10
+        assert_eq!(ci.call_export("use_all", &[Val::I32(3)]).unwrap(), vec![Val::I32(91)]);
+        ci.call_export("bump", &[]).unwrap();
+        let Extern::Global(g) = pi.export("gm").unwrap() else { panic!() };
+        assert_eq!(g.get(), Val::I32(11));
+        pi.call_export("store", &[Val::I32(8), Val::I32(1234)]).unwrap();
+        assert_eq!(ci.call_export("peek", &[Val::I32(8)]).unwrap(), vec![Val::I32(1234)]);
+        assert_eq!(ci.call_export("via_host", &[Val::I32(7)]).unwrap(), vec![Val::I32(49)]);
+        let t = ci.call_export("via_host", &[Val::I32(99)]).unwrap_err();
+        assert_eq!(t.kind(), TrapKind::IntegerDivideByZero, "{t}");
+        // store state is clean afterwards
+        assert_eq!(ci.call_export("via_host", &[Val::I32(5)]).unwrap(), vec![Val::I32(25)]);
+        let t = ci.call_export("peek", &[Val::I32(70000)]).unwrap_err();
+        assert_eq!(t.kind(), TrapKind::MemoryOutOfBounds);
+    }
+}
+
+#[test]
+fn typed_host_value_and_panics() {
+    let m = load(
+        r#"(module (import "env" "add" (func $a (param i32) (result i32)))
+             (func (export "f") (param i32) (result i32) local.get 0 call $a))"#,
+        false,
+    );
+    fn add(h: &mut Vec<i32>, _c: &mut Caller<'_>, x: i32) -> Result<i32, Trap> {
+        if x == 13 {
+            panic!("unlucky {x}");
+        }
+        h.push(x);
+        Ok(h.iter().sum())
+    }
+    let store = Store::new();
+    let mut inst = Instance::new(&store, &m, &[Extern::Func(Func::wrap(add))], Vec::<i32>::new()).unwrap();
+    assert_eq!(inst.call_typed::<i32, i32>(1, 5).unwrap(), 5);
+    assert_eq!(inst.call_typed::<i32, i32>(1, 6).unwrap(), 11);
+    assert_eq!(inst.host(), &vec![5, 6]);
+    let t = inst.call_typed::<i32, i32>(1, 13).unwrap_err();
+    assert_eq!(t.kind(), TrapKind::Host);
+    assert_eq!(t.message(), Some("host function panicked: unlucky 13"));
+    assert_eq!(inst.call_typed::<i32, i32>(1, 1).unwrap(), 12);
+}
