@@ -412,6 +412,17 @@ fn dot_i16x8_s(tr: &mut Tr<'_, '_>) -> Result<(), CompileError> {
     })
 }
 
+/// `min`/`max`: `llvm.minimum`/`llvm.maximum`, except that a lane with a NaN operand gets
+/// `a + b` so the NaN is quiet (an arithmetic NaN) even for a signalling input.
+fn fminmax(tr: &mut Tr<'_, '_>, s: Shape, name: &str) -> Result<(), CompileError> {
+    bin(tr, s, |t, a, b| {
+        let r = t.call_intrinsic(name, &[a.ty()], &[a, b])?;
+        let is_nan = t.b.fcmp(LLVMRealUNO, a, b);
+        let quiet = t.b.fadd(a, b);
+        Ok(t.b.select(is_nan, quiet, r))
+    })
+}
+
 /// `f32x4.pmin`/`pmax` (`b < a ? b : a` / `a < b ? b : a`).
 fn pminmax(tr: &mut Tr<'_, '_>, s: Shape, max: bool) -> Result<(), CompileError> {
     bin(tr, s, |t, a, b| {
@@ -452,16 +463,28 @@ fn load_extend(tr: &mut Tr<'_, '_>, memarg: &MemArg, s: Shape, signed: bool) -> 
     let half_ty = ctx.vector(s.elem(ctx), s.lanes() / 2);
     let p = tr.pop_addr(memarg, 8)?;
     let v = tr.b.load(half_ty, p, 1);
+    tr.wasm_loads.insert(v);
     let to = ctx.vector(s.wider().elem(ctx), s.lanes() / 2);
     let r = if signed { tr.b.sext(v, to) } else { tr.b.zext(v, to) };
     push_v(tr, r);
     Ok(())
 }
 
+/// A scalar load whose result is splatted/inserted (so a dropped result is not a plain cast
+/// of the load that `keep_dropped_load` could find): volatile in guard-page mode so that an
+/// out-of-bounds access still faults even when the value is unused.
+fn scalar_load<'ctx>(tr: &mut Tr<'_, 'ctx>, ty: Type<'ctx>, p: Value<'ctx>) -> Value<'ctx> {
+    let x = tr.b.load(ty, p, 1);
+    if !tr.m.explicit_bounds {
+        x.set_volatile();
+    }
+    x
+}
+
 /// `v128.loadN_splat`.
 fn load_splat(tr: &mut Tr<'_, '_>, memarg: &MemArg, s: Shape) -> Result<(), CompileError> {
     let p = tr.pop_addr(memarg, s.bits() / 8)?;
-    let x = tr.b.load(s.elem(tr.ctx), p, 1);
+    let x = scalar_load(tr, s.elem(tr.ctx), p);
     let v = tr.b.splat(x, s.lanes());
     push_v(tr, v);
     Ok(())
@@ -471,7 +494,7 @@ fn load_splat(tr: &mut Tr<'_, '_>, memarg: &MemArg, s: Shape) -> Result<(), Comp
 fn load_zero(tr: &mut Tr<'_, '_>, memarg: &MemArg, s: Shape) -> Result<(), CompileError> {
     let ctx = tr.ctx;
     let p = tr.pop_addr(memarg, s.bits() / 8)?;
-    let x = tr.b.load(s.elem(ctx), p, 1);
+    let x = scalar_load(tr, s.elem(ctx), p);
     let v = tr.b.insert_element(ctx.const_null(s.vty(ctx)), x, ctx.i32_const(0));
     push_v(tr, v);
     Ok(())
@@ -483,7 +506,7 @@ fn load_lane(tr: &mut Tr<'_, '_>, memarg: &MemArg, s: Shape, lane: u8) -> Result
     check_lane(tr, s, lane)?;
     let v = pop_as(tr, s)?;
     let p = tr.pop_addr(memarg, s.bits() / 8)?;
-    let x = tr.b.load(s.elem(ctx), p, 1);
+    let x = scalar_load(tr, s.elem(ctx), p);
     let r = tr.b.insert_element(v, x, ctx.i32_const(lane as i32));
     push_v(tr, r);
     Ok(())
@@ -752,8 +775,8 @@ pub(crate) fn translate_simd(tr: &mut FuncTranslator<'_, '_>, op: &Operator<'_>)
         O::F32x4Sub => bin(tr, F32, |t, a, b| Ok(t.b.fsub(a, b))),
         O::F32x4Mul => bin(tr, F32, |t, a, b| Ok(t.b.fmul(a, b))),
         O::F32x4Div => bin(tr, F32, |t, a, b| Ok(t.b.fdiv(a, b))),
-        O::F32x4Min => bin_intr(tr, F32, "llvm.minimum"),
-        O::F32x4Max => bin_intr(tr, F32, "llvm.maximum"),
+        O::F32x4Min => fminmax(tr, F32, "llvm.minimum"),
+        O::F32x4Max => fminmax(tr, F32, "llvm.maximum"),
         O::F32x4PMin => pminmax(tr, F32, false),
         O::F32x4PMax => pminmax(tr, F32, true),
         O::F64x2Ceil => un_intr(tr, F64, "llvm.ceil"),
@@ -767,8 +790,8 @@ pub(crate) fn translate_simd(tr: &mut FuncTranslator<'_, '_>, op: &Operator<'_>)
         O::F64x2Sub => bin(tr, F64, |t, a, b| Ok(t.b.fsub(a, b))),
         O::F64x2Mul => bin(tr, F64, |t, a, b| Ok(t.b.fmul(a, b))),
         O::F64x2Div => bin(tr, F64, |t, a, b| Ok(t.b.fdiv(a, b))),
-        O::F64x2Min => bin_intr(tr, F64, "llvm.minimum"),
-        O::F64x2Max => bin_intr(tr, F64, "llvm.maximum"),
+        O::F64x2Min => fminmax(tr, F64, "llvm.minimum"),
+        O::F64x2Max => fminmax(tr, F64, "llvm.maximum"),
         O::F64x2PMin => pminmax(tr, F64, false),
         O::F64x2PMax => pminmax(tr, F64, true),
 
