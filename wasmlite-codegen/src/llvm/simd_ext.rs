@@ -50,7 +50,10 @@ impl<'ctx> Type<'ctx> {
         // SAFETY: valid type; the element type is only queried for vector types.
         unsafe {
             if LLVMGetTypeKind(self.raw) == llvm_sys::LLVMTypeKind::LLVMVectorTypeKind {
-                Type { raw: LLVMGetElementType(self.raw), _p: std::marker::PhantomData }
+                Type {
+                    raw: LLVMGetElementType(self.raw),
+                    _p: std::marker::PhantomData,
+                }
             } else {
                 self
             }
