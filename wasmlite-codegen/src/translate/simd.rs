@@ -371,22 +371,26 @@ fn check_lane(tr: &Tr<'_, '_>, s: Shape, lane: u8) -> Result<(), CompileError> {
 }
 
 /// `i8x16.swizzle`: `r[i] = a[b[i]]` if `b[i] < 16`, else 0.
+///
+/// Built as a vector of `extractelement a, b[i]` (an out-of-range index gives poison in that
+/// lane only) masked by a lane-wise `b < 16` select. This is the shape the x86 backend turns
+/// into `pshufb` when SSSE3 is available; otherwise it is scalarised.
 fn swizzle(tr: &mut Tr<'_, '_>) -> Result<(), CompileError> {
     let ctx = tr.ctx;
     let idx = pop_as(tr, I8)?;
     let a = pop_as(tr, I8)?;
-    let mut r = ctx.const_null(I8.vty(ctx));
-    let (i8t, zero8) = (ctx.i8(), ctx.const_int(ctx.i8(), 0));
+    let vty = I8.vty(ctx);
+    let mut r = ctx.poison(vty);
     for i in 0..16 {
         let li = ctx.i32_const(i);
         let k = tr.b.extract_element(idx, li);
-        let masked = tr.b.and(k, ctx.const_int(i8t, 15));
-        let masked = tr.b.zext(masked, ctx.i32());
-        let x = tr.b.extract_element(a, masked);
-        let in_range = tr.b.icmp(LLVMIntULT, k, ctx.const_int(i8t, 16));
-        let x = tr.b.select(in_range, x, zero8);
+        let k = tr.b.zext(k, ctx.i32());
+        let x = tr.b.extract_element(a, k);
         r = tr.b.insert_element(r, x, li);
     }
+    let sixteen = ctx.const_splat(ctx.const_int(ctx.i8(), 16), 16);
+    let in_range = tr.b.icmp(LLVMIntULT, idx, sixteen);
+    let r = tr.b.select(in_range, r, ctx.const_null(vty));
     push_v(tr, r);
     Ok(())
 }
