@@ -374,6 +374,22 @@ impl<'ctx> Value<'ctx> {
             None
         }
     }
+    /// If this is a floating-point constant, its value.
+    pub fn const_fp_value(self) -> Option<f64> {
+        // SAFETY: valid value; only queried on ConstantFP.
+        unsafe {
+            if LLVMIsAConstantFP(self.raw).is_null() {
+                return None;
+            }
+            let mut loses = 0;
+            Some(LLVMConstRealGetDouble(self.raw, &mut loses))
+        }
+    }
+    /// Is this an `fpext` instruction?
+    pub fn is_fpext(self) -> bool {
+        // SAFETY: valid value.
+        unsafe { !LLVMIsAFPExtInst(self.raw).is_null() }
+    }
     /// If this is a constant integer, its zero-extended value.
     pub fn const_int_value(self) -> Option<u64> {
         // SAFETY: valid value; only queried on ConstantInt.
@@ -597,6 +613,29 @@ impl<'ctx> Builder<'ctx> {
         fpext => LLVMBuildFPExt; ptrtoint => LLVMBuildPtrToInt; inttoptr => LLVMBuildIntToPtr;
     }
 
+    /// An optimisation barrier: `v` passed through an empty inline-asm statement with the
+    /// register constraint `constraints` (e.g. `"=x,0"`), so LLVM cannot see its value.
+    pub fn opaque(&self, v: Value<'ctx>, constraints: &str) -> Value<'ctx> {
+        let ty = v.ty();
+        let mut p = [ty.raw];
+        // SAFETY: function type from this context; asm/constraint strings valid for the call.
+        unsafe {
+            let fty = LLVMFunctionType(ty.raw, p.as_mut_ptr(), 1, 0);
+            let asm = LLVMGetInlineAsm(
+                fty,
+                EMPTY,
+                0,
+                constraints.as_ptr() as *const c_char,
+                constraints.len(),
+                0,
+                0,
+                llvm_sys::LLVMInlineAsmDialect::LLVMInlineAsmDialectATT,
+                0,
+            );
+            let mut args = [v.raw];
+            self.v(LLVMBuildCall2(self.raw, fty, asm, args.as_mut_ptr(), 1, EMPTY))
+        }
+    }
     /// `fneg`.
     pub fn fneg(&self, a: Value<'ctx>) -> Value<'ctx> {
         // SAFETY: operand of this context.
@@ -806,6 +845,11 @@ impl TargetMachine {
             return Err(format!("cannot create a target machine for {triple:?}"));
         }
         Ok(TargetMachine { raw, triple: t })
+    }
+
+    /// The target triple.
+    pub fn triple(&self) -> String {
+        self.triple.to_string_lossy().into_owned()
     }
 
     /// Emit `module` as an object file into memory.

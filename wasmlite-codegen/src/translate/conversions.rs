@@ -88,7 +88,16 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             Operator::F32ConvertI32U | Operator::F32ConvertI64U => self.cast(|b, a, t| b.uitofp(a, t), f32t)?,
             Operator::F64ConvertI32S | Operator::F64ConvertI64S => self.cast(|b, a, t| b.sitofp(a, t), f64t)?,
             Operator::F64ConvertI32U | Operator::F64ConvertI64U => self.cast(|b, a, t| b.uitofp(a, t), f64t)?,
-            Operator::F32DemoteF64 => self.cast(|b, a, t| b.fptrunc(a, t), f32t)?,
+            Operator::F32DemoteF64 => {
+                // demote(promote(x)) must quiet a signalling NaN: keep LLVM from folding it.
+                let a = self.pop()?;
+                let a = match self.m.fp_barrier {
+                    Some(c) if a.is_fpext() => self.b.opaque(a, c),
+                    _ => a,
+                };
+                let v = self.b.fptrunc(a, f32t);
+                self.push(v);
+            }
             Operator::F64PromoteF32 => self.cast(|b, a, t| b.fpext(a, t), f64t)?,
 
             Operator::I32ReinterpretF32 => self.cast(|b, a, t| b.bitcast(a, t), i32t)?,

@@ -31,6 +31,9 @@ pub(crate) struct ModuleCtx<'a, 'ctx> {
     pub raise_trap_ty: Type<'ctx>,
     /// Explicit bounds checks for 32-bit memories.
     pub explicit_bounds: bool,
+    /// Inline-asm constraint hiding a float constant from the optimiser (`None`: no barrier
+    /// for this target); see `FuncTranslator::fp_arith`.
+    pub fp_barrier: Option<&'static str>,
 }
 
 /// LLVM type of a wasm value type.
@@ -91,6 +94,7 @@ pub(crate) fn translate_module<'ctx>(
     tm: &TargetMachine,
 ) -> Result<(), CompileError> {
     let layout = VmLayout::for_module(info);
+    let triple = tm.triple();
     let intptr = module.intptr_type(tm);
     let ptr = ctx.ptr();
     let i32t = ctx.i32();
@@ -157,6 +161,13 @@ pub(crate) fn translate_module<'ctx>(
         raise_trap,
         raise_trap_ty,
         explicit_bounds: config.explicit_bounds_checks,
+        fp_barrier: if triple.starts_with("x86_64") {
+            Some("=x,0")
+        } else if triple.starts_with("aarch64") {
+            Some("=w,0")
+        } else {
+            None
+        },
     };
 
     // 4. Import stubs.

@@ -34,6 +34,23 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         Ok(())
     }
 
+    /// Hide a ±0/±1 float constant from LLVM: it would fold `x*1`, `x-0`, `x/-1`... to `x` or
+    /// `fneg x`, which does not quiet a signalling NaN as wasm requires.
+    pub(crate) fn fp_barrier(&self, v: Value<'ctx>) -> Value<'ctx> {
+        match (self.m.fp_barrier, v.const_fp_value()) {
+            (Some(c), Some(x)) if x == 0.0 || x == 1.0 || x == -1.0 => self.b.opaque(v, c),
+            _ => v,
+        }
+    }
+
+    fn fp_arith(&mut self, f: impl Fn(&crate::llvm::Builder<'ctx>, Value<'ctx>, Value<'ctx>) -> Value<'ctx>) -> Result<(), CompileError> {
+        let (a, b) = self.pop2()?;
+        let (a, b) = (self.fp_barrier(a), self.fp_barrier(b));
+        let v = f(&self.b, a, b);
+        self.push(v);
+        Ok(())
+    }
+
     fn icmp_op(&mut self, p: IntPred) -> Result<(), CompileError> {
         let (a, b) = self.pop2()?;
         let c = self.b.icmp(p, a, b);
@@ -219,10 +236,10 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             Operator::F32Trunc | Operator::F64Trunc => self.funop("llvm.trunc")?,
             Operator::F32Nearest | Operator::F64Nearest => self.funop("llvm.roundeven")?,
             Operator::F32Sqrt | Operator::F64Sqrt => self.funop("llvm.sqrt")?,
-            Operator::F32Add | Operator::F64Add => self.int_binop(|b, x, y| b.fadd(x, y))?,
-            Operator::F32Sub | Operator::F64Sub => self.int_binop(|b, x, y| b.fsub(x, y))?,
-            Operator::F32Mul | Operator::F64Mul => self.int_binop(|b, x, y| b.fmul(x, y))?,
-            Operator::F32Div | Operator::F64Div => self.int_binop(|b, x, y| b.fdiv(x, y))?,
+            Operator::F32Add | Operator::F64Add => self.fp_arith(|b, x, y| b.fadd(x, y))?,
+            Operator::F32Sub | Operator::F64Sub => self.fp_arith(|b, x, y| b.fsub(x, y))?,
+            Operator::F32Mul | Operator::F64Mul => self.fp_arith(|b, x, y| b.fmul(x, y))?,
+            Operator::F32Div | Operator::F64Div => self.fp_arith(|b, x, y| b.fdiv(x, y))?,
             Operator::F32Min | Operator::F64Min => self.fminmax("llvm.minimum")?,
             Operator::F32Max | Operator::F64Max => self.fminmax("llvm.maximum")?,
             Operator::F32Copysign | Operator::F64Copysign => self.fbin_intrinsic("llvm.copysign")?,
