@@ -31,3 +31,146 @@ fn invalid_module_reports_offset() {
     assert!(e.message.contains("type mismatch"), "{e}");
     assert!(e.to_string().starts_with("at byte offset 0x"), "{e}");
 }
+
+fn ir(src: &str, config: &Config) -> String {
+    let w = wasm(src);
+    compile_to_ir(&w, &prefix(&w), config).unwrap()
+}
+
+/// Global (exported/undefined) symbols of an object, via llvm-nm-19 when installed.
+fn global_symbols(obj: &[u8]) -> Option<Vec<String>> {
+    let path = std::env::temp_dir().join(format!("wasmlite-cg-{}-{:x}.o", std::process::id(), wasmlite_abi::fnv1a64(obj)));
+    std::fs::write(&path, obj).ok()?;
+    let out = std::process::Command::new("llvm-nm-19").arg("-g").arg(&path).output().ok()?;
+    let _ = std::fs::remove_file(&path);
+    if !out.status.success() {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&out.stdout).lines().map(|l| l.to_string()).collect())
+}
+
+const BIG: &str = r#"(module
+  (import "env" "log" (func $log (param i32 i64) (result f32 f64)))
+  (import "env" "g" (global $g (mut i32)))
+  (memory (export "memory") 1 3)
+  (table 4 funcref)
+  (global $h (mut v128) (v128.const i64x2 1 2))
+  (type $t (func (param i32) (result i32)))
+  (func $sq (type $t) (i32.mul (local.get 0) (local.get 0)))
+  (func (export "multi") (param i32) (result i32 i64 v128)
+    (local.get 0) (i64.const 7) (global.get $h))
+  (func (export "ind") (param i32 i32) (result i32)
+    (call_indirect (type $t) (local.get 0) (local.get 1)))
+  (func (export "mem") (param i32) (result i32)
+    (i32.store offset=8 (local.get 0) (i32.const 5))
+    (drop (memory.grow (i32.const 1)))
+    (memory.fill (i32.const 0) (i32.const 1) (i32.const 2))
+    (i32.add (i32.load8_s offset=8 (local.get 0)) (memory.size)))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "trunc") (param f64) (result i64) (i64.trunc_f64_u (local.get 0)))
+  (func (export "imp") (result f64)
+    (call $log (global.get $g) (i64.const 1)) (drop) (f64.promote_f32) (global.set $g (i32.const 3)))
+  (func (export "loop") (param i32) (result i32)
+    (local.get 0)
+    (loop $l (param i32) (result i32)
+      (i32.sub (i32.const 1))
+      (local.tee 0)
+      (local.get 0)
+      (br_if $l))
+    (block (param i32) (result i32) (br_table 0 0 1 (i32.const 2))))
+  (func (export "tbl") (result i32)
+    (table.set (i32.const 1) (ref.func $sq))
+    (ref.is_null (table.get (i32.const 1))))
+  (elem (i32.const 0) $sq)
+)"#;
+
+#[test]
+fn complex_module_compiles_and_only_exports_the_descriptor() {
+    let w = wasm(BIG);
+    let p = prefix(&w);
+    for explicit in [false, true] {
+        for opt in 0..=3 {
+            let config = Config { opt_level: opt, explicit_bounds_checks: explicit, ..Config::default() };
+            let obj = compile(&w, &p, &config).unwrap_or_else(|e| panic!("O{opt}: {e}"));
+            assert_eq!(&obj[..4], b"\x7fELF");
+            if let Some(syms) = global_symbols(&obj) {
+                let defined: Vec<&String> = syms.iter().filter(|l| !l.contains(" U ")).collect();
+                assert_eq!(defined.len(), 1, "{syms:?}");
+                assert!(defined[0].ends_with(&wasmlite_abi::descriptor_symbol(&p)), "{syms:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn ir_contains_the_abi_pieces() {
+    let text = ir(BIG, &Config { opt_level: 0, ..Config::default() });
+    // Trap boundary, longjmp-based raise_trap, import stub, array entries, markers.
+    for needle in [
+        "llvm.eh.sjlj.setjmp",
+        "llvm.eh.sjlj.longjmp",
+        "_raise_trap(",
+        "_stub0(",
+        "_array1(",
+        "_code_start(",
+        "_code_end(",
+        "\"frame-pointer\"=\"all\"",
+    ] {
+        assert!(text.contains(needle), "missing {needle}");
+    }
+    // Multi-value results are a literal struct.
+    assert!(text.contains("{ i32, i64, <2 x i64> }"));
+    // call_indirect compares against the ABI signature hash.
+    let sig = wasmlite_abi::signature_hash(&wasmlite_abi::FuncType {
+        params: vec![wasmlite_abi::ValType::I32],
+        results: vec![wasmlite_abi::ValType::I32],
+    });
+    assert!(text.contains(&format!("{}", sig as i64)), "signature hash constant missing");
+    // Trap codes used: unreachable none here; div overflow (3), div by zero (2), conversion (4),
+    // table out of bounds (6), null (7), signature (8), stack overflow (9), interrupt (11).
+    for code in [2, 3, 4, 6, 7, 8, 9, 11] {
+        assert!(text.contains(&format!("i32 {code}, i32")), "trap code {code} missing");
+    }
+}
+
+#[test]
+fn explicit_bounds_checks_emit_memory_traps() {
+    let src = "(module (memory 1) (func (export \"f\") (param i32) (result i32) (i32.load offset=4 (local.get 0))))";
+    let guard = ir(src, &Config::default());
+    let explicit = ir(src, &Config { explicit_bounds_checks: true, ..Config::default() });
+    assert!(!guard.contains("i32 5, i32"), "guard mode must not check bounds");
+    assert!(explicit.contains("i32 5, i32"), "explicit mode must raise MEMORY_OUT_OF_BOUNDS");
+    // flags word of the descriptor
+    assert!(explicit.contains("{ i32 1, i32 1,"), "descriptor flags");
+    assert!(guard.contains("{ i32 1, i32 0,"), "descriptor flags");
+}
+
+#[test]
+fn dropped_load_is_kept_in_guard_mode() {
+    let src = "(module (memory 1) (func (export \"f\") (param i32) (drop (i32.load (local.get 0)))))";
+    let text = ir(src, &Config::default());
+    assert!(text.contains("load volatile i32"), "{text}");
+}
+
+#[test]
+fn infinite_recursion_is_not_turned_into_a_loop() {
+    let src = "(module (func $f (export \"f\") (call $f)))";
+    let text = ir(src, &Config { opt_level: 3, ..Config::default() });
+    assert!(text.contains("call void @") && text.contains("_f0(ptr"), "{text}");
+}
+
+#[test]
+fn bad_inputs_are_errors() {
+    let c = Config::default();
+    let e = compile(b"\0asm\x01\0\0\0\x01", "p", &c).unwrap_err();
+    assert!(e.offset.is_some(), "{e}");
+    let e = compile(b"not wasm", "p", &c).unwrap_err();
+    assert_eq!(e.offset, Some(0), "{e}");
+    let w = wasm("(module)");
+    let e = compile(&w, "bad prefix!", &c).unwrap_err();
+    assert!(e.message.contains("prefix"), "{e}");
+    let e = compile(&w, "p", &Config { target_triple: Some("nonsense-unknown-triple".into()), ..c.clone() })
+        .unwrap_err();
+    assert!(e.message.contains("nonsense-unknown-triple"), "{e}");
+    assert!(compile(&w, "p", &c).is_ok());
+}
