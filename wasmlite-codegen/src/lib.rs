@@ -70,7 +70,10 @@ pub struct Config {
     pub explicit_bounds_checks: bool,
     /// Target triple; `None` = the host (`LLVMGetDefaultTargetTriple`).
     pub target_triple: Option<String>,
-    /// Target CPU; `None` = `x86-64` (baseline) on x86-64, `generic` elsewhere.
+    /// Target CPU; `None` = `x86-64-v2` on x86-64 (SSE4.2/POPCNT, every x86-64 CPU since
+    /// 2009: `nearest`/`ceil`/`floor`/`trunc` become single instructions instead of libm
+    /// calls, which `no_std` programs could not link), `generic` elsewhere. Use
+    /// `Some("x86-64".into())` for the original 2003 baseline.
     pub cpu: Option<String>,
     /// Target features (LLVM syntax, e.g. `+sse4.1`); `None` = none beyond the CPU's.
     pub features: Option<String>,
@@ -105,7 +108,7 @@ fn with_module<T>(
     let info = wasmlite_abi::parse::parse_module(wasm)?;
     let triple = config.target_triple.clone().unwrap_or_else(llvm::default_triple);
     let cpu = config.cpu.clone().unwrap_or_else(|| {
-        if triple.starts_with("x86_64") { "x86-64".to_string() } else { "generic".to_string() }
+        if triple.starts_with("x86_64") { "x86-64-v2".to_string() } else { "generic".to_string() }
     });
     let features = config.features.clone().unwrap_or_default();
     let opt = config.opt_level.min(3);

@@ -174,3 +174,19 @@ fn bad_inputs_are_errors() {
     assert!(e.message.contains("nonsense-unknown-triple"), "{e}");
     assert!(compile(&w, "p", &c).is_ok());
 }
+
+#[test]
+fn float_rounding_needs_no_libm_on_x86_64() {
+    if !cfg!(target_arch = "x86_64") {
+        return;
+    }
+    let w = wasm(
+        "(module (func (export \"n\") (param f32 f64) (result f32 f64 f32 f64)
+           (f32.nearest (local.get 0)) (f64.ceil (local.get 1))
+           (f32.floor (local.get 0)) (f64.trunc (local.get 1))))",
+    );
+    let obj = compile(&w, &prefix(&w), &Config::default()).unwrap();
+    if let Some(syms) = global_symbols(&obj) {
+        assert!(!syms.iter().any(|l| l.contains(" U ")), "undefined symbols: {syms:?}");
+    }
+}
