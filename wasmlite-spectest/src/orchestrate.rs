@@ -441,10 +441,10 @@ mod tests {
         for f in ["b.wast", "a.wast", "c.txt", "sub/d.wast"] {
             std::fs::write(dir.join(f), "").unwrap();
         }
-        let (files, errors) = collect_files(&[dir.clone()], false);
+        let (files, errors) = collect_files(std::slice::from_ref(&dir), false);
         assert!(errors.is_empty());
         assert_eq!(files, vec![dir.join("a.wast"), dir.join("b.wast")]);
-        let (files, _) = collect_files(&[dir.clone()], true);
+        let (files, _) = collect_files(std::slice::from_ref(&dir), true);
         assert_eq!(files.len(), 3);
         assert_eq!(files[2], sub.join("d.wast"));
         let (_, errors) = collect_files(&[dir.join("nope")], false);
