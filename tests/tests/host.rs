@@ -1,0 +1,85 @@
+//! Host imports with several signatures, memory access from host functions, two modules in
+//! one crate, and the example usage.
+
+use wasmlite_rt::{Caller, Trap};
+use wasmlite_tests::host::{Imports, Instance};
+
+#[derive(Default)]
+struct Host {
+    logs: Vec<String>,
+    value: i32,
+}
+
+impl Imports for Host {
+    fn env_log(&mut self, caller: &mut Caller<'_>, ptr: i32, len: i32) -> Result<(), Trap> {
+        let mem = caller.memory()?;
+        let bytes = mem.read(ptr as u32 as u64, len as u32 as usize)?.to_vec();
+        self.logs.push(String::from_utf8_lossy(&bytes).into_owned());
+        Ok(())
+    }
+    fn env_add64(&mut self, _caller: &mut Caller<'_>, a: i64, b: i64) -> Result<i64, Trap> {
+        Ok(a.wrapping_add(b))
+    }
+    fn env_mix(&mut self, _caller: &mut Caller<'_>, a: f32, b: f64) -> Result<f64, Trap> {
+        Ok(a as f64 * b)
+    }
+    fn env_split(&mut self, _caller: &mut Caller<'_>, v: i64) -> Result<(i32, i32), Trap> {
+        Ok(((v >> 32) as i32, v as i32))
+    }
+    fn env_fill(&mut self, caller: &mut Caller<'_>, ptr: i32, len: i32) -> Result<i32, Trap> {
+        let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        caller.memory()?.write(ptr as u32 as u64, &data)?;
+        Ok(len)
+    }
+    fn wasi_demo_get_value(&mut self, _caller: &mut Caller<'_>) -> Result<i32, Trap> {
+        self.value += 1;
+        Ok(self.value)
+    }
+}
+
+#[test]
+fn host_functions_of_every_shape() {
+    let mut p = Instance::new(Host::default()).unwrap();
+    p.log_hello().unwrap();
+    p.log_range(6, 4).unwrap();
+    assert_eq!(p.imports().logs, vec!["hello host".to_string(), "host".to_string()]);
+    assert_eq!(p.add64(i64::MAX, 1).unwrap(), i64::MIN);
+    assert_eq!(p.mix(1.5, 4.0).unwrap(), 6.0);
+    assert_eq!(p.split(0x0000_0005_0000_0007).unwrap(), (5, 7));
+    assert_eq!(p.split_sum(0x0000_0005_0000_0007).unwrap(), 12);
+    let expected: i32 = (0..1000).map(|i| i % 251).sum();
+    assert_eq!(p.fill_and_sum(4096, 1000).unwrap(), expected);
+    assert_eq!(p.get_value().unwrap(), 1);
+    assert_eq!(p.get_value().unwrap(), 2);
+    p.imports_mut().value = 41;
+    assert_eq!(p.get_value().unwrap(), 42);
+}
+
+#[test]
+fn host_memory_errors_are_traps() {
+    let mut p = Instance::new(Host::default()).unwrap();
+    // The host reads out of bounds: its checked read fails, the error propagates as a trap.
+    let e = p.log_range(65530, 100).unwrap_err();
+    assert_eq!(e.kind(), wasmlite_rt::TrapKind::MemoryOutOfBounds);
+    let e = p.fill_and_sum(65530, 100).unwrap_err();
+    assert_eq!(e.kind(), wasmlite_rt::TrapKind::MemoryOutOfBounds);
+    p.log_hello().unwrap();
+    assert_eq!(p.imports().logs, vec!["hello host".to_string()]);
+}
+
+#[test]
+fn two_modules_in_one_crate() {
+    let mut h = Instance::new(Host::default()).unwrap();
+    let mut n = wasmlite_tests::numeric::Instance::new(()).unwrap();
+    let mut m = wasmlite_tests::memory::Instance::new(()).unwrap();
+    let mut c = wasmlite_tests::memory_checked::Instance::new(()).unwrap();
+    assert_eq!(n.i32_add(h.get_value().unwrap(), 1).unwrap(), 2);
+    m.i32_store(0, 5).unwrap();
+    c.i32_store(0, 6).unwrap();
+    assert_eq!(m.i32_load(0).unwrap(), 5);
+    assert_eq!(c.i32_load(0).unwrap(), 6);
+    assert_ne!(
+        wasmlite_tests::memory::module().unwrap().descriptor() as *const _,
+        wasmlite_tests::memory_checked::module().unwrap().descriptor() as *const _
+    );
+}
