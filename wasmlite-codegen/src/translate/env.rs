@@ -13,14 +13,26 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         self.b.load(self.ctx.ptr(), self.b.ptr_add(base, off as u64), 8)
     }
 
+    /// A pointer field of the VMContext that never changes during an instance's lifetime
+    /// (store, builtins, memory/table/imported-global pointers): loaded once, in the entry
+    /// block, so it is available everywhere as an SSA value.
+    pub(crate) fn vmctx_invariant(&mut self, off: u32) -> Value<'ctx> {
+        if let Some(v) = self.invariants.get(&off) {
+            return *v;
+        }
+        let v = self.ab.load(self.ctx.ptr(), self.ab.ptr_add(self.vmctx, off as u64), 8);
+        self.invariants.insert(off, v);
+        v
+    }
+
     /// `*mut VMStore`.
-    pub(crate) fn store_ptr(&self) -> Value<'ctx> {
-        self.load_ptr_at(self.vmctx, VMCTX_STORE)
+    pub(crate) fn store_ptr(&mut self) -> Value<'ctx> {
+        self.vmctx_invariant(VMCTX_STORE)
     }
 
     /// Function pointer of builtin `index` (see `wasmlite_abi::builtin_index`).
-    pub(crate) fn builtin(&self, index: u32) -> Value<'ctx> {
-        let builtins = self.load_ptr_at(self.vmctx, VMCTX_BUILTINS);
+    pub(crate) fn builtin(&mut self, index: u32) -> Value<'ctx> {
+        let builtins = self.vmctx_invariant(VMCTX_BUILTINS);
         self.load_ptr_at(builtins, 8 * index)
     }
 
@@ -35,8 +47,8 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     }
 
     /// `*mut VMMemory` of memory `index`.
-    pub(crate) fn memory_ptr(&self, index: u32) -> Value<'ctx> {
-        self.load_ptr_at(self.vmctx, self.m.layout.memory(index))
+    pub(crate) fn memory_ptr(&mut self, index: u32) -> Value<'ctx> {
+        self.vmctx_invariant(self.m.layout.memory(index))
     }
 
     /// Reload the cached base/length of every memory (after calls and `memory.grow`).
@@ -64,16 +76,16 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     }
 
     /// Address of the storage of global `index` and whether it exists.
-    pub(crate) fn global_addr(&self, index: u32) -> Value<'ctx> {
+    pub(crate) fn global_addr(&mut self, index: u32) -> Value<'ctx> {
         match self.m.layout.global(index) {
-            GlobalLoc::Imported(off) => self.load_ptr_at(self.vmctx, off),
+            GlobalLoc::Imported(off) => self.vmctx_invariant(off),
             GlobalLoc::Defined(off) => self.b.ptr_add(self.vmctx, off as u64),
         }
     }
 
     /// `*mut VMTable` of table `index`.
-    pub(crate) fn table_ptr(&self, index: u32) -> Value<'ctx> {
-        self.load_ptr_at(self.vmctx, self.m.layout.table(index))
+    pub(crate) fn table_ptr(&mut self, index: u32) -> Value<'ctx> {
+        self.vmctx_invariant(self.m.layout.table(index))
     }
 
     /// Current length (i64) of the table at `table`.

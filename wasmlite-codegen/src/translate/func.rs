@@ -84,6 +84,8 @@ pub(crate) struct FuncTranslator<'a, 'ctx> {
     pub mem_cache: Vec<(Value<'ctx>, Value<'ctx>)>,
     /// Byte offset of the operator being translated.
     pub offset: usize,
+    /// VMContext fields loaded once in the entry block, by offset.
+    pub invariants: HashMap<u32, Value<'ctx>>,
     /// Load instructions that access linear memory (see `keep_dropped_load`).
     pub wasm_loads: std::collections::HashSet<Value<'ctx>>,
 }
@@ -125,6 +127,7 @@ pub(crate) fn translate_function<'a, 'ctx>(
         mem_cache: Vec::new(),
         offset: body.range().start as usize,
         wasm_loads: Default::default(),
+        invariants: HashMap::new(),
     };
     // Locals.
     for (k, p) in ty.params.iter().enumerate() {
