@@ -57,3 +57,16 @@ fn include_wasm_of_a_missing_file_is_a_compile_error() {
     // The error points at the string literal.
     assert!(stderr.contains("src/main.rs:1:28"), "{stderr}");
 }
+
+#[test]
+fn bindings_for_a_changed_wasm_fail_to_link() {
+    let (ok, stderr) = build_fixture("stale-wasm");
+    assert!(!ok, "the build must fail:\n{stderr}");
+    let compiled = wat_prefix_hint(&stderr);
+    assert!(compiled, "expected an undefined descriptor symbol in:\n{stderr}");
+}
+
+/// The link error names the missing `wasmlite_plugin_<hash>_descriptor` symbol.
+fn wat_prefix_hint(stderr: &str) -> bool {
+    stderr.lines().any(|l| l.contains("undefined") && l.contains("wasmlite_plugin_") && l.contains("_descriptor"))
+}
