@@ -6,6 +6,25 @@
 //! LLVM pass pipeline and emits a position-independent relocatable object.
 //! [`compile_to_ir`] returns the optimised textual IR instead.
 //!
+//! ## Translation notes
+//!
+//! * Locals and block results/loop parameters live in allocas (SROA/mem2reg make them SSA);
+//!   the VMContext fields that never change (store, builtins, memory/table/imported-global
+//!   pointers) are loaded once in the entry block; memory base/length are cached in allocas and
+//!   reloaded after every call, `memory.grow` and bulk builtin.
+//! * Traps branch to one cold block per trap code and function that calls the module's
+//!   `noreturn`, `cold` `raise_trap`; the hot path stays straight.
+//! * Every function has `"frame-pointer"="all"` (required by `llvm.eh.sjlj`) and
+//!   `"disable-tail-calls"` (infinite recursion must reach the stack-overflow check instead of
+//!   being turned into a loop by tail-recursion elimination).
+//! * Guard-page mode has no bounds checks, so a load whose value is unused would be deleted by
+//!   LLVM and not trap: a load consumed directly by `drop` is made volatile. (A load stored to a
+//!   local that is never read can still be removed — a known, documented deviation.)
+//! * Wasm requires NaN results to be quiet; LLVM folds `x*1`, `x-0`, `x/-1`,
+//!   `demote(promote x)`... to `x`/`fneg x`, which keeps a signalling NaN. Such ±0/±1 float
+//!   constants (and `fpext` feeding `fptrunc`) go through an empty inline-asm barrier on
+//!   x86-64/aarch64; `min`/`max` return `a + b` when an input is NaN.
+//!
 //! No input makes this crate panic or abort: invalid wasm is a [`CompileError`] with the byte
 //! offset, and IR that fails LLVM's verifier (a code generator bug) is reported as an error too.
 
