@@ -553,3 +553,28 @@ fn guard_module_uses_guard_memory_and_rejects_heap_import() {
     assert_eq!(&ok.borrow().data()[3..8], b"hello");
     drop(inst);
 }
+
+/// A fault in host code (not in registered wasm code, not inside a wasm call) must reach the
+/// previous handler, i.e. the process dies with SIGSEGV instead of being turned into a trap.
+#[cfg(all(feature = "std", target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64")))]
+#[test]
+fn host_fault_is_chained_not_stolen() {
+    extern crate std;
+    use std::os::unix::process::ExitStatusExt;
+    if std::env::var_os("WASMLITE_RT_FAULT_CHILD").is_some() {
+        let m = Memory::new(MemoryType { min: 1, max: None, memory64: false, shared: false }).unwrap();
+        assert!(m.is_guarded());
+        let p = m.data().as_ptr();
+        // SAFETY: deliberately reads a PROT_NONE guard page to provoke SIGSEGV (child only).
+        let v = unsafe { core::ptr::read_volatile(p.add(65536 + 8)) };
+        std::println!("read {v} without faulting");
+        std::process::exit(0);
+    }
+    let exe = std::env::current_exe().unwrap();
+    let out = std::process::Command::new(exe)
+        .args(["--exact", "tests::host_fault_is_chained_not_stolen", "--nocapture", "--test-threads=1"])
+        .env("WASMLITE_RT_FAULT_CHILD", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.signal(), Some(libc::SIGSEGV), "child status {:?}", out.status);
+}
