@@ -23,7 +23,22 @@
 //! mutability. Initialisation order (Wasm 2.0): globals, element segments (active: copied
 //! then dropped; declared: dropped), data segments (active: copied then dropped) — the first
 //! segment that does not fit fails with [`Error::Trap`], earlier writes stay visible — then
-//! the start function. Every instance's VMContext lives as long as its [`Store`].
+//! the start function. Every instance's VMContext lives as long as its [`Store`] (also after
+//! a failed instantiation: table elements written before the failure may point into it).
+//!
+//! ## Calls and traps
+//! [`Instance::call`], [`Instance::call_typed`] and [`Func::call`] enter wasm through the
+//! callee's array entry. Around the outermost call the store's `stack_limit` is set to
+//! `sp - max_wasm_stack` (default [`DEFAULT_MAX_WASM_STACK`], see
+//! [`Store::set_max_wasm_stack`]; with `std` clamped to keep [`HOST_STACK_RESERVE`] bytes of
+//! the thread's stack for host code). A trap code becomes a [`Trap`] with the wasm function
+//! index/name when known (for guard-page faults: looked up from the faulting pc). Host
+//! functions may call back into wasm (e.g. through an exported [`Func`]); their errors travel
+//! as [`TrapKind::Host`] traps. An instance stays usable after any trap.
+//!
+//! ## Threads
+//! Stores, instances and memories are single-threaded (`Rc` inside, not `Send`). Only an
+//! [`InterruptHandle`] may cross threads.
 #![no_std]
 #![deny(missing_docs)]
 

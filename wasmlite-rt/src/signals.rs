@@ -266,7 +266,7 @@ mod imp {
         use super::*;
 
         unsafe extern "C" fn fake_raise(_: *mut VMContext, _: u32, _: u32) -> ! {
-            loop {}
+            panic!("fake raise_trap")
         }
 
         #[test]
@@ -302,7 +302,7 @@ mod imp {
             while !p.is_null() {
                 // SAFETY: registry nodes are leaked.
                 let r = unsafe { &*p };
-                if r.desc == desc as *const _ {
+                if core::ptr::eq(r.desc, desc) {
                     n += 1;
                 }
                 p = r.next;
