@@ -500,9 +500,13 @@ impl<H: 'static> Instance<H> {
 
     /// Call function `func_index` with dynamic values.
     pub fn call(&mut self, func_index: u32, args: &[Val]) -> Result<Vec<Val>, Trap> {
-        let ty = self.func_type(func_index)?;
-        let ty = ty.clone();
-        self.core.call_funcref(self.core.funcref_ptr(func_index), &ty, args)
+        let core = &self.core;
+        let ty = core
+            .module
+            .info()
+            .func_type(func_index)
+            .ok_or_else(|| Trap::with_message(TrapKind::BadSignature, format!("no function with index {func_index}")))?;
+        core.call_funcref(core.funcref_ptr(func_index), ty, args)
     }
 
     fn func_type(&self, func_index: u32) -> Result<&FuncType, Trap> {

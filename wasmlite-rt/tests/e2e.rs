@@ -219,3 +219,38 @@ fn typed_host_value_and_panics() {
     assert_eq!(t.message(), Some("host function panicked: unlucky 13"));
     assert_eq!(inst.call_typed::<i32, i32>(1, 1).unwrap(), 12);
 }
+
+#[test]
+fn heap_memory_moves_on_grow() {
+    // Explicit-bounds-check code with an imported heap memory: growing may move the memory and
+    // the code must reload base/length after memory.grow.
+    let m = load(
+        r#"(module (import "env" "mem" (memory 1))
+             (func (export "grow_and_touch") (param i32) (result i32)
+               local.get 0 memory.grow drop
+               i32.const 100 i32.const 7 i32.store
+               (i32.store (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.const 4)) (i32.const 9))
+               (i32.load (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.const 4))))
+             (func (export "load") (param i32) (result i32) local.get 0 i32.load))"#,
+        true,
+    );
+    let mem = SharedMemory::new(Memory::new_heap(MemoryType { min: 1, max: None, memory64: false, shared: false }).unwrap());
+    assert!(!mem.borrow().is_guarded());
+    let store = Store::new();
+    let mut inst = Instance::new(&store, &m, &[Extern::Memory(mem.clone())], ()).unwrap();
+    let mut bases = std::collections::HashSet::new();
+    for _ in 0..20 {
+        assert_eq!(inst.call_export("grow_and_touch", &[Val::I32(3)]).unwrap(), vec![Val::I32(9)]);
+        bases.insert(mem.borrow().data().as_ptr() as usize);
+    }
+    assert_eq!(mem.borrow().size_pages(), 61);
+    assert_eq!(inst.call_export("load", &[Val::I32(100)]).unwrap(), vec![Val::I32(7)]);
+    assert_eq!(inst.call_export("load", &[Val::I32(61 * 65536 - 3)]).unwrap_err().kind(), TrapKind::MemoryOutOfBounds);
+    eprintln!("distinct heap bases seen: {}", bases.len());
+    // A module without explicit checks refuses the heap memory.
+    let g = load(r#"(module (import "env" "mem" (memory 1)))"#, false);
+    match Instance::new(&store, &g, &[Extern::Memory(mem)], ()) {
+        Err(Error::Instantiation(e)) => assert!(e.message().contains("guard-page"), "{e}"),
+        _ => panic!("expected an instantiation error"),
+    }
+}
