@@ -77,3 +77,30 @@ fn hanging_child_is_killed_after_the_timeout() {
     // Both files hang after two events (the hook applies to every child).
     assert!(stdout.ends_with("4 passed, 12 failed, 0 skipped\n"), "{stdout}");
 }
+
+/// A few official scripts (when the testsuite is on this machine) run clean end to end:
+/// linking between registered instances, traps, memory and table instructions, in both
+/// memory modes.
+#[test]
+fn official_scripts_pass() {
+    let dir = std::path::Path::new("/work/shared/testsuite");
+    let files: Vec<PathBuf> = ["fac.wast", "linking.wast", "memory_trap.wast", "call_indirect.wast", "float_exprs.wast"]
+        .iter()
+        .map(|f| dir.join(f))
+        .filter(|p| p.exists())
+        .collect();
+    if files.is_empty() {
+        return;
+    }
+    for extra in [None, Some("--bounds-checks")] {
+        let mut cmd = bin();
+        cmd.arg("--verbose");
+        if let Some(e) = extra {
+            cmd.arg(e);
+        }
+        let out = cmd.args(&files).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains(" 0 failed, 0 skipped\n"), "{extra:?}: {stdout}");
+        assert_eq!(out.status.code(), Some(0), "{stdout}");
+    }
+}
