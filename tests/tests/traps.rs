@@ -98,6 +98,8 @@ macro_rules! trap_tests {
                 assert_eq!(p.sum_to(1000).unwrap(), 500_500);
                 assert_eq!(p.recurse(0).unwrap_err().kind(), TrapKind::StackOverflow);
                 assert_eq!(p.sum_to(10).unwrap(), 55);
+                assert_eq!(p.runaway().unwrap_err().kind(), TrapKind::StackOverflow);
+                assert_eq!(p.ok().unwrap(), 42);
             }
 
             fn interrupt_after_start(p: &mut Instance<Host>, run: impl FnOnce(&mut Instance<Host>) -> Result<(), Trap>) -> Trap {

@@ -10,11 +10,12 @@
     (if (local.get 0) (then unreachable))
     (i32.const 1))
 
-  ;; Unbounded recursion → call stack exhausted. (`i64.sub` of the result keeps LLVM's
-  ;; tail-recursion elimination from turning this into a loop.)
+  ;; Unbounded recursion → call stack exhausted. (An accumulator LLVM's tail-recursion
+  ;; elimination could turn into a loop, and a plain tail call.)
   (func $recurse (export "recurse") (param i64) (result i64)
     (global.set $depth (local.get 0))
-    (i64.sub (call $recurse (i64.add (local.get 0) (i64.const 1))) (local.get 0)))
+    (i64.add (call $recurse (i64.add (local.get 0) (i64.const 1))) (i64.const 1)))
+  (func $runaway (export "runaway") (call $runaway))
 
   ;; Bounded recursion (must not overflow).
   (func $sum_to (export "sum_to") (param i64) (result i64)

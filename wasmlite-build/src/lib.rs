@@ -1,10 +1,8 @@
 //! # wasmlite-build — compile WebAssembly ahead of time from a `build.rs`
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     wasmlite_build::compile("wasm/plugin.wat"); // .wasm or .wat
-//! }
+//! // in build.rs, `fn main()`:
+//! wasmlite_build::compile("wasm/plugin.wat"); // .wasm or .wat
 //! ```
 //!
 //! For each file this helper
