@@ -1,6 +1,7 @@
 //! # wasmlite-spectest — the WebAssembly spec testsuite runner
 //!
-//! `wasmlite-spectest [--verbose] [--recursive] [--bounds-checks] [--jobs N] <file-or-dir>...`
+//! `wasmlite-spectest [--verbose] [--recursive] [--bounds-checks] [--jobs N] [--timeout SECS]
+//! [--summary] <file-or-dir>...`
 //!
 //! Every `.wast` script runs in its own child process (the binary re-executes itself with the
 //! hidden `--single <file>` flag) so that a crashing module cannot take the run down. The
@@ -9,6 +10,17 @@
 //! it with `wasmlite_rt`, then reports one protocol line per assertion (see [`protocol`]).
 //! The parent prints `file  passed  failed  skipped` per script and a final
 //! `N passed, N failed, N skipped` line; the exit status is non-zero if anything failed.
+//!
+//! Counting: every `assert_*` and every top-level `invoke` is one assertion (counted up front
+//! by the parent); a `module`/`register` command that fails adds one failure. A child that
+//! dies by a signal, exits abnormally or exceeds the per-file timeout (default 120 s, then it
+//! is killed) has all its not-yet-reported assertions counted as failed.
+//!
+//! Modules: [`script`] executes the directives against the [`script::Engine`] trait
+//! (engine-independent, unit-tested with a fake engine); [`engine`] is the real engine
+//! (codegen → JIT → runtime, one `Store` per script, the `spectest` host module, imports
+//! resolved by (module, name) against registered instances); [`matching`] holds result
+//! patterns (NaN patterns, v128 lanes, references) and the trap-message table.
 
 mod cli;
 mod count;
