@@ -7,6 +7,9 @@
 //! an object, `<prefix>_descriptor`, is looked up and returned as a pointer to the module's
 //! [`wasmlite_abi::ModuleDescriptor`], ready for `wasmlite_rt::Module::from_descriptor`.
 //!
+//! Debugging: when the environment variable `WASMLITE_JIT_DUMP_DIR` names a directory, every
+//! loaded object is also written there as `<prefix>.o` (inspect with `llvm-objdump-19 -d`).
+//!
 //! Modules are never unloaded: their code and data live as long as the [`Jit`]. Dropping the
 //! `Jit` frees them, so every runtime `Module`/`Instance` created from a descriptor must be
 //! dropped first.
@@ -122,6 +125,10 @@ impl Jit {
         }
         if !object.starts_with(b"\x7fELF") {
             return Err(JitError::Llvm(format!("object for `{prefix}` is not an ELF file")));
+        }
+        if let Some(dir) = std::env::var_os("WASMLITE_JIT_DUMP_DIR") {
+            // Best effort: a failing dump must not change the outcome of the load.
+            let _ = std::fs::write(std::path::Path::new(&dir).join(format!("{prefix}.o")), object);
         }
         self.lljit.add_object(object, prefix).map_err(JitError::Llvm)?;
         // From here on the object's symbols are defined in the JITDylib: reserve the prefix even

@@ -119,3 +119,18 @@ fn invalid_wasm_is_a_compile_error() {
     }
     assert!(matches!(jit.load_wasm(b"\0asm", "bad2", &Default::default()), Err(JitError::Compile(_))));
 }
+
+#[test]
+fn objects_can_be_dumped_for_debugging() {
+    let dir = std::env::temp_dir().join(format!("wasmlite-jit-dump-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::env::set_var("WASMLITE_JIT_DUMP_DIR", &dir);
+    let wasm = wat::parse_str("(module (func (export \"f\")))").unwrap();
+    let mut jit = Jit::new().unwrap();
+    let prefix = jit.unique_prefix("dumped", &wasm);
+    jit.load_wasm(&wasm, "dumped", &Default::default()).unwrap();
+    std::env::remove_var("WASMLITE_JIT_DUMP_DIR");
+    let obj = std::fs::read(dir.join(format!("{prefix}.o"))).unwrap();
+    assert!(obj.starts_with(b"\x7fELF"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
