@@ -18,6 +18,8 @@ pub struct Options {
     pub jobs: usize,
     /// Per-file timeout.
     pub timeout: Duration,
+    /// LLVM optimisation level for compiled modules (`None` = codegen's default).
+    pub opt_level: Option<u8>,
     /// Print the most frequent failure reasons at the end.
     pub summary: bool,
     /// Hidden: run one file in this process and report events on stdout.
@@ -37,6 +39,7 @@ options:
   --bounds-checks  compile with explicit bounds checks instead of guard pages
   --jobs N         run up to N files in parallel (default: number of CPUs)
   --timeout SECS   per-file timeout in seconds (default: 120)
+  --opt-level N    LLVM optimisation level 0..=3 for compiled modules (default: codegen's)
   --summary        print the most frequent failure reasons at the end
   -h, --help       show this help
 ";
@@ -53,6 +56,7 @@ impl Options {
             timeout: Duration::from_secs(120),
             single: None,
             summary: false,
+            opt_level: None,
         };
         let mut it = args.into_iter();
         while let Some(a) = it.next() {
@@ -61,6 +65,13 @@ impl Options {
                 "--recursive" | "-r" => o.recursive = true,
                 "--bounds-checks" => o.bounds_checks = true,
                 "--summary" => o.summary = true,
+                "--opt-level" | "-O" => {
+                    let v = it.next().ok_or("--opt-level needs a value")?;
+                    match v.parse::<u8>() {
+                        Ok(n) if n <= 3 => o.opt_level = Some(n),
+                        _ => return Err(format!("invalid --opt-level value `{v}` (0..=3)")),
+                    }
+                }
                 "--jobs" | "-j" => {
                     let v = it.next().ok_or("--jobs needs a value")?;
                     o.jobs = v.parse().map_err(|_| format!("invalid --jobs value `{v}`"))?;
@@ -124,6 +135,8 @@ mod tests {
         assert_eq!(p(&["--jobs", "0", "a"]).unwrap_err(), "--jobs must be at least 1");
         assert_eq!(p(&["--jobs", "x", "a"]).unwrap_err(), "invalid --jobs value `x`");
         assert_eq!(p(&["--frob", "a"]).unwrap_err(), "unknown option `--frob`");
+        assert_eq!(p(&["--opt-level", "4", "a"]).unwrap_err(), "invalid --opt-level value `4` (0..=3)");
+        assert_eq!(p(&["--opt-level", "0", "a"]).unwrap().opt_level, Some(0));
         assert_eq!(p(&["--help"]).unwrap_err(), "");
     }
 }

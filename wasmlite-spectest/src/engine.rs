@@ -117,10 +117,14 @@ pub struct RtEngine {
 }
 
 impl RtEngine {
-    /// A fresh engine (one store, the `spectest` module registered).
-    pub fn new(bounds_checks: bool) -> Result<RtEngine, String> {
+    /// A fresh engine (one store, the `spectest` module registered); `opt_level` overrides
+    /// codegen's default optimisation level.
+    pub fn new(bounds_checks: bool, opt_level: Option<u8>) -> Result<RtEngine, String> {
         let jit = wasmlite_jit::Jit::new().map_err(|e| e.to_string())?;
-        let config = wasmlite_codegen::Config { explicit_bounds_checks: bounds_checks, ..Default::default() };
+        let mut config = wasmlite_codegen::Config { explicit_bounds_checks: bounds_checks, ..Default::default() };
+        if let Some(n) = opt_level {
+            config.opt_level = n;
+        }
         let mut registered = HashMap::new();
         registered.insert("spectest".to_string(), Exporter::Host(spectest_exports()?));
         Ok(RtEngine { registered, instances: Vec::new(), store: Store::new(), config, jit })

@@ -176,6 +176,9 @@ pub fn run_child(path: &Path, opts: &Options) -> FileResult {
     if opts.bounds_checks {
         cmd.arg("--bounds-checks");
     }
+    if let Some(n) = opts.opt_level {
+        cmd.arg("--opt-level").arg(n.to_string());
+    }
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = match cmd.spawn() {
         Ok(c) => c,

@@ -48,7 +48,7 @@ pub fn run_single(path: &Path, opts: &Options) -> i32 {
 }
 
 fn run_script(text: &str, stem: &str, opts: &Options, emit: &mut dyn FnMut(Event)) -> i32 {
-    let mut engine = match crate::engine::RtEngine::new(opts.bounds_checks) {
+    let mut engine = match crate::engine::RtEngine::new(opts.bounds_checks, opts.opt_level) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("cannot create engine: {e}");
