@@ -16,7 +16,7 @@
 //! * `struct Instance<H: Imports>` — `new(host)`, one method per exported function,
 //!   accessors for exported memories (`memory()`/`memory_mut()`), globals (`<name>()`,
 //!   `set_<name>()` when mutable) and tables, `imports()`/`imports_mut()`, `instance()`/
-//!   `instance_mut()` (the untyped [`wasmlite_rt::Instance`]) and `interrupt_handle()`.
+//!   `instance_mut()` (the untyped `wasmlite_rt::Instance`) and `interrupt_handle()`.
 //!
 //! The object code comes from `wasmlite_build::compile` in the crate's `build.rs`; the
 //! bindings link against the module's descriptor symbol, whose name includes a hash of the
