@@ -31,6 +31,15 @@ impl Imports for Host {
         caller.memory()?.write(ptr as u32 as u64, &data)?;
         Ok(len)
     }
+    fn env_echo_ref(
+        &mut self,
+        _caller: &mut Caller<'_>,
+        r: Option<wasmlite_rt::ExternRef>,
+        f: Option<wasmlite_rt::FuncRef>,
+    ) -> Result<Option<wasmlite_rt::ExternRef>, Trap> {
+        assert!(f.is_some(), "ref.func is never null");
+        Ok(r.map(|r| wasmlite_rt::ExternRef::new(r.id() + 1)))
+    }
     fn wasi_demo_get_value(&mut self, _caller: &mut Caller<'_>) -> Result<i32, Trap> {
         self.value += 1;
         Ok(self.value)
@@ -53,6 +62,21 @@ fn host_functions_of_every_shape() {
     assert_eq!(p.get_value().unwrap(), 2);
     p.imports_mut().value = 41;
     assert_eq!(p.get_value().unwrap(), 42);
+}
+
+#[test]
+fn references_memory_aliases_and_reexports() {
+    use wasmlite_rt::ExternRef;
+    let mut p = Instance::new(Host::default()).unwrap();
+    assert_eq!(p.echo(Some(ExternRef::new(41))).unwrap(), Some(ExternRef::new(42)));
+    assert_eq!(p.echo(None).unwrap(), None);
+    assert!(p.self_ref().unwrap().is_some());
+    // "heap" is the same memory as "memory".
+    p.heap_mut().data_mut()[10] = 9;
+    assert_eq!(p.memory().data()[10], 9);
+    assert_eq!(p.heap().size_pages(), 1);
+    // An exported import is callable directly from the host.
+    assert_eq!(p.add64_direct(2, 3).unwrap(), 5);
 }
 
 #[test]

@@ -6,7 +6,15 @@
   (import "env" "split" (func $split (param i64) (result i32 i32)))
   (import "env" "fill" (func $fill (param i32 i32) (result i32)))
   (import "wasi:demo" "getValue" (func $get_value (result i32)))
+  (import "env" "echo_ref" (func $echo_ref (param externref funcref) (result externref)))
   (memory (export "memory") 1)
+  ;; The same memory under a second name, and a re-exported host function.
+  (export "heap" (memory 0))
+  (export "add64_direct" (func $add64))
+  (elem declare func $self_ref)
+  (func $self_ref (export "self_ref") (result funcref) (ref.func $self_ref))
+  (func (export "echo") (param externref) (result externref)
+    (call $echo_ref (local.get 0) (ref.func $self_ref)))
   (data (i32.const 0) "hello host")
 
   (func (export "log_hello") (call $log (i32.const 0) (i32.const 10)))
