@@ -31,4 +31,13 @@ fn main() {
         checked.file(to);
     }
     checked.bounds_checks(true).compile();
+
+    // The numeric module once more without LLVM optimisations (different code paths).
+    let from = manifest.join("wasm/numeric.wat");
+    let to = out.join("numeric_o0.wat");
+    let text = std::fs::read(&from).unwrap_or_else(|e| panic!("cannot read {}: {e}", from.display()));
+    if std::fs::read(&to).ok().as_deref() != Some(&text[..]) {
+        std::fs::write(&to, &text).unwrap_or_else(|e| panic!("cannot write {}: {e}", to.display()));
+    }
+    wasmlite_build::Build::new().file(to).opt_level(0).compile();
 }

@@ -11,3 +11,5 @@ wasmlite_rt::include_wasm!("wasm/host.wat");
 // Copies of memory.wat / traps.wat compiled with explicit bounds checks.
 wasmlite_rt::include_wasm!("$OUT_DIR/memory_checked.wat");
 wasmlite_rt::include_wasm!("$OUT_DIR/traps_checked.wat");
+// numeric.wat compiled with opt_level(0).
+wasmlite_rt::include_wasm!("$OUT_DIR/numeric_o0.wat");
