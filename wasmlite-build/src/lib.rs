@@ -151,7 +151,8 @@ impl Build {
         let target = self.target.clone().or_else(|| std::env::var("TARGET").ok());
         let config = wasmlite_codegen::Config {
             opt_level: self.opt_level.unwrap_or_else(|| opt_level_from_env(std::env::var("OPT_LEVEL").ok().as_deref())),
-            explicit_bounds_checks: self.effective_bounds_checks(target.as_deref()),
+            explicit_bounds_checks: self
+                .effective_bounds_checks(target.as_deref(), std::env::var(BOUNDS_CHECKS_ENV).ok().as_deref()),
             // Native code generation for the host when compiling for the host.
             target_triple: match (&self.target, &target, &host) {
                 (Some(explicit), _, _) => Some(explicit.clone()),
@@ -170,9 +171,10 @@ impl Build {
         Ok(())
     }
 
-    fn effective_bounds_checks(&self, target: Option<&str>) -> bool {
-        let env = std::env::var(BOUNDS_CHECKS_ENV).ok();
-        let env_on = matches!(env.as_deref().map(str::trim), Some("1") | Some("true") | Some("yes"));
+    /// The bounds-check setting: forced by `WASMLITE_BOUNDS_CHECKS=1` (`env`) or a target
+    /// without guard-page support, else the builder's setting (default `false`).
+    fn effective_bounds_checks(&self, target: Option<&str>, env: Option<&str>) -> bool {
+        let env_on = matches!(env.map(str::trim), Some("1") | Some("true") | Some("yes"));
         let target_needs = target.is_some_and(|t| !supports_guard_pages(t));
         env_on || target_needs || self.bounds_checks.unwrap_or(false)
     }
@@ -276,6 +278,17 @@ mod tests {
         assert!(!supports_guard_pages("x86_64-pc-windows-msvc"));
         assert!(!supports_guard_pages("thumbv7em-none-eabihf"));
         assert!(!supports_guard_pages("x86_64-unknown-linux-gnux32"));
+    }
+
+    #[test]
+    fn bounds_check_selection() {
+        let linux = Some("x86_64-unknown-linux-gnu");
+        assert!(!Build::new().effective_bounds_checks(linux, None));
+        assert!(Build::new().bounds_checks(true).effective_bounds_checks(linux, None));
+        assert!(Build::new().effective_bounds_checks(linux, Some("1")));
+        assert!(!Build::new().effective_bounds_checks(linux, Some("0")));
+        assert!(Build::new().effective_bounds_checks(Some("i686-unknown-linux-gnu"), None));
+        assert!(Build::new().bounds_checks(false).effective_bounds_checks(Some("wasm32-unknown-unknown"), None));
     }
 
     #[test]
