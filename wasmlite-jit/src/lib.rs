@@ -12,7 +12,8 @@
 //!
 //! Modules are never unloaded: their code and data live as long as the [`Jit`]. Dropping the
 //! `Jit` frees them, so every runtime `Module`/`Instance` created from a descriptor must be
-//! dropped first.
+//! dropped first. (The runtime's signal-handler registry of code ranges is append-only, so
+//! prefer one long-lived `Jit` per process — the spec-test runner uses one per child process.)
 //!
 //! ```no_run
 //! let mut jit = wasmlite_jit::Jit::new()?;
