@@ -8,3 +8,16 @@ export LLVM_SYS_191_PREFIX=/usr/lib/llvm-19
 
 cargo test --workspace
 cargo build -p wasmlite-rt --no-default-features
+
+# The official spec testsuite (Wasm 2.0 root directory), through codegen + ORC JIT + runtime,
+# once with guard pages and once with explicit bounds checks. The last line printed is the
+# total: "N passed, N failed, N skipped"; any failure makes this script fail.
+# (Same binary as `cargo run --release -p wasmlite-spectest`; the dev profile reuses the test
+# build instead of compiling everything a second time.)
+SUITE="$(cd .. && pwd)/shared/testsuite"
+if [ ! -d "$SUITE" ]; then
+    echo "error: spec testsuite not found at $SUITE (expected ../shared/testsuite beside the repo)" >&2
+    exit 1
+fi
+cargo run -q -p wasmlite-spectest -- --bounds-checks "$SUITE"
+cargo run -q -p wasmlite-spectest -- "$SUITE"
