@@ -141,6 +141,36 @@ fn bin<'a, 'ctx>(
     Ok(())
 }
 
+/// Float arithmetic: like [`bin`], but a constant operand facing a non-constant one is hidden
+/// from the optimiser, which would otherwise fold `x * 1`, `x / -1`, `x - 0`, `-0 - x`... to
+/// `x`/`fneg x` and let a signalling NaN through unquieted (wasm requires an arithmetic NaN).
+fn fbin<'a, 'ctx>(
+    tr: &mut Tr<'a, 'ctx>,
+    s: Shape,
+    f: impl FnOnce(&Tr<'a, 'ctx>, Value<'ctx>, Value<'ctx>) -> Res<'ctx>,
+) -> Result<(), CompileError> {
+    bin(tr, s, |t, a, b| {
+        let (a, b) = match (a.is_constant(), b.is_constant()) {
+            (true, false) => (fp_barrier(t, a), b),
+            (false, true) => (a, fp_barrier(t, b)),
+            _ => (a, b),
+        };
+        f(t, a, b)
+    })
+}
+
+/// Hide a value from the optimiser on targets with a known vector register constraint.
+fn fp_barrier<'ctx>(tr: &Tr<'_, 'ctx>, v: Value<'ctx>) -> Value<'ctx> {
+    let triple = tr.m.module.simd_target_triple();
+    if triple.starts_with("x86_64") {
+        tr.b.simd_opaque(v, "=x,0")
+    } else if triple.starts_with("aarch64") {
+        tr.b.simd_opaque(v, "=w,0")
+    } else {
+        v
+    }
+}
+
 /// Unary intrinsic overloaded on the vector type.
 fn un_intr(tr: &mut Tr<'_, '_>, s: Shape, name: &str) -> Result<(), CompileError> {
     un(tr, s, |t, a| t.call_intrinsic(name, &[a.ty()], &[a]))
@@ -439,7 +469,7 @@ fn dot_i16x8_s(tr: &mut Tr<'_, '_>) -> Result<(), CompileError> {
 /// `min`/`max`: `llvm.minimum`/`llvm.maximum`, except that a lane with a NaN operand gets
 /// `a + b` so the NaN is quiet (an arithmetic NaN) even for a signalling input.
 fn fminmax(tr: &mut Tr<'_, '_>, s: Shape, name: &str) -> Result<(), CompileError> {
-    bin(tr, s, |t, a, b| {
+    fbin(tr, s, |t, a, b| {
         let r = t.call_intrinsic(name, &[a.ty()], &[a, b])?;
         let is_nan = t.b.fcmp(LLVMRealUNO, a, b);
         let quiet = t.b.fadd(a, b);
@@ -839,10 +869,10 @@ pub(crate) fn translate_simd(
         O::F32x4Abs => un_intr(tr, F32, "llvm.fabs"),
         O::F32x4Neg => un(tr, F32, |t, a| Ok(t.b.fneg(a))),
         O::F32x4Sqrt => un_intr(tr, F32, "llvm.sqrt"),
-        O::F32x4Add => bin(tr, F32, |t, a, b| Ok(t.b.fadd(a, b))),
-        O::F32x4Sub => bin(tr, F32, |t, a, b| Ok(t.b.fsub(a, b))),
-        O::F32x4Mul => bin(tr, F32, |t, a, b| Ok(t.b.fmul(a, b))),
-        O::F32x4Div => bin(tr, F32, |t, a, b| Ok(t.b.fdiv(a, b))),
+        O::F32x4Add => fbin(tr, F32, |t, a, b| Ok(t.b.fadd(a, b))),
+        O::F32x4Sub => fbin(tr, F32, |t, a, b| Ok(t.b.fsub(a, b))),
+        O::F32x4Mul => fbin(tr, F32, |t, a, b| Ok(t.b.fmul(a, b))),
+        O::F32x4Div => fbin(tr, F32, |t, a, b| Ok(t.b.fdiv(a, b))),
         O::F32x4Min => fminmax(tr, F32, "llvm.minimum"),
         O::F32x4Max => fminmax(tr, F32, "llvm.maximum"),
         O::F32x4PMin => pminmax(tr, F32, false),
@@ -854,10 +884,10 @@ pub(crate) fn translate_simd(
         O::F64x2Abs => un_intr(tr, F64, "llvm.fabs"),
         O::F64x2Neg => un(tr, F64, |t, a| Ok(t.b.fneg(a))),
         O::F64x2Sqrt => un_intr(tr, F64, "llvm.sqrt"),
-        O::F64x2Add => bin(tr, F64, |t, a, b| Ok(t.b.fadd(a, b))),
-        O::F64x2Sub => bin(tr, F64, |t, a, b| Ok(t.b.fsub(a, b))),
-        O::F64x2Mul => bin(tr, F64, |t, a, b| Ok(t.b.fmul(a, b))),
-        O::F64x2Div => bin(tr, F64, |t, a, b| Ok(t.b.fdiv(a, b))),
+        O::F64x2Add => fbin(tr, F64, |t, a, b| Ok(t.b.fadd(a, b))),
+        O::F64x2Sub => fbin(tr, F64, |t, a, b| Ok(t.b.fsub(a, b))),
+        O::F64x2Mul => fbin(tr, F64, |t, a, b| Ok(t.b.fmul(a, b))),
+        O::F64x2Div => fbin(tr, F64, |t, a, b| Ok(t.b.fdiv(a, b))),
         O::F64x2Min => fminmax(tr, F64, "llvm.minimum"),
         O::F64x2Max => fminmax(tr, F64, "llvm.maximum"),
         O::F64x2PMin => pminmax(tr, F64, false),
@@ -1224,6 +1254,18 @@ mod tests {
             v128("(f64x2.promote_low_f32x4 (v128.const f32x4 1.5 -2.25 9 9))"),
             1.5f64.to_bits() as u128 | ((-2.25f64).to_bits() as u128) << 64
         );
+    }
+
+    #[test]
+    fn identity_float_constants_are_not_folded_away() {
+        // `x * 1` and `-0 - x` must still execute (they quiet a signalling NaN in `x`).
+        let text = ir("(module
+            (func (export \"m\") (param v128) (result v128) (f32x4.mul (local.get 0) (v128.const f32x4 1 1 1 1)))
+            (func (export \"s\") (param v128) (result v128) (f64x2.sub (v128.const f64x2 -0 -0) (local.get 0))))");
+        if crate::llvm::default_triple().starts_with("x86_64") {
+            assert!(text.contains("fmul <4 x float>"), "{text}");
+            assert!(text.contains("fsub <2 x double>"), "{text}");
+        }
     }
 
     #[test]
