@@ -82,7 +82,8 @@ pub fn parse_module_with_features(
     describe(wasm)
 }
 
-fn val_type(t: wasmparser::ValType, offset: u64) -> Result<ValType, ParseError> {
+/// Convert a wasmparser value type (funcref/externref only); `offset` is used in the error.
+pub fn val_type(t: wasmparser::ValType, offset: u64) -> Result<ValType, ParseError> {
     use wasmparser::ValType as W;
     Ok(match t {
         W::I32 => ValType::I32,

@@ -185,19 +185,9 @@ pub(crate) fn translate_function<'a, 'ctx>(
     Ok(())
 }
 
-/// Convert a wasmparser value type.
+/// Convert a wasmparser value type (one conversion for the whole project: `wasmlite_abi::parse`).
 pub(crate) fn val_type(t: wasmparser::ValType, offset: usize) -> Result<ValType, CompileError> {
-    use wasmparser::ValType as W;
-    Ok(match t {
-        W::I32 => ValType::I32,
-        W::I64 => ValType::I64,
-        W::F32 => ValType::F32,
-        W::F64 => ValType::F64,
-        W::V128 => ValType::V128,
-        W::Ref(r) if r == wasmparser::RefType::FUNCREF => ValType::FuncRef,
-        W::Ref(r) if r == wasmparser::RefType::EXTERNREF => ValType::ExternRef,
-        W::Ref(r) => return Err(CompileError::at(offset, format!("unsupported reference type {r}"))),
-    })
+    Ok(wasmlite_abi::parse::val_type(t, offset as u64)?)
 }
 
 impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
