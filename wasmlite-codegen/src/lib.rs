@@ -35,6 +35,7 @@ mod translate;
 
 use std::fmt;
 use wasmlite_abi::parse::ParseError;
+pub use wasmparser::WasmFeatures;
 
 /// A compilation failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,11 +97,22 @@ pub struct Config {
     pub cpu: Option<String>,
     /// Target features (LLVM syntax, e.g. `+sse4.1`); `None` = none beyond the CPU's.
     pub features: Option<String>,
+    /// WebAssembly features the module may use (validation). Default: Wasm 2.0
+    /// (`wasmlite_abi::parse::default_features()`); `MULTI_MEMORY` and `EXTENDED_CONST` are
+    /// supported on top of it.
+    pub wasm_features: WasmFeatures,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { opt_level: 2, explicit_bounds_checks: false, target_triple: None, cpu: None, features: None }
+        Config {
+            opt_level: 2,
+            explicit_bounds_checks: false,
+            target_triple: None,
+            cpu: None,
+            features: None,
+            wasm_features: wasmlite_abi::parse::default_features(),
+        }
     }
 }
 
@@ -124,7 +136,7 @@ fn with_module<T>(
     if prefix.is_empty() || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Err(CompileError::msg(format!("invalid symbol prefix {prefix:?}")));
     }
-    let info = wasmlite_abi::parse::parse_module(wasm)?;
+    let info = wasmlite_abi::parse::parse_module_with_features(wasm, config.wasm_features)?;
     let triple = config.target_triple.clone().unwrap_or_else(llvm::default_triple);
     let cpu = config.cpu.clone().unwrap_or_else(|| {
         if triple.starts_with("x86_64") { "x86-64-v2".to_string() } else { "generic".to_string() }

@@ -118,10 +118,15 @@ pub struct RtEngine {
 
 impl RtEngine {
     /// A fresh engine (one store, the `spectest` module registered); `opt_level` overrides
-    /// codegen's default optimisation level.
-    pub fn new(bounds_checks: bool, opt_level: Option<u8>) -> Result<RtEngine, String> {
+    /// codegen's default optimisation level; `wasm_features` is the validation feature set.
+    pub fn new(
+        bounds_checks: bool,
+        opt_level: Option<u8>,
+        wasm_features: wasmlite_codegen::WasmFeatures,
+    ) -> Result<RtEngine, String> {
         let jit = wasmlite_jit::Jit::new().map_err(|e| e.to_string())?;
-        let mut config = wasmlite_codegen::Config { explicit_bounds_checks: bounds_checks, ..Default::default() };
+        let mut config =
+            wasmlite_codegen::Config { explicit_bounds_checks: bounds_checks, wasm_features, ..Default::default() };
         if let Some(n) = opt_level {
             config.opt_level = n;
         }

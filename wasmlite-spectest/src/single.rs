@@ -44,11 +44,33 @@ pub fn run_single(path: &Path, opts: &Options) -> i32 {
         let _ = writeln!(out, "{e}");
         let _ = out.flush();
     };
-    run_script(&text, &stem, opts, &mut emit)
+    run_script(&text, &stem, features_for(path), opts, &mut emit)
 }
 
-fn run_script(text: &str, stem: &str, opts: &Options, emit: &mut dyn FnMut(Event)) -> i32 {
-    let mut engine = match crate::engine::RtEngine::new(opts.bounds_checks, opts.opt_level) {
+/// The WebAssembly features a script is validated with: Wasm 2.0, plus the proposal a file
+/// under `proposals/<name>/` tests when wasmlite implements it (extended-const, multi-memory).
+pub fn features_for(path: &Path) -> wasmlite_codegen::WasmFeatures {
+    use wasmlite_codegen::WasmFeatures as F;
+    let mut features = wasmlite_codegen::Config::default().wasm_features;
+    let parts: Vec<String> = path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    if let Some(i) = parts.iter().position(|p| p == "proposals") {
+        match parts.get(i + 1).map(String::as_str) {
+            Some("extended-const") => features |= F::EXTENDED_CONST,
+            Some("multi-memory") => features |= F::MULTI_MEMORY,
+            _ => {}
+        }
+    }
+    features
+}
+
+fn run_script(
+    text: &str,
+    stem: &str,
+    features: wasmlite_codegen::WasmFeatures,
+    opts: &Options,
+    emit: &mut dyn FnMut(Event),
+) -> i32 {
+    let mut engine = match crate::engine::RtEngine::new(opts.bounds_checks, opts.opt_level, features) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("cannot create engine: {e}");
