@@ -5,30 +5,14 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use wasmlite_rt::abi::{FuncType, GlobalType, MemoryType, TableType, ValType};
-use wasmlite_rt::{Error, Extern, Func, Instance, Module, Store, Trap, TrapKind, Val};
+use wasmlite_rt::{Error, Extern, Func, Instance, Module, Store, Trap, Val};
 
-use crate::matching::{TrapClass, Value};
+use crate::matching::Value;
 use crate::script::{Engine, Failure};
 
-/// Map a runtime trap kind onto the runner's trap classes.
-pub fn trap_class(kind: TrapKind) -> TrapClass {
-    match kind {
-        TrapKind::Unreachable => TrapClass::Unreachable,
-        TrapKind::IntegerDivideByZero => TrapClass::IntegerDivideByZero,
-        TrapKind::IntegerOverflow => TrapClass::IntegerOverflow,
-        TrapKind::InvalidConversionToInteger => TrapClass::InvalidConversionToInteger,
-        TrapKind::MemoryOutOfBounds => TrapClass::MemoryOutOfBounds,
-        TrapKind::TableOutOfBounds => TrapClass::TableOutOfBounds,
-        TrapKind::IndirectCallToNull => TrapClass::IndirectCallToNull,
-        TrapKind::BadSignature => TrapClass::BadSignature,
-        TrapKind::StackOverflow => TrapClass::StackOverflow,
-        TrapKind::Host => TrapClass::Host,
-        TrapKind::Interrupted => TrapClass::Interrupted,
-    }
-}
 
 fn trap_failure(t: &Trap) -> Failure {
-    Failure::Trap(trap_class(t.kind()), t.to_string())
+    Failure::Trap(t.kind(), t.to_string())
 }
 
 /// Runner value → runtime value.

@@ -182,32 +182,8 @@ pub fn match_result(p: &WastRetCore<'_>, actual: &Value) -> Result<bool, String>
     })
 }
 
-/// Trap classes, mirroring `wasmlite_rt::TrapKind`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TrapClass {
-    /// `unreachable`
-    Unreachable,
-    /// division by zero
-    IntegerDivideByZero,
-    /// signed overflow / float→int out of range
-    IntegerOverflow,
-    /// NaN → int
-    InvalidConversionToInteger,
-    /// out-of-bounds memory
-    MemoryOutOfBounds,
-    /// out-of-bounds table (also `call_indirect` index)
-    TableOutOfBounds,
-    /// null element / null reference
-    IndirectCallToNull,
-    /// `call_indirect` signature mismatch
-    BadSignature,
-    /// stack exhausted
-    StackOverflow,
-    /// host function error
-    Host,
-    /// interrupted
-    Interrupted,
-}
+/// Trap classes: the runtime's own [`wasmlite_rt::TrapKind`] (one enum for the whole project).
+pub use wasmlite_rt::TrapKind as TrapClass;
 
 /// Spec-testsuite trap messages (matched as prefixes of the expected message, first match
 /// wins) and the trap classes each accepts.
