@@ -531,16 +531,24 @@ impl<H: 'static> Instance<H> {
     /// Call function `func_index` with typed parameters and results (signature checked).
     pub fn call_typed<P: WasmParams, R: WasmResults>(&mut self, func_index: u32, params: P) -> Result<R, Trap> {
         let ty = self.func_type(func_index)?;
-        let (pt, rt) = (P::types(), R::types());
-        if ty.params != pt || ty.results != rt {
-            let want = FuncType { params: pt, results: rt };
+        if !P::matches(&ty.params) || !R::matches(&ty.results) {
+            let want = FuncType { params: P::types(), results: R::types() };
             return Err(Trap::with_message(TrapKind::BadSignature, format!("function #{func_index} has type {ty}, called as {want}")));
         }
         let n = ty.params.len().max(ty.results.len()).max(1);
-        let mut slots: Vec<ValRaw> = alloc::vec![ValRaw::default(); n];
-        params.store(&mut slots);
-        self.core.call_raw(self.core.funcref_ptr(func_index), &mut slots)?;
-        Ok(R::load(&slots))
+        // Typed signatures have at most 8 params/results: the slots live on the stack (no
+        // allocation per call).
+        let mut inline = [ValRaw::default(); 8];
+        let mut heap;
+        let slots: &mut [ValRaw] = if n <= inline.len() {
+            &mut inline[..n]
+        } else {
+            heap = alloc::vec![ValRaw::default(); n];
+            &mut heap
+        };
+        params.store(slots);
+        self.core.call_raw(self.core.funcref_ptr(func_index), slots)?;
+        Ok(R::load(slots))
     }
 
     /// Memory `index` (panics if the module has no such memory, like slice indexing).

@@ -225,6 +225,9 @@ wasm_ty!(
 pub trait WasmParams: Sized + 'static {
     /// The wasm types.
     fn types() -> Vec<ValType>;
+    /// Whether `types` equals [`WasmParams::types`] (checked on every typed call, without
+    /// allocating).
+    fn matches(types: &[ValType]) -> bool;
     /// Write into `slots` (at least `types().len()` long).
     fn store(self, slots: &mut [ValRaw]);
     /// Read from `slots` (at least `types().len()` long).
@@ -239,6 +242,9 @@ impl<T: WasmTy> WasmParams for T {
     fn types() -> Vec<ValType> {
         alloc::vec![T::valtype()]
     }
+    fn matches(types: &[ValType]) -> bool {
+        types == [T::valtype()]
+    }
     fn store(self, slots: &mut [ValRaw]) {
         slots[0] = self.into_raw();
     }
@@ -252,6 +258,9 @@ macro_rules! tuple_params {
         impl<$($t: WasmTy),*> WasmParams for ($($t,)*) {
             fn types() -> Vec<ValType> {
                 alloc::vec![$($t::valtype()),*]
+            }
+            fn matches(types: &[ValType]) -> bool {
+                types == [$($t::valtype()),*]
             }
             #[allow(unused_variables)]
             fn store(self, slots: &mut [ValRaw]) {
