@@ -4,9 +4,8 @@
 use llvm_sys::core::*;
 
 use std::ffi::CStr;
-use std::os::raw::c_char;
 
-use super::{Builder, Context, Module, Type, Value, EMPTY};
+use super::{Builder, Context, Module, Type, Value};
 
 impl Context {
     /// A constant `<n x i32>` shuffle mask; `None` entries are `poison` (don't care).
@@ -81,40 +80,6 @@ impl<'ctx> Module<'ctx> {
 }
 
 impl<'ctx> Builder<'ctx> {
-    /// Optimisation barrier for a vector: `v` passed through an empty inline-asm statement with
-    /// the register constraint `constraints` (`"=x,0"` on x86-64, `"=w,0"` on AArch64), so
-    /// LLVM cannot see the value (used to keep `x * 1.0`-style folds from skipping the NaN
-    /// quieting wasm requires).
-    pub fn simd_opaque(&self, v: Value<'ctx>, constraints: &str) -> Value<'ctx> {
-        let ty = v.ty();
-        let mut params = [ty.raw];
-        // SAFETY: the function type is built from a type of this context; the asm and
-        // constraint strings outlive the calls (LLVM copies them); one argument of type `ty`.
-        unsafe {
-            let fty = LLVMFunctionType(ty.raw, params.as_mut_ptr(), 1, 0);
-            let asm = LLVMGetInlineAsm(
-                fty,
-                EMPTY,
-                0,
-                constraints.as_ptr() as *const c_char,
-                constraints.len(),
-                0,
-                0,
-                llvm_sys::LLVMInlineAsmDialect::LLVMInlineAsmDialectATT,
-                0,
-            );
-            let mut args = [v.raw];
-            self.v(LLVMBuildCall2(
-                self.raw,
-                fty,
-                asm,
-                args.as_mut_ptr(),
-                1,
-                EMPTY,
-            ))
-        }
-    }
-
     /// `<n x T>` with every lane equal to the scalar `v` (insertelement + zero-mask shuffle).
     pub fn splat(&self, v: Value<'ctx>, n: u32) -> Value<'ctx> {
         let ctx = self.ctx();

@@ -163,9 +163,9 @@ fn fbin<'a, 'ctx>(
 fn fp_barrier<'ctx>(tr: &Tr<'_, 'ctx>, v: Value<'ctx>) -> Value<'ctx> {
     let triple = tr.m.module.simd_target_triple();
     if triple.starts_with("x86_64") {
-        tr.b.simd_opaque(v, "=x,0")
+        tr.b.opaque(v, "=x,0")
     } else if triple.starts_with("aarch64") {
-        tr.b.simd_opaque(v, "=w,0")
+        tr.b.opaque(v, "=w,0")
     } else {
         v
     }
