@@ -12,6 +12,7 @@ fn main() {
         .file("wasm/traps.wat")
         .file("wasm/globals.wat")
         .file("wasm/host.wat")
+        .file("wasm/simd.wat")
         .compile();
 
     // The same memory and trap modules again with explicit bounds checks. A module's symbols
