@@ -6,6 +6,7 @@ use wasmlite_abi::{memory_offsets, store_offsets, table_offsets, GlobalLoc, VMCT
 use crate::llvm::{BasicBlock, IntPred, Type, Value};
 
 use super::func::FuncTranslator;
+use crate::CompileError;
 
 impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     /// Load a pointer stored at `base + off`.
@@ -34,6 +35,23 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     pub(crate) fn builtin(&mut self, index: u32) -> Value<'ctx> {
         let builtins = self.vmctx_invariant(VMCTX_BUILTINS);
         self.load_ptr_at(builtins, 8 * index)
+    }
+
+    /// `memory.copy`/`table.copy` (`wide`: source and length are addresses, widened to i64)
+    /// and `memory.init`/`table.init` (source and length are i32 segment offsets): pops
+    /// `dst, src, len`, calls builtin `index` with the two module-local indices `a`, `b` and
+    /// raises the trap code it returns.
+    pub(crate) fn bulk_builtin(&mut self, index: u32, a: u32, b: u32, wide: bool) -> Result<(), CompileError> {
+        let ctx = self.ctx;
+        let (d, s, n) = self.pop3()?;
+        let d = self.to_u64(d);
+        let (s, n) = if wide { (self.to_u64(s), self.to_u64(n)) } else { (s, n) };
+        let (i32t, i64t) = (ctx.i32(), ctx.i64());
+        let tail = if wide { i64t } else { i32t };
+        let fty = ctx.func_type(i32t, &[ctx.ptr(), i32t, i32t, i64t, tail, tail]);
+        let rc = self.call_builtin(index, fty, &[ctx.i32_const(a as i32), ctx.i32_const(b as i32), d, s, n]);
+        self.trap_if_nonzero(rc);
+        Ok(())
     }
 
     /// Call builtin `index` of type `fty` with `vmctx` prepended to `args`.

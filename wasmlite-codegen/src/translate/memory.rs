@@ -162,28 +162,8 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
                 let rc = self.call_builtin(builtin_index::MEMORY_FILL, fty, &[ctx.i32_const(*mem as i32), d, val, n]);
                 self.trap_if_nonzero(rc);
             }
-            Operator::MemoryCopy { dst_mem, src_mem } => {
-                let (d, s, n) = self.pop3()?;
-                let (d, s, n) = (self.to_u64(d), self.to_u64(s), self.to_u64(n));
-                let fty = ctx.func_type(i32t, &[ptr, i32t, i32t, i64t, i64t, i64t]);
-                let rc = self.call_builtin(
-                    builtin_index::MEMORY_COPY,
-                    fty,
-                    &[ctx.i32_const(*dst_mem as i32), ctx.i32_const(*src_mem as i32), d, s, n],
-                );
-                self.trap_if_nonzero(rc);
-            }
-            Operator::MemoryInit { data_index, mem } => {
-                let (d, s, n) = self.pop3()?;
-                let d = self.to_u64(d);
-                let fty = ctx.func_type(i32t, &[ptr, i32t, i32t, i64t, i32t, i32t]);
-                let rc = self.call_builtin(
-                    builtin_index::MEMORY_INIT,
-                    fty,
-                    &[ctx.i32_const(*mem as i32), ctx.i32_const(*data_index as i32), d, s, n],
-                );
-                self.trap_if_nonzero(rc);
-            }
+            Operator::MemoryCopy { dst_mem, src_mem } => self.bulk_builtin(builtin_index::MEMORY_COPY, *dst_mem, *src_mem, true)?,
+            Operator::MemoryInit { data_index, mem } => self.bulk_builtin(builtin_index::MEMORY_INIT, *mem, *data_index, false)?,
             Operator::DataDrop { data_index } => {
                 let fty = ctx.func_type(ctx.void(), &[ptr, i32t]);
                 self.call_builtin(builtin_index::DATA_DROP, fty, &[ctx.i32_const(*data_index as i32)]);

@@ -58,28 +58,8 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
                 let rc = self.call_builtin(builtin_index::TABLE_FILL, fty, &[ctx.i32_const(*table as i32), d, val, n]);
                 self.trap_if_nonzero(rc);
             }
-            Operator::TableCopy { dst_table, src_table } => {
-                let (d, s, n) = self.pop3()?;
-                let (d, s, n) = (self.to_u64(d), self.to_u64(s), self.to_u64(n));
-                let fty = ctx.func_type(i32t, &[ptr, i32t, i32t, i64t, i64t, i64t]);
-                let rc = self.call_builtin(
-                    builtin_index::TABLE_COPY,
-                    fty,
-                    &[ctx.i32_const(*dst_table as i32), ctx.i32_const(*src_table as i32), d, s, n],
-                );
-                self.trap_if_nonzero(rc);
-            }
-            Operator::TableInit { elem_index, table } => {
-                let (d, s, n) = self.pop3()?;
-                let d = self.to_u64(d);
-                let fty = ctx.func_type(i32t, &[ptr, i32t, i32t, i64t, i32t, i32t]);
-                let rc = self.call_builtin(
-                    builtin_index::TABLE_INIT,
-                    fty,
-                    &[ctx.i32_const(*table as i32), ctx.i32_const(*elem_index as i32), d, s, n],
-                );
-                self.trap_if_nonzero(rc);
-            }
+            Operator::TableCopy { dst_table, src_table } => self.bulk_builtin(builtin_index::TABLE_COPY, *dst_table, *src_table, true)?,
+            Operator::TableInit { elem_index, table } => self.bulk_builtin(builtin_index::TABLE_INIT, *table, *elem_index, false)?,
             Operator::ElemDrop { elem_index } => {
                 let fty = ctx.func_type(ctx.void(), &[ptr, i32t]);
                 self.call_builtin(builtin_index::ELEM_DROP, fty, &[ctx.i32_const(*elem_index as i32)]);
