@@ -9,6 +9,7 @@
 //! memories_offset                [*mut VMMemory; num_memories]      (imported first)
 //! tables_offset                  [*mut VMTable;  num_tables]        (imported first)
 //! imported_globals_offset        [*mut VMGlobal; num_imported_globals]
+//! type_ids_offset                [u64;           num_types]         (canonical type ids)
 //! defined_globals_offset (16-al) [VMGlobal;      num_defined_globals]   (inline storage)
 //! funcs_offset                   [VMFuncRef;     num_funcs]         (imported first)
 //! size
@@ -18,6 +19,11 @@
 //! function it is a copy of the exporter's `VMFuncRef` (wasm) or
 //! `{import_stub_i, vmctx, host_array, host_env, sig}` (host). A direct call to an imported
 //! function loads `native` and `vmctx` from its slot; `ref.func i` is `vmctx + funcref(i)`.
+//!
+//! `type_ids[t]` is the canonical id of the module's type `t`, written by the runtime at
+//! instantiation from its process-wide type registry (equal ids ⇔ equal function types; 0 is
+//! never a valid id). `VMFuncRef::type_id` holds the same kind of id, so `call_indirect` checks
+//! `funcref.type_id == type_ids[t]`: exact type identity, not a hash.
 
 use crate::ModuleInfo;
 
@@ -48,6 +54,8 @@ pub struct VmLayout {
     pub num_tables: u32,
     /// Number of imported globals.
     pub num_imported_globals: u32,
+    /// Number of function types in the module's type section.
+    pub num_types: u32,
     /// Number of defined globals.
     pub num_defined_globals: u32,
     /// Number of functions (imported + defined).
@@ -58,6 +66,8 @@ pub struct VmLayout {
     pub tables_offset: u32,
     /// Offset of the imported-global pointer array.
     pub imported_globals_offset: u32,
+    /// Offset of the canonical type-id array (`[u64; num_types]`).
+    pub type_ids_offset: u32,
     /// Offset of the inline defined globals (16-byte aligned).
     pub defined_globals_offset: u32,
     /// Offset of the `VMFuncRef` array.
@@ -76,24 +86,28 @@ impl VmLayout {
         num_memories: u32,
         num_tables: u32,
         num_imported_globals: u32,
+        num_types: u32,
         num_defined_globals: u32,
         num_funcs: u32,
     ) -> VmLayout {
         let memories_offset = VMCTX_HEADER_SIZE;
         let tables_offset = memories_offset + 8 * num_memories;
         let imported_globals_offset = tables_offset + 8 * num_tables;
-        let defined_globals_offset = align_up(imported_globals_offset + 8 * num_imported_globals, 16);
+        let type_ids_offset = imported_globals_offset + 8 * num_imported_globals;
+        let defined_globals_offset = align_up(type_ids_offset + 8 * num_types, 16);
         let funcs_offset = defined_globals_offset + 16 * num_defined_globals;
         let size = align_up(funcs_offset + crate::funcref_offsets::SIZE * num_funcs, 16);
         VmLayout {
             num_memories,
             num_tables,
             num_imported_globals,
+            num_types,
             num_defined_globals,
             num_funcs,
             memories_offset,
             tables_offset,
             imported_globals_offset,
+            type_ids_offset,
             defined_globals_offset,
             funcs_offset,
             size,
@@ -106,6 +120,7 @@ impl VmLayout {
             info.memories.len() as u32,
             info.tables.len() as u32,
             info.num_imported_globals,
+            info.types.len() as u32,
             info.globals.len() as u32 - info.num_imported_globals,
             info.funcs.len() as u32,
         )
@@ -130,6 +145,11 @@ impl VmLayout {
         }
     }
 
+    /// Offset of the canonical id (`u64`) of the module's type `index`.
+    pub fn type_id(&self, index: u32) -> u32 {
+        self.type_ids_offset + 8 * index
+    }
+
     /// Offset of the `VMFuncRef` of function `index`.
     pub fn funcref(&self, index: u32) -> u32 {
         self.funcs_offset + crate::funcref_offsets::SIZE * index
@@ -142,13 +162,15 @@ mod tests {
 
     #[test]
     fn layout_is_aligned_and_ordered() {
-        let l = VmLayout::new(1, 2, 1, 3, 4);
+        let l = VmLayout::new(1, 2, 1, 2, 3, 4);
         assert_eq!(l.memory(0), 32);
         assert_eq!(l.table(1), 48);
         assert_eq!(l.global(0), GlobalLoc::Imported(56));
-        assert_eq!(l.global(1), GlobalLoc::Defined(64));
-        assert_eq!(l.global(3), GlobalLoc::Defined(96));
-        assert_eq!(l.funcref(0), 112);
+        assert_eq!(l.type_id(0), 64);
+        assert_eq!(l.type_id(1), 72);
+        assert_eq!(l.global(1), GlobalLoc::Defined(80));
+        assert_eq!(l.global(3), GlobalLoc::Defined(112));
+        assert_eq!(l.funcref(0), 128);
         assert_eq!(l.size % 16, 0);
         assert!(l.size >= l.funcref(3) + 40);
     }
