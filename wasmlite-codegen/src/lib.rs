@@ -101,6 +101,31 @@ pub struct Config {
     /// (`wasmlite_abi::parse::default_features()`); `MULTI_MEMORY` and `EXTENDED_CONST` are
     /// supported on top of it.
     pub wasm_features: WasmFeatures,
+    /// How out-of-bounds traps are kept precise in guard-page mode. Default
+    /// [`Precision::Hybrid`].
+    pub precision: Precision,
+}
+
+/// How guard-page mode keeps out-of-bounds traps precise (explicit-bounds mode always checks).
+///
+/// LLVM treats a load or store as unable to fault: it deletes loads whose value is unused and
+/// moves accesses past other traps and side effects. Each access is therefore either
+/// *checked* (an explicit bounds check in the IR decides the trap) or *pinned* (a volatile
+/// access, kept in place; the guard page faults exactly there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    /// Pin accesses outside loops, check accesses inside loops (where checks can be hoisted
+    /// or eliminated and the loop vectorised). The default.
+    Hybrid,
+    /// Pin every access (never vectorisable).
+    Pinned,
+    /// Check every access (like explicit-bounds mode, but the memory never moves).
+    Checked,
+    /// Neither: an out-of-bounds access whose value is unused may not trap, and traps may be
+    /// reported in the wrong order. Not WebAssembly semantics; only for measuring the cost
+    /// of precision.
+    #[doc(hidden)]
+    Imprecise,
 }
 
 impl Default for Config {
@@ -112,6 +137,12 @@ impl Default for Config {
             cpu: None,
             features: None,
             wasm_features: wasmlite_abi::parse::default_features(),
+            precision: match std::env::var("WASMLITE_PRECISION_EXPERIMENT").as_deref() {
+                Ok("pinned") => Precision::Pinned,
+                Ok("checked") => Precision::Checked,
+                Ok("imprecise") => Precision::Imprecise,
+                _ => Precision::Hybrid,
+            },
         }
     }
 }

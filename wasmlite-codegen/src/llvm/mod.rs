@@ -600,7 +600,7 @@ impl<'ctx> Builder<'ctx> {
     }
 
     binop! {
-        add => LLVMBuildAdd; sub => LLVMBuildSub; mul => LLVMBuildMul;
+        add => LLVMBuildAdd; add_nuw => LLVMBuildNUWAdd; sub => LLVMBuildSub; mul => LLVMBuildMul;
         sdiv => LLVMBuildSDiv; udiv => LLVMBuildUDiv; srem => LLVMBuildSRem; urem => LLVMBuildURem;
         and => LLVMBuildAnd; or => LLVMBuildOr; xor => LLVMBuildXor;
         shl => LLVMBuildShl; lshr => LLVMBuildLShr; ashr => LLVMBuildAShr;

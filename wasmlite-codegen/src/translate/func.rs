@@ -86,8 +86,6 @@ pub(crate) struct FuncTranslator<'a, 'ctx> {
     pub offset: usize,
     /// VMContext fields loaded once in the entry block, by offset.
     pub invariants: HashMap<u32, Value<'ctx>>,
-    /// Load instructions that access linear memory (see `keep_dropped_load`).
-    pub wasm_loads: std::collections::HashSet<Value<'ctx>>,
 }
 
 /// Translate the body of defined function `index`.
@@ -126,7 +124,6 @@ pub(crate) fn translate_function<'a, 'ctx>(
         trap_blocks: HashMap::new(),
         mem_cache: Vec::new(),
         offset: body.range().start as usize,
-        wasm_loads: Default::default(),
         invariants: HashMap::new(),
     };
     // Locals.

@@ -6,7 +6,16 @@ use wasmparser::{MemArg, Operator};
 use crate::llvm::{IntPred, Type, Value};
 use crate::CompileError;
 
-use super::func::FuncTranslator;
+use super::func::{FrameKind, FuncTranslator};
+
+/// A host pointer into linear memory and whether an explicit bounds check guards it.
+#[derive(Clone, Copy)]
+pub(crate) struct MemPtr<'ctx> {
+    /// The host address.
+    pub ptr: Value<'ctx>,
+    /// An explicit check dominates the access (otherwise it must be pinned).
+    pub checked: bool,
+}
 
 impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     /// Zero-extend an i32 to i64 (i64 values are returned unchanged).
@@ -19,28 +28,30 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     }
 
     /// Host address of an access of `size` bytes at wasm address `addr` (i32 or i64) plus the
-    /// static `offset` in memory `mem`, with a bounds check when the memory needs one
-    /// (explicit-bounds mode or memory64). Usable by the SIMD translator.
+    /// static `offset` in memory `mem`, bounds-checked when [`Self::needs_check`] says so.
+    /// Usable by the SIMD translator; load/store through [`Self::mem_load`]/[`Self::mem_store`].
     pub(crate) fn effective_addr(
         &mut self,
         mem: u32,
         offset: u64,
         addr: Value<'ctx>,
         size: u32,
-    ) -> Result<Value<'ctx>, CompileError> {
+    ) -> Result<MemPtr<'ctx>, CompileError> {
         let ctx = self.ctx;
         let mt = *self.m.info.memories.get(mem as usize).ok_or_else(|| self.err(format!("unknown memory {mem}")))?;
         let base = self.mem_base(mem).ok_or_else(|| self.err(format!("unknown memory {mem}")))?;
+        let checked = self.needs_check(mt.memory64);
         if !mt.memory64 {
+            // Everything is computed in i64 from the zero-extended index: no overflow (nuw).
             let a = self.b.zext(addr, ctx.i64());
-            let ea = if offset != 0 { self.b.add(a, ctx.i64_const(offset as i64)) } else { a };
-            if self.m.explicit_bounds {
+            let ea = if offset != 0 { self.b.add_nuw(a, ctx.i64_const(offset as i64)) } else { a };
+            if checked {
                 let len = self.mem_len(mem).ok_or_else(|| self.err("unknown memory"))?;
-                let end = self.b.add(ea, ctx.i64_const(size as i64));
+                let end = self.b.add_nuw(ea, ctx.i64_const(size as i64));
                 let oob = self.b.icmp(IntPred::LLVMIntUGT, end, len);
                 self.trap_if(oob, trap::MEMORY_OUT_OF_BOUNDS);
             }
-            Ok(self.b.gep_bytes(base, ea))
+            Ok(MemPtr { ptr: self.b.gep_bytes(base, ea), checked })
         } else {
             let len = self.mem_len(mem).ok_or_else(|| self.err("unknown memory"))?;
             let a = self.b.zext(addr, ctx.i128());
@@ -51,12 +62,38 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             let oob = self.b.icmp(IntPred::LLVMIntUGT, end, len128);
             self.trap_if(oob, trap::MEMORY_OUT_OF_BOUNDS);
             let ea = if offset != 0 { self.b.add(addr, ctx.i64_const(offset as i64)) } else { addr };
-            Ok(self.b.gep_bytes(base, ea))
+            Ok(MemPtr { ptr: self.b.gep_bytes(base, ea), checked: true })
+        }
+    }
+
+    /// Whether an access gets an explicit bounds check in the IR.
+    ///
+    /// Precise traps (see docs/ARCHITECTURE.md, "Precise traps"): an access that LLVM sees
+    /// as an ordinary load or store may be deleted when its value is unused, or moved past
+    /// other traps and side effects; a guard-page fault would then happen at the wrong point
+    /// or not at all. So every access is either *checked* (an explicit compare-and-branch to
+    /// the trap block decides the trap; the access itself then cannot fault and LLVM may
+    /// move, merge, delete or vectorise it freely) or *pinned* (volatile: never deleted,
+    /// never reordered against other volatile accesses, calls or trap branches; the guard
+    /// page raises the trap exactly there). Explicit-bounds mode and memory64 check always.
+    /// Guard-page mode pins accesses outside loops (no check code at all) and checks
+    /// accesses inside loops, where LLVM can hoist or eliminate the checks (loop-invariant
+    /// addresses, inductive range-check elimination) and then vectorise; a pinned access
+    /// could never be vectorised.
+    fn needs_check(&self, memory64: bool) -> bool {
+        if self.m.explicit_bounds || memory64 {
+            return true;
+        }
+        match self.m.precision {
+            crate::Precision::Pinned => false,
+            crate::Precision::Checked => true,
+            crate::Precision::Hybrid => self.frames.iter().any(|f| matches!(f.kind, FrameKind::Loop)),
+            crate::Precision::Imprecise => false,
         }
     }
 
     /// Pop the address and return the host pointer for `memarg`.
-    pub(crate) fn pop_addr(&mut self, memarg: &MemArg, size: u32) -> Result<Value<'ctx>, CompileError> {
+    pub(crate) fn pop_addr(&mut self, memarg: &MemArg, size: u32) -> Result<MemPtr<'ctx>, CompileError> {
         let addr = self.pop()?;
         let mem = match memarg.target {
             wasmparser::MemArgTarget::Memory(m) => m,
@@ -65,13 +102,27 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         self.effective_addr(mem, memarg.offset, addr, size)
     }
 
-    /// A wasm load whose value is dropped must still trap when out of bounds: in guard-page
-    /// mode (no explicit check) make such a load volatile so LLVM keeps it.
-    pub(crate) fn keep_dropped_load(&self, v: Value<'ctx>) {
-        if let Some(load) = v.underlying_load() {
-            if !self.m.explicit_bounds && self.wasm_loads.contains(&load) {
-                load.set_volatile();
-            }
+    /// Kept for the `drop` operator: every unchecked access is already pinned (volatile), so a
+    /// dropped load needs nothing more.
+    pub(crate) fn keep_dropped_load(&self, _v: Value<'ctx>) {}
+
+    /// Load a `ty` from linear memory at `p` (see [`Self::needs_check`]).
+    pub(crate) fn mem_load(&mut self, ty: Type<'ctx>, p: MemPtr<'ctx>) -> Value<'ctx> {
+        let v = self.b.load(ty, p.ptr, 1);
+        self.pin(v, p);
+        v
+    }
+
+    /// Store `v` to linear memory at `p` (see [`Self::needs_check`]).
+    pub(crate) fn mem_store(&mut self, v: Value<'ctx>, p: MemPtr<'ctx>) {
+        let st = self.b.store(v, p.ptr, 1);
+        self.pin(st, p);
+    }
+
+    /// Make an unchecked access volatile (unless precision is switched off).
+    fn pin(&self, access: Value<'ctx>, p: MemPtr<'ctx>) {
+        if !p.checked && self.m.precision != crate::Precision::Imprecise {
+            access.set_volatile();
         }
     }
 
@@ -84,8 +135,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         ext_to: Option<(Type<'ctx>, bool)>,
     ) -> Result<(), CompileError> {
         let p = self.pop_addr(memarg, size)?;
-        let v = self.b.load(ty, p, 1);
-        self.wasm_loads.insert(v);
+        let v = self.mem_load(ty, p);
         let v = match ext_to {
             Some((t, true)) => self.b.sext(v, t),
             Some((t, false)) => self.b.zext(v, t),
@@ -103,7 +153,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             Some(t) => self.b.trunc(v, t),
             None => v,
         };
-        self.b.store(v, p, 1);
+        self.mem_store(v, p);
         Ok(())
     }
 

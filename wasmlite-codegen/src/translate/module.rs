@@ -31,6 +31,8 @@ pub(crate) struct ModuleCtx<'a, 'ctx> {
     pub raise_trap_ty: Type<'ctx>,
     /// Explicit bounds checks for 32-bit memories.
     pub explicit_bounds: bool,
+    /// How guard-page-mode accesses are kept precise (`FuncTranslator::needs_check`).
+    pub precision: crate::Precision,
     /// Inline-asm constraint hiding a float constant from the optimiser (`None`: no barrier
     /// for this target); see `FuncTranslator::fp_arith`.
     pub fp_barrier: Option<&'static str>,
@@ -161,6 +163,7 @@ pub(crate) fn translate_module<'ctx>(
         raise_trap,
         raise_trap_ty,
         explicit_bounds: config.explicit_bounds_checks,
+        precision: config.precision,
         fp_barrier: if triple.starts_with("x86_64") {
             Some("=x,0")
         } else if triple.starts_with("aarch64") {

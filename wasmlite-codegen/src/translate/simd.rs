@@ -14,7 +14,8 @@
 //!   `tr.call_intrinsic("llvm.smax", &[vec_ty], &[a, b])`.
 //! * memory: `tr.pop_addr(memarg, size)` pops the address and returns the (bounds-checked when
 //!   required) host pointer; `tr.effective_addr(mem, offset, addr, size)` for an explicit
-//!   address value; then `tr.b.load(ty, p, 1)` / `tr.b.store(v, p, 1)`.
+//!   address value; then `tr.mem_load(ty, p)` / `tr.mem_store(v, p)` (never a plain
+//!   `tr.b.load`: accesses must stay precise, see `FuncTranslator::needs_check`).
 //! * traps: `tr.trap_if(i1_cond, wasmlite_abi::trap::...)`; errors: `tr.err(msg)`.
 //!
 //! Lowering: every operator works on native LLVM vectors of its lane shape (`<16 x i8>`,
@@ -31,6 +32,7 @@ use crate::llvm::{Context, IntPred, RealPred, Type, Value};
 use crate::CompileError;
 
 use super::func::FuncTranslator;
+use super::memory::MemPtr;
 
 use IntPred::*;
 use RealPred::*;
@@ -539,8 +541,7 @@ fn load_extend(
     let ctx = tr.ctx;
     let half_ty = ctx.vector(s.elem(ctx), s.lanes() / 2);
     let p = tr.pop_addr(memarg, 8)?;
-    let v = tr.b.load(half_ty, p, 1);
-    tr.wasm_loads.insert(v);
+    let v = tr.mem_load(half_ty, p);
     let to = ctx.vector(s.wider().elem(ctx), s.lanes() / 2);
     let r = if signed {
         tr.b.sext(v, to)
@@ -551,15 +552,9 @@ fn load_extend(
     Ok(())
 }
 
-/// A scalar load whose result is splatted/inserted (so a dropped result is not a plain cast
-/// of the load that `keep_dropped_load` could find): volatile in guard-page mode so that an
-/// out-of-bounds access still faults even when the value is unused.
-fn scalar_load<'ctx>(tr: &mut Tr<'_, 'ctx>, ty: Type<'ctx>, p: Value<'ctx>) -> Value<'ctx> {
-    let x = tr.b.load(ty, p, 1);
-    if !tr.m.explicit_bounds {
-        x.set_volatile();
-    }
-    x
+/// A scalar load whose result is splatted or inserted into a vector.
+fn scalar_load<'ctx>(tr: &mut Tr<'_, 'ctx>, ty: Type<'ctx>, p: MemPtr<'ctx>) -> Value<'ctx> {
+    tr.mem_load(ty, p)
 }
 
 /// `v128.loadN_splat`.
@@ -606,7 +601,7 @@ fn store_lane(
     let v = pop_as(tr, s)?;
     let p = tr.pop_addr(memarg, s.bits() / 8)?;
     let x = tr.b.extract_element(v, ctx.i32_const(lane as i32));
-    tr.b.store(x, p, 1);
+    tr.mem_store(x, p);
     Ok(())
 }
 
