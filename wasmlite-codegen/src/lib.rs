@@ -102,7 +102,7 @@ pub struct Config {
     /// supported on top of it.
     pub wasm_features: WasmFeatures,
     /// How out-of-bounds traps are kept precise in guard-page mode. Default
-    /// [`Precision::Hybrid`].
+    /// [`Precision::Pinned`].
     pub precision: Precision,
 }
 
@@ -111,14 +111,18 @@ pub struct Config {
 /// LLVM treats a load or store as unable to fault: it deletes loads whose value is unused and
 /// moves accesses past other traps and side effects. Each access is therefore either
 /// *checked* (an explicit bounds check in the IR decides the trap) or *pinned* (a volatile
-/// access, kept in place; the guard page faults exactly there).
+/// access, kept in place; the guard page faults exactly there). Measured on `benches/`
+/// (README): pinning costs nothing visible against imprecise code, while checks inside loops
+/// cost as much as explicit-bounds mode (LLVM 19's IRCE does not remove checks of wrapping
+/// i32 address arithmetic), so pinning everything is the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Precision {
-    /// Pin accesses outside loops, check accesses inside loops (where checks can be hoisted
-    /// or eliminated and the loop vectorised). The default.
-    Hybrid,
-    /// Pin every access (never vectorisable).
+    /// Pin every access: no check code; a pinned access is not vectorised. The default.
     Pinned,
+    /// Pin accesses outside loops, check accesses inside loops (where LLVM can hoist or
+    /// eliminate checks of loop-invariant or inductive addresses, leaving the loop
+    /// vectorisable).
+    Hybrid,
     /// Check every access (like explicit-bounds mode, but the memory never moves).
     Checked,
     /// Neither: an out-of-bounds access whose value is unused may not trap, and traps may be
@@ -137,12 +141,7 @@ impl Default for Config {
             cpu: None,
             features: None,
             wasm_features: wasmlite_abi::parse::default_features(),
-            precision: match std::env::var("WASMLITE_PRECISION_EXPERIMENT").as_deref() {
-                Ok("pinned") => Precision::Pinned,
-                Ok("checked") => Precision::Checked,
-                Ok("imprecise") => Precision::Imprecise,
-                _ => Precision::Hybrid,
-            },
+            precision: Precision::Pinned,
         }
     }
 }

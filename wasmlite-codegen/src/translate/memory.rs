@@ -75,11 +75,8 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     /// the trap block decides the trap; the access itself then cannot fault and LLVM may
     /// move, merge, delete or vectorise it freely) or *pinned* (volatile: never deleted,
     /// never reordered against other volatile accesses, calls or trap branches; the guard
-    /// page raises the trap exactly there). Explicit-bounds mode and memory64 check always.
-    /// Guard-page mode pins accesses outside loops (no check code at all) and checks
-    /// accesses inside loops, where LLVM can hoist or eliminate the checks (loop-invariant
-    /// addresses, inductive range-check elimination) and then vectorise; a pinned access
-    /// could never be vectorised.
+    /// page raises the trap exactly there). Explicit-bounds mode and memory64 check always;
+    /// guard-page mode follows `Config::precision` (default: pin everything).
     fn needs_check(&self, memory64: bool) -> bool {
         if self.m.explicit_bounds || memory64 {
             return true;
