@@ -57,6 +57,7 @@ pub fn features_for(path: &Path) -> wasmlite_codegen::WasmFeatures {
         match parts.get(i + 1).map(String::as_str) {
             Some("extended-const") => features |= F::EXTENDED_CONST,
             Some("multi-memory") => features |= F::MULTI_MEMORY,
+            Some("wide-arithmetic") => features |= F::WIDE_ARITHMETIC,
             _ => {}
         }
     }

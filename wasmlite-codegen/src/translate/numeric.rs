@@ -27,6 +27,22 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         Ok(self.b.call(fty, f, args))
     }
 
+    /// The i128 `hi:lo` of two i64 halves.
+    fn join128(&self, lo: Value<'ctx>, hi: Value<'ctx>) -> Value<'ctx> {
+        let t = self.ctx.i128();
+        let hi = self.b.shl(self.b.zext(hi, t), self.ctx.const_int_words(t, &[64, 0]));
+        self.b.or(self.b.zext(lo, t), hi)
+    }
+
+    /// Push the low then the high i64 half of an i128.
+    fn push_split128(&mut self, v: Value<'ctx>) {
+        let (t, i64t) = (self.ctx.i128(), self.ctx.i64());
+        let lo = self.b.trunc(v, i64t);
+        let hi = self.b.trunc(self.b.lshr(v, self.ctx.const_int_words(t, &[64, 0])), i64t);
+        self.push(lo);
+        self.push(hi);
+    }
+
     fn int_binop(&mut self, f: impl Fn(&crate::llvm::Builder<'ctx>, Value<'ctx>, Value<'ctx>) -> Value<'ctx>) -> Result<(), CompileError> {
         let (a, b) = self.pop2()?;
         let v = f(&self.b, a, b);
@@ -224,6 +240,26 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             Operator::I32ShrU | Operator::I64ShrU => self.shift(2)?,
             Operator::I32Rotl | Operator::I64Rotl => self.rotate(true)?,
             Operator::I32Rotr | Operator::I64Rotr => self.rotate(false)?,
+            // wide-arithmetic: 128-bit values as (low, high) i64 pairs.
+            Operator::I64Add128 | Operator::I64Sub128 => {
+                let (b_lo, b_hi) = self.pop2()?;
+                let (a_lo, a_hi) = self.pop2()?;
+                let a = self.join128(a_lo, a_hi);
+                let b = self.join128(b_lo, b_hi);
+                let r = if matches!(op, Operator::I64Add128) { self.b.add(a, b) } else { self.b.sub(a, b) };
+                self.push_split128(r);
+            }
+            Operator::I64MulWideS | Operator::I64MulWideU => {
+                let (x, y) = self.pop2()?;
+                let t = self.ctx.i128();
+                let (x, y) = if matches!(op, Operator::I64MulWideS) {
+                    (self.b.sext(x, t), self.b.sext(y, t))
+                } else {
+                    (self.b.zext(x, t), self.b.zext(y, t))
+                };
+                let r = self.b.mul(x, y);
+                self.push_split128(r);
+            }
 
             Operator::F32Abs | Operator::F64Abs => self.funop("llvm.fabs")?,
             Operator::F32Neg | Operator::F64Neg => {
