@@ -58,6 +58,7 @@ pub fn features_for(path: &Path) -> wasmlite_codegen::WasmFeatures {
             Some("extended-const") => features |= F::EXTENDED_CONST,
             Some("multi-memory") => features |= F::MULTI_MEMORY,
             Some("wide-arithmetic") => features |= F::WIDE_ARITHMETIC,
+            Some("relaxed-simd") => features |= F::RELAXED_SIMD,
             _ => {}
         }
     }

@@ -468,6 +468,57 @@ fn dot_i16x8_s(tr: &mut Tr<'_, '_>) -> Result<(), CompileError> {
     })
 }
 
+/// `v128.bitselect` (and the relaxed lane selects): `(a & c) | (b & !c)`.
+fn bitselect(tr: &mut Tr<'_, '_>) -> Result<(), CompileError> {
+    let c = pop_as(tr, I64)?;
+    let b = pop_as(tr, I64)?;
+    let a = pop_as(tr, I64)?;
+    let x = tr.b.and(a, c);
+    let y = tr.b.and(b, tr.b.not(c));
+    let r = tr.b.or(x, y);
+    push_v(tr, r);
+    Ok(())
+}
+
+/// `relaxed_madd` `a * b + c` / `relaxed_nmadd` `-(a * b) + c`: unfused (two roundings),
+/// like the non-relaxed `mul` then `add`.
+fn madd(tr: &mut Tr<'_, '_>, s: Shape, negate: bool) -> Result<(), CompileError> {
+    let c = pop_as(tr, s)?;
+    let b = pop_as(tr, s)?;
+    let a = pop_as(tr, s)?;
+    let p = tr.b.fmul(a, b);
+    let p = if negate { tr.b.fneg(p) } else { p };
+    let r = tr.b.fadd(p, c);
+    push_v(tr, r);
+    Ok(())
+}
+
+/// Signed products of the i8 lanes of `a` and `b`, as `<16 x i16>`.
+fn i8x16_products<'ctx>(t: &Tr<'_, 'ctx>, a: Value<'ctx>, b: Value<'ctx>) -> Value<'ctx> {
+    let wide = t.ctx.vector(t.ctx.i16(), 16);
+    t.b.mul(t.b.sext(a, wide), t.b.sext(b, wide))
+}
+
+/// `i16x8.relaxed_dot_i8x16_i7x16_s`: sums of adjacent signed byte products, wrapping.
+fn relaxed_dot_i8x16(tr: &mut Tr<'_, '_>) -> Result<(), CompileError> {
+    bin(tr, I8, |t, a, b| Ok(pairwise_add(t, i8x16_products(t, a, b), 16)))
+}
+
+/// `i32x4.relaxed_dot_i8x16_i7x16_add_s`: sums of four adjacent signed byte products plus `c`.
+fn relaxed_dot_i8x16_add(tr: &mut Tr<'_, '_>) -> Result<(), CompileError> {
+    let ctx = tr.ctx;
+    let c = pop_as(tr, I32)?;
+    let b = pop_as(tr, I8)?;
+    let a = pop_as(tr, I8)?;
+    let p = i8x16_products(tr, a, b);
+    let p = tr.b.sext(p, ctx.vector(ctx.i32(), 16));
+    let pairs = pairwise_add(tr, p, 16);
+    let quads = pairwise_add(tr, pairs, 8);
+    let r = tr.b.add(quads, c);
+    push_v(tr, r);
+    Ok(())
+}
+
 /// `min`/`max`: `llvm.minimum`/`llvm.maximum`, except that a lane with a NaN operand gets
 /// `a + b` so the NaN is quiet (an arithmetic NaN) even for a signalling input.
 fn fminmax(tr: &mut Tr<'_, '_>, s: Shape, name: &str) -> Result<(), CompileError> {
@@ -643,6 +694,29 @@ pub(crate) fn translate_simd(
         O::V128Store32Lane { memarg, lane } => store_lane(tr, memarg, I32, *lane),
         O::V128Store64Lane { memarg, lane } => store_lane(tr, memarg, I64, *lane),
 
+        // Relaxed SIMD: each operator has one deterministic lowering, the result its
+        // non-relaxed counterpart gives (an allowed choice; identical on every target).
+        O::I8x16RelaxedSwizzle => swizzle(tr),
+        O::I32x4RelaxedTruncF32x4S => trunc_sat_f32x4(tr, true),
+        O::I32x4RelaxedTruncF32x4U => trunc_sat_f32x4(tr, false),
+        O::I32x4RelaxedTruncF64x2SZero => trunc_sat_f64x2_zero(tr, true),
+        O::I32x4RelaxedTruncF64x2UZero => trunc_sat_f64x2_zero(tr, false),
+        O::F32x4RelaxedMadd => madd(tr, F32, false),
+        O::F32x4RelaxedNmadd => madd(tr, F32, true),
+        O::F64x2RelaxedMadd => madd(tr, F64, false),
+        O::F64x2RelaxedNmadd => madd(tr, F64, true),
+        O::I8x16RelaxedLaneselect
+        | O::I16x8RelaxedLaneselect
+        | O::I32x4RelaxedLaneselect
+        | O::I64x2RelaxedLaneselect => bitselect(tr),
+        O::F32x4RelaxedMin => fminmax(tr, F32, "llvm.minimum"),
+        O::F32x4RelaxedMax => fminmax(tr, F32, "llvm.maximum"),
+        O::F64x2RelaxedMin => fminmax(tr, F64, "llvm.minimum"),
+        O::F64x2RelaxedMax => fminmax(tr, F64, "llvm.maximum"),
+        O::I16x8RelaxedQ15mulrS => q15mulr_sat_s(tr),
+        O::I16x8RelaxedDotI8x16I7x16S => relaxed_dot_i8x16(tr),
+        O::I32x4RelaxedDotI8x16I7x16AddS => relaxed_dot_i8x16_add(tr),
+
         // Lanes.
         O::I8x16Shuffle { lanes } => shuffle(tr, lanes),
         O::I8x16Swizzle => swizzle(tr),
@@ -725,16 +799,7 @@ pub(crate) fn translate_simd(
         O::V128AndNot => bin(tr, I64, |t, a, b| Ok(t.b.and(a, t.b.not(b)))),
         O::V128Or => bin(tr, I64, |t, a, b| Ok(t.b.or(a, b))),
         O::V128Xor => bin(tr, I64, |t, a, b| Ok(t.b.xor(a, b))),
-        O::V128Bitselect => {
-            let c = pop_as(tr, I64)?;
-            let b = pop_as(tr, I64)?;
-            let a = pop_as(tr, I64)?;
-            let x = tr.b.and(a, c);
-            let y = tr.b.and(b, tr.b.not(c));
-            let r = tr.b.or(x, y);
-            push_v(tr, r);
-            Ok(())
-        }
+        O::V128Bitselect => bitselect(tr),
         O::V128AnyTrue => {
             let v = tr.pop()?;
             let w = tr.b.bitcast(v, ctx.i128());
