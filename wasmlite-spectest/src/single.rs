@@ -59,6 +59,7 @@ pub fn features_for(path: &Path) -> wasmlite_codegen::WasmFeatures {
             Some("multi-memory") => features |= F::MULTI_MEMORY,
             Some("wide-arithmetic") => features |= F::WIDE_ARITHMETIC,
             Some("relaxed-simd") => features |= F::RELAXED_SIMD,
+            Some("memory64") => features |= F::MEMORY64,
             _ => {}
         }
     }
