@@ -1,0 +1,292 @@
+//! C programs built for wasm32-wasi (clang-19 + wasi-libc), compiled in-process by
+//! wasmlite-codegen, loaded by the JIT and run against wasmlite-wasi. The only test binary of
+//! this crate that links LLVM.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use wasmlite_rt::{Instance, Module, Store, Trap, TrapKind, Val};
+use wasmlite_wasi::{OutputBuffer, WasiCtx, WasiCtxBuilder};
+
+/// Compile `tests/programs/<name>.c` to wasm32-wasi.
+fn build_c(name: &str) -> Vec<u8> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs").join(format!("{name}.c"));
+    let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wasi-programs");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let out = out_dir.join(format!("{name}.wasm"));
+    let clang = std::env::var("WASMLITE_CLANG").unwrap_or_else(|_| "clang-19".to_string());
+    let o = Command::new(&clang)
+        .args(["--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-o"])
+        .arg(&out)
+        .arg(&src)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {clang} (install clang-19 and wasi-libc: scripts/setup.sh): {e}"));
+    assert!(o.status.success(), "{clang} failed on {}:\n{}", src.display(), String::from_utf8_lossy(&o.stderr));
+    std::fs::read(&out).unwrap()
+}
+
+/// The result of running a command.
+struct Run {
+    status: Result<u32, Trap>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Compile `wasm` with the JIT and run its `_start` with a context from `setup`.
+fn run(wasm: &[u8], name: &str, setup: impl FnOnce(&mut WasiCtxBuilder)) -> Run {
+    let (out, err) = (OutputBuffer::new(), OutputBuffer::new());
+    let mut b = WasiCtx::builder();
+    b.stdout(out.clone()).stderr(err.clone());
+    setup(&mut b);
+    let ctx = b.build();
+    let status = with_module(wasm, name, |module| {
+        let imports = wasmlite_wasi::resolve_imports(module, &ctx, |_, _| None).unwrap();
+        let store = Store::new();
+        let mut inst = Instance::new(&store, module, &imports, ()).unwrap();
+        wasmlite_wasi::command_exit_status(&ctx, inst.call_export("_start", &[]))
+    });
+    Run { status, stdout: out.to_string_lossy(), stderr: err.to_string_lossy() }
+}
+
+/// Load `wasm` into a fresh JIT and hand the runtime module to `f` (dropped before the JIT).
+fn with_module<R>(wasm: &[u8], name: &str, f: impl FnOnce(&Module) -> R) -> R {
+    let mut jit = wasmlite_jit::Jit::new().unwrap();
+    let desc = jit.load_wasm(wasm, name, &wasmlite_codegen::Config::default()).unwrap();
+    // SAFETY: the descriptor and its code live as long as `jit`, which outlives `module` and
+    // every instance `f` creates (they are dropped when `f` returns).
+    let module = unsafe { Module::from_descriptor(desc) }.unwrap();
+    f(&module)
+}
+
+/// A fresh empty directory under the target's temp dir.
+fn temp_dir(name: &str) -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wasi-dirs").join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn args_env_and_stdio() {
+    let wasm = build_c("args_env");
+    let r = run(&wasm, "args_env", |b| {
+        b.args(["prog", "one", "two words"]).env("GREETING", "héllo").env("OTHER", "x");
+    });
+    assert_eq!(r.status, Ok(3), "main returned argc");
+    assert_eq!(
+        r.stdout,
+        "argc=3\nargv[0]=prog\nargv[1]=one\nargv[2]=two words\nGREETING=héllo\nMISSING=(unset)\nenviron=2\n"
+    );
+    assert_eq!(r.stderr, "to stderr\n");
+
+    // No args, no env.
+    let r = run(&wasm, "args_env", |_| {});
+    assert_eq!(r.status, Ok(0));
+    assert_eq!(r.stdout, "argc=0\nGREETING=(unset)\nMISSING=(unset)\nenviron=0\n");
+}
+
+#[test]
+fn exit_codes_and_traps() {
+    let wasm = build_c("exit_code");
+    for code in [0u32, 1, 7, 255] {
+        let r = run(&wasm, "exit_code", |b| {
+            b.args(["prog".to_string(), code.to_string()]);
+        });
+        assert_eq!(r.status, Ok(code));
+        assert_eq!(r.stdout, format!("leaving with {code}\n"), "stdout is flushed by exit()");
+    }
+    let r = run(&wasm, "exit_code", |b| {
+        b.args(["prog", "3", "trap"]);
+    });
+    let t = r.status.unwrap_err();
+    assert_eq!(t.kind(), TrapKind::Unreachable);
+    assert_eq!(wasmlite_wasi::exit_code(&t), None);
+}
+
+#[test]
+fn stdin_poll_and_clocks() {
+    let wasm = build_c("stdin");
+    let r = run(&wasm, "stdin", |b| {
+        b.stdin(Cursor::new(b"hello\nwasi world\nlast".to_vec()));
+    });
+    assert_eq!(r.status, Ok(0));
+    assert_eq!(
+        r.stdout,
+        "slept_enough=1\npoll=1 revents_in=1\n1: HELLO\n2: WASI WORLD\n3: LASTbytes=21 eof=1\nrealtime_after_2020=1\n"
+    );
+}
+
+#[test]
+fn files_and_directories() {
+    let dir = temp_dir("files");
+    let wasm = build_c("files");
+    let r = run(&wasm, "files", |b| {
+        b.preopened_dir(&dir, "/data").unwrap();
+    });
+    assert_eq!(r.status, Ok(0), "stdout:\n{}", r.stdout);
+    assert_eq!(
+        r.stdout,
+        "mkdir again: EEXIST\n\
+         read at 6: world\n\
+         tell: 11\n\
+         size: 12 regular: 1\n\
+         pread: HELLO world\n\
+         close again: EBADF\n\
+         stat a.txt: ENOENT\n\
+         b.txt size: 7\n\
+         readlink: b.txt\n\
+         lstat link is symlink: 1\n\
+         through link: HELLO++\n\
+         readdir: ../ ./ b.txt c.txt link@ sub/\n\
+         rmdir non-empty: ENOTEMPTY\n\
+         open missing: ENOENT\n\
+         unlink dir: EISDIR\n\
+         renumbered read: HELLO++\n\
+         old fd read: EBADF\n\
+         random nonzero: 1\n\
+         done\n"
+    );
+    // The effects are visible on the host.
+    assert_eq!(std::fs::read_to_string(dir.join("dir/b.txt")).unwrap(), "HELLO++");
+    assert_eq!(std::fs::read_to_string(dir.join("out.txt")).unwrap(), "written by wasm\n");
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir.join("dir")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["b.txt"]);
+}
+
+#[test]
+fn sandbox_escapes_are_refused() {
+    let root = temp_dir("sandbox");
+    let inner = root.join("inner");
+    std::fs::create_dir_all(inner.join("sub")).unwrap();
+    std::fs::write(root.join("secret.txt"), "SECRET").unwrap();
+    std::fs::write(inner.join("ok.txt"), "fine").unwrap();
+    std::os::unix::fs::symlink("../secret.txt", inner.join("escape")).unwrap();
+    std::os::unix::fs::symlink(root.join("secret.txt"), inner.join("abs")).unwrap();
+    let secret = root.join("secret.txt").to_string_lossy().into_owned();
+
+    let wasm = build_c("sandbox");
+    let r = run(&wasm, "sandbox", |b| {
+        b.args(["sandbox", &secret]).preopened_dir(&inner, "/data").unwrap();
+    });
+    assert_eq!(r.status, Ok(0), "stdout:\n{}", r.stdout);
+    assert!(!r.stdout.contains("SECRET"), "the secret leaked:\n{}", r.stdout);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    for label in ["dotdot", "deep dotdot", "absolute", "symlink relative", "symlink absolute", "symlink nofollow"] {
+        let line = lines.iter().find(|l| l.starts_with(&format!("{label}: "))).unwrap();
+        assert!(line.starts_with(&format!("{label}: refused ")), "{line}");
+        assert_ne!(line, &format!("{label}: refused 0"));
+    }
+    assert!(lines.contains(&"inside dotdot: OPENED fine"), "{}", r.stdout);
+    for label in ["stat dotdot", "rename out", "mkdir out", "unlink out", "symlink to absolute"] {
+        let line = lines.iter().find(|l| l.starts_with(&format!("{label}: "))).unwrap();
+        assert_ne!(line, &format!("{label}: 0"), "{label} succeeded");
+    }
+    for label in ["libc dotdot", "libc symlink", "libc absolute"] {
+        assert!(lines.contains(&format!("{label}: refused").as_str()), "{label}: {}", r.stdout);
+    }
+    // Nothing outside the preopened directory changed.
+    assert_eq!(std::fs::read_to_string(root.join("secret.txt")).unwrap(), "SECRET");
+    assert!(!root.join("moved.txt").exists() && !root.join("newdir").exists());
+    assert!(inner.join("ok.txt").exists() && !inner.join("mylink").exists());
+}
+
+const RAW: &str = r#"(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "random_get" (func $random (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_close" (func $close (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 100) "hi\n")
+  ;; a valid write of "hi\n"
+  (func (export "ok") (result i32)
+    (i32.store (i32.const 0) (i32.const 100)) (i32.store (i32.const 4) (i32.const 3))
+    (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 16)))
+  (func (export "nwritten") (result i32) (i32.load (i32.const 16)))
+  ;; the iovec table runs past the end of memory
+  (func (export "bad_iovecs") (result i32)
+    (call $write (i32.const 1) (i32.const 65532) (i32.const 1) (i32.const 16)))
+  ;; an iovec's buffer runs past the end of memory
+  (func (export "bad_buffer") (result i32)
+    (i32.store (i32.const 0) (i32.const 65000)) (i32.store (i32.const 4) (i32.const 1000))
+    (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 16)))
+  ;; iovs_len * 8 overflows 32 bits
+  (func (export "huge_count") (result i32)
+    (call $write (i32.const 1) (i32.const 0) (i32.const 0x20000001) (i32.const 16)))
+  ;; the result pointer is out of range
+  (func (export "bad_result") (result i32)
+    (call $sizes (i32.const -4) (i32.const 0)))
+  (func (export "bad_random") (result i32)
+    (call $random (i32.const 65000) (i32.const 1000)))
+  (func (export "close") (param i32) (result i32) (call $close (local.get 0)))
+  (func (export "exit") (param i32) (call $exit (local.get 0)) unreachable))"#;
+
+#[test]
+fn raw_calls_bad_pointers_and_errnos() {
+    let wasm = wat::parse_str(RAW).unwrap();
+    let out = OutputBuffer::new();
+    let ctx = WasiCtx::builder().stdout(out.clone()).build();
+    with_module(&wasm, "raw", |module| {
+        let imports = wasmlite_wasi::resolve_imports(module, &ctx, |_, _| None).unwrap();
+        let store = Store::new();
+        let mut inst = Instance::new(&store, module, &imports, ()).unwrap();
+        let mut call = |name: &str, args: &[Val]| inst.call_export(name, args);
+        assert_eq!(call("ok", &[]).unwrap(), [Val::I32(0)]);
+        assert_eq!(call("nwritten", &[]).unwrap(), [Val::I32(3)]);
+        assert_eq!(out.to_string_lossy(), "hi\n");
+        let efault = Val::I32(wasmlite_wasi::Errno::FAULT.0 as i32);
+        for f in ["bad_iovecs", "bad_buffer", "huge_count", "bad_result", "bad_random"] {
+            assert_eq!(call(f, &[]).unwrap(), [efault], "{f}");
+        }
+        assert_eq!(out.to_string_lossy(), "hi\n", "nothing written by the faulting calls");
+        let ebadf = Val::I32(wasmlite_wasi::Errno::BADF.0 as i32);
+        assert_eq!(call("close", &[Val::I32(17)]).unwrap(), [ebadf]);
+        assert_eq!(call("close", &[Val::I32(-1)]).unwrap(), [ebadf]);
+        assert_eq!(call("close", &[Val::I32(2)]).unwrap(), [Val::I32(0)]);
+        assert_eq!(call("close", &[Val::I32(2)]).unwrap(), [ebadf]);
+        let t = call("exit", &[Val::I32(42)]).unwrap_err();
+        assert_eq!(t.kind(), TrapKind::Host);
+        assert_eq!(wasmlite_wasi::exit_code(&t), Some(42));
+        assert_eq!(ctx.exit_code(), Some(42));
+        assert_eq!(wasmlite_wasi::command_exit_status(&ctx, Err::<(), _>(t)), Ok(42));
+    });
+}
+
+#[test]
+fn import_checking() {
+    let unknown = wat::parse_str(
+        r#"(module (import "wasi_snapshot_preview1" "no_such_call" (func (param i32) (result i32))) (memory 1))"#,
+    )
+    .unwrap();
+    let wrong_type = wat::parse_str(
+        r#"(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32) (result i32))) (memory 1))"#,
+    )
+    .unwrap();
+    let other = wat::parse_str(
+        r#"(module (import "env" "f" (func)) (import "wasi_snapshot_preview1" "sched_yield" (func (result i32))))"#,
+    )
+    .unwrap();
+    let ctx = WasiCtx::builder().build();
+    with_module(&unknown, "unknown", |m| {
+        let e = wasmlite_wasi::resolve_imports(m, &ctx, |_, _| None).unwrap_err();
+        assert_eq!(e.message(), "unknown WASI import `wasi_snapshot_preview1`.`no_such_call`");
+    });
+    with_module(&wrong_type, "wrong_type", |m| {
+        let e = wasmlite_wasi::resolve_imports(m, &ctx, |_, _| None).unwrap_err();
+        assert!(e.message().starts_with("WASI import `wasi_snapshot_preview1`.`fd_write` has type"), "{}", e.message());
+    });
+    with_module(&other, "other", |m| {
+        let e = wasmlite_wasi::resolve_imports(m, &ctx, |_, _| None).unwrap_err();
+        assert_eq!(e.message(), "unknown import `env`.`f`");
+        // A WASI call from a module without memory is a trap, not a crash.
+        let f = wasmlite_rt::Func::new(wasmlite_rt::FuncType { params: vec![], results: vec![] }, |_, _, _| Ok(()));
+        let imports = wasmlite_wasi::resolve_imports(m, &ctx, |_, _| Some(wasmlite_rt::Extern::Func(f.clone()))).unwrap();
+        assert_eq!(imports.len(), 2);
+        let wasmlite_rt::Extern::Func(y) = &imports[1] else { panic!("not a func") };
+        let t = y.call(&[]).unwrap_err();
+        assert_eq!(t.kind(), TrapKind::Host);
+    });
+}
