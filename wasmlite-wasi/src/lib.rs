@@ -82,6 +82,14 @@ pub fn wasi_func(ctx: &WasiCtx, name: &str, ty: &FuncType) -> Result<Func, Insta
     }))
 }
 
+/// A host function implementing `wasi_snapshot_preview1`.`name` over `ctx`, with the WASI
+/// type (the runtime checks it against the import at instantiation). `include_wasm!` bindings
+/// use it for WASI functions with more than 8 parameters (`path_open`).
+pub fn dynamic_func(ctx: &WasiCtx, name: &str) -> Result<Func, InstantiationError> {
+    let ty = function_type(name).ok_or_else(|| InstantiationError::new(format!("unknown WASI import `{MODULE}`.`{name}`")))?;
+    wasi_func(ctx, name, &ty)
+}
+
 /// All imports of `module`, in order: `wasi_snapshot_preview1` functions from `ctx` (exact
 /// type check; unknown names and non-function WASI imports are errors), everything else from
 /// `other(module, name)` (`None` → "unknown import `m`.`n`").
