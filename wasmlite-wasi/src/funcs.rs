@@ -11,8 +11,11 @@ pub(crate) struct FuncDef {
     pub(crate) name: &'static str,
     pub(crate) params: &'static [ValType],
     pub(crate) results: &'static [ValType],
-    pub(crate) call: fn(&mut WasiCtx, &mut Caller<'_>, &[Val]) -> Result<Option<i32>, Trap>,
+    pub(crate) call: DynCall,
 }
+
+/// Dynamic entry: arguments as `Val`s; `Some(errno)` or `None` (no result).
+pub(crate) type DynCall = fn(&mut WasiCtx, &mut Caller<'_>, &[Val]) -> Result<Option<i32>, Trap>;
 
 macro_rules! vt {
     (i32) => {
@@ -64,6 +67,7 @@ macro_rules! wasi_functions {
     };
     (@typed $name:ident ( $($arg:ident : $ty:ident),* ) -> errno) => {
         #[doc = concat!("`wasi_snapshot_preview1`.`", stringify!($name), "`; returns the errno.")]
+        #[allow(clippy::too_many_arguments)]
         pub fn $name(ctx: &mut WasiCtx, caller: &mut Caller<'_>, $($arg: $ty),*) -> Result<i32, Trap> {
             ctx.dispatch(caller, |st, mem| crate::imp::$name(st, mem, $($arg as _),*))
         }

@@ -1,6 +1,7 @@
 //! The bodies of the `wasi_snapshot_preview1` functions. Each takes the state, the guest
 //! memory and the arguments (reinterpreted as the witx types) and returns `Ok` (errno 0), an
 //! errno, or a trap.
+#![allow(clippy::too_many_arguments)] // the arities are those of the witx signatures
 
 use std::ffi::OsStr;
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -508,7 +509,6 @@ pub(crate) fn path_filestat_get(st: &mut WasiState, m: &mut GuestMem<'_>, fd: u3
     write_filestat(m, out, Some(&md), filetype_of(&md))
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn path_filestat_set_times(
     st: &mut WasiState,
     m: &mut GuestMem<'_>,
@@ -531,7 +531,6 @@ pub(crate) fn path_filestat_set_times(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn path_link(
     st: &mut WasiState,
     m: &mut GuestMem<'_>,
@@ -548,7 +547,6 @@ pub(crate) fn path_link(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn path_rename(st: &mut WasiState, m: &mut GuestMem<'_>, fd: u32, old: u32, old_len: u32, new_fd: u32, new: u32, new_len: u32) -> R {
     let (od, nd) = (st.dir(fd)?, st.dir(new_fd)?);
     od.rename(path(m, old, old_len)?, nd, path(m, new, new_len)?)?;
@@ -574,7 +572,6 @@ pub(crate) fn path_readlink(st: &mut WasiState, m: &mut GuestMem<'_>, fd: u32, p
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn path_open(
     st: &mut WasiState,
     m: &mut GuestMem<'_>,
@@ -739,7 +736,6 @@ pub(crate) fn poll_oneoff(st: &mut WasiState, m: &mut GuestMem<'_>, inp: u32, ou
 pub(crate) fn sock_accept(_: &mut WasiState, _: &mut GuestMem<'_>, _fd: u32, _flags: u16, _out: u32) -> R {
     Err(Errno::NOTSUP.into())
 }
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn sock_recv(_: &mut WasiState, _: &mut GuestMem<'_>, _fd: u32, _a: u32, _b: u32, _c: u16, _d: u32, _e: u32) -> R {
     Err(Errno::NOTSUP.into())
 }
