@@ -14,7 +14,7 @@ use cap_std::fs::{FileExt, FileTypeExt, Metadata, MetadataExt, OpenOptions};
 use wasmlite_rt::Trap;
 
 use crate::ctx::{Desc, DirDesc, Error, FileDesc, Stream, WasiState};
-use crate::mem::{total_len, GuestMem};
+use crate::mem::GuestMem;
 use crate::types::*;
 
 type R = Result<(), Error>;
@@ -319,72 +319,110 @@ pub(crate) fn fd_datasync(st: &mut WasiState, _: &mut GuestMem<'_>, fd: u32) -> 
 
 // ---------------------------------------------------------------- read/write/seek
 
+/// Read from the host's stdin without std's buffer (so `poll_oneoff` on fd 0 sees exactly
+/// the data the guest has not read yet).
+fn read_stdin(buf: &mut [u8]) -> io::Result<usize> {
+    let stdin = io::stdin();
+    loop {
+        match rustix::io::read(&stdin, &mut *buf) {
+            Ok(n) => return Ok(n),
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// Fill the iovecs one after the other with `read` (directly in guest memory); stops at the
+/// first short read. An error after some bytes were read ends the call with those bytes.
+fn read_iovecs(m: &mut GuestMem<'_>, iovs: u32, n: u32, mut read: impl FnMut(&mut [u8], u64) -> io::Result<usize>) -> Result<u32, Error> {
+    let mut total = 0u64;
+    for (p, len) in m.iovecs(iovs, n)? {
+        let buf = m.bytes_mut(p, len)?;
+        match read(buf, total) {
+            Ok(got) => {
+                total += got as u64;
+                if got < len as usize {
+                    break;
+                }
+            }
+            Err(e) if total == 0 => return Err(e.into()),
+            Err(_) => break,
+        }
+    }
+    Ok(u32::try_from(total).unwrap_or(u32::MAX))
+}
+
+/// Write the iovecs one after the other with `write` (directly from guest memory).
+fn write_iovecs(m: &GuestMem<'_>, iovs: u32, n: u32, mut write: impl FnMut(&[u8], u64) -> io::Result<()>) -> Result<u32, Error> {
+    let mut total = 0u64;
+    for (p, len) in m.iovecs(iovs, n)? {
+        match write(m.bytes(p, len)?, total) {
+            Ok(()) => total += len as u64,
+            Err(e) if total == 0 => return Err(e.into()),
+            Err(_) => break,
+        }
+    }
+    Ok(u32::try_from(total).unwrap_or(u32::MAX))
+}
+
 pub(crate) fn fd_read(st: &mut WasiState, m: &mut GuestMem<'_>, fd: u32, iovs: u32, n: u32, nread: u32) -> R {
-    let iovs = m.iovecs(iovs, n)?;
-    let mut buf = vec![0u8; total_len(&iovs)];
     let got = match st.get_mut(fd)? {
-        Desc::Stream(Stream::Stdin) => io::stdin().read(&mut buf)?,
-        Desc::Stream(Stream::Reader(r)) => r.read(&mut buf)?,
+        Desc::Stream(Stream::Stdin) => read_iovecs(m, iovs, n, |b, _| read_stdin(b))?,
+        Desc::Stream(Stream::Reader(r)) => read_iovecs(m, iovs, n, |b, _| r.read(b))?,
         Desc::Stream(_) => return Err(Errno::BADF.into()),
-        Desc::File(f) if f.read => f.file.read(&mut buf)?,
+        Desc::File(f) if f.read => read_iovecs(m, iovs, n, |b, _| f.file.read(b))?,
         Desc::File(_) => return Err(Errno::BADF.into()),
         Desc::Dir(_) => return Err(Errno::ISDIR.into()),
     };
-    let placed = m.scatter(&iovs, &buf[..got])?;
-    m.write_u32(nread, placed as u32)?;
+    m.write_u32(nread, got)?;
     Ok(())
 }
 
 pub(crate) fn fd_pread(st: &mut WasiState, m: &mut GuestMem<'_>, fd: u32, iovs: u32, n: u32, off: u64, nread: u32) -> R {
-    let iovs = m.iovecs(iovs, n)?;
-    let mut buf = vec![0u8; total_len(&iovs)];
     let f = file(st, fd)?;
     if !f.read {
         return Err(Errno::BADF.into());
     }
-    let got = f.file.read_at(&mut buf, off)?;
-    let placed = m.scatter(&iovs, &buf[..got])?;
-    m.write_u32(nread, placed as u32)?;
+    let got = read_iovecs(m, iovs, n, |b, done| f.file.read_at(b, off.saturating_add(done)))?;
+    m.write_u32(nread, got)?;
     Ok(())
 }
 
-fn write_all_stream(w: &mut dyn Write, data: &[u8]) -> io::Result<usize> {
-    w.write_all(data)?;
-    w.flush()?;
-    Ok(data.len())
-}
-
 pub(crate) fn fd_write(st: &mut WasiState, m: &mut GuestMem<'_>, fd: u32, iovs: u32, n: u32, nwritten: u32) -> R {
-    let iovs = m.iovecs(iovs, n)?;
-    let data = m.gather(&iovs)?;
     let done = match st.get_mut(fd)? {
-        Desc::Stream(Stream::Stdout) => write_all_stream(&mut io::stdout().lock(), &data)?,
-        Desc::Stream(Stream::Stderr) => write_all_stream(&mut io::stderr().lock(), &data)?,
-        Desc::Stream(Stream::Writer(w)) => write_all_stream(w.as_mut(), &data)?,
+        Desc::Stream(Stream::Stdout) => {
+            let mut out = io::stdout().lock();
+            let n = write_iovecs(m, iovs, n, |b, _| out.write_all(b))?;
+            out.flush()?;
+            n
+        }
+        Desc::Stream(Stream::Stderr) => write_iovecs(m, iovs, n, |b, _| io::stderr().lock().write_all(b))?,
+        Desc::Stream(Stream::Writer(w)) => {
+            let n = write_iovecs(m, iovs, n, |b, _| w.write_all(b))?;
+            w.flush()?;
+            n
+        }
         Desc::Stream(_) => return Err(Errno::BADF.into()),
         Desc::File(f) if f.write => {
             if f.append {
                 f.file.seek(SeekFrom::End(0))?;
             }
-            f.file.write_all(&data)?;
-            data.len()
+            write_iovecs(m, iovs, n, |b, _| f.file.write_all(b))?
         }
         Desc::File(_) => return Err(Errno::BADF.into()),
         Desc::Dir(_) => return Err(Errno::ISDIR.into()),
     };
-    m.write_u32(nwritten, done as u32)?;
+    m.write_u32(nwritten, done)?;
     Ok(())
 }
 
 pub(crate) fn fd_pwrite(st: &mut WasiState, m: &mut GuestMem<'_>, fd: u32, iovs: u32, n: u32, off: u64, nwritten: u32) -> R {
-    let iovs = m.iovecs(iovs, n)?;
-    let data = m.gather(&iovs)?;
     let f = file(st, fd)?;
     if !f.write {
         return Err(Errno::BADF.into());
     }
-    f.file.write_all_at(&data, off)?;
-    m.write_u32(nwritten, data.len() as u32)?;
+    let done = write_iovecs(m, iovs, n, |b, done| f.file.write_all_at(b, off.saturating_add(done)))?;
+    m.write_u32(nwritten, done)?;
     Ok(())
 }
 

@@ -92,32 +92,4 @@ impl GuestMem<'_> {
         }
         Ok(v)
     }
-
-    /// The concatenated contents of the iovecs.
-    pub(crate) fn gather(&self, iovs: &[IoVec]) -> Result<Vec<u8>, Errno> {
-        let mut out = Vec::new();
-        for &(p, n) in iovs {
-            out.extend_from_slice(self.bytes(p, n)?);
-        }
-        Ok(out)
-    }
-
-    /// Scatter `data` over the iovecs; returns the number of bytes placed.
-    pub(crate) fn scatter(&mut self, iovs: &[IoVec], data: &[u8]) -> Result<usize, Errno> {
-        let mut done = 0usize;
-        for &(p, n) in iovs {
-            if done == data.len() {
-                break;
-            }
-            let k = (n as usize).min(data.len() - done);
-            self.write_bytes(p, &data[done..done + k])?;
-            done += k;
-        }
-        Ok(done)
-    }
-}
-
-/// Total length of iovecs (capped at `u32::MAX`, the most one call can transfer).
-pub(crate) fn total_len(iovs: &[IoVec]) -> usize {
-    iovs.iter().map(|&(_, n)| n as u64).sum::<u64>().min(u32::MAX as u64) as usize
 }

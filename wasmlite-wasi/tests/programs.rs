@@ -290,3 +290,41 @@ fn import_checking() {
         assert_eq!(t.kind(), TrapKind::Host);
     });
 }
+
+/// Run by `inherited_stdio` in a child process (it is `#[ignore]`d otherwise): the stdin
+/// program with the process's own stdin/stdout/stderr; the exit status is the program's.
+#[test]
+#[ignore = "child process of `inherited_stdio`"]
+fn child_inherited_stdio() {
+    let wasm = build_c("stdin");
+    let r = run(&wasm, "stdin", |b| {
+        b.inherit_stdio();
+    });
+    match r.status {
+        Ok(code) => std::process::exit(code as i32 + 40),
+        Err(t) => panic!("trap: {t}"),
+    }
+}
+
+#[test]
+fn inherited_stdio() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--ignored", "--exact", "child_inherited_stdio", "--nocapture", "--test-threads=1"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"from a pipe\nsecond\n").unwrap();
+    drop(stdin);
+    let o = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(40), "stdout:\n{stdout}\nstderr:\n{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        stdout.contains("slept_enough=1\npoll=1 revents_in=1\n1: FROM A PIPE\n2: SECOND\nbytes=19 eof=1\nrealtime_after_2020=1\n"),
+        "{stdout}"
+    );
+}
