@@ -297,8 +297,9 @@ fn import_checking() {
 #[ignore = "child process of `inherited_stdio`"]
 fn child_inherited_stdio() {
     let wasm = build_c("stdin");
+    let args: Vec<String> = std::env::var("WASMLITE_WASI_CHILD_ARGS").unwrap_or_default().split_whitespace().map(String::from).collect();
     let r = run(&wasm, "stdin", |b| {
-        b.inherit_stdio();
+        b.inherit_stdio().args(args);
     });
     match r.status {
         Ok(code) => std::process::exit(code as i32 + 40),
@@ -327,4 +328,41 @@ fn inherited_stdio() {
         stdout.contains("slept_enough=1\npoll=1 revents_in=1\n1: FROM A PIPE\n2: SECOND\nbytes=19 eof=1\nrealtime_after_2020=1\n"),
         "{stdout}"
     );
+}
+
+#[test]
+fn inherited_stdin_poll_times_out() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let start = std::time::Instant::now();
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--ignored", "--exact", "child_inherited_stdio", "--nocapture", "--test-threads=1"])
+        .env("WASMLITE_WASI_CHILD_ARGS", "stdin 300")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Nothing is written until the program has reported its poll: it must time out.
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        assert_ne!(out.read_line(&mut line).unwrap(), 0, "child ended early: {lines:?}");
+        let poll = line.starts_with("poll=");
+        lines.push(line);
+        if poll {
+            break;
+        }
+    }
+    // (the test harness prints "test child_inherited_stdio ... " before the program's output)
+    assert!(lines[lines.len() - 2].ends_with("slept_enough=1\n"), "{lines:?}");
+    assert_eq!(lines[lines.len() - 1], "poll=0 revents_in=0\n");
+    assert!(start.elapsed() >= std::time::Duration::from_millis(300));
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"late\n").unwrap();
+    drop(stdin);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(40));
+    assert_eq!(rest, "1: LATE\nbytes=5 eof=1\nrealtime_after_2020=1\n");
 }
