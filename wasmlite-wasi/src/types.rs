@@ -103,8 +103,9 @@ impl From<&io::Error> for Errno {
         match e.kind() {
             io::ErrorKind::NotFound => Errno::NOENT,
             // cap-std reports a path that would leave its directory (`..`, an absolute path or
-            // a symlink pointing outside) as PermissionDenied without an OS error.
-            io::ErrorKind::PermissionDenied => Errno::NOTCAPABLE,
+            // a symlink pointing outside) as PermissionDenied without an OS error; EPERM, as
+            // wasmtime reports it.
+            io::ErrorKind::PermissionDenied => Errno::PERM,
             io::ErrorKind::AlreadyExists => Errno::EXIST,
             io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData => Errno::INVAL,
             io::ErrorKind::BrokenPipe => Errno::PIPE,
