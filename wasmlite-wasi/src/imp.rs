@@ -678,6 +678,9 @@ pub(crate) fn poll_oneoff(st: &mut WasiState, m: &mut GuestMem<'_>, inp: u32, ou
     if nsubs == 0 {
         return Err(Errno::INVAL.into());
     }
+    // Both arrays must lie in memory before anything is allocated for them.
+    m.bytes(inp, nsubs.checked_mul(48).ok_or(Errno::FAULT)?)?;
+    m.bytes(out, nsubs.checked_mul(32).ok_or(Errno::FAULT)?)?;
     // Parse the subscriptions (48 bytes each).
     let mut subs: Vec<(u64, u8, Wait)> = Vec::with_capacity(nsubs as usize);
     for i in 0..nsubs {

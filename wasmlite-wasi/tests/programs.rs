@@ -206,6 +206,7 @@ const RAW: &str = r#"(module
   (import "wasi_snapshot_preview1" "random_get" (func $random (param i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "fd_close" (func $close (param i32) (result i32)))
   (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
   (memory (export "memory") 1)
   (data (i32.const 100) "hi\n")
   ;; a valid write of "hi\n"
@@ -228,6 +229,22 @@ const RAW: &str = r#"(module
     (call $sizes (i32.const -4) (i32.const 0)))
   (func (export "bad_random") (result i32)
     (call $random (i32.const 65000) (i32.const 1000)))
+  ;; 2^31-1 subscriptions: the arrays cannot lie in memory
+  (func (export "poll_huge") (result i32)
+    (call $poll (i32.const 0) (i32.const 1024) (i32.const 0x7fffffff) (i32.const 2000)))
+  ;; one relative 1 ms monotonic clock subscription (userdata 77) at 512, events at 1024
+  (func (export "poll_clock") (result i32)
+    (i64.store (i32.const 512) (i64.const 77))
+    (i32.store8 (i32.const 520) (i32.const 0))
+    (i32.store (i32.const 528) (i32.const 1))
+    (i64.store (i32.const 536) (i64.const 1000000))
+    (i64.store (i32.const 544) (i64.const 0))
+    (i32.store16 (i32.const 552) (i32.const 0))
+    (i64.store (i32.const 1024) (i64.const -1))
+    (i32.store (i32.const 1032) (i32.const -1))
+    (call $poll (i32.const 512) (i32.const 1024) (i32.const 1) (i32.const 2000)))
+  (func (export "load64") (param i32) (result i64) (i64.load (local.get 0)))
+  (func (export "load32") (param i32) (result i32) (i32.load (local.get 0)))
   (func (export "close") (param i32) (result i32) (call $close (local.get 0)))
   (func (export "exit") (param i32) (call $exit (local.get 0)) unreachable))"#;
 
@@ -249,6 +266,13 @@ fn raw_calls_bad_pointers_and_errnos() {
             assert_eq!(call(f, &[]).unwrap(), [efault], "{f}");
         }
         assert_eq!(out.to_string_lossy(), "hi\n", "nothing written by the faulting calls");
+        assert_eq!(call("poll_huge", &[]).unwrap(), [efault]);
+        let t0 = std::time::Instant::now();
+        assert_eq!(call("poll_clock", &[]).unwrap(), [Val::I32(0)]);
+        assert!(t0.elapsed() >= std::time::Duration::from_millis(1));
+        assert_eq!(call("load32", &[Val::I32(2000)]).unwrap(), [Val::I32(1)], "nevents");
+        assert_eq!(call("load64", &[Val::I32(1024)]).unwrap(), [Val::I64(77)], "userdata");
+        assert_eq!(call("load32", &[Val::I32(1032)]).unwrap(), [Val::I32(0)], "errno 0, type clock");
         let ebadf = Val::I32(wasmlite_wasi::Errno::BADF.0 as i32);
         assert_eq!(call("close", &[Val::I32(17)]).unwrap(), [ebadf]);
         assert_eq!(call("close", &[Val::I32(-1)]).unwrap(), [ebadf]);
