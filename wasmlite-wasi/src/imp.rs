@@ -631,7 +631,8 @@ pub(crate) fn path_open(
     let excl = oflags & oflags::EXCL != 0;
     let trunc = oflags & oflags::TRUNC != 0;
     let append = fdflags_ & fdflags::APPEND != 0;
-    let write = base & (rights::FD_WRITE | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE) != 0 || append;
+    // (wasi-libc may leave FD_ALLOCATE in the rights of a read-only open: only FD_WRITE counts.)
+    let write = base & rights::FD_WRITE != 0 || append;
     let read = base & (rights::FD_READ | rights::FD_READDIR) != 0 || !write;
     if want_dir && (create || trunc) {
         return Err(Errno::INVAL.into());

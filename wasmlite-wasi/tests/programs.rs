@@ -143,6 +143,8 @@ fn files_and_directories() {
          rmdir non-empty: ENOTEMPTY\n\
          open missing: ENOENT\n\
          unlink dir: EISDIR\n\
+         write to read-only: EBADF\n\
+         read-only mode: 1\n\
          renumbered read: HELLO++\n\
          old fd read: EBADF\n\
          random nonzero: 1\n\

@@ -110,6 +110,14 @@ int main(void) {
     CHECK(unlink("/data/dir/link") == 0);
     CHECK(rmdir("/data/dir/sub") == 0);
 
+    // A read-only descriptor cannot write, and says so.
+    int ro = open("/data/dir/b.txt", O_RDONLY);
+    CHECK(ro >= 0);
+    errno = 0;
+    printf("write to read-only: %s\n", write(ro, "x", 1) >= 0 ? "OK" : ename(errno));
+    printf("read-only mode: %d\n", (fcntl(ro, F_GETFL) & O_ACCMODE) == O_RDONLY);
+    close(ro);
+
     // fd_renumber: fd b now refers to what a referred to; a is closed.
     int a = open("/data/dir/b.txt", O_RDONLY);
     int b = open("/data/out.txt", O_CREAT | O_WRONLY, 0644);
