@@ -51,8 +51,12 @@ fn run(wasm: &[u8], name: &str, setup: impl FnOnce(&mut WasiCtxBuilder)) -> Run 
 
 /// Load `wasm` into a fresh JIT and hand the runtime module to `f` (dropped before the JIT).
 fn with_module<R>(wasm: &[u8], name: &str, f: impl FnOnce(&Module) -> R) -> R {
+    with_module_config(wasm, name, &wasmlite_codegen::Config::default(), f)
+}
+
+fn with_module_config<R>(wasm: &[u8], name: &str, config: &wasmlite_codegen::Config, f: impl FnOnce(&Module) -> R) -> R {
     let mut jit = wasmlite_jit::Jit::new().unwrap();
-    let desc = jit.load_wasm(wasm, name, &wasmlite_codegen::Config::default()).unwrap();
+    let desc = jit.load_wasm(wasm, name, config).unwrap();
     // SAFETY: the descriptor and its code live as long as `jit`, which outlives `module` and
     // every instance `f` creates (they are dropped when `f` returns).
     let module = unsafe { Module::from_descriptor(desc) }.unwrap();
@@ -253,9 +257,17 @@ const RAW: &str = r#"(module
 #[test]
 fn raw_calls_bad_pointers_and_errnos() {
     let wasm = wat::parse_str(RAW).unwrap();
+    // Guard-page memory and heap memory (explicit bounds checks).
+    for explicit_bounds_checks in [false, true] {
+        let config = wasmlite_codegen::Config { explicit_bounds_checks, ..Default::default() };
+        raw_calls(&wasm, &config);
+    }
+}
+
+fn raw_calls(wasm: &[u8], config: &wasmlite_codegen::Config) {
     let out = OutputBuffer::new();
     let ctx = WasiCtx::builder().stdout(out.clone()).build();
-    with_module(&wasm, "raw", |module| {
+    with_module_config(wasm, "raw", config, |module| {
         let imports = wasmlite_wasi::resolve_imports(module, &ctx, |_, _| None).unwrap();
         let store = Store::new();
         let mut inst = Instance::new(&store, module, &imports, ()).unwrap();
