@@ -429,6 +429,14 @@ pub mod builtin_index {
     pub const ELEM_DROP: u32 = 9;
 }
 
+/// Byte offset of builtin `index` (see [`builtin_index`]) in [`Builtins`].
+pub const fn builtin_offset(index: u32) -> u32 {
+    index * core::mem::size_of::<usize>() as u32
+}
+
+/// Number of builtins (one past the largest [`builtin_index`]).
+pub const NUM_BUILTINS: u32 = 10;
+
 /// Entry points of one defined function, in [`ModuleDescriptor::funcs`].
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -544,14 +552,11 @@ mod tests {
         assert_eq!(core::mem::size_of::<ValRaw>() as u32, VALRAW_SIZE);
         assert_eq!(core::mem::offset_of!(VMStore, jmp_buf) as u32, store_offsets::JMP_BUF);
         assert_eq!(core::mem::size_of::<VMGlobal>(), 16);
-        assert_eq!(
-            core::mem::offset_of!(Builtins, elem_drop),
-            builtin_index::ELEM_DROP as usize * 8
-        );
-        assert_eq!(
-            core::mem::offset_of!(Builtins, table_init),
-            builtin_index::TABLE_INIT as usize * 8
-        );
+        assert_eq!(core::mem::offset_of!(Builtins, memory_grow) as u32, builtin_offset(builtin_index::MEMORY_GROW));
+        assert_eq!(core::mem::offset_of!(Builtins, memory_init) as u32, builtin_offset(builtin_index::MEMORY_INIT));
+        assert_eq!(core::mem::offset_of!(Builtins, table_init) as u32, builtin_offset(builtin_index::TABLE_INIT));
+        assert_eq!(core::mem::offset_of!(Builtins, elem_drop) as u32, builtin_offset(builtin_index::ELEM_DROP));
+        assert_eq!(core::mem::size_of::<Builtins>() as u32, builtin_offset(NUM_BUILTINS));
     }
 
     #[test]
