@@ -13,6 +13,7 @@ fn main() {
         .file("wasm/globals.wat")
         .file("wasm/host.wat")
         .file("wasm/simd.wat")
+        .file("wasm/faults.wat")
         .compile();
 
     // The same memory and trap modules again with explicit bounds checks. A module's symbols
