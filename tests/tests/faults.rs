@@ -99,3 +99,30 @@ fn host_fault_outside_wasm_is_a_crash() {
         Err(_) => assert_segv(run_child("host_fault_outside_wasm_is_a_crash", "main"), "host deref of a guard page in main"),
     }
 }
+
+/// A wasm frame larger than what is left of a thread's stack: the prologue check passes (the
+/// frame starts above the limit) and the frame reaches the stack guard. Stack probes make the
+/// first touched page the guard, and the handler turns that fault into a `StackOverflow` trap.
+#[test]
+fn big_frame_reaching_the_stack_guard_is_a_stack_overflow() {
+    use wasmlite_tests::big_frame::Instance as Big;
+    let mut p = Big::new(()).unwrap();
+    p.memory_mut().data_mut()[0] = 7;
+    // Enough stack: runs normally.
+    assert_eq!(p.big(0).unwrap(), 7);
+    // 200 KiB of stack (more than the 128 KiB host reserve), a 256 KiB frame: a stack
+    // overflow trap, not a crash.
+    let r = std::thread::Builder::new()
+        .stack_size(200 << 10)
+        .spawn(|| {
+            let mut p = Big::new(()).unwrap();
+            let e = p.big(0).unwrap_err();
+            // Usable again afterwards (on this small stack, still overflowing).
+            let again = p.big(0).unwrap_err();
+            (e.kind(), again.kind())
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(r, (TrapKind::StackOverflow, TrapKind::StackOverflow));
+}

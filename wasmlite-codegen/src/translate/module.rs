@@ -76,6 +76,10 @@ pub(crate) fn common_attrs(ctx: &Context, f: Value<'_>) {
     // Keep every wasm frame: no tail-recursion elimination or sibling calls, so that infinite
     // recursion reaches the stack-overflow check instead of becoming an infinite loop.
     ctx.add_fn_str_attr(f, "disable-tail-calls", "true");
+    // A frame larger than a page is touched page by page from the top while it is allocated,
+    // so the first access below the stack is the thread's guard page (a `StackOverflow` trap
+    // through the signal handler) and never memory beyond it (e.g. another thread's stack).
+    ctx.add_fn_str_attr(f, "probe-stack", "inline-asm");
 }
 
 fn internal_fn<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, name: &str, ty: Type<'ctx>) -> Value<'ctx> {
