@@ -72,7 +72,7 @@ impl Registry {
         }
         for s in self.slots() {
             let seq = s.seq.load(Ordering::Acquire);
-            if seq % 2 != 0 || s.key.load(Ordering::Relaxed) != 0 {
+            if seq & 1 == 1 || s.key.load(Ordering::Relaxed) != 0 {
                 continue;
             }
             if s.seq.compare_exchange(seq, seq + 1, Ordering::Acquire, Ordering::Relaxed).is_err() {
@@ -116,7 +116,7 @@ impl Registry {
         let mut n = 0;
         for s in self.slots() {
             let seq = s.seq.load(Ordering::Acquire);
-            if seq % 2 != 0 || s.key.load(Ordering::Relaxed) != key || key == 0 {
+            if seq & 1 == 1 || s.key.load(Ordering::Relaxed) != key || key == 0 {
                 continue;
             }
             if s.seq.compare_exchange(seq, seq + 1, Ordering::Acquire, Ordering::Relaxed).is_err() {
@@ -161,7 +161,7 @@ impl Registry {
 /// A consistent snapshot of a live slot, or `None` (free or being written).
 fn read(s: &Slot) -> Option<Entry> {
     let seq = s.seq.load(Ordering::Acquire);
-    if seq % 2 != 0 {
+    if seq & 1 == 1 {
         return None;
     }
     let e = Entry {

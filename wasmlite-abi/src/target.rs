@@ -63,6 +63,6 @@ mod tests {
         assert!(!guard_pages_supported("riscv64gc-unknown-linux-gnu"));
         assert!(!guard_pages_supported("x86_64-unknown-linux-gnux32"));
         #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-        assert!(HOST_GUARD_PAGES);
+        const { assert!(HOST_GUARD_PAGES) };
     }
 }
