@@ -13,6 +13,7 @@ fn main() {
         .file("wasm/globals.wat")
         .file("wasm/host.wat")
         .file("wasm/simd.wat")
+        .file("wasm/faults.wat")
         .compile();
 
     // The same memory and trap modules again with explicit bounds checks. A module's symbols
@@ -33,6 +34,15 @@ fn main() {
     }
     checked.bounds_checks(true).compile();
 
+    // A function with a 256 KiB frame, larger than the host stack reserve: it can reach past
+    // a thread's stack into its stack guard.
+    let big = out.join("big_frame.wat");
+    let text = big_frame_wat(16_384);
+    if std::fs::read_to_string(&big).ok().as_deref() != Some(text.as_str()) {
+        std::fs::write(&big, &text).unwrap_or_else(|e| panic!("cannot write {}: {e}", big.display()));
+    }
+    wasmlite_build::Build::new().file(big).opt_level(0).compile();
+
     // The numeric module once more without LLVM optimisations (different code paths).
     let from = manifest.join("wasm/numeric.wat");
     let to = out.join("numeric_o0.wat");
@@ -41,4 +51,14 @@ fn main() {
         std::fs::write(&to, &text).unwrap_or_else(|e| panic!("cannot write {}: {e}", to.display()));
     }
     wasmlite_build::Build::new().file(to).opt_level(0).compile();
+}
+
+/// `big(x)`: a function with `n` v128 locals. Compiled at O0, every local keeps its 16-byte
+/// stack slot (zeroed on entry), so the frame is `16 * n` bytes.
+fn big_frame_wat(n: usize) -> String {
+    let mut w = String::from("(module (memory (export \"memory\") 1)\n (func (export \"big\") (param i32) (result i32)\n");
+    w.push_str(&"  (local v128)\n".repeat(n));
+    w.push_str(&format!("  (local.set {n} (v128.load (local.get 0)))\n"));
+    w.push_str(&format!("  (i32x4.extract_lane 0 (i32x4.add (local.get {n}) (local.get 1)))))\n"));
+    w
 }

@@ -46,6 +46,15 @@ fn invalid_wasm_fails_the_build_with_file_offset_and_reason() {
     assert!(stderr.contains(&expected), "missing `{expected}` in:\n{stderr}");
     assert!(stderr.contains("type mismatch"), "no reason in:\n{stderr}");
     assert!(!stderr.contains("LLVM ERROR"), "{stderr}");
+    // Fails like cc: message and exit status 1, no panic, no backtrace.
+    assert!(!stderr.contains("panicked"), "the build script panicked:\n{stderr}");
+    assert!(!stderr.contains("RUST_BACKTRACE"), "{stderr}");
+    assert!(stderr.contains("exit status: 1"), "build script must exit with status 1:\n{stderr}");
+    // cargo 1.84+ reports the `cargo::error=` directive itself: `error: <package>@<version>: <message>`.
+    assert!(
+        stderr.lines().any(|l| l.starts_with("error: wasmlite-fixture-bad-wasm@0.0.0: ") && l.contains(&expected)),
+        "no cargo::error in:\n{stderr}"
+    );
 }
 
 #[test]

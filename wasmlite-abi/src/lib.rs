@@ -36,6 +36,7 @@
 //! jumped over: host functions are reached through array calls that return codes.
 #![no_std]
 #![deny(missing_docs)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 extern crate alloc;
 
@@ -43,6 +44,8 @@ mod info;
 mod layout;
 #[cfg(feature = "parse")]
 pub mod parse;
+pub mod registry;
+pub mod target;
 
 pub use info::*;
 pub use layout::*;
@@ -109,6 +112,9 @@ pub type ArrayFn =
 
 /// `raise_trap(vmctx, code, func_index)`: never returns.
 pub type RaiseTrapFn = unsafe extern "C" fn(vmctx: *mut VMContext, code: u32, func: u32) -> !;
+
+/// Size of one [`ValRaw`] slot: the stride of the array calling convention's value array.
+pub const VALRAW_SIZE: u32 = 16;
 
 /// One argument/result slot of the array calling convention (16 bytes, little-endian; the
 /// value lives in the low bytes: an `i32` is at byte offset 0).
@@ -225,6 +231,22 @@ pub struct VMStore {
     pub interrupt: u32,
     /// Padding.
     pub _pad: u32,
+}
+
+/// The jump buffer an array entry installs in [`VMStore::jmp_buf`]: five pointer-sized words
+/// in `llvm.eh.sjlj` format. The entry writes the frame address and the stack pointer, the
+/// `llvm.eh.sjlj.setjmp` intrinsic the resume address.
+pub mod jmp_buf {
+    /// Number of pointer-sized words.
+    pub const WORDS: u32 = 5;
+    /// Byte offset of the frame address (`llvm.frameaddress(0)` of the entry).
+    pub const FRAME: u32 = 0;
+    /// Byte offset of the resume address (written by `llvm.eh.sjlj.setjmp`).
+    pub const RESUME: u32 = 8;
+    /// Byte offset of the stack pointer (`llvm.stacksave` of the entry). Everything below it
+    /// belongs to frames that a trap discards; the signal handler runs `raise_trap` there when
+    /// the thread's stack is exhausted.
+    pub const SP: u32 = 16;
 }
 
 /// Offsets into [`VMStore`].
@@ -407,6 +429,14 @@ pub mod builtin_index {
     pub const ELEM_DROP: u32 = 9;
 }
 
+/// Byte offset of builtin `index` (see [`builtin_index`]) in [`Builtins`].
+pub const fn builtin_offset(index: u32) -> u32 {
+    index * core::mem::size_of::<usize>() as u32
+}
+
+/// Number of builtins (one past the largest [`builtin_index`]).
+pub const NUM_BUILTINS: u32 = 10;
+
 /// Entry points of one defined function, in [`ModuleDescriptor::funcs`].
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -519,16 +549,14 @@ mod tests {
         assert_eq!(core::mem::offset_of!(VMFuncRef, array_ctx) as u32, funcref_offsets::ARRAY_CTX);
         assert_eq!(core::mem::offset_of!(VMFuncRef, type_id) as u32, funcref_offsets::TYPE_ID);
         assert_eq!(core::mem::size_of::<VMFuncRef>() as u32, funcref_offsets::SIZE);
-        assert_eq!(core::mem::size_of::<ValRaw>(), 16);
+        assert_eq!(core::mem::size_of::<ValRaw>() as u32, VALRAW_SIZE);
+        assert_eq!(core::mem::offset_of!(VMStore, jmp_buf) as u32, store_offsets::JMP_BUF);
         assert_eq!(core::mem::size_of::<VMGlobal>(), 16);
-        assert_eq!(
-            core::mem::offset_of!(Builtins, elem_drop),
-            builtin_index::ELEM_DROP as usize * 8
-        );
-        assert_eq!(
-            core::mem::offset_of!(Builtins, table_init),
-            builtin_index::TABLE_INIT as usize * 8
-        );
+        assert_eq!(core::mem::offset_of!(Builtins, memory_grow) as u32, builtin_offset(builtin_index::MEMORY_GROW));
+        assert_eq!(core::mem::offset_of!(Builtins, memory_init) as u32, builtin_offset(builtin_index::MEMORY_INIT));
+        assert_eq!(core::mem::offset_of!(Builtins, table_init) as u32, builtin_offset(builtin_index::TABLE_INIT));
+        assert_eq!(core::mem::offset_of!(Builtins, elem_drop) as u32, builtin_offset(builtin_index::ELEM_DROP));
+        assert_eq!(core::mem::size_of::<Builtins>() as u32, builtin_offset(NUM_BUILTINS));
     }
 
     #[test]

@@ -168,7 +168,7 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
     for payload in Parser::new(0).parse_all(wasm) {
         match payload? {
             Payload::TypeSection(r) => {
-                let offset = r.range().start as u64;
+                let offset = r.range().start;
                 for ty in r.into_iter_err_on_gc_types() {
                     let ty = ty?;
                     let params =
@@ -221,7 +221,7 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
                 }
             }
             Payload::TableSection(r) => {
-                let offset = r.range().start as u64;
+                let offset = r.range().start;
                 for t in r {
                     let t = t?;
                     if !matches!(t.init, TableInit::RefNull) {
@@ -231,13 +231,13 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
                 }
             }
             Payload::MemorySection(r) => {
-                let offset = r.range().start as u64;
+                let offset = r.range().start;
                 for m in r {
                     info.memories.push(memory_type(m?, offset)?);
                 }
             }
             Payload::GlobalSection(r) => {
-                let offset = r.range().start as u64;
+                let offset = r.range().start;
                 for g in r {
                     let g = g?;
                     info.globals.push(global_type(g.ty, offset)?);
@@ -245,7 +245,7 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
                 }
             }
             Payload::ExportSection(r) => {
-                let offset = r.range().start as u64;
+                let offset = r.range().start;
                 for e in r {
                     let e = e?;
                     let kind = match e.kind {
@@ -262,7 +262,7 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
             Payload::ElementSection(r) => {
                 for e in r {
                     let e = e?;
-                    let offset = e.range.start as u64;
+                    let offset = e.range.start;
                     let mode = match e.kind {
                         ElementKind::Passive => ElemMode::Passive,
                         ElementKind::Declared => ElemMode::Declared,
@@ -316,7 +316,7 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
                 }
             }
             Payload::TagSection(r) => {
-                return Err(err(r.range().start as u64, "exception handling (tags) is not supported"))
+                return Err(err(r.range().start, "exception handling (tags) is not supported"))
             }
             _ => {}
         }

@@ -17,11 +17,17 @@
 //! the same prefix from the same file, so the generated bindings link against exactly this
 //! object; a wasm file edited without rebuilding fails to link instead of running stale code.
 //!
-//! Errors: [`Build::compile`] panics (that is how a build script fails, like `cc`) with a
-//! message of the form `wasmlite-build: error: <path>: at byte offset 0x1f: <reason>`;
-//! [`Build::try_compile`] returns the [`BuildError`] instead.
+//! Errors: [`Build::compile`] fails the build like `cc` does: it prints the message
+//! `wasmlite-build: error: <path>: at byte offset 0x1f: <reason>` (as a `cargo::error=`
+//! directive where cargo supports it, and on stderr) and exits with status 1 — no panic, no
+//! backtrace. [`Build::try_compile`] returns the [`BuildError`] instead.
+//!
+//! Targets: only x86_64 is supported (`wasmlite_abi::target::check_target`; other targets are
+//! a [`BuildError`] naming the target); guard-page memories where
+//! `wasmlite_abi::target::guard_pages_supported`, explicit bounds checks elsewhere.
 
 #![deny(missing_docs)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -61,8 +67,8 @@ impl fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
-/// Compile one wasm (`.wasm` or `.wat`) file with default settings; panics with a readable
-/// message on error. Equivalent to `Build::new().file(path).compile()`.
+/// Compile one wasm (`.wasm` or `.wat`) file with default settings; on error prints a readable
+/// message and exits with status 1. Equivalent to `Build::new().file(path).compile()`.
 pub fn compile(path: impl AsRef<Path>) {
     Build::new().file(path).compile()
 }
@@ -99,8 +105,9 @@ impl Build {
     }
 
     /// Generate explicit bounds checks for memory accesses instead of relying on guard pages.
-    /// Default `false`; forced to `true` when the target is not a 64-bit unix, or when the
-    /// `WASMLITE_BOUNDS_CHECKS` environment variable is `1`.
+    /// Default `false`; forced to `true` when the target has no guard-page support
+    /// (`wasmlite_abi::target::guard_pages_supported`), or when the `WASMLITE_BOUNDS_CHECKS`
+    /// environment variable is `1`.
     pub fn bounds_checks(&mut self, enabled: bool) -> &mut Build {
         self.bounds_checks = Some(enabled);
         self
@@ -125,11 +132,12 @@ impl Build {
         self
     }
 
-    /// Compile every file; panic with a readable message on error (the way a build script
-    /// fails).
+    /// Compile every file. On error, fail the way `cc` fails a build script: print the error
+    /// (`cargo::error=` when cargo supports it, and on stderr) and exit with status 1.
     pub fn compile(&self) {
         if let Err(e) = self.try_compile() {
-            panic!("{e}");
+            let cargo_error = !self.quiet && supports_cargo_error(cargo_version().as_deref(), std::env::var("CARGO_PKG_RUST_VERSION").ok().as_deref());
+            fail(&e, cargo_error)
         }
     }
 
@@ -149,6 +157,9 @@ impl Build {
         };
         let host = std::env::var("HOST").ok();
         let target = self.target.clone().or_else(|| std::env::var("TARGET").ok());
+        if let Some(t) = target.as_deref() {
+            wasmlite_abi::target::check_target(t).map_err(|m| BuildError::new(None, None, m))?;
+        }
         let config = wasmlite_codegen::Config {
             opt_level: self.opt_level.unwrap_or_else(|| opt_level_from_env(std::env::var("OPT_LEVEL").ok().as_deref())),
             explicit_bounds_checks: self
@@ -175,7 +186,7 @@ impl Build {
     /// without guard-page support, else the builder's setting (default `false`).
     fn effective_bounds_checks(&self, target: Option<&str>, env: Option<&str>) -> bool {
         let env_on = matches!(env.map(str::trim), Some("1") | Some("true") | Some("yes"));
-        let target_needs = target.is_some_and(|t| !supports_guard_pages(t));
+        let target_needs = target.is_some_and(|t| !wasmlite_abi::target::guard_pages_supported(t));
         env_on || target_needs || self.bounds_checks.unwrap_or(false)
     }
 
@@ -243,18 +254,42 @@ fn opt_level_from_env(v: Option<&str>) -> u8 {
     }
 }
 
-/// Whether the runtime can use guard-page memories on `triple` (64-bit unix).
-fn supports_guard_pages(triple: &str) -> bool {
-    let arch = triple.split('-').next().unwrap_or("");
-    let is64 = matches!(
-        arch,
-        "x86_64" | "aarch64" | "arm64" | "riscv64gc" | "riscv64" | "powerpc64" | "powerpc64le" | "s390x"
-            | "loongarch64" | "mips64" | "mips64el" | "sparc64"
-    );
-    let unix = ["linux", "darwin", "apple", "freebsd", "netbsd", "openbsd", "dragonfly", "android", "solaris", "illumos"]
-        .iter()
-        .any(|os| triple.contains(os));
-    is64 && unix && !triple.contains("gnux32") && !triple.ends_with("ilp32")
+/// Print `e` and exit with status 1 (no panic, no backtrace). `cargo_error`: also emit it as
+/// `cargo::error=` directives, one per line of the message.
+fn fail(e: &BuildError, cargo_error: bool) -> ! {
+    let msg = e.to_string();
+    if cargo_error {
+        for line in msg.lines() {
+            println!("cargo::error={line}");
+        }
+    }
+    eprintln!("{msg}");
+    std::process::exit(1)
+}
+
+/// `cargo --version` of the cargo running this build script (`CARGO`), e.g. `"1.95.0"`.
+fn cargo_version() -> Option<String> {
+    let cargo = std::env::var_os("CARGO")?;
+    let out = std::process::Command::new(cargo).arg("--version").output().ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    text.split_whitespace().nth(1).map(str::to_string)
+}
+
+/// `(major, minor)` of a version string like `1.84.0` or `1.84`.
+fn major_minor(v: &str) -> Option<(u32, u32)> {
+    let mut it = v.trim().split(['.', '-']);
+    Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+}
+
+/// Whether `cargo::error=` works: cargo ≥ 1.84 (the directive) and the package's
+/// `rust-version` unset or ≥ 1.77 (the `cargo::` prefix).
+fn supports_cargo_error(cargo: Option<&str>, package_rust_version: Option<&str>) -> bool {
+    let cargo_ok = cargo.and_then(major_minor).is_some_and(|v| v >= (1, 84));
+    let msrv_ok = match package_rust_version.map(str::trim) {
+        None | Some("") => true,
+        Some(v) => major_minor(v).is_some_and(|v| v >= (1, 77)),
+    };
+    cargo_ok && msrv_ok
 }
 
 #[cfg(test)]
@@ -271,13 +306,26 @@ mod tests {
     }
 
     #[test]
-    fn guard_page_targets() {
-        assert!(supports_guard_pages("x86_64-unknown-linux-gnu"));
-        assert!(supports_guard_pages("aarch64-apple-darwin"));
-        assert!(!supports_guard_pages("i686-unknown-linux-gnu"));
-        assert!(!supports_guard_pages("x86_64-pc-windows-msvc"));
-        assert!(!supports_guard_pages("thumbv7em-none-eabihf"));
-        assert!(!supports_guard_pages("x86_64-unknown-linux-gnux32"));
+    fn cargo_error_support() {
+        assert!(supports_cargo_error(Some("1.95.0"), None));
+        assert!(supports_cargo_error(Some("1.84.0"), Some("")));
+        assert!(supports_cargo_error(Some("1.95.0"), Some("1.80")));
+        assert!(!supports_cargo_error(Some("1.83.0"), None), "cargo before 1.84 has no cargo::error");
+        assert!(!supports_cargo_error(Some("1.95.0"), Some("1.70")), "cargo:: prefix needs rust-version >= 1.77");
+        assert!(!supports_cargo_error(None, None));
+    }
+
+    #[test]
+    fn unsupported_target_is_an_error_naming_it() {
+        let dir = std::env::temp_dir().join(format!("wasmlite-build-target-{}", std::process::id()));
+        let e = Build::new()
+            .file("x.wat")
+            .target("aarch64-unknown-linux-gnu")
+            .out_dir(&dir)
+            .cargo_metadata(false)
+            .try_compile()
+            .unwrap_err();
+        assert!(e.to_string().starts_with("wasmlite-build: error: target `aarch64-unknown-linux-gnu` is not supported"), "{e}");
     }
 
     #[test]
@@ -287,8 +335,8 @@ mod tests {
         assert!(Build::new().bounds_checks(true).effective_bounds_checks(linux, None));
         assert!(Build::new().effective_bounds_checks(linux, Some("1")));
         assert!(!Build::new().effective_bounds_checks(linux, Some("0")));
-        assert!(Build::new().effective_bounds_checks(Some("i686-unknown-linux-gnu"), None));
-        assert!(Build::new().bounds_checks(false).effective_bounds_checks(Some("wasm32-unknown-unknown"), None));
+        assert!(Build::new().effective_bounds_checks(Some("x86_64-apple-darwin"), None));
+        assert!(Build::new().bounds_checks(false).effective_bounds_checks(Some("x86_64-unknown-none"), None));
     }
 
     #[test]

@@ -13,7 +13,13 @@
 //!   pointers) are loaded once in the entry block; memory base/length are cached in allocas and
 //!   reloaded after every call, `memory.grow` and bulk builtin.
 //! * Traps branch to one cold block per trap code and function that calls the module's
-//!   `noreturn`, `cold` `raise_trap`; the hot path stays straight.
+//!   `noreturn` `raise_trap`; the hot path stays straight. No function is marked `cold` (LLVM
+//!   would place it in `.text.unlikely.`): all code lies between the module's `code_start` and
+//!   `code_end` markers, the range the runtime's signal handler recognises as wasm code.
+//! * Only x86-64 is supported (`wasmlite_abi::target::check_target`: `llvm.eh.sjlj` traps do
+//!   not work elsewhere); guard-page mode only where `wasmlite_abi::target::guard_pages_supported`.
+//! * Every VMContext / VMStore / VMFuncRef / jump-buffer / `ValRaw` offset and every builtin
+//!   signature comes from `translate/env.rs`, which reads them from `wasmlite-abi`.
 //! * Every function has `"frame-pointer"="all"` (required by `llvm.eh.sjlj`) and
 //!   `"disable-tail-calls"` (infinite recursion must reach the stack-overflow check instead of
 //!   being turned into a loop by tail-recursion elimination).
@@ -29,6 +35,7 @@
 //! offset, and IR that fails LLVM's verifier (a code generator bug) is reported as an error too.
 
 #![deny(missing_docs)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 mod llvm;
 mod translate;
@@ -168,6 +175,12 @@ fn with_module<T>(
     }
     let info = wasmlite_abi::parse::parse_module_with_features(wasm, config.wasm_features)?;
     let triple = config.target_triple.clone().unwrap_or_else(llvm::default_triple);
+    wasmlite_abi::target::check_target(&triple).map_err(CompileError::msg)?;
+    if !config.explicit_bounds_checks && !wasmlite_abi::target::guard_pages_supported(&triple) {
+        return Err(CompileError::msg(format!(
+            "guard-page memories are not supported on target `{triple}`: enable explicit bounds checks"
+        )));
+    }
     let cpu = config.cpu.clone().unwrap_or_else(|| {
         if triple.starts_with("x86_64") { "x86-64-v2".to_string() } else { "generic".to_string() }
     });

@@ -190,3 +190,18 @@ fn float_rounding_needs_no_libm_on_x86_64() {
         assert!(!syms.iter().any(|l| l.contains(" U ")), "undefined symbols: {syms:?}");
     }
 }
+
+#[test]
+fn unsupported_targets_are_rejected_by_name() {
+    let w = wasm("(module (func (export \"f\")))");
+    for t in ["aarch64-unknown-linux-gnu", "riscv64gc-unknown-linux-gnu", "powerpc64le-unknown-linux-gnu"] {
+        let c = Config { target_triple: Some(t.into()), explicit_bounds_checks: true, ..Config::default() };
+        let e = compile(&w, "p", &c).unwrap_err();
+        assert!(e.message.contains(&format!("target `{t}` is not supported")), "{e}");
+    }
+    // x86-64 without guard-page support (no signal handler): only explicit bounds checks.
+    let mac = Config { target_triple: Some("x86_64-apple-darwin".into()), ..Config::default() };
+    let e = compile(&w, "p", &mac).unwrap_err();
+    assert!(e.message.contains("guard-page memories are not supported on target `x86_64-apple-darwin`"), "{e}");
+    assert!(compile(&w, "p", &Config { explicit_bounds_checks: true, ..mac }).is_ok());
+}

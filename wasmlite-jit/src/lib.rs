@@ -12,8 +12,10 @@
 //!
 //! Modules are never unloaded: their code and data live as long as the [`Jit`]. Dropping the
 //! `Jit` frees them, so every runtime `Module`/`Instance` created from a descriptor must be
-//! dropped first. (The runtime's signal-handler registry of code ranges is append-only, so
-//! prefer one long-lived `Jit` per process — the spec-test runner uses one per child process.)
+//! dropped first. Before freeing, the drop removes every loaded module's code range from the
+//! signal handler's registry ([`wasmlite_abi::registry::unregister_code`]; the runtime
+//! registers it in `Module::from_descriptor`), so addresses later reused for other code are
+//! never taken for wasm code.
 //!
 //! ```no_run
 //! let mut jit = wasmlite_jit::Jit::new()?;
@@ -23,6 +25,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 mod orc;
 
@@ -68,6 +71,18 @@ impl From<wasmlite_codegen::CompileError> for JitError {
 pub struct Jit {
     lljit: orc::Lljit,
     prefixes: HashSet<String>,
+    /// Addresses of the loaded modules' descriptors (unregistered from the code registry on
+    /// drop; kept as integers so that `Jit` stays `Send`).
+    descriptors: Vec<usize>,
+}
+
+impl Drop for Jit {
+    fn drop(&mut self) {
+        // Runs before `lljit` (a field) frees the code.
+        for &d in &self.descriptors {
+            wasmlite_abi::registry::unregister_code(d as *const ModuleDescriptor);
+        }
+    }
 }
 
 impl fmt::Debug for Jit {
@@ -79,7 +94,7 @@ impl fmt::Debug for Jit {
 impl Jit {
     /// Create a JIT for the host machine.
     pub fn new() -> Result<Jit, JitError> {
-        Ok(Jit { lljit: orc::Lljit::new().map_err(JitError::Llvm)?, prefixes: HashSet::new() })
+        Ok(Jit { lljit: orc::Lljit::new().map_err(JitError::Llvm)?, prefixes: HashSet::new(), descriptors: Vec::new() })
     }
 
     /// Number of modules loaded so far.
@@ -139,6 +154,8 @@ impl Jit {
             .lljit
             .lookup(&wasmlite_abi::descriptor_symbol(prefix))
             .map_err(JitError::Llvm)?;
-        Ok(addr as usize as *const ModuleDescriptor)
+        let desc = addr as usize as *const ModuleDescriptor;
+        self.descriptors.push(desc as usize);
+        Ok(desc)
     }
 }

@@ -134,3 +134,56 @@ fn objects_can_be_dumped_for_debugging() {
     assert!(obj.starts_with(b"\x7fELF"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Every piece of a module's code — defined functions, array entries, import stubs and
+/// `raise_trap` — lies in `[code_start, code_end)`, the range the signal handler recognises.
+#[test]
+fn all_code_inside_registered_range() {
+    let mut jit = Jit::new().unwrap();
+    let wasm = wat::parse_str(
+        r#"(module
+          (import "env" "h" (func $h (param i32) (result i32)))
+          (memory 1)
+          (func (export "load") (param i32) (result i32) local.get 0 i32.load)
+          (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
+          (func (export "call") (param i32) (result i32) local.get 0 call $h))"#,
+    )
+    .unwrap();
+    for opt in [0, 2] {
+        let config = wasmlite_codegen::Config { opt_level: opt, ..Default::default() };
+        let d = jit.load_wasm(&wasm, &format!("range{opt}"), &config).unwrap();
+        // SAFETY: the descriptor is valid while `jit` lives.
+        let d = unsafe { &*d };
+        let (start, end) = (d.code_start as usize, d.code_end as usize);
+        assert!(start < end);
+        let inside = |p: usize, what: &str| assert!(start <= p && p < end, "O{opt}: {what} {p:#x} outside [{start:#x}, {end:#x})");
+        inside(d.raise_trap as usize, "raise_trap");
+        for i in 0..d.num_funcs {
+            // SAFETY: `funcs` has `num_funcs` entries.
+            let e = unsafe { &*d.funcs.add(i) };
+            inside(e.native as usize, "function");
+            inside(e.array as usize, "array entry");
+        }
+        for i in 0..d.num_import_stubs {
+            // SAFETY: `import_stubs` has `num_import_stubs` entries.
+            inside(unsafe { *d.import_stubs.add(i) } as usize, "import stub");
+        }
+    }
+}
+
+/// Dropping the JIT (which frees the code) removes its modules from the code registry.
+#[test]
+fn drop_unregisters_code() {
+    let mut jit = Jit::new().unwrap();
+    let wasm = wat::parse_str("(module (func (export \"f\")))").unwrap();
+    let d = jit.load_wasm(&wasm, "unreg", &wasmlite_codegen::Config::default()).unwrap();
+    // SAFETY: `d` is a valid descriptor whose code lives until `jit` is dropped (below, which
+    // unregisters it).
+    unsafe { wasmlite_abi::registry::register_code(d) };
+    // SAFETY: as above.
+    let start = unsafe { (*d).code_start } as usize;
+    assert_eq!(wasmlite_abi::registry::CODE.lookup(start).map(|e| e.key), Some(d as usize));
+    drop(jit);
+    assert_eq!(wasmlite_abi::registry::CODE.get(d as usize), None);
+    assert_eq!(wasmlite_abi::registry::CODE.lookup(start), None);
+}

@@ -13,13 +13,9 @@ pub const MAX_PAGES_32: u64 = 65536;
 /// Implementation limit for memory64 memories (heap mode): 2^48 bytes.
 pub const MAX_PAGES_64: u64 = 1 << 32;
 
-/// Whether guard-page memories can be created in this build/platform.
-pub const GUARD_PAGES_AVAILABLE: bool = cfg!(all(
-    feature = "std",
-    unix,
-    target_pointer_width = "64",
-    any(target_arch = "x86_64", target_arch = "aarch64")
-));
+/// Whether guard-page memories can be created in this build/platform: the `std` feature on a
+/// host where `wasmlite_abi::target::HOST_GUARD_PAGES` (x86-64 Linux).
+pub const GUARD_PAGES_AVAILABLE: bool = cfg!(feature = "std") && crate::abi::target::HOST_GUARD_PAGES;
 
 enum Storage {
     /// Heap allocation (may move on grow). Capacity grows with the memory.
@@ -101,10 +97,16 @@ impl Memory {
                 return Err(InstantiationError::new("memory: cannot reserve guard-page memory (mmap failed)"));
             }
             let base = p as *mut u8;
+            if let Err(e) = crate::signals::register_reservation(p as usize, reserved) {
+                // SAFETY: unmapping our own reservation.
+                unsafe { libc::munmap(p, reserved) };
+                return Err(InstantiationError::new(format!("memory: {e}")));
+            }
             if bytes > 0 {
                 // SAFETY: [base, base+bytes) lies inside the reservation just made.
                 let r = unsafe { libc::mprotect(p, bytes as usize, libc::PROT_READ | libc::PROT_WRITE) };
                 if r != 0 {
+                    crate::signals::unregister_reservation(p as usize);
                     // SAFETY: unmapping our own reservation.
                     unsafe { libc::munmap(p, reserved) };
                     return Err(InstantiationError::new("memory: cannot commit initial pages (mprotect failed)"));
@@ -244,6 +246,7 @@ impl Drop for Memory {
     fn drop(&mut self) {
         #[cfg(all(feature = "std", unix, target_pointer_width = "64", any(target_arch = "x86_64", target_arch = "aarch64")))]
         if let Storage::Guard { base, reserved } = self.storage {
+            crate::signals::unregister_reservation(base as usize);
             // SAFETY: unmapping our own reservation; no references into it outlive `self`.
             unsafe { libc::munmap(base as *mut libc::c_void, reserved) };
         }

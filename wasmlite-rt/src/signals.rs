@@ -1,5 +1,28 @@
-//! Code-range registry, the per-thread "inside wasm" state and the SIGSEGV/SIGBUS handler
-//! that turns guard-page faults in wasm code into `MEMORY_OUT_OF_BOUNDS` traps.
+//! Fault classification for guard-page traps: the per-thread "inside wasm" state, the
+//! registries of wasm code and guard-page memory reservations (async-signal-safe, lock-free:
+//! [`wasmlite_abi::registry`]) and the SIGSEGV/SIGBUS handler.
+//!
+//! The handler claims a fault only when it is wasm's own:
+//! * a wasm call is running on this thread, **and** the faulting pc lies in registered wasm
+//!   code (`[code_start, code_end)` of a loaded module: every function, stub and `raise_trap`
+//!   of the module lies in it), **and**
+//! * the faulting address (`si_addr`) lies in a registered memory reservation →
+//!   `MEMORY_OUT_OF_BOUNDS`; or in this thread's stack guard region → `STACK_OVERFLOW`
+//!   (`raise_trap` then runs on the part of the stack the trap discards: below the stack
+//!   pointer saved in the innermost entry's jump buffer).
+//!
+//! Everything else — a host bug in `main`, a bad pointer in a host function called from wasm,
+//! a wild access from wasm code outside any reservation — goes to the previous handler, or
+//! gets the default action (the process dies by that signal).
+//!
+//! Hooks for the rest of the runtime:
+//! * `Memory` (guard mode) calls [`register_reservation`] right after `mmap` of the
+//!   reservation (failure → the memory creation fails) and [`unregister_reservation`] in `Drop`
+//!   before `munmap`;
+//! * `Module::from_descriptor` calls [`register_module`]; whoever frees code calls
+//!   [`unregister_module`] (the JIT does it through `wasmlite_abi::registry::unregister_code`).
+
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 #[cfg(feature = "std")]
 pub(crate) use imp::*;
@@ -10,75 +33,61 @@ pub(crate) use imp::*;
 pub(crate) fn ensure_installed() {}
 
 #[cfg(feature = "std")]
+#[allow(dead_code)]
 mod imp {
     use core::cell::Cell;
-    use core::sync::atomic::{AtomicPtr, Ordering};
-    use std::boxed::Box;
 
-    use crate::abi::{ModuleDescriptor, RaiseTrapFn, VMContext};
+    use crate::abi::registry::{self, CODE, RESERVATIONS};
+    use crate::abi::{jmp_buf, store_offsets, trap, ModuleDescriptor, RaiseTrapFn, VMContext, VMCTX_STORE};
 
-    /// One registered module code range (append-only lock-free list; never freed).
-    pub(crate) struct CodeRange {
-        pub(crate) start: usize,
-        pub(crate) end: usize,
-        pub(crate) desc: *const ModuleDescriptor,
-        next: *const CodeRange,
-    }
-
-    static REGISTRY: AtomicPtr<CodeRange> = AtomicPtr::new(core::ptr::null_mut());
-
-    /// Register the code range of a descriptor (once per descriptor).
+    /// Register the code range of a module (idempotent per descriptor).
+    ///
+    /// The caller guarantees that `desc` is a valid descriptor whose code stays mapped until
+    /// [`unregister_module`] (the `Module::from_descriptor` contract).
     pub(crate) fn register_module(desc: *const ModuleDescriptor) {
-        // SAFETY: the caller (Module::from_descriptor) guarantees `desc` is valid.
-        let d = unsafe { &*desc };
-        let (start, end) = (d.code_start as usize, d.code_end as usize);
-        if start >= end {
-            return;
-        }
-        let mut head = REGISTRY.load(Ordering::Acquire);
-        loop {
-            if lookup_in(head, start).is_some_and(|r| r.desc == desc && r.start == start) {
-                return;
-            }
-            let node = Box::into_raw(Box::new(CodeRange { start, end, desc, next: head }));
-            match REGISTRY.compare_exchange(head, node, Ordering::AcqRel, Ordering::Acquire) {
-                Ok(_) => return,
-                Err(h) => {
-                    // SAFETY: node was never published.
-                    drop(unsafe { Box::from_raw(node) });
-                    head = h;
-                }
-            }
-        }
+        // SAFETY: guaranteed by the caller (see above).
+        unsafe { registry::register_code(desc) }
     }
 
-    fn lookup_in(mut p: *const CodeRange, pc: usize) -> Option<&'static CodeRange> {
-        while !p.is_null() {
-            // SAFETY: registry nodes are leaked, immutable after publication.
-            let r = unsafe { &*p };
-            if r.start <= pc && pc < r.end {
-                return Some(r);
-            }
-            p = r.next;
-        }
-        None
+    /// Forget the code range of a module; returns whether it was registered. Must be called
+    /// before the code is freed.
+    pub(crate) fn unregister_module(desc: *const ModuleDescriptor) -> bool {
+        registry::unregister_code(desc)
     }
 
-    /// The registered code range containing `pc` (async-signal-safe: no locks, no allocation).
-    pub(crate) fn lookup_pc(pc: usize) -> Option<&'static CodeRange> {
-        lookup_in(REGISTRY.load(Ordering::Acquire), pc)
+    /// Register a guard-page memory reservation `[start, start + len)`: faults there from wasm
+    /// code become `MemoryOutOfBounds` traps. Fails (and the memory creation must fail) for an
+    /// empty or overflowing range, or a start that is already registered.
+    pub(crate) fn register_reservation(start: usize, len: usize) -> Result<(), &'static str> {
+        let end = start.checked_add(len).ok_or("memory reservation wraps around the address space")?;
+        if start == 0 || len == 0 {
+            return Err("empty memory reservation");
+        }
+        if !RESERVATIONS.insert(start, start, end, 0) {
+            return Err("memory reservation is already registered");
+        }
+        Ok(())
+    }
+
+    /// Forget the reservation starting at `start` (before unmapping it); returns whether it was
+    /// registered.
+    pub(crate) fn unregister_reservation(start: usize) -> bool {
+        RESERVATIONS.remove(start) > 0
     }
 
     /// Per-thread state of the current wasm call.
     #[derive(Clone, Copy)]
     pub(crate) struct WasmCallState {
         pub(crate) vmctx: *mut VMContext,
-        #[allow(dead_code)]
         pub(crate) raise_trap: Option<RaiseTrapFn>,
     }
 
+    impl WasmCallState {
+        const IDLE: WasmCallState = WasmCallState { vmctx: core::ptr::null_mut(), raise_trap: None };
+    }
+
     std::thread_local! {
-        static CURRENT: Cell<WasmCallState> = const { Cell::new(WasmCallState { vmctx: core::ptr::null_mut(), raise_trap: None }) };
+        static CURRENT: Cell<WasmCallState> = const { Cell::new(WasmCallState::IDLE) };
         static FAULT_PC: Cell<usize> = const { Cell::new(0) };
         static STACK_LOW: Cell<usize> = const { Cell::new(0) };
     }
@@ -98,7 +107,8 @@ mod imp {
         FAULT_PC.with(|c| c.replace(0))
     }
 
-    /// Lowest usable address of this thread's stack (0 if unknown), cached per thread.
+    /// Lowest usable address of this thread's stack (0 if unknown), cached per thread (the
+    /// signal handler reads the cache only).
     pub(crate) fn thread_stack_low() -> usize {
         let cached = STACK_LOW.with(|c| c.get());
         if cached != 0 {
@@ -134,146 +144,205 @@ mod imp {
         0
     }
 
-    /// What the handler should do with a fault at `pc`.
+    /// Bytes below the lowest usable stack address treated as the stack guard (glibc places
+    /// its guard pages there; the kernel's gap below the main thread's stack is 1 MiB).
+    pub(crate) const STACK_GUARD_BELOW: usize = 1 << 20;
+    /// Bytes above the lowest usable stack address also treated as guard (glibc before 2.27
+    /// reported the guard pages as part of the stack).
+    pub(crate) const STACK_GUARD_ABOVE: usize = 64 << 10;
+
+    /// Whether `addr` lies in the guard region of a stack whose lowest usable address is `low`.
+    pub(crate) fn in_stack_guard(addr: usize, low: usize) -> bool {
+        low != 0 && low.saturating_sub(STACK_GUARD_BELOW) <= addr && addr < low.saturating_add(STACK_GUARD_ABOVE)
+    }
+
+    /// What the handler does with a fault.
     #[derive(Debug, PartialEq, Eq)]
     pub(crate) enum Decision {
-        /// Redirect to `raise_trap(vmctx, MEMORY_OUT_OF_BOUNDS, UNKNOWN_FUNC)`.
-        Redirect { raise_trap: usize, vmctx: usize },
-        /// Not a wasm fault: chain to the previous handler.
+        /// Redirect to `raise_trap(vmctx, code, UNKNOWN_FUNC)` on the current stack.
+        Redirect { raise_trap: usize, vmctx: usize, code: u32 },
+        /// Stack guard hit by wasm code: redirect to `raise_trap(vmctx, STACK_OVERFLOW, …)`
+        /// on the stack below the innermost entry's saved stack pointer.
+        StackOverflow { raise_trap: usize, vmctx: usize },
+        /// Not wasm's fault: chain to the previous handler / default action.
         Chain,
     }
 
-    /// Decide whether a fault at `pc` belongs to wasm code running on this thread.
-    pub(crate) fn decide(pc: usize, state: WasmCallState) -> Decision {
+    /// Classify a fault at `pc` accessing `addr` on a thread in `state` whose stack starts at
+    /// `stack_low` (0: unknown). Async-signal-safe.
+    pub(crate) fn decide(pc: usize, addr: usize, state: WasmCallState, stack_low: usize) -> Decision {
         if state.vmctx.is_null() {
             return Decision::Chain;
         }
-        match lookup_pc(pc) {
-            Some(r) => {
-                // SAFETY: registered descriptors outlive their instances (Module contract),
-                // and a wasm call is in progress on this thread.
-                let rt = unsafe { (*r.desc).raise_trap };
-                Decision::Redirect { raise_trap: rt as usize, vmctx: state.vmctx as usize }
-            }
-            None => Decision::Chain,
+        let Some(code) = CODE.lookup(pc) else {
+            return Decision::Chain;
+        };
+        let (raise_trap, vmctx) = (code.data, state.vmctx as usize);
+        if RESERVATIONS.lookup(addr).is_some() {
+            Decision::Redirect { raise_trap, vmctx, code: trap::MEMORY_OUT_OF_BOUNDS }
+        } else if in_stack_guard(addr, stack_low) {
+            Decision::StackOverflow { raise_trap, vmctx }
+        } else {
+            Decision::Chain
         }
     }
 
-    #[cfg(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64")))]
+    /// The stack pointer saved in the innermost jump buffer of `vmctx`'s store (0 if none).
+    ///
+    /// # Safety
+    /// `vmctx` must be the live VMContext of the wasm call running on this thread.
+    unsafe fn entry_sp(vmctx: usize) -> usize {
+        // SAFETY: vmctx is live (caller), its store pointer is valid for the whole call, and a
+        // non-null jmp_buf points to the live entry's jump buffer of `jmp_buf::WORDS` words.
+        unsafe {
+            let store = *((vmctx + VMCTX_STORE as usize) as *const usize);
+            if store == 0 {
+                return 0;
+            }
+            let buf = *((store + store_offsets::JMP_BUF as usize) as *const usize);
+            if buf == 0 {
+                return 0;
+            }
+            *((buf + jmp_buf::SP as usize) as *const usize)
+        }
+    }
+
+    #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
     mod handler {
         use super::*;
+        use core::sync::atomic::{AtomicBool, Ordering};
         use std::sync::Once;
 
+        /// Previous actions. Written once, before our handler is installed (then read-only).
         static mut PREV_SEGV: core::mem::MaybeUninit<libc::sigaction> = core::mem::MaybeUninit::uninit();
         static mut PREV_BUS: core::mem::MaybeUninit<libc::sigaction> = core::mem::MaybeUninit::uninit();
+        /// Set (Release) after both `PREV_*` are written, before `sigaction` installs us.
+        static PREV_READY: AtomicBool = AtomicBool::new(false);
         static INSTALL: Once = Once::new();
 
         pub(crate) fn ensure_installed() {
             INSTALL.call_once(|| {
-                // SAFETY: installing a handler with a zeroed, then filled sigaction; previous
-                // actions are written to statics before any fault can reach our handler
-                // (Once serialises installation).
+                // SAFETY: `PREV_*` are written only here, once (Once), and read by the handler
+                // only after PREV_READY is observed true, which is stored after the writes and
+                // before the handler can run (it is installed afterwards).
                 unsafe {
+                    libc::sigaction(libc::SIGSEGV, core::ptr::null(), (&raw mut PREV_SEGV).cast());
+                    libc::sigaction(libc::SIGBUS, core::ptr::null(), (&raw mut PREV_BUS).cast());
+                    PREV_READY.store(true, Ordering::Release);
                     let mut sa: libc::sigaction = core::mem::zeroed();
                     sa.sa_sigaction = handle as *const () as usize;
                     sa.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK | libc::SA_NODEFER;
                     libc::sigemptyset(&mut sa.sa_mask);
-                    libc::sigaction(libc::SIGSEGV, &sa, (&raw mut PREV_SEGV).cast());
-                    libc::sigaction(libc::SIGBUS, &sa, (&raw mut PREV_BUS).cast());
+                    libc::sigaction(libc::SIGSEGV, &sa, core::ptr::null_mut());
+                    libc::sigaction(libc::SIGBUS, &sa, core::ptr::null_mut());
                 }
             });
         }
 
-        unsafe fn pc_of(ctx: *mut libc::c_void) -> usize {
-            let uc = ctx as *mut libc::ucontext_t;
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: the kernel passes a valid ucontext.
-            return unsafe { (*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as usize };
-            #[cfg(target_arch = "aarch64")]
-            // SAFETY: as above.
-            return unsafe { (*uc).uc_mcontext.pc as usize };
-        }
-
-        unsafe fn redirect(ctx: *mut libc::c_void, raise_trap: usize, vmctx: usize) {
-            let uc = ctx as *mut libc::ucontext_t;
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: rewriting the interrupted context provided by the kernel.
+        /// Point the interrupted context at `raise_trap(vmctx, code, UNKNOWN_FUNC)` with stack
+        /// pointer below `sp` (16-byte aligned as at a function entry).
+        ///
+        /// # Safety
+        /// `uc` is the kernel's ucontext of this signal; `sp` is usable stack.
+        unsafe fn redirect(uc: *mut libc::ucontext_t, raise_trap: usize, vmctx: usize, code: u32, sp: usize) {
+            // SAFETY: rewriting the interrupted context provided by the kernel (caller).
             unsafe {
                 let g = &mut (*uc).uc_mcontext.gregs;
-                let rsp = g[libc::REG_RSP as usize] as usize;
-                let new_sp = ((rsp - 256) & !15) - 8;
-                g[libc::REG_RSP as usize] = new_sp as i64;
+                g[libc::REG_RSP as usize] = ((sp & !15) - 8) as i64;
                 g[libc::REG_RIP as usize] = raise_trap as i64;
                 g[libc::REG_RDI as usize] = vmctx as i64;
-                g[libc::REG_RSI as usize] = crate::abi::trap::MEMORY_OUT_OF_BOUNDS as i64;
+                g[libc::REG_RSI as usize] = code as i64;
                 g[libc::REG_RDX as usize] = crate::abi::UNKNOWN_FUNC as i64;
-            }
-            #[cfg(target_arch = "aarch64")]
-            // SAFETY: as above.
-            unsafe {
-                let m = &mut (*uc).uc_mcontext;
-                let sp = m.sp as usize;
-                m.sp = ((sp - 256) & !15) as u64;
-                m.regs[30] = m.pc; // fake return address
-                m.pc = raise_trap as u64;
-                m.regs[0] = vmctx as u64;
-                m.regs[1] = crate::abi::trap::MEMORY_OUT_OF_BOUNDS as u64;
-                m.regs[2] = crate::abi::UNKNOWN_FUNC as u64;
             }
         }
 
         unsafe extern "C" fn handle(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
-            // SAFETY: ctx is the kernel's ucontext.
-            let pc = unsafe { pc_of(ctx) };
-            let state = CURRENT.try_with(|c| c.get()).unwrap_or(WasmCallState { vmctx: core::ptr::null_mut(), raise_trap: None });
-            if let Decision::Redirect { raise_trap, vmctx } = decide(pc, state) {
-                let _ = FAULT_PC.try_with(|c| c.set(pc));
-                // SAFETY: redirecting a fault in registered wasm code to its raise_trap.
-                unsafe { redirect(ctx, raise_trap, vmctx) };
-                return;
-            }
-            // SAFETY: chaining to the previous action saved at installation.
-            unsafe {
-                let prev: *mut libc::sigaction =
-                    if sig == libc::SIGBUS { (&raw mut PREV_BUS).cast() } else { (&raw mut PREV_SEGV).cast() };
-                let p = &*prev;
-                if p.sa_flags & libc::SA_SIGINFO != 0 && p.sa_sigaction > 1 {
-                    let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
-                        core::mem::transmute(p.sa_sigaction);
-                    f(sig, info, ctx);
-                } else if p.sa_sigaction == libc::SIG_DFL || p.sa_sigaction == libc::SIG_IGN {
-                    // Restore the default action and return: the fault re-raises and kills us.
-                    let mut dfl: libc::sigaction = core::mem::zeroed();
-                    dfl.sa_sigaction = libc::SIG_DFL;
-                    libc::sigaction(sig, &dfl, core::ptr::null_mut());
-                } else {
-                    let f: extern "C" fn(libc::c_int) = core::mem::transmute(p.sa_sigaction);
-                    f(sig);
+            let uc = ctx as *mut libc::ucontext_t;
+            // SAFETY: the kernel passes a valid siginfo and ucontext (SA_SIGINFO).
+            let (pc, rsp, addr) = unsafe {
+                let g = &(*uc).uc_mcontext.gregs;
+                (g[libc::REG_RIP as usize] as usize, g[libc::REG_RSP as usize] as usize, (*info).si_addr() as usize)
+            };
+            let state = CURRENT.try_with(|c| c.get()).unwrap_or(WasmCallState::IDLE);
+            let low = STACK_LOW.try_with(|c| c.get()).unwrap_or(0);
+            match decide(pc, addr, state, low) {
+                Decision::Redirect { raise_trap, vmctx, code } => {
+                    let _ = FAULT_PC.try_with(|c| c.set(pc));
+                    // SAFETY: a fault in registered wasm code during a wasm call: continue in
+                    // its raise_trap, below the red zone of the faulting frame.
+                    unsafe { redirect(uc, raise_trap, vmctx, code, rsp - 256) };
+                    return;
                 }
+                Decision::StackOverflow { raise_trap, vmctx } => {
+                    // SAFETY: vmctx is the running call's VMContext (decide checked the state).
+                    let sp = unsafe { entry_sp(vmctx) };
+                    // Only if the saved sp lies above the fault: the frames between are dead
+                    // once raise_trap longjmps, and 4 KiB of them is plenty for raise_trap.
+                    if sp > rsp && sp - rsp > 8192 {
+                        let _ = FAULT_PC.try_with(|c| c.set(pc));
+                        // SAFETY: as above; the new stack lies in frames the trap discards.
+                        unsafe { redirect(uc, raise_trap, vmctx, trap::STACK_OVERFLOW, sp - 4096) };
+                        return;
+                    }
+                }
+                Decision::Chain => {}
+            }
+            // SAFETY: chaining to the previous action, fully written before we were installed.
+            unsafe { chain(sig, info, ctx) }
+        }
+
+        /// Hand the signal to the previous action, or restore the default action and return
+        /// (the faulting instruction re-executes and the process dies by `sig`).
+        ///
+        /// # Safety
+        /// Called from the signal handler with its arguments.
+        unsafe fn chain(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+            // SAFETY: PREV_* are read-only once PREV_READY is set (see ensure_installed);
+            // calling the previous handler with the arguments the kernel gave us.
+            unsafe {
+                if PREV_READY.load(Ordering::Acquire) {
+                    let prev: *const libc::sigaction =
+                        if sig == libc::SIGBUS { (&raw const PREV_BUS).cast() } else { (&raw const PREV_SEGV).cast() };
+                    let p = &*prev;
+                    if p.sa_sigaction != libc::SIG_DFL && p.sa_sigaction != libc::SIG_IGN {
+                        if p.sa_flags & libc::SA_SIGINFO != 0 {
+                            let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
+                                core::mem::transmute(p.sa_sigaction);
+                            f(sig, info, ctx);
+                        } else {
+                            let f: extern "C" fn(libc::c_int) = core::mem::transmute(p.sa_sigaction);
+                            f(sig);
+                        }
+                        return;
+                    }
+                }
+                let mut dfl: libc::sigaction = core::mem::zeroed();
+                dfl.sa_sigaction = libc::SIG_DFL;
+                libc::sigaction(sig, &dfl, core::ptr::null_mut());
             }
         }
     }
 
-    #[cfg(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64")))]
+    #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
     pub(crate) use handler::ensure_installed;
 
-    /// No handler on this platform: guard-page faults crash the process.
-    #[cfg(not(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64"))))]
+    /// No handler on this platform: guard-page memories are not available
+    /// (`wasmlite_abi::target::HOST_GUARD_PAGES` is false).
+    #[cfg(not(all(target_os = "linux", target_arch = "x86_64")))]
     pub(crate) fn ensure_installed() {}
 
     #[cfg(test)]
     mod tests {
         use super::*;
+        use std::boxed::Box;
 
         unsafe extern "C" fn fake_raise(_: *mut VMContext, _: u32, _: u32) -> ! {
             panic!("fake raise_trap")
         }
 
-        #[test]
-        fn chain_decision() {
-            static CODE: [u8; 64] = [0; 64];
-            let start = CODE.as_ptr();
-            let desc = Box::leak(Box::new(ModuleDescriptor {
+        fn descriptor(code: &'static [u8]) -> &'static ModuleDescriptor {
+            let start = code.as_ptr();
+            Box::leak(Box::new(ModuleDescriptor {
                 abi_version: crate::abi::ABI_VERSION,
                 flags: 0,
                 info: core::ptr::null(),
@@ -284,30 +353,84 @@ mod imp {
                 num_import_stubs: 0,
                 raise_trap: fake_raise,
                 code_start: start,
-                // SAFETY: one past the end of CODE.
-                code_end: unsafe { start.add(64) },
-            }));
+                code_end: start.wrapping_add(code.len()),
+            }))
+        }
+
+        fn count(desc: *const ModuleDescriptor) -> usize {
+            usize::from(CODE.get(desc as usize).is_some())
+        }
+
+        #[test]
+        fn code_range_registry() {
+            static CODE_A: [u8; 64] = [0; 64];
+            let desc = descriptor(&CODE_A);
+            let start = CODE_A.as_ptr() as usize;
             register_module(desc);
             register_module(desc);
-            let inside = start as usize + 10;
-            let idle = WasmCallState { vmctx: core::ptr::null_mut(), raise_trap: None };
-            assert_eq!(decide(inside, idle), Decision::Chain);
+            assert_eq!(count(desc), 1, "registered once per descriptor");
+            assert_eq!(CODE.lookup(start + 10).map(|e| e.data), Some(fake_raise as *const () as usize));
+            assert_eq!(CODE.lookup(start + 64), None);
+            assert_eq!(CODE.lookup(start.wrapping_sub(1)).map(|e| e.key), None);
+            assert!(unregister_module(desc));
+            assert!(!unregister_module(desc), "second unregister finds nothing");
+            assert_eq!(CODE.lookup(start + 10), None, "freed code is no longer wasm code");
+        }
+
+        #[test]
+        fn reservation_registry() {
+            let start = 0x7000_0000_0000usize;
+            let len = crate::abi::GUARD_RESERVATION as usize;
+            register_reservation(start, len).unwrap();
+            assert_eq!(register_reservation(start, len), Err("memory reservation is already registered"));
+            assert!(register_reservation(0, 4096).is_err());
+            assert!(register_reservation(0x1000, 0).is_err());
+            assert!(register_reservation(usize::MAX - 10, 4096).is_err());
+            assert!(RESERVATIONS.lookup(start).is_some());
+            assert!(RESERVATIONS.lookup(start + len - 1).is_some());
+            assert!(RESERVATIONS.lookup(start + len).is_none());
+            assert!(unregister_reservation(start));
+            assert!(!unregister_reservation(start));
+            assert!(RESERVATIONS.lookup(start + 5).is_none());
+        }
+
+        #[test]
+        fn fault_classification() {
+            static CODE_B: [u8; 64] = [0; 64];
+            let desc = descriptor(&CODE_B);
+            register_module(desc);
+            let pc = CODE_B.as_ptr() as usize + 8;
+            let mem = 0x7100_0000_0000usize;
+            register_reservation(mem, 1 << 33).unwrap();
+            let low = 0x7ff0_0000_0000usize;
+            let idle = WasmCallState::IDLE;
             let busy = WasmCallState { vmctx: 0x1000 as *mut VMContext, raise_trap: Some(fake_raise) };
-            assert_eq!(decide(inside, busy), Decision::Redirect { raise_trap: fake_raise as *const () as usize, vmctx: 0x1000 });
-            assert_eq!(decide(start as usize + 64, busy), Decision::Chain);
-            assert_eq!(decide(start as usize - 1, busy), Decision::Chain);
-            assert_eq!(decide(chain_decision as *const () as usize, busy), Decision::Chain);
-            let mut n = 0;
-            let mut p = REGISTRY.load(Ordering::Acquire) as *const CodeRange;
-            while !p.is_null() {
-                // SAFETY: registry nodes are leaked.
-                let r = unsafe { &*p };
-                if core::ptr::eq(r.desc, desc) {
-                    n += 1;
-                }
-                p = r.next;
-            }
-            assert_eq!(n, 1, "registered once per descriptor");
+            let rt = fake_raise as *const () as usize;
+            let oob = Decision::Redirect { raise_trap: rt, vmctx: 0x1000, code: trap::MEMORY_OUT_OF_BOUNDS };
+            // Wasm pc + reservation address during a wasm call: a wasm trap.
+            assert_eq!(decide(pc, mem + (5 << 30), busy, low), oob);
+            // No wasm call on this thread: not ours.
+            assert_eq!(decide(pc, mem + 10, idle, low), Decision::Chain);
+            // Host pc (e.g. a host function called from wasm), even with a reservation address.
+            let host_pc = fault_classification as *const () as usize;
+            assert_eq!(decide(host_pc, mem + 10, busy, low), Decision::Chain);
+            assert_eq!(decide(host_pc, 8, busy, low), Decision::Chain);
+            // Wasm pc but a wild address (null page, unregistered memory): not a wasm trap.
+            assert_eq!(decide(pc, 8, busy, low), Decision::Chain);
+            assert_eq!(decide(pc, mem + (1 << 33), busy, low), Decision::Chain);
+            // Stack guard from wasm code: stack overflow; from host code or unknown stack: chain.
+            let so = Decision::StackOverflow { raise_trap: rt, vmctx: 0x1000 };
+            assert_eq!(decide(pc, low - 100, busy, low), so);
+            assert_eq!(decide(pc, low + 100, busy, low), so);
+            assert_eq!(decide(pc, low - STACK_GUARD_BELOW - 1, busy, low), Decision::Chain);
+            assert_eq!(decide(pc, low + STACK_GUARD_ABOVE, busy, low), Decision::Chain);
+            assert_eq!(decide(pc, low - 100, busy, 0), Decision::Chain);
+            assert_eq!(decide(host_pc, low - 100, busy, low), Decision::Chain);
+            // After unregistering, the same fault is no longer claimed.
+            unregister_reservation(mem);
+            assert_eq!(decide(pc, mem + (5 << 30), busy, low), Decision::Chain);
+            unregister_module(desc);
+            assert_eq!(decide(pc, low - 100, busy, low), Decision::Chain);
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Control flow (block/loop/if/else/end/br/br_if/br_table/return/unreachable), select,
 //! drop, locals and globals, and calls (direct, imported, indirect).
 
-use wasmlite_abi::{funcref_offsets, signature_hash, trap, ValType};
+use wasmlite_abi::{signature_hash, trap, ValType};
+
+use super::env::{FuncRefField, VMGLOBAL_ALIGN};
 use wasmparser::{BlockType, Operator};
 
 use crate::llvm::{BasicBlock, IntPred, Value};
@@ -147,8 +149,8 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     fn call_funcref(&mut self, fr: Value<'ctx>, ti: u32, args: Vec<Value<'ctx>>) -> Result<(), CompileError> {
         let fty = *self.m.fn_types.get(ti as usize).ok_or_else(|| self.err("bad type index"))?;
         let nres = self.m.info.types[ti as usize].results.len();
-        let native = self.load_ptr_at(fr, funcref_offsets::NATIVE);
-        let callee_vmctx = self.load_ptr_at(fr, funcref_offsets::VMCTX);
+        let native = self.funcref_load(fr, FuncRefField::Native);
+        let callee_vmctx = self.funcref_load(fr, FuncRefField::Vmctx);
         let mut all = vec![callee_vmctx];
         all.extend(args);
         let r = self.b.call(fty, native, &all);
@@ -318,7 +320,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             Operator::GlobalGet { global_index } => {
                 let g = *self.m.info.globals.get(*global_index as usize).ok_or_else(|| self.err("bad global"))?;
                 let addr = self.global_addr(*global_index);
-                let v = self.b.load(llvm_type(ctx, g.ty), addr, 16);
+                let v = self.b.load(llvm_type(ctx, g.ty), addr, VMGLOBAL_ALIGN);
                 self.push(v);
             }
             Operator::GlobalSet { global_index } => {
@@ -327,7 +329,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
                     return Err(self.err("bad global"));
                 }
                 let addr = self.global_addr(*global_index);
-                self.b.store(v, addr, 16);
+                self.b.store(v, addr, VMGLOBAL_ALIGN);
             }
             Operator::Call { function_index } => {
                 let fi = *function_index;
@@ -363,7 +365,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
                 let fr = self.b.load(ctx.ptr(), slot, 8);
                 let null = self.b.icmp(IntPred::LLVMIntEQ, fr, ctx.const_null(ctx.ptr()));
                 self.trap_if(null, trap::INDIRECT_CALL_TO_NULL);
-                let tid = self.b.load(ctx.i64(), self.b.ptr_add(fr, funcref_offsets::TYPE_ID as u64), 8);
+                let tid = self.funcref_load(fr, FuncRefField::TypeId);
                 let bad = self.b.icmp(IntPred::LLVMIntNE, tid, ctx.i64_const(hash as i64));
                 self.trap_if(bad, trap::BAD_SIGNATURE);
                 self.call_funcref(fr, ti, args)?;

@@ -1,12 +1,177 @@
-//! The function environment: everything that touches the VMContext layout (read from
-//! `VmLayout` and the ABI offset constants, never literals), traps, stack and interrupt checks.
+//! The environment: the one place that knows the runtime's data layout. Every VMContext,
+//! VMStore, VMFuncRef, VMMemory, VMTable, jump-buffer and `ValRaw` offset and every builtin
+//! signature generated code uses is read here from `wasmlite_abi` (`VmLayout` and the ABI
+//! offset constants, never literals). Module-level code (`module.rs`: stubs, array entries,
+//! `raise_trap`) uses the free functions; function bodies use the `FuncTranslator` methods
+//! (traps, stack and interrupt checks, memories, tables, globals, builtins).
 
-use wasmlite_abi::{memory_offsets, store_offsets, table_offsets, GlobalLoc, VMCTX_BUILTINS, VMCTX_STORE};
+use wasmlite_abi::{
+    builtin_index, builtin_offset, funcref_offsets, jmp_buf, memory_offsets, store_offsets, table_offsets, GlobalLoc,
+    NUM_BUILTINS, VALRAW_SIZE, VMCTX_BUILTINS, VMCTX_STORE,
+};
 
-use crate::llvm::{BasicBlock, IntPred, Type, Value};
+use crate::llvm::{BasicBlock, Builder, Context, IntPred, Type, Value};
 
 use super::func::FuncTranslator;
 use crate::CompileError;
+
+/// A field of `VMStore`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum StoreField {
+    /// `*mut` jump buffer of the innermost array entry.
+    JmpBuf,
+    /// `u32` trap code.
+    TrapCode,
+    /// `u32` function index of the trap.
+    TrapFunc,
+    /// `usize` lowest stack address wasm may use.
+    StackLimit,
+    /// `u32` interrupt request.
+    Interrupt,
+}
+
+impl StoreField {
+    fn offset(self) -> u32 {
+        match self {
+            StoreField::JmpBuf => store_offsets::JMP_BUF,
+            StoreField::TrapCode => store_offsets::TRAP_CODE,
+            StoreField::TrapFunc => store_offsets::TRAP_FUNC,
+            StoreField::StackLimit => store_offsets::STACK_LIMIT,
+            StoreField::Interrupt => store_offsets::INTERRUPT,
+        }
+    }
+}
+
+/// A field of `VMFuncRef`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum FuncRefField {
+    /// Native-ABI entry.
+    Native,
+    /// VMContext for `Native`.
+    Vmctx,
+    /// Array-ABI entry.
+    Array,
+    /// ctx for `Array`.
+    ArrayCtx,
+    /// Canonical type id (`u64`).
+    TypeId,
+}
+
+impl FuncRefField {
+    fn offset(self) -> u32 {
+        match self {
+            FuncRefField::Native => funcref_offsets::NATIVE,
+            FuncRefField::Vmctx => funcref_offsets::VMCTX,
+            FuncRefField::Array => funcref_offsets::ARRAY,
+            FuncRefField::ArrayCtx => funcref_offsets::ARRAY_CTX,
+            FuncRefField::TypeId => funcref_offsets::TYPE_ID,
+        }
+    }
+}
+
+/// A word of the `llvm.eh.sjlj` jump buffer an array entry writes itself.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum JmpBufSlot {
+    /// Frame address.
+    Frame,
+    /// Stack pointer.
+    Sp,
+}
+
+/// `*(vmctx + VMCTX_STORE)`: the `*mut VMStore`.
+pub(crate) fn load_store<'ctx>(ctx: &'ctx Context, b: &Builder<'ctx>, vmctx: Value<'ctx>) -> Value<'ctx> {
+    b.load(ctx.ptr(), b.ptr_add(vmctx, VMCTX_STORE as u64), 8)
+}
+
+/// Address of a `VMStore` field.
+pub(crate) fn store_field<'ctx>(b: &Builder<'ctx>, store: Value<'ctx>, f: StoreField) -> Value<'ctx> {
+    b.ptr_add(store, f.offset() as u64)
+}
+
+/// Address of a `VMFuncRef` field.
+pub(crate) fn funcref_field<'ctx>(b: &Builder<'ctx>, funcref: Value<'ctx>, f: FuncRefField) -> Value<'ctx> {
+    b.ptr_add(funcref, f.offset() as u64)
+}
+
+/// Address of slot `k` of a `ValRaw` array (array calling convention).
+pub(crate) fn valraw_slot<'ctx>(b: &Builder<'ctx>, values: Value<'ctx>, k: usize) -> Value<'ctx> {
+    b.ptr_add(values, VALRAW_SIZE as u64 * k as u64)
+}
+
+/// Alignment of a `ValRaw` slot.
+pub(crate) const VALRAW_ALIGN: u32 = core::mem::align_of::<wasmlite_abi::ValRaw>() as u32;
+
+/// Alignment of a global's storage (`VMGlobal`; the value lives in its low bytes).
+pub(crate) const VMGLOBAL_ALIGN: u32 = core::mem::align_of::<wasmlite_abi::VMGlobal>() as u32;
+
+/// LLVM type of a `ValRaw` array of `n` slots.
+pub(crate) fn valraw_array_type(ctx: &Context, n: usize) -> Type<'_> {
+    ctx.array(ctx.int_type(VALRAW_SIZE * 8), n as u64)
+}
+
+/// LLVM type of the jump buffer.
+pub(crate) fn jmp_buf_type(ctx: &Context) -> Type<'_> {
+    ctx.array(ctx.ptr(), jmp_buf::WORDS as u64)
+}
+
+/// Address of a word of the jump buffer `buf`.
+pub(crate) fn jmp_buf_slot<'ctx>(b: &Builder<'ctx>, buf: Value<'ctx>, s: JmpBufSlot) -> Value<'ctx> {
+    let off = match s {
+        JmpBufSlot::Frame => jmp_buf::FRAME,
+        JmpBufSlot::Sp => jmp_buf::SP,
+    };
+    b.ptr_add(buf, off as u64)
+}
+
+/// `ArrayFn`: `(ctx, caller_vmctx, values) -> u32`.
+pub(crate) fn array_fn_type(ctx: &Context) -> Type<'_> {
+    ctx.func_type(ctx.i32(), &[ctx.ptr(), ctx.ptr(), ctx.ptr()])
+}
+
+/// `RaiseTrapFn`: `(vmctx, code, func) -> !` (void in IR, `noreturn` attribute).
+pub(crate) fn raise_trap_type(ctx: &Context) -> Type<'_> {
+    ctx.func_type(ctx.void(), &[ctx.ptr(), ctx.i32(), ctx.i32()])
+}
+
+/// Parameter / result kinds of builtin signatures.
+#[derive(Clone, Copy)]
+enum B {
+    P,
+    I32,
+    I64,
+    Void,
+}
+
+/// Signatures of `wasmlite_abi::Builtins`, indexed by `builtin_index` (the first parameter,
+/// the caller's vmctx, is included). Must match the `Builtins` struct field by field.
+const BUILTIN_SIGS: [(B, &[B]); NUM_BUILTINS as usize] = {
+    use B::*;
+    let mut t: [(B, &[B]); NUM_BUILTINS as usize] = [(Void, &[]); NUM_BUILTINS as usize];
+    t[builtin_index::MEMORY_GROW as usize] = (I64, &[P, I32, I64]);
+    t[builtin_index::MEMORY_FILL as usize] = (I32, &[P, I32, I64, I32, I64]);
+    t[builtin_index::MEMORY_COPY as usize] = (I32, &[P, I32, I32, I64, I64, I64]);
+    t[builtin_index::MEMORY_INIT as usize] = (I32, &[P, I32, I32, I64, I32, I32]);
+    t[builtin_index::DATA_DROP as usize] = (Void, &[P, I32]);
+    t[builtin_index::TABLE_GROW as usize] = (I64, &[P, I32, P, I64]);
+    t[builtin_index::TABLE_FILL as usize] = (I32, &[P, I32, I64, P, I64]);
+    t[builtin_index::TABLE_COPY as usize] = (I32, &[P, I32, I32, I64, I64, I64]);
+    t[builtin_index::TABLE_INIT as usize] = (I32, &[P, I32, I32, I64, I32, I32]);
+    t[builtin_index::ELEM_DROP as usize] = (Void, &[P, I32]);
+    t
+};
+
+/// LLVM function type of builtin `index` (`None` for an index that is not a builtin).
+pub(crate) fn builtin_type(ctx: &Context, index: u32) -> Option<Type<'_>> {
+    let lt = |k: B| match k {
+        B::P => ctx.ptr(),
+        B::I32 => ctx.i32(),
+        B::I64 => ctx.i64(),
+        B::Void => ctx.void(),
+    };
+    let (ret, params) = BUILTIN_SIGS.get(index as usize)?;
+    let params: Vec<Type<'_>> = params.iter().map(|k| lt(*k)).collect();
+    Some(ctx.func_type(lt(*ret), &params))
+}
 
 impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     /// Load a pointer stored at `base + off`.
@@ -34,7 +199,22 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     /// Function pointer of builtin `index` (see `wasmlite_abi::builtin_index`).
     pub(crate) fn builtin(&mut self, index: u32) -> Value<'ctx> {
         let builtins = self.vmctx_invariant(VMCTX_BUILTINS);
-        self.load_ptr_at(builtins, 8 * index)
+        self.load_ptr_at(builtins, builtin_offset(index))
+    }
+
+    /// Address of a `VMStore` field of this instance's store.
+    pub(crate) fn store_field_addr(&mut self, f: StoreField) -> Value<'ctx> {
+        let store = self.store_ptr();
+        store_field(&self.b, store, f)
+    }
+
+    /// Load a pointer field of the `VMFuncRef` at `fr`.
+    pub(crate) fn funcref_load(&self, fr: Value<'ctx>, f: FuncRefField) -> Value<'ctx> {
+        let ty = match f {
+            FuncRefField::TypeId => self.ctx.i64(),
+            _ => self.ctx.ptr(),
+        };
+        self.b.load(ty, funcref_field(&self.b, fr, f), 8)
     }
 
     /// `memory.copy`/`table.copy` (`wide`: source and length are addresses, widened to i64)
@@ -46,22 +226,21 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         let (d, s, n) = self.pop3()?;
         let d = self.to_u64(d);
         let (s, n) = if wide { (self.to_u64(s), self.to_u64(n)) } else { (s, n) };
-        let (i32t, i64t) = (ctx.i32(), ctx.i64());
-        let tail = if wide { i64t } else { i32t };
-        let fty = ctx.func_type(i32t, &[ctx.ptr(), i32t, i32t, i64t, tail, tail]);
-        let rc = self.call_builtin(index, fty, &[ctx.i32_const(a as i32), ctx.i32_const(b as i32), d, s, n]);
+        let rc = self.builtin_call(index, &[ctx.i32_const(a as i32), ctx.i32_const(b as i32), d, s, n])?;
         self.trap_if_nonzero(rc);
         Ok(())
     }
 
-    /// Call builtin `index` of type `fty` with `vmctx` prepended to `args`.
-    pub(crate) fn call_builtin(&mut self, index: u32, fty: Type<'ctx>, args: &[Value<'ctx>]) -> Value<'ctx> {
+    /// Call builtin `index` (type from the environment's signature table) with `vmctx`
+    /// prepended to `args`; memories are reloaded afterwards.
+    pub(crate) fn builtin_call(&mut self, index: u32, args: &[Value<'ctx>]) -> Result<Value<'ctx>, CompileError> {
+        let fty = builtin_type(self.ctx, index).ok_or_else(|| self.err(format!("unknown builtin {index}")))?;
         let f = self.builtin(index);
         let mut all = vec![self.vmctx];
         all.extend_from_slice(args);
         let r = self.b.call(fty, f, &all);
         self.reload_memories();
-        r
+        Ok(r)
     }
 
     /// `*mut VMMemory` of memory `index`.
@@ -180,16 +359,16 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         };
         let frame = self.b.call(fa_ty, fa, &[self.ctx.i32_const(0)]);
         let frame = self.b.ptrtoint(frame, self.ctx.i64());
-        let store = self.store_ptr();
-        let limit = self.b.load(self.ctx.i64(), self.b.ptr_add(store, store_offsets::STACK_LIMIT as u64), 8);
+        let limit_addr = self.store_field_addr(StoreField::StackLimit);
+        let limit = self.b.load(self.ctx.i64(), limit_addr, 8);
         let c = self.b.icmp(IntPred::LLVMIntULT, frame, limit);
         self.trap_if(c, wasmlite_abi::trap::STACK_OVERFLOW);
     }
 
     /// Interrupt check: trap INTERRUPTED if `store.interrupt != 0` (volatile load).
     pub(crate) fn interrupt_check(&mut self) {
-        let store = self.store_ptr();
-        let flag = self.b.load(self.ctx.i32(), self.b.ptr_add(store, store_offsets::INTERRUPT as u64), 4);
+        let flag_addr = self.store_field_addr(StoreField::Interrupt);
+        let flag = self.b.load(self.ctx.i32(), flag_addr, 4);
         flag.set_volatile();
         let c = self.b.icmp(IntPred::LLVMIntNE, flag, self.ctx.i32_const(0));
         self.trap_if(c, wasmlite_abi::trap::INTERRUPTED);

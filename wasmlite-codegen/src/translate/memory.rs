@@ -162,7 +162,6 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     pub(crate) fn translate_memory(&mut self, op: &Operator<'_>) -> Result<bool, CompileError> {
         let ctx = self.ctx;
         let (i8t, i16t, i32t, i64t) = (ctx.i8(), ctx.i16(), ctx.i32(), ctx.i64());
-        let ptr = ctx.ptr();
         match op {
             Operator::I32Load { memarg } => self.load_op(memarg, i32t, 4, None)?,
             Operator::I64Load { memarg } => self.load_op(memarg, i64t, 8, None)?,
@@ -197,23 +196,20 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             Operator::MemoryGrow { mem } => {
                 let delta = self.pop()?;
                 let d = self.to_u64(delta);
-                let fty = ctx.func_type(i64t, &[ptr, i32t, i64t]);
-                let r = self.call_builtin(builtin_index::MEMORY_GROW, fty, &[ctx.i32_const(*mem as i32), d]);
+                let r = self.builtin_call(builtin_index::MEMORY_GROW, &[ctx.i32_const(*mem as i32), d])?;
                 let v = if self.is_mem64(*mem) { r } else { self.b.trunc(r, i32t) };
                 self.push(v);
             }
             Operator::MemoryFill { mem } => {
                 let (d, val, n) = self.pop3()?;
                 let (d, n) = (self.to_u64(d), self.to_u64(n));
-                let fty = ctx.func_type(i32t, &[ptr, i32t, i64t, i32t, i64t]);
-                let rc = self.call_builtin(builtin_index::MEMORY_FILL, fty, &[ctx.i32_const(*mem as i32), d, val, n]);
+                let rc = self.builtin_call(builtin_index::MEMORY_FILL, &[ctx.i32_const(*mem as i32), d, val, n])?;
                 self.trap_if_nonzero(rc);
             }
             Operator::MemoryCopy { dst_mem, src_mem } => self.bulk_builtin(builtin_index::MEMORY_COPY, *dst_mem, *src_mem, true)?,
             Operator::MemoryInit { data_index, mem } => self.bulk_builtin(builtin_index::MEMORY_INIT, *mem, *data_index, false)?,
             Operator::DataDrop { data_index } => {
-                let fty = ctx.func_type(ctx.void(), &[ptr, i32t]);
-                self.call_builtin(builtin_index::DATA_DROP, fty, &[ctx.i32_const(*data_index as i32)]);
+                self.builtin_call(builtin_index::DATA_DROP, &[ctx.i32_const(*data_index as i32)])?;
             }
             _ => return Ok(false),
         }

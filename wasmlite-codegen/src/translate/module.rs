@@ -1,14 +1,16 @@
 //! Module-level code: function declarations, array entries, import stubs, `raise_trap`,
 //! the code markers and the exported descriptor.
 
-use wasmlite_abi::{
-    self as abi, funcref_offsets, store_offsets, FuncType, ModuleInfo, ValType, VmLayout, VMCTX_STORE,
-};
+use wasmlite_abi::{self as abi, FuncType, ModuleInfo, ValType, VmLayout};
 use wasmparser::{Parser, Payload};
 
 use crate::llvm::{Context, Linkage, Module, TargetMachine, Type, Value};
 use crate::{CompileError, Config};
 
+use super::env::{
+    array_fn_type, funcref_field, jmp_buf_slot, jmp_buf_type, load_store, raise_trap_type, store_field, valraw_array_type,
+    valraw_slot, FuncRefField, JmpBufSlot, StoreField, VALRAW_ALIGN,
+};
 use super::func::translate_function;
 
 /// Module-wide translation state shared by all function translators.
@@ -76,6 +78,10 @@ pub(crate) fn common_attrs(ctx: &Context, f: Value<'_>) {
     // Keep every wasm frame: no tail-recursion elimination or sibling calls, so that infinite
     // recursion reaches the stack-overflow check instead of becoming an infinite loop.
     ctx.add_fn_str_attr(f, "disable-tail-calls", "true");
+    // A frame larger than a page is touched page by page from the top while it is allocated,
+    // so the first access below the stack is the thread's guard page (a `StackOverflow` trap
+    // through the signal handler) and never memory beyond it (e.g. another thread's stack).
+    ctx.add_fn_str_attr(f, "probe-stack", "inline-asm");
 }
 
 fn internal_fn<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, name: &str, ty: Type<'ctx>) -> Value<'ctx> {
@@ -99,7 +105,6 @@ pub(crate) fn translate_module<'ctx>(
     let triple = tm.triple();
     let intptr = module.intptr_type(tm);
     let ptr = ctx.ptr();
-    let i32t = ctx.i32();
 
     // 1. code_start marker: the first function of the module.
     let marker_ty = ctx.func_type(ctx.void(), &[]);
@@ -112,20 +117,22 @@ pub(crate) fn translate_module<'ctx>(
         b.ret_void();
     }
 
-    // 2. raise_trap.
-    let raise_trap_ty = ctx.func_type(ctx.void(), &[ptr, i32t, i32t]);
+    // 2. raise_trap. Not `cold`: LLVM would move a cold function into `.text.unlikely.`,
+    // outside [code_start, code_end), where the signal handler would not recognise it. Its
+    // call sites are cold anyway (they precede `unreachable`).
+    let raise_trap_ty = raise_trap_type(ctx);
     let raise_trap = internal_fn(ctx, module, &format!("{prefix}_raise_trap"), raise_trap_ty);
-    for a in ["noinline", "noreturn", "cold"] {
+    for a in ["noinline", "noreturn"] {
         ctx.add_fn_attr(raise_trap, a);
     }
     {
         let b = ctx.builder();
         b.position_at_end(ctx.append_block(raise_trap, "entry"));
         let vmctx = raise_trap.param(0);
-        let store = b.load(ptr, b.ptr_add(vmctx, VMCTX_STORE as u64), 8);
-        b.store(raise_trap.param(1), b.ptr_add(store, store_offsets::TRAP_CODE as u64), 4);
-        b.store(raise_trap.param(2), b.ptr_add(store, store_offsets::TRAP_FUNC as u64), 4);
-        let buf = b.load(ptr, b.ptr_add(store, store_offsets::JMP_BUF as u64), 8);
+        let store = load_store(ctx, &b, vmctx);
+        b.store(raise_trap.param(1), store_field(&b, store, StoreField::TrapCode), 4);
+        b.store(raise_trap.param(2), store_field(&b, store, StoreField::TrapFunc), 4);
+        let buf = b.load(ptr, store_field(&b, store, StoreField::JmpBuf), 8);
         let (lj, lj_ty) = module
             .intrinsic("llvm.eh.sjlj.longjmp", &[])
             .ok_or_else(|| CompileError::msg("LLVM intrinsic llvm.eh.sjlj.longjmp not found"))?;
@@ -145,7 +152,7 @@ pub(crate) fn translate_module<'ctx>(
         let name = if i < nimp { format!("{prefix}_stub{i}") } else { format!("{prefix}_f{i}") };
         funcs.push(internal_fn(ctx, module, &name, fty));
     }
-    let array_ty = ctx.func_type(i32t, &[ptr, ptr, ptr]);
+    let array_ty = array_fn_type(ctx);
     let mut arrays = Vec::new();
     for i in nimp..info.funcs.len() as u32 {
         let f = internal_fn(ctx, module, &format!("{prefix}_array{i}"), array_ty);
@@ -255,11 +262,6 @@ pub(crate) fn translate_module<'ctx>(
     Ok(())
 }
 
-/// Byte offset of slot `k` in a `ValRaw` array.
-fn slot(k: usize) -> u64 {
-    16 * k as u64
-}
-
 /// Native-ABI stub for imported function `i`: calls `funcs[i].array` with a `ValRaw` buffer.
 fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), CompileError> {
     let ctx = m.ctx;
@@ -273,15 +275,14 @@ fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), CompileError> {
     b.position_at_end(entry);
     let vmctx = f.param(0);
     let n = ty.params.len().max(ty.results.len()).max(1);
-    let values = b.alloca(ctx.array(ctx.i128(), n as u64), 16);
+    let values = b.alloca(valraw_array_type(ctx, n), VALRAW_ALIGN);
     for (k, _) in ty.params.iter().enumerate() {
-        b.store(f.param(k as u32 + 1), b.ptr_add(values, slot(k)), 16);
+        b.store(f.param(k as u32 + 1), valraw_slot(&b, values, k), VALRAW_ALIGN);
     }
     let fr = b.ptr_add(vmctx, m.layout.funcref(i) as u64);
-    let array = b.load(ctx.ptr(), b.ptr_add(fr, funcref_offsets::ARRAY as u64), 8);
-    let array_ctx = b.load(ctx.ptr(), b.ptr_add(fr, funcref_offsets::ARRAY_CTX as u64), 8);
-    let array_ty = ctx.func_type(ctx.i32(), &[ctx.ptr(), ctx.ptr(), ctx.ptr()]);
-    let rc = b.call(array_ty, array, &[array_ctx, vmctx, values]);
+    let array = b.load(ctx.ptr(), funcref_field(&b, fr, FuncRefField::Array), 8);
+    let array_ctx = b.load(ctx.ptr(), funcref_field(&b, fr, FuncRefField::ArrayCtx), 8);
+    let rc = b.call(array_fn_type(ctx), array, &[array_ctx, vmctx, values]);
     let failed = b.icmp(crate::llvm::IntPred::LLVMIntNE, rc, ctx.i32_const(0));
     let trap = ctx.append_block(f, "trap");
     let ok = ctx.append_block(f, "ok");
@@ -294,7 +295,7 @@ fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), CompileError> {
         .results
         .iter()
         .enumerate()
-        .map(|(k, t)| b.load(llvm_type(ctx, *t), b.ptr_add(values, slot(k)), 16))
+        .map(|(k, t)| b.load(llvm_type(ctx, *t), valraw_slot(&b, values, k), VALRAW_ALIGN))
         .collect();
     build_return(&b, ctx, &ty.results, &results);
     Ok(())
@@ -335,18 +336,18 @@ fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Value<'ctx>) -
     b.position_at_end(entry);
     let vmctx = f.param(0);
     let values = f.param(2);
-    let buf = b.alloca(ctx.array(ptr, 5), 16);
+    let buf = b.alloca(jmp_buf_type(ctx), 16);
     let saved_slot = b.alloca(ptr, 8);
     let missing = |n: &str| CompileError::msg(format!("LLVM intrinsic {n} not found"));
     let (fa, fa_ty) = m.module.intrinsic("llvm.frameaddress", &[ptr]).ok_or_else(|| missing("llvm.frameaddress"))?;
     let (ss, ss_ty) = m.module.intrinsic("llvm.stacksave", &[ptr]).ok_or_else(|| missing("llvm.stacksave"))?;
     let (sj, sj_ty) = m.module.intrinsic("llvm.eh.sjlj.setjmp", &[]).ok_or_else(|| missing("llvm.eh.sjlj.setjmp"))?;
     let frame = b.call(fa_ty, fa, &[ctx.i32_const(0)]);
-    b.store(frame, buf, 8);
+    b.store(frame, jmp_buf_slot(&b, buf, JmpBufSlot::Frame), 8);
     let sp = b.call(ss_ty, ss, &[]);
-    b.store(sp, b.ptr_add(buf, 16), 8);
-    let store = b.load(ptr, b.ptr_add(vmctx, VMCTX_STORE as u64), 8);
-    let jb = b.ptr_add(store, store_offsets::JMP_BUF as u64);
+    b.store(sp, jmp_buf_slot(&b, buf, JmpBufSlot::Sp), 8);
+    let store = load_store(ctx, &b, vmctx);
+    let jb = store_field(&b, store, StoreField::JmpBuf);
     let saved = b.load(ptr, jb, 8);
     b.store(saved, saved_slot, 8).set_volatile();
     b.store(buf, jb, 8);
@@ -358,28 +359,28 @@ fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Value<'ctx>) -
 
     b.position_at_end(trapped);
     let vmctx2 = f.param(0);
-    let store2 = b.load(ptr, b.ptr_add(vmctx2, VMCTX_STORE as u64), 8);
+    let store2 = load_store(ctx, &b, vmctx2);
     let saved2 = b.load(ptr, saved_slot, 8);
     saved2.set_volatile();
-    b.store(saved2, b.ptr_add(store2, store_offsets::JMP_BUF as u64), 8);
-    let code = b.load(ctx.i32(), b.ptr_add(store2, store_offsets::TRAP_CODE as u64), 4);
+    b.store(saved2, store_field(&b, store2, StoreField::JmpBuf), 8);
+    let code = b.load(ctx.i32(), store_field(&b, store2, StoreField::TrapCode), 4);
     b.ret(code);
 
     b.position_at_end(ok);
     let mut args = vec![vmctx];
     for (k, t) in ty.params.iter().enumerate() {
-        args.push(b.load(llvm_type(ctx, *t), b.ptr_add(values, slot(k)), 16));
+        args.push(b.load(llvm_type(ctx, *t), valraw_slot(&b, values, k), VALRAW_ALIGN));
     }
     let r = b.call(native_ty, native, &args);
     match ty.results.len() {
         0 => {}
         1 => {
-            b.store(r, values, 16);
+            b.store(r, valraw_slot(&b, values, 0), VALRAW_ALIGN);
         }
         n => {
             for k in 0..n {
                 let v = b.extract_value(r, k as u32);
-                b.store(v, b.ptr_add(values, slot(k)), 16);
+                b.store(v, valraw_slot(&b, values, k), VALRAW_ALIGN);
             }
         }
     }

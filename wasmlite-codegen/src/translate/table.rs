@@ -24,7 +24,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     /// Table and reference operators. `Ok(false)` if `op` is not one.
     pub(crate) fn translate_table(&mut self, op: &Operator<'_>) -> Result<bool, CompileError> {
         let ctx = self.ctx;
-        let (ptr, i32t, i64t) = (ctx.ptr(), ctx.i32(), ctx.i64());
+        let (ptr, i32t) = (ctx.ptr(), ctx.i32());
         match op {
             Operator::TableGet { table } => {
                 let idx = self.pop()?;
@@ -46,23 +46,20 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             Operator::TableGrow { table } => {
                 let (init, delta) = self.pop2()?;
                 let d = self.to_u64(delta);
-                let fty = ctx.func_type(i64t, &[ptr, i32t, ptr, i64t]);
-                let r = self.call_builtin(builtin_index::TABLE_GROW, fty, &[ctx.i32_const(*table as i32), init, d]);
+                let r = self.builtin_call(builtin_index::TABLE_GROW, &[ctx.i32_const(*table as i32), init, d])?;
                 let v = self.b.trunc(r, i32t);
                 self.push(v);
             }
             Operator::TableFill { table } => {
                 let (d, val, n) = self.pop3()?;
                 let (d, n) = (self.to_u64(d), self.to_u64(n));
-                let fty = ctx.func_type(i32t, &[ptr, i32t, i64t, ptr, i64t]);
-                let rc = self.call_builtin(builtin_index::TABLE_FILL, fty, &[ctx.i32_const(*table as i32), d, val, n]);
+                let rc = self.builtin_call(builtin_index::TABLE_FILL, &[ctx.i32_const(*table as i32), d, val, n])?;
                 self.trap_if_nonzero(rc);
             }
             Operator::TableCopy { dst_table, src_table } => self.bulk_builtin(builtin_index::TABLE_COPY, *dst_table, *src_table, true)?,
             Operator::TableInit { elem_index, table } => self.bulk_builtin(builtin_index::TABLE_INIT, *table, *elem_index, false)?,
             Operator::ElemDrop { elem_index } => {
-                let fty = ctx.func_type(ctx.void(), &[ptr, i32t]);
-                self.call_builtin(builtin_index::ELEM_DROP, fty, &[ctx.i32_const(*elem_index as i32)]);
+                self.builtin_call(builtin_index::ELEM_DROP, &[ctx.i32_const(*elem_index as i32)])?;
             }
             Operator::RefNull { .. } => self.push(ctx.const_null(ptr)),
             Operator::RefIsNull => {
