@@ -55,14 +55,18 @@ pub use wasmlite_abi::{FuncType, GlobalType, MemoryType, ModuleInfo, TableType, 
 pub use wasmlite_macros::*;
 
 mod builtins;
+mod call;
 mod global;
 mod host;
 mod instance;
+mod instantiate;
 mod memory;
 mod module;
 mod signals;
+mod store;
 mod table;
 mod trap;
+mod types;
 mod val;
 
 #[cfg(test)]
@@ -71,9 +75,9 @@ mod tests;
 pub use builtins::BUILTINS;
 pub use global::{Global, SharedGlobal};
 pub use host::{Caller, Func};
-pub use instance::{
-    resolve_imports, Extern, Instance, InterruptHandle, Store, DEFAULT_MAX_WASM_STACK, HOST_STACK_RESERVE,
-};
+pub use instance::Instance;
+pub use instantiate::{resolve_imports, Extern};
+pub use store::{InterruptHandle, Store, DEFAULT_MAX_WASM_STACK, HOST_STACK_RESERVE};
 pub use memory::{Memory, SharedMemory, GUARD_PAGES_AVAILABLE, MAX_PAGES_32, MAX_PAGES_64};
 pub use module::Module;
 pub use table::{SharedTable, Table, MAX_TABLE_ELEMENTS};
