@@ -303,7 +303,7 @@ pub(crate) fn instantiate(
         return Err(InstantiationError::new("out of memory allocating the VMContext").into());
     }
     let base = vmctx as *mut u8;
-    // SAFETY (whole block): all writes are at VmLayout offsets inside the fresh allocation.
+    // SAFETY: (whole block) all writes are at VmLayout offsets inside the fresh allocation.
     unsafe {
         *(base.add(abi::VMCTX_STORE as usize) as *mut *mut VMStore) = state.vm.get();
         *(base.add(abi::VMCTX_BUILTINS as usize) as *mut *const abi::Builtins) = &crate::builtins::BUILTINS;

@@ -41,6 +41,7 @@
 //! [`InterruptHandle`] may cross threads.
 #![no_std]
 #![deny(missing_docs)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 extern crate alloc;
 #[cfg(feature = "std")]

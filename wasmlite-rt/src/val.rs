@@ -231,8 +231,19 @@ pub trait WasmTy: sealed::Sealed + Sized + 'static {
     unsafe fn from_raw(raw: ValRaw, store: u64) -> Self;
 }
 
+fn no_check<T>(_: &T, _: u64) -> Result<(), Trap> {
+    Ok(())
+}
+
+fn check_ref(f: &Option<FuncRef>, store: u64) -> Result<(), Trap> {
+    check_funcref_store(*f, store)
+}
+
 macro_rules! wasm_ty {
-    ($t:ty, $vt:ident, |$s:ident| $into:expr, |$r:ident| $from:expr, |$v:ident| $fromval:expr, |$st:ident| $check:expr) => {
+    ($t:ty, $vt:ident, |$s:ident| $into:expr, |$r:ident| $from:expr, |$v:ident| $fromval:expr, $check:ident) => {
+        wasm_ty!($t, $vt, |$s| $into, |$r| $from, |$v| $fromval, |st| $check);
+    };
+    ($t:ty, $vt:ident, |$s:ident| $into:expr, |$r:ident| $from:expr, |$v:ident| $fromval:expr, |$st:ident| $check:ident) => {
         impl sealed::Sealed for $t {}
         impl WasmTy for $t {
             fn valtype() -> ValType {
@@ -247,8 +258,7 @@ macro_rules! wasm_ty {
             }
             fn into_raw(self, $st: u64) -> Result<ValRaw, Trap> {
                 let $s = self;
-                let _ = $st;
-                $check;
+                $check(&$s, $st)?;
                 Ok(Val::from($into).to_raw())
             }
             #[allow(unused_unsafe)]
@@ -260,13 +270,13 @@ macro_rules! wasm_ty {
     };
 }
 
-wasm_ty!(i32, I32, |s| s, |r| r.get_i32(), |v| v.i32(), |st| ());
-wasm_ty!(u32, I32, |s| s as i32, |r| r.get_i32() as u32, |v| v.i32().map(|x| x as u32), |st| ());
-wasm_ty!(i64, I64, |s| s, |r| r.get_i64(), |v| v.i64(), |st| ());
-wasm_ty!(u64, I64, |s| s as i64, |r| r.get_i64() as u64, |v| v.i64().map(|x| x as u64), |st| ());
-wasm_ty!(f32, F32, |s| s, |r| f32::from_bits(r.get_f32()), |v| v.f32(), |st| ());
-wasm_ty!(f64, F64, |s| s, |r| f64::from_bits(r.get_f64()), |v| v.f64(), |st| ());
-wasm_ty!(u128, V128, |s| Val::V128(s), |r| r.get_v128(), |v| if let Val::V128(x) = v { Some(x) } else { None }, |st| ());
+wasm_ty!(i32, I32, |s| s, |r| r.get_i32(), |v| v.i32(), no_check);
+wasm_ty!(u32, I32, |s| s as i32, |r| r.get_i32() as u32, |v| v.i32().map(|x| x as u32), no_check);
+wasm_ty!(i64, I64, |s| s, |r| r.get_i64(), |v| v.i64(), no_check);
+wasm_ty!(u64, I64, |s| s as i64, |r| r.get_i64() as u64, |v| v.i64().map(|x| x as u64), no_check);
+wasm_ty!(f32, F32, |s| s, |r| f32::from_bits(r.get_f32()), |v| v.f32(), no_check);
+wasm_ty!(f64, F64, |s| s, |r| f64::from_bits(r.get_f64()), |v| v.f64(), no_check);
+wasm_ty!(u128, V128, |s| Val::V128(s), |r| r.get_v128(), |v| if let Val::V128(x) = v { Some(x) } else { None }, no_check);
 wasm_ty!(
     Option<FuncRef>,
     FuncRef,
@@ -274,7 +284,7 @@ wasm_ty!(
     // SAFETY: per the trait contract.
     |r| unsafe { FuncRef::from_raw_in(r.get_ptr(), st) },
     |v| if let Val::FuncRef(f) = v { Some(f) } else { None },
-    |st| check_funcref_store(s, st)?
+    |st| check_ref
 );
 wasm_ty!(
     Option<ExternRef>,
@@ -282,8 +292,9 @@ wasm_ty!(
     |s| Val::ExternRef(s),
     |r| ExternRef::from_raw(r.get_ptr()),
     |v| if let Val::ExternRef(e) = v { Some(e) } else { None },
-    |st| ()
+    |st| no_check
 );
+
 /// A parameter list: `()`, a single [`WasmTy`], or a tuple of up to 8.
 pub trait WasmParams: Sized + 'static {
     /// The wasm types.

@@ -1,6 +1,7 @@
 //! Helpers for the runtime's end-to-end tests: compile wat with wasmlite-codegen, load it with
 //! the ORC JIT (one per process, kept forever) and wrap the descriptor in a
 //! [`wasmlite_rt::Module`].
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 use std::sync::{Mutex, OnceLock};
 
