@@ -195,7 +195,7 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
                         self.inner.memory(#idx)
                     }
                     #d2
-                    pub fn #get_mut(&mut self) -> ::core::cell::RefMut<'_, ::wasmlite_rt::Memory> {
+                    pub fn #get_mut(&mut self) -> ::wasmlite_rt::MemoryMut<'_> {
                         self.inner.memory_mut(#idx)
                     }
                 });
@@ -272,7 +272,9 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
 
             /// The compiled module (decodes the linked descriptor).
             pub fn module() -> ::core::result::Result<::wasmlite_rt::Module, ::wasmlite_rt::InstantiationError> {
-                ::wasmlite_rt::Module::from_static(&DESCRIPTOR)
+                // SAFETY: DESCRIPTOR is the descriptor wasmlite-build compiled from this very
+                // file (the symbol name includes a hash of its bytes).
+                unsafe { ::wasmlite_rt::Module::from_static(&DESCRIPTOR) }
             }
 
             /// Host functions the module imports, one method per imported function.

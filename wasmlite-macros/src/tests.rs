@@ -67,7 +67,7 @@ fn expands_plugin() {
     assert!(compact.contains("self.inner.call(7u32,&[::wasmlite_rt::Val::I32(a0),"), "{out}");
     // Memory, globals, table.
     assert!(compact.contains("pubfnmemory(&self)->::core::cell::Ref<'_,::wasmlite_rt::Memory>{self.inner.memory(0u32)}"), "{out}");
-    assert!(compact.contains("pubfnmemory_mut(&mutself)->::core::cell::RefMut<'_,::wasmlite_rt::Memory>{self.inner.memory_mut(0u32)}"), "{out}");
+    assert!(compact.contains("pubfnmemory_mut(&mutself)->::wasmlite_rt::MemoryMut<'_>{self.inner.memory_mut(0u32)}"), "{out}");
     assert!(compact.contains("pubfncounter(&self)->i64{self.inner.global_typed::<i64>(0u32).unwrap_or_default()}"), "{out}");
     // The host value is borrowed from its RefCell.
     assert!(compact.contains("pubfnimports(&self)->::core::cell::Ref<'_,H>"), "{out}");

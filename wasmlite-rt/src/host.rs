@@ -6,12 +6,12 @@ use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::any::TypeId;
-use core::cell::{RefCell, RefMut};
+use core::cell::RefCell;
 use core::ffi::c_void;
 
 use crate::abi::{self, FuncType, VMContext, VMFuncRef, ValRaw};
 use crate::instance::InstanceCore;
-use crate::memory::Memory;
+use crate::memory::MemoryMut;
 use crate::store::{Store, StoreState};
 use crate::trap::{Trap, TrapKind};
 use crate::val::{FuncRef, Val, WasmParams, WasmResults};
@@ -166,15 +166,15 @@ impl Caller<'_> {
     /// Memory 0 of the calling instance, borrowed (`Host` trap "no memory" if there is none,
     /// `Host` trap if the memory is already borrowed). Drop the guard before calling back into
     /// wasm: wasm code does not run while one of its store's memories is borrowed.
-    pub fn memory(&mut self) -> Result<RefMut<'_, Memory>, Trap> {
+    pub fn memory(&mut self) -> Result<MemoryMut<'_>, Trap> {
         self.memory_at(0)
     }
 
     /// Memory `index` of the calling instance, borrowed (see [`Caller::memory`]).
-    pub fn memory_at(&mut self, index: u32) -> Result<RefMut<'_, Memory>, Trap> {
+    pub fn memory_at(&mut self, index: u32) -> Result<MemoryMut<'_>, Trap> {
         let core = self.core.ok_or_else(|| Trap::host("no memory"))?;
         let m = core.memories.get(index as usize).ok_or_else(|| Trap::host("no memory"))?;
-        m.0.try_borrow_mut().map_err(|_| Trap::host(format!("memory {index} of the caller is already borrowed")))
+        m.0.try_borrow_mut().map(MemoryMut).map_err(|_| Trap::host(format!("memory {index} of the caller is already borrowed")))
     }
 
     /// Whether a calling instance is available.

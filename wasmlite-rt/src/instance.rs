@@ -14,7 +14,7 @@ use crate::abi::{ExportKind, FuncType, GlobalLoc, ValRaw, VMContext, VMFuncRef, 
 use crate::global::SharedGlobal;
 use crate::host::{Func, FuncKind, HostBinding};
 use crate::instantiate::{instantiate, Extern};
-use crate::memory::{Memory, SharedMemory};
+use crate::memory::{Memory, MemoryMut, SharedMemory};
 use crate::module::Module;
 use crate::store::{InterruptHandle, Store, StoreState};
 use crate::table::{SharedTable, Table};
@@ -204,7 +204,7 @@ impl<H: 'static> Instance<H> {
 
     /// Memory `index`, mutably borrowed. Panics like [`Instance::memory`] (also if the memory
     /// is borrowed at all).
-    pub fn memory_mut(&mut self, index: u32) -> RefMut<'_, Memory> {
+    pub fn memory_mut(&mut self, index: u32) -> MemoryMut<'_> {
         self.core.memories[index as usize].borrow_mut()
     }
 
@@ -225,7 +225,7 @@ impl<H: 'static> Instance<H> {
     }
 
     /// An exported memory by name, mutably borrowed (see [`Instance::memory_mut`]).
-    pub fn exported_memory_mut(&mut self, name: &str) -> Option<RefMut<'_, Memory>> {
+    pub fn exported_memory_mut(&mut self, name: &str) -> Option<MemoryMut<'_>> {
         let i = self.exported_memory_index(name)?;
         Some(self.memory_mut(i))
     }

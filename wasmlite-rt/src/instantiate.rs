@@ -291,8 +291,8 @@ pub(crate) fn instantiate(
     for t in &tables {
         state.add_table(t);
     }
-    let mem_vm = memories.iter().map(|m| Ok(m.try_borrow_mut()?.vm_ptr())).collect::<Result<Vec<_>, Trap>>()?;
-    let table_vm = tables.iter().map(|t| Ok(t.try_borrow_mut()?.vm_ptr())).collect::<Result<Vec<_>, Trap>>()?;
+    let mem_vm = memories.iter().map(|m| Ok(m.try_borrow_mut()?.0.vm_ptr())).collect::<Result<Vec<_>, Trap>>()?;
+    let table_vm = tables.iter().map(|t| Ok(t.try_borrow_mut()?.0.vm_ptr())).collect::<Result<Vec<_>, Trap>>()?;
 
     // Allocate the VMContext.
     let vmctx_layout = core::alloc::Layout::from_size_align(layout.size.max(16) as usize, 16)

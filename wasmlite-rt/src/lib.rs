@@ -93,16 +93,47 @@
 //! ```compile_fail
 //! # use wasmlite_rt::*;
 //! // A memory guard cannot outlive the `Caller` it was borrowed from.
-//! fn keep<'a>(c: &mut Caller<'a>) -> core::cell::RefMut<'a, Memory> {
+//! fn keep<'a>(c: &mut Caller<'a>) -> MemoryMut<'a> {
 //!     c.memory().unwrap()
 //! }
+//! ```
+//! ```compile_fail,E0596
+//! # use wasmlite_rt::*;
+//! // A shared memory cannot be replaced (or swapped) through its guard: instances point
+//! // into it. (No `DerefMut`: only contents and size change.)
+//! let ty = MemoryType { min: 1, max: None, memory64: false, shared: false };
+//! let shared = SharedMemory::new(Memory::new_heap(ty).unwrap());
+//! let old = core::mem::replace(&mut *shared.borrow_mut(), Memory::new_heap(ty).unwrap());
+//! ```
+//! ```compile_fail,E0596
+//! # use wasmlite_rt::*;
+//! let ty = TableType { elem: ValType::FuncRef, min: 1, max: None };
+//! let shared = SharedTable::new(Table::new(ty, Val::FuncRef(None)).unwrap());
+//! let old = core::mem::replace(&mut *shared.borrow_mut(), Table::new(ty, Val::FuncRef(None)).unwrap());
+//! ```
+//! ```compile_fail,E0133
+//! # use wasmlite_rt::*;
+//! // A hand-made descriptor may point anywhere: only codegen's descriptors are valid.
+//! static D: abi::ModuleDescriptor = abi::ModuleDescriptor { abi_version: abi::ABI_VERSION, flags: 0,
+//!     info: core::ptr::null(), info_len: 1 << 40, funcs: core::ptr::null(), num_funcs: 0,
+//!     import_stubs: core::ptr::null(), num_import_stubs: 0, raise_trap: rt,
+//!     code_start: core::ptr::null(), code_end: core::ptr::null() };
+//! unsafe extern "C" fn rt(_: *mut abi::VMContext, _: u32, _: u32) -> ! { loop {} }
+//! let m = Module::from_static(&D);
 //! ```
 //! ```
 //! # use wasmlite_rt::*;
 //! // The same table through the safe API: typed values, checked bounds.
-//! let mut t = Table::new(TableType { elem: ValType::FuncRef, min: 1, max: None }, Val::FuncRef(None)).unwrap();
+//! let ty = TableType { elem: ValType::FuncRef, min: 1, max: None };
+//! let mut t = Table::new(ty, Val::FuncRef(None)).unwrap();
 //! assert!(t.set(0, Val::FuncRef(None)).is_ok());
 //! assert_eq!(t.set(1, Val::FuncRef(None)).unwrap_err().kind(), TrapKind::TableOutOfBounds);
+//! let shared = SharedTable::new(t);
+//! assert_eq!(shared.borrow_mut().grow(1, Val::FuncRef(None)).unwrap(), 1);
+//! let mty = MemoryType { min: 1, max: None, memory64: false, shared: false };
+//! let mem = SharedMemory::new(Memory::new_heap(mty).unwrap());
+//! mem.borrow_mut().write(8, b"abc").unwrap();
+//! assert_eq!(mem.borrow().read(8, 3).unwrap(), b"abc");
 //! // A typed slot decoded through the unsafe API, with its contract upheld.
 //! // SAFETY: the slot holds an i32.
 //! assert_eq!(unsafe { <i32 as WasmTy>::from_raw(abi::ValRaw::i32(7), 1) }, 7);
@@ -147,8 +178,8 @@ pub use host::{Caller, Func};
 pub use instance::Instance;
 pub use instantiate::{resolve_imports, Extern};
 pub use store::{InterruptHandle, Store, DEFAULT_MAX_WASM_STACK, HOST_STACK_RESERVE};
-pub use memory::{Memory, SharedMemory, GUARD_PAGES_AVAILABLE, MAX_PAGES_32, MAX_PAGES_64};
+pub use memory::{Memory, MemoryMut, SharedMemory, GUARD_PAGES_AVAILABLE, MAX_PAGES_32, MAX_PAGES_64};
 pub use module::Module;
-pub use table::{SharedTable, Table, MAX_TABLE_ELEMENTS};
+pub use table::{SharedTable, Table, TableMut, MAX_TABLE_ELEMENTS};
 pub use trap::{Error, InstantiationError, Trap, TrapKind};
 pub use val::{ExternRef, FuncRef, Val, WasmParams, WasmResults, WasmTy};

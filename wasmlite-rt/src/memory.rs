@@ -273,16 +273,16 @@ impl SharedMemory {
     }
     /// Borrow mutably. Panics if the memory is borrowed (like `RefCell::borrow_mut`); see
     /// [`SharedMemory::try_borrow_mut`].
-    pub fn borrow_mut(&self) -> RefMut<'_, Memory> {
-        self.0.borrow_mut()
+    pub fn borrow_mut(&self) -> MemoryMut<'_> {
+        MemoryMut(self.0.borrow_mut())
     }
     /// Borrow; a conflicting live borrow is a [`TrapKind::Host`] trap.
     pub fn try_borrow(&self) -> Result<Ref<'_, Memory>, Trap> {
         self.0.try_borrow().map_err(|_| Trap::host("memory is already mutably borrowed"))
     }
     /// Borrow mutably; a conflicting live borrow is a [`TrapKind::Host`] trap.
-    pub fn try_borrow_mut(&self) -> Result<RefMut<'_, Memory>, Trap> {
-        self.0.try_borrow_mut().map_err(|_| Trap::host("memory is already borrowed"))
+    pub fn try_borrow_mut(&self) -> Result<MemoryMut<'_>, Trap> {
+        self.0.try_borrow_mut().map(MemoryMut).map_err(|_| Trap::host("memory is already borrowed"))
     }
     /// Whether two handles refer to the same memory.
     pub fn ptr_eq(&self, other: &SharedMemory) -> bool {
@@ -291,6 +291,39 @@ impl SharedMemory {
     /// Whether any borrow of the memory is alive.
     pub(crate) fn is_borrowed(&self) -> bool {
         self.0.try_borrow_mut().is_err()
+    }
+}
+
+/// A mutable borrow of a shared memory: its contents and size can change, but the memory
+/// itself cannot be replaced or swapped (VMContexts point into it), so there is no
+/// `DerefMut`. Reads go through `Deref<Target = Memory>`.
+pub struct MemoryMut<'a>(pub(crate) RefMut<'a, Memory>);
+
+impl core::ops::Deref for MemoryMut<'_> {
+    type Target = Memory;
+    fn deref(&self) -> &Memory {
+        &self.0
+    }
+}
+
+impl core::fmt::Debug for MemoryMut<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        (*self.0).fmt(f)
+    }
+}
+
+impl MemoryMut<'_> {
+    /// The contents, mutable ([`Memory::data_mut`]).
+    pub fn data_mut(&mut self) -> &mut [u8] {
+        self.0.data_mut()
+    }
+    /// Checked write ([`Memory::write`]).
+    pub fn write(&mut self, offset: u64, bytes: &[u8]) -> Result<(), Trap> {
+        self.0.write(offset, bytes)
+    }
+    /// Grow ([`Memory::grow`]).
+    pub fn grow(&mut self, delta_pages: u64) -> Result<u64, Trap> {
+        self.0.grow(delta_pages)
     }
 }
 

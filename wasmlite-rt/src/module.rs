@@ -29,9 +29,15 @@ impl core::fmt::Debug for Module {
 }
 
 impl Module {
-    /// A module whose descriptor is a linked static (ahead-of-time compiled).
-    pub fn from_static(desc: &'static ModuleDescriptor) -> Result<Module, InstantiationError> {
-        // SAFETY: a 'static descriptor and the code it points to live forever.
+    /// A module whose descriptor is a linked static (ahead-of-time compiled; what
+    /// `include_wasm!` bindings call).
+    ///
+    /// # Safety
+    /// `desc` must be a [`ModuleDescriptor`] produced by wasmlite-codegen (its pointers and
+    /// code are what generated code and the runtime rely on); a hand-made one may point
+    /// anywhere.
+    pub unsafe fn from_static(desc: &'static ModuleDescriptor) -> Result<Module, InstantiationError> {
+        // SAFETY: per the contract, and a 'static descriptor and its code live forever.
         unsafe { Module::from_descriptor(desc) }
     }
 

@@ -230,12 +230,12 @@ impl SharedTable {
         self.0.borrow()
     }
     /// Borrow mutably. Panics if the table is borrowed (like `RefCell::borrow_mut`).
-    pub fn borrow_mut(&self) -> RefMut<'_, Table> {
-        self.0.borrow_mut()
+    pub fn borrow_mut(&self) -> TableMut<'_> {
+        TableMut(self.0.borrow_mut())
     }
     /// Borrow mutably; a conflicting live borrow is a [`TrapKind::Host`] trap.
-    pub fn try_borrow_mut(&self) -> Result<RefMut<'_, Table>, Trap> {
-        self.0.try_borrow_mut().map_err(|_| Trap::host("table is already borrowed"))
+    pub fn try_borrow_mut(&self) -> Result<TableMut<'_>, Trap> {
+        self.0.try_borrow_mut().map(TableMut).map_err(|_| Trap::host("table is already borrowed"))
     }
     /// Whether two handles refer to the same table.
     pub fn ptr_eq(&self, other: &SharedTable) -> bool {
@@ -244,6 +244,34 @@ impl SharedTable {
     /// Whether any borrow of the table is alive.
     pub(crate) fn is_borrowed(&self) -> bool {
         self.0.try_borrow_mut().is_err()
+    }
+}
+
+/// A mutable borrow of a shared table: elements can be set and the table grown, but the table
+/// itself cannot be replaced or swapped (VMContexts point into it), so there is no `DerefMut`.
+pub struct TableMut<'a>(pub(crate) RefMut<'a, Table>);
+
+impl core::ops::Deref for TableMut<'_> {
+    type Target = Table;
+    fn deref(&self) -> &Table {
+        &self.0
+    }
+}
+
+impl core::fmt::Debug for TableMut<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        (*self.0).fmt(f)
+    }
+}
+
+impl TableMut<'_> {
+    /// Set element `i` ([`Table::set`]).
+    pub fn set(&mut self, i: u64, v: Val) -> Result<(), Trap> {
+        self.0.set(i, v)
+    }
+    /// Grow ([`Table::grow`]).
+    pub fn grow(&mut self, delta: u64, init: Val) -> Result<u64, Trap> {
+        self.0.grow(delta, init)
     }
 }
 
