@@ -90,7 +90,7 @@
 //! // error[E0624]: `Val::from_raw` is private (it would forge funcrefs)
 //! let v = Val::from_raw(abi::ValRaw::ptr(8 as *mut _), ValType::FuncRef, 1);
 //! ```
-//! ```compile_fail
+//! ```compile_fail,E0621
 //! # use wasmlite_rt::*;
 //! // A memory guard cannot outlive the `Caller` it was borrowed from.
 //! fn keep<'a>(c: &mut Caller<'a>) -> MemoryMut<'a> {
@@ -156,6 +156,7 @@ pub use wasmlite_macros::*;
 
 mod builtins;
 mod call;
+mod const_eval;
 mod global;
 mod host;
 mod instance;
