@@ -605,3 +605,51 @@ fn host_fault_is_chained_not_stolen() {
         .unwrap();
     assert_eq!(out.status.signal(), Some(libc::SIGSEGV), "child status {:?}", out.status);
 }
+
+#[test]
+fn vmctx_type_ids_are_canonical() {
+    let (_s, inst) = instance();
+    let (_s2, inst2) = instance();
+    let info = test_info();
+    let l = VmLayout::for_module(&info);
+    let id = |i: &Instance, t: u32| {
+        // SAFETY: type_ids[t] lies inside the live VMContext.
+        unsafe { *((i.vmctx() as *const u8).add(l.type_id(t) as usize) as *const u64) }
+    };
+    let fr = |i: &Instance, f: u32| {
+        // SAFETY: funcs[f] lies inside the live VMContext.
+        unsafe { (*((i.vmctx() as *const u8).add(l.funcref(f) as usize) as *const VMFuncRef)).type_id }
+    };
+    let n = info.types.len() as u32;
+    for t in 0..n {
+        assert_ne!(id(&inst, t), 0);
+        assert_eq!(id(&inst, t), id(&inst2, t), "same type, same id in every instance");
+        for u in 0..t {
+            assert_ne!(id(&inst, t), id(&inst, u), "types {t} and {u} differ");
+        }
+    }
+    // Every funcref (the host import included) carries the id of its function's type.
+    for (f, &t) in info.funcs.iter().enumerate() {
+        assert_eq!(fr(&inst, f as u32), id(&inst, t), "function {f}");
+    }
+}
+
+#[test]
+fn cross_store_import_and_borrowed_memory_are_rejected() {
+    let (_s, inst) = instance();
+    let module = {
+        // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
+        unsafe { Module::from_static(make_desc(&test_info(), FLAG_EXPLICIT_BOUNDS_CHECKS)) }
+    }
+    .unwrap();
+    // `inc` of the first instance is a function of another store.
+    let e = Instance::new(&Store::new(), &module, &[inst.export("inc").unwrap(), g_import(3)], ()).unwrap_err();
+    assert_eq!(e.to_string(), "import `env`.`inc`: the function belongs to a different store");
+    // Wasm does not run while the embedder borrows a memory of the store.
+    let Some(Extern::Func(add)) = inst.export("add") else { panic!() };
+    let guard = inst.memory(0);
+    let t = add.call(&[Val::I32(1), Val::I32(2)]).unwrap_err();
+    assert_eq!(t.kind(), TrapKind::Host);
+    drop(guard);
+    assert_eq!(add.call(&[Val::I32(1), Val::I32(2)]).unwrap(), vec![Val::I32(3)]);
+}
