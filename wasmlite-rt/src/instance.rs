@@ -84,6 +84,9 @@ impl InstanceCore {
 /// The handle keeps its whole [`Store`] alive. `H` lives in a `RefCell`: [`Instance::host`] and
 /// [`Instance::host_mut`] return guards, and a typed host function running inside a call holds
 /// the mutable borrow.
+///
+/// A host value that holds a handle of its own store (an exported [`Func`], an [`Instance`]) is
+/// a reference cycle: the store is then never freed (a leak, not unsoundness).
 pub struct Instance<H: 'static = ()> {
     core: Rc<InstanceCore>,
     store: Store,
