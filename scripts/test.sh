@@ -9,7 +9,7 @@ export LLVM_SYS_191_PREFIX=/usr/lib/llvm-19
 cargo test --workspace
 cargo build -p wasmlite-rt --no-default-features
 # Runtime end-to-end tests (codegen + ORC JIT + runtime: every trap kind, linking, re-entrancy).
-cargo test -p wasmlite-rt --features e2e
+cargo test -p wasmlite-jit-e2e
 
 # The official spec testsuite (Wasm 2.0 root directory), through codegen + ORC JIT + runtime,
 # once with guard pages and once with explicit bounds checks. The last line printed is the

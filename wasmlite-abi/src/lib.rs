@@ -320,7 +320,8 @@ pub struct VMFuncRef {
     pub array: Option<ArrayFn>,
     /// The `ctx` to pass to `array`.
     pub array_ctx: *mut c_void,
-    /// [`signature_hash`] of the function's type; compared by `call_indirect`.
+    /// Canonical id of the function's type (the runtime's type registry; equal ids ⇔ equal
+    /// types, 0 is never valid); `call_indirect` compares it with the VMContext's `type_ids`.
     pub type_id: u64,
 }
 
@@ -518,20 +519,6 @@ pub fn library_name(prefix: &str) -> alloc::string::String {
     alloc::string::String::from(prefix)
 }
 
-/// Signature id of a function type: the value of [`VMFuncRef::type_id`] that `call_indirect`
-/// compares against (a constant in generated code). A 64-bit hash of the canonical encoding
-/// `params.len, params..., 0xff, results...`; structurally equal types get equal ids across
-/// modules.
-pub fn signature_hash(ty: &FuncType) -> u64 {
-    let mut buf = alloc::vec::Vec::with_capacity(ty.params.len() + ty.results.len() + 6);
-    buf.extend_from_slice(&(ty.params.len() as u32).to_le_bytes());
-    buf.extend(ty.params.iter().map(|t| t.code()));
-    buf.push(0xff);
-    buf.extend(ty.results.iter().map(|t| t.code()));
-    // Never 0, so a zeroed VMFuncRef never matches.
-    fnv1a64(&buf) | 1
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -565,13 +552,5 @@ mod tests {
         assert!(a.starts_with("wasmlite_my_plugin_v2_"));
         assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
         assert_ne!(a, symbol_prefix("my-plugin.v2", b"\0asm\x01\0\0\0\0"));
-    }
-
-    #[test]
-    fn signature_hash_distinguishes() {
-        let a = FuncType { params: alloc::vec![ValType::I32], results: alloc::vec![] };
-        let b = FuncType { params: alloc::vec![], results: alloc::vec![ValType::I32] };
-        assert_ne!(signature_hash(&a), signature_hash(&b));
-        assert_eq!(signature_hash(&a), signature_hash(&a.clone()));
     }
 }

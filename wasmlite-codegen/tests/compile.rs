@@ -120,12 +120,11 @@ fn ir_contains_the_abi_pieces() {
     }
     // Multi-value results are a literal struct.
     assert!(text.contains("{ i32, i64, <2 x i64> }"));
-    // call_indirect compares against the ABI signature hash.
-    let sig = wasmlite_abi::signature_hash(&wasmlite_abi::FuncType {
-        params: vec![wasmlite_abi::ValType::I32],
-        results: vec![wasmlite_abi::ValType::I32],
-    });
-    assert!(text.contains(&format!("{}", sig as i64)), "signature hash constant missing");
+    // call_indirect compares the funcref's type id with type_ids[0] ($t; wat appends the
+    // import's inline type after it) loaded from vmctx + VmLayout::type_id(0): no constant.
+    let off = wasmlite_abi::VmLayout::for_module(&wasmlite_abi::parse::parse_module(&wasm(BIG)).unwrap()).type_id(0);
+    assert!(text.contains(&format!("getelementptr inbounds i8, ptr %0, i64 {off}\n")), "type id load missing ({off})");
+    assert!(text.contains("icmp ne i64"), "type id comparison missing");
     // Trap codes used: unreachable none here; div overflow (3), div by zero (2), conversion (4),
     // table out of bounds (6), null (7), signature (8), stack overflow (9), interrupt (11).
     for code in [2, 3, 4, 6, 7, 8, 9, 11] {

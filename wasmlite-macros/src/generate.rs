@@ -68,10 +68,11 @@ fn to_val(t: ValType, e: &TokenStream2) -> TokenStream2 {
     }
 }
 
-/// Expression converting a `wasmlite_rt::Val` `e` (of wasm type `t`) into the Rust type.
+/// Expression converting a `wasmlite_rt::Val` `e` (of wasm type `t`) into
+/// `Option<the Rust type>` (`None` only for a value of another type).
 fn from_val(t: ValType, e: &TokenStream2) -> TokenStream2 {
     let ty = rust_ty(t);
-    quote!(<#ty as ::wasmlite_rt::WasmTy>::from_raw(::wasmlite_rt::Val::to_raw(&#e)))
+    quote!(<#ty as ::wasmlite_rt::WasmTy>::from_val(#e))
 }
 
 fn doc(s: String) -> TokenStream2 {
@@ -193,15 +194,19 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
             ExportKind::Memory => {
                 let n = namer.claim(&base, |b| vec![b.to_string(), format!("{b}_mut")]);
                 let (get, get_mut) = (ident(&n), format_ident!("{}_mut", n));
-                let d1 = doc(format!("Exported memory `{}` (memory index {}).", e.name, e.index));
-                let d2 = doc(format!("Exported memory `{}` (memory index {}), mutable.", e.name, e.index));
+                let d1 = doc(format!(
+                    "Exported memory `{}` (memory index {}), borrowed: wasm code of this instance's store \
+                     does not run while the guard lives (a call then fails with a `Host` trap).",
+                    e.name, e.index
+                ));
+                let d2 = doc(format!("Exported memory `{}` (memory index {}), mutably borrowed (see `{n}`).", e.name, e.index));
                 methods.push(quote! {
                     #d1
-                    pub fn #get(&self) -> &::wasmlite_rt::Memory {
+                    pub fn #get(&self) -> ::core::cell::Ref<'_, ::wasmlite_rt::Memory> {
                         self.inner.memory(#idx)
                     }
                     #d2
-                    pub fn #get_mut(&mut self) -> &mut ::wasmlite_rt::Memory {
+                    pub fn #get_mut(&mut self) -> ::wasmlite_rt::MemoryMut<'_> {
                         self.inner.memory_mut(#idx)
                     }
                 });
@@ -218,7 +223,9 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
                 });
                 let get = ident(&n);
                 let ty = rust_ty(g.ty);
-                let read = from_val(g.ty, &quote!(self.inner.global(#idx)));
+                // The bindings were generated from this module, so the global has this type and
+                // the default is never used.
+                let read = quote!(self.inner.global_typed::<#ty>(#idx).unwrap_or_default());
                 let d = doc(format!(
                     "Exported {}global `{}`: `{}` (global index {}).",
                     if mutable { "mutable " } else { "" },
@@ -247,10 +254,10 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
             ExportKind::Table => {
                 let n = namer.claim(&base, |b| vec![b.to_string()]);
                 let get = ident(&n);
-                let d = doc(format!("Exported table `{}` (table index {}).", e.name, e.index));
+                let d = doc(format!("Exported table `{}` (table index {}), borrowed (see the memory getters).", e.name, e.index));
                 methods.push(quote! {
                     #d
-                    pub fn #get(&self) -> &::wasmlite_rt::Table {
+                    pub fn #get(&self) -> ::core::cell::Ref<'_, ::wasmlite_rt::Table> {
                         self.inner.table(#idx)
                     }
                 });
@@ -276,7 +283,9 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
 
             /// The compiled module (decodes the linked descriptor).
             pub fn module() -> ::core::result::Result<::wasmlite_rt::Module, ::wasmlite_rt::InstantiationError> {
-                ::wasmlite_rt::Module::from_static(&DESCRIPTOR)
+                // SAFETY: DESCRIPTOR is the descriptor wasmlite-build compiled from this very
+                // file (the symbol name includes a hash of its bytes).
+                unsafe { ::wasmlite_rt::Module::from_static(&DESCRIPTOR) }
             }
 
             /// Host functions the module imports, one method per imported function.
@@ -308,13 +317,13 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
                     ::core::result::Result::Ok(Instance { inner })
                 }
 
-                /// The host value.
-                pub fn imports(&self) -> &H {
+                /// The host value (borrowed from its `RefCell`).
+                pub fn imports(&self) -> ::core::cell::Ref<'_, H> {
                     self.inner.host()
                 }
 
-                /// The host value, mutable.
-                pub fn imports_mut(&mut self) -> &mut H {
+                /// The host value, mutable (borrowed from its `RefCell`).
+                pub fn imports_mut(&mut self) -> ::core::cell::RefMut<'_, H> {
                     self.inner.host_mut()
                 }
 
@@ -364,7 +373,9 @@ fn export_func(export_name: &str, name: &Ident, idx: &Literal, ty: &FuncType) ->
                     let v = results.next().ok_or_else(|| {
                         ::wasmlite_rt::Trap::with_message(::wasmlite_rt::TrapKind::BadSignature, "missing result")
                     })?;
-                    #conv
+                    #conv.ok_or_else(|| {
+                        ::wasmlite_rt::Trap::with_message(::wasmlite_rt::TrapKind::BadSignature, "result of another type")
+                    })?
                 }}
             })
             .collect();

@@ -66,13 +66,16 @@ fn expands_plugin() {
     assert!(compact.contains("pubfnmany(&mutself,a0:i32,a1:i32,a2:i32,a3:i32,a4:i32,a5:i32,a6:i32,a7:i32,a8:i32)"), "{out}");
     assert!(compact.contains("self.inner.call(7u32,&[::wasmlite_rt::Val::I32(a0),"), "{out}");
     // Memory, globals, table.
-    assert!(compact.contains("pubfnmemory(&self)->&::wasmlite_rt::Memory{self.inner.memory(0u32)}"), "{out}");
-    assert!(compact.contains("pubfnmemory_mut(&mutself)->&mut::wasmlite_rt::Memory{self.inner.memory_mut(0u32)}"), "{out}");
-    assert!(compact.contains("pubfncounter(&self)->i64"), "{out}");
+    assert!(compact.contains("pubfnmemory(&self)->::core::cell::Ref<'_,::wasmlite_rt::Memory>{self.inner.memory(0u32)}"), "{out}");
+    assert!(compact.contains("pubfnmemory_mut(&mutself)->::wasmlite_rt::MemoryMut<'_>{self.inner.memory_mut(0u32)}"), "{out}");
+    assert!(compact.contains("pubfncounter(&self)->i64{self.inner.global_typed::<i64>(0u32).unwrap_or_default()}"), "{out}");
+    // The host value is borrowed from its RefCell.
+    assert!(compact.contains("pubfnimports(&self)->::core::cell::Ref<'_,H>"), "{out}");
+    assert!(compact.contains("pubfnimports_mut(&mutself)->::core::cell::RefMut<'_,H>"), "{out}");
     assert!(compact.contains("pubfnset_counter(&mutself,value:i64)->::core::result::Result<(),::wasmlite_rt::Trap>{self.inner.set_global(0u32,::wasmlite_rt::Val::I64(value))}"), "{out}");
     assert!(compact.contains("pubfnpi(&self)->f64"), "{out}");
     assert!(!compact.contains("set_pi"), "immutable global has no setter");
-    assert!(compact.contains("pubfntable(&self)->&::wasmlite_rt::Table{self.inner.table(0u32)}"), "{out}");
+    assert!(compact.contains("pubfntable(&self)->::core::cell::Ref<'_,::wasmlite_rt::Table>{self.inner.table(0u32)}"), "{out}");
     // Docs carry the wasm signature.
     assert!(out.contains("Exported function `add`: `(func (param i32 i32) (result i32))`."), "{out}");
     assert!(out.contains("Imported function `env`.`log`: `(func (param i32 i32))`."), "{out}");

@@ -3,7 +3,10 @@
 use core::ffi::c_void;
 
 use crate::abi::{self, trap, Builtins, VMContext};
+use alloc::format;
+
 use crate::instance::InstanceCore;
+use crate::trap::Trap;
 
 /// The builtins table every VMContext points to.
 pub static BUILTINS: Builtins = Builtins {
@@ -30,17 +33,23 @@ fn in_bounds(start: u64, len: u64, size: u64) -> bool {
     start.checked_add(len).is_some_and(|e| e <= size)
 }
 
+/// A memory or table that is borrowed while wasm runs cannot happen (the store checks before
+/// wasm code runs, see `StoreState::check_unborrowed`); should it anyway, the builtin fails
+/// with a host trap instead of aliasing the borrow.
+fn borrowed(core: &InstanceCore, what: &str) -> u32 {
+    *core.store.pending.borrow_mut() = Some(Trap::host(format!("{what} is borrowed by the host while wasm code runs")));
+    trap::HOST
+}
+
 pub(crate) fn memory_grow_impl(core: &InstanceCore, mem: u32, delta: u64) -> u64 {
     let Some(m) = core.memories.get(mem as usize) else { return u64::MAX };
-    // SAFETY: the memory is live; no Rust borrow of it is active while wasm runs.
-    let m = unsafe { &mut *m.raw() };
+    let Ok(mut m) = m.0.try_borrow_mut() else { return u64::MAX };
     m.grow(delta).unwrap_or(u64::MAX)
 }
 
 pub(crate) fn memory_fill_impl(core: &InstanceCore, mem: u32, dst: u64, val: u32, len: u64) -> u32 {
     let Some(m) = core.memories.get(mem as usize) else { return trap::MEMORY_OUT_OF_BOUNDS };
-    // SAFETY: as above.
-    let m = unsafe { &mut *m.raw() };
+    let Ok(mut m) = m.0.try_borrow_mut() else { return borrowed(core, "a memory") };
     if !in_bounds(dst, len, m.size_bytes()) {
         return trap::MEMORY_OUT_OF_BOUNDS;
     }
@@ -52,18 +61,18 @@ pub(crate) fn memory_copy_impl(core: &InstanceCore, dm: u32, sm: u32, dst: u64, 
     let (Some(d), Some(s)) = (core.memories.get(dm as usize), core.memories.get(sm as usize)) else {
         return trap::MEMORY_OUT_OF_BOUNDS;
     };
-    // SAFETY: both memories are live; we only use raw pointers (they may be the same memory).
-    unsafe {
-        let (d, s) = (d.raw(), s.raw());
-        let (dlen, slen) = ((*d).size_bytes(), (*s).size_bytes());
-        if !in_bounds(dst, len, dlen) || !in_bounds(src, len, slen) {
+    if d.ptr_eq(s) {
+        let Ok(mut m) = d.0.try_borrow_mut() else { return borrowed(core, "a memory") };
+        if !in_bounds(dst, len, m.size_bytes()) || !in_bounds(src, len, m.size_bytes()) {
             return trap::MEMORY_OUT_OF_BOUNDS;
         }
-        if len > 0 {
-            let dp = (*d).data_mut().as_mut_ptr().add(dst as usize);
-            let sp = (*s).data().as_ptr().add(src as usize);
-            core::ptr::copy(sp, dp, len as usize);
+        m.data_mut().copy_within(src as usize..(src + len) as usize, dst as usize);
+    } else {
+        let (Ok(mut d), Ok(s)) = (d.0.try_borrow_mut(), s.0.try_borrow()) else { return borrowed(core, "a memory") };
+        if !in_bounds(dst, len, d.size_bytes()) || !in_bounds(src, len, s.size_bytes()) {
+            return trap::MEMORY_OUT_OF_BOUNDS;
         }
+        d.data_mut()[dst as usize..(dst + len) as usize].copy_from_slice(&s.data()[src as usize..(src + len) as usize]);
     }
     trap::NONE
 }
@@ -72,8 +81,7 @@ pub(crate) fn memory_init_impl(core: &InstanceCore, mem: u32, data: u32, dst: u6
     let Some(seg) = core.module.info().datas.get(data as usize) else { return trap::MEMORY_OUT_OF_BOUNDS };
     let bytes: &[u8] = if core.data_dropped[data as usize].get() { &[] } else { &seg.bytes };
     let Some(m) = core.memories.get(mem as usize) else { return trap::MEMORY_OUT_OF_BOUNDS };
-    // SAFETY: as in memory_fill_impl.
-    let m = unsafe { &mut *m.raw() };
+    let Ok(mut m) = m.0.try_borrow_mut() else { return borrowed(core, "a memory") };
     if !in_bounds(src, len, bytes.len() as u64) || !in_bounds(dst, len, m.size_bytes()) {
         return trap::MEMORY_OUT_OF_BOUNDS;
     }
@@ -89,15 +97,14 @@ pub(crate) fn data_drop_impl(core: &InstanceCore, data: u32) {
 
 pub(crate) fn table_grow_impl(core: &InstanceCore, table: u32, init: *mut c_void, delta: u64) -> u64 {
     let Some(t) = core.tables.get(table as usize) else { return u64::MAX };
-    // SAFETY: the table is live; no Rust borrow of it is active while wasm runs.
-    let t = unsafe { &mut *t.raw() };
+    let Ok(mut t) = t.0.try_borrow_mut() else { return u64::MAX };
+    // The raw value comes from wasm code of the table's store.
     t.grow_raw(delta, init).unwrap_or(u64::MAX)
 }
 
 pub(crate) fn table_fill_impl(core: &InstanceCore, table: u32, dst: u64, val: *mut c_void, len: u64) -> u32 {
     let Some(t) = core.tables.get(table as usize) else { return trap::TABLE_OUT_OF_BOUNDS };
-    // SAFETY: as above.
-    let t = unsafe { &mut *t.raw() };
+    let Ok(mut t) = t.0.try_borrow_mut() else { return borrowed(core, "a table") };
     match t.fill_raw(dst, val, len) {
         Ok(()) => trap::NONE,
         Err(_) => trap::TABLE_OUT_OF_BOUNDS,
@@ -108,17 +115,18 @@ pub(crate) fn table_copy_impl(core: &InstanceCore, dt: u32, st: u32, dst: u64, s
     let (Some(d), Some(s)) = (core.tables.get(dt as usize), core.tables.get(st as usize)) else {
         return trap::TABLE_OUT_OF_BOUNDS;
     };
-    // SAFETY: both tables are live; raw pointers only (they may be the same table).
-    unsafe {
-        let (d, s) = (d.raw(), s.raw());
-        if !in_bounds(dst, len, (*d).size()) || !in_bounds(src, len, (*s).size()) {
+    if d.ptr_eq(s) {
+        let Ok(mut t) = d.0.try_borrow_mut() else { return borrowed(core, "a table") };
+        if !in_bounds(dst, len, t.size()) || !in_bounds(src, len, t.size()) {
             return trap::TABLE_OUT_OF_BOUNDS;
         }
-        if len > 0 {
-            let dp = (*d).elems_mut().as_mut_ptr().add(dst as usize);
-            let sp = (*s).elems().as_ptr().add(src as usize);
-            core::ptr::copy(sp, dp, len as usize);
+        t.elems_mut().copy_within(src as usize..(src + len) as usize, dst as usize);
+    } else {
+        let (Ok(mut d), Ok(s)) = (d.0.try_borrow_mut(), s.0.try_borrow()) else { return borrowed(core, "a table") };
+        if !in_bounds(dst, len, d.size()) || !in_bounds(src, len, s.size()) {
+            return trap::TABLE_OUT_OF_BOUNDS;
         }
+        d.elems_mut()[dst as usize..(dst + len) as usize].copy_from_slice(&s.elems()[src as usize..(src + len) as usize]);
     }
     trap::NONE
 }
@@ -131,8 +139,7 @@ pub(crate) fn table_init_impl(core: &InstanceCore, table: u32, elem: u32, dst: u
         return trap::TABLE_OUT_OF_BOUNDS;
     }
     let Some(t) = core.tables.get(table as usize) else { return trap::TABLE_OUT_OF_BOUNDS };
-    // SAFETY: as in table_grow_impl.
-    let t = unsafe { &mut *t.raw() };
+    let Ok(mut t) = t.0.try_borrow_mut() else { return borrowed(core, "a table") };
     match t.init_raw(dst, &items[src as usize..(src + len) as usize]) {
         Ok(()) => trap::NONE,
         Err(_) => trap::TABLE_OUT_OF_BOUNDS,

@@ -3,10 +3,12 @@
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::rc::Rc;
-use core::cell::RefCell;
+use alloc::string::ToString;
+use core::cell::{Cell, RefCell};
 
 use crate::abi::{GlobalType, VMGlobal};
 use crate::trap::{InstantiationError, Trap, TrapKind};
+use crate::table::adopt_store;
 use crate::val::Val;
 
 /// A global variable with its own storage (used for host-created globals; globals defined by a
@@ -14,6 +16,8 @@ use crate::val::Val;
 pub struct Global {
     pub(crate) storage: Box<VMGlobal>,
     ty: GlobalType,
+    /// The store of the funcref it holds / was linked into (0: none yet).
+    store: u64,
 }
 
 impl core::fmt::Debug for Global {
@@ -28,7 +32,9 @@ impl Global {
         if val.ty() != ty.ty {
             return Err(InstantiationError::new(format!("global of type {} initialised with a {}", ty.ty, val.ty())));
         }
-        Ok(Global { storage: Box::new(VMGlobal { value: val.to_raw() }), ty })
+        let mut store = 0;
+        adopt_store(&mut store, &val).map_err(|t| InstantiationError::new(t.to_string()))?;
+        Ok(Global { storage: Box::new(VMGlobal { value: val.to_raw() }), ty, store })
     }
     /// The type.
     pub fn ty(&self) -> GlobalType {
@@ -36,12 +42,14 @@ impl Global {
     }
     /// The value.
     pub fn get(&self) -> Val {
-        // SAFETY: the slot holds a value of type ty.ty (funcrefs point to live VMFuncRefs).
-        unsafe { Val::from_raw(self.storage.value, self.ty.ty) }
+        // SAFETY: the slot holds a value of type ty.ty (a funcref of store `self.store`).
+        unsafe { Val::from_raw(self.storage.value, self.ty.ty, self.store) }
     }
-    /// Set the value (immutable global or wrong type → Host trap with message).
+    /// Set the value (immutable global, wrong type or a funcref of another store → trap
+    /// with message).
     pub fn set(&mut self, v: Val) -> Result<(), Trap> {
         check_set(&self.ty, &v)?;
+        adopt_store(&mut self.store, &v)?;
         self.storage.value = v.to_raw();
         Ok(())
     }
@@ -66,6 +74,10 @@ pub(crate) fn check_set(ty: &GlobalType, v: &Val) -> Result<(), Trap> {
 pub struct SharedGlobal {
     pub(crate) ptr: *mut VMGlobal,
     pub(crate) ty: GlobalType,
+    /// The store (0: none yet), shared by all clones.
+    pub(crate) store: Rc<Cell<u64>>,
+    /// Keeps `ptr` (and, for a view into an instance, the instances its funcref may point
+    /// into: the whole store) alive.
     pub(crate) _owner: Rc<dyn core::any::Any>,
 }
 
@@ -80,7 +92,8 @@ impl SharedGlobal {
     pub fn new(mut g: Global) -> SharedGlobal {
         let ptr: *mut VMGlobal = &mut *g.storage;
         let ty = g.ty;
-        SharedGlobal { ptr, ty, _owner: Rc::new(RefCell::new(g)) }
+        let store = Rc::new(Cell::new(g.store));
+        SharedGlobal { ptr, ty, store, _owner: Rc::new(RefCell::new(g)) }
     }
     /// The type.
     pub fn ty(&self) -> GlobalType {
@@ -88,12 +101,16 @@ impl SharedGlobal {
     }
     /// The value.
     pub fn get(&self) -> Val {
-        // SAFETY: ptr stays valid while _owner lives; the slot holds a value of type ty.ty.
-        unsafe { Val::from_raw((*self.ptr).value, self.ty.ty) }
+        // SAFETY: ptr stays valid while _owner lives; the slot holds a value of type ty.ty
+        // (a funcref of store `self.store`).
+        unsafe { Val::from_raw((*self.ptr).value, self.ty.ty, self.store.get()) }
     }
-    /// Set the value (immutable or wrong type → trap).
+    /// Set the value (immutable, wrong type or a funcref of another store → trap).
     pub fn set(&self, v: Val) -> Result<(), Trap> {
         check_set(&self.ty, &v)?;
+        let mut store = self.store.get();
+        adopt_store(&mut store, &v)?;
+        self.store.set(store);
         // SAFETY: ptr valid while _owner lives; single-threaded (Rc), no Rust reference to the
         // slot is held elsewhere across this write.
         unsafe { (*self.ptr).value = v.to_raw() };

@@ -10,13 +10,15 @@ use core::cell::RefCell;
 use core::ffi::c_void;
 
 use crate::abi::{self, FuncType, VMContext, VMFuncRef, ValRaw};
-use crate::instance::{InstanceCore, StoreState};
-use crate::memory::Memory;
+use crate::instance::InstanceCore;
+use crate::memory::MemoryMut;
+use crate::store::{Store, StoreState};
 use crate::trap::{Trap, TrapKind};
-use crate::val::{Val, WasmParams, WasmResults};
+use crate::val::{FuncRef, Val, WasmParams, WasmResults};
 
 type DynFn = dyn FnMut(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap>;
-type TypedFn = dyn Fn(*mut (), &mut Caller<'_>, &mut [ValRaw]) -> Result<(), Trap>;
+/// (host cell `*const RefCell<H>`, caller, slots, store id of the slots' funcrefs).
+type TypedFn = dyn Fn(*const (), &mut Caller<'_>, &mut [ValRaw], u64) -> Result<(), Trap>;
 
 pub(crate) enum HostKind {
     Dynamic(RefCell<Box<DynFn>>),
@@ -31,7 +33,9 @@ pub(crate) struct HostFuncInner {
 #[derive(Clone)]
 pub(crate) enum FuncKind {
     Host(Rc<HostFuncInner>),
-    Wasm { funcref: *const VMFuncRef, ty: Rc<FuncType>, owner: Rc<InstanceCore> },
+    /// A function of an instance; `store` keeps the whole store (every VMContext the function
+    /// may reach) alive.
+    Wasm { funcref: *const VMFuncRef, ty: Rc<FuncType>, owner: Rc<InstanceCore>, store: Store },
 }
 
 /// A function: a host function, or a function of an instance (obtained from
@@ -59,22 +63,32 @@ impl Func {
     }
 
     /// A typed host function that receives the host value `H` of the instance it is imported
-    /// into (checked at instantiation).
+    /// into (checked at instantiation). The host value lives in a `RefCell`: if the function
+    /// re-enters wasm (e.g. through an exported [`Func`] kept in `H`) and wasm calls a typed
+    /// host function of the same instance again, that inner call is a [`TrapKind::Host`] trap
+    /// ("host value ... is already borrowed") instead of a second `&mut H`.
     pub fn wrap<H: 'static, P: WasmParams, R: WasmResults>(
         f: fn(&mut H, &mut Caller<'_>, P) -> Result<R, Trap>,
     ) -> Func {
         let ty = FuncType { params: P::types(), results: R::types() };
-        let call = move |host: *mut (), caller: &mut Caller<'_>, slots: &mut [ValRaw]| -> Result<(), Trap> {
+        let call = move |host: *const (), caller: &mut Caller<'_>, slots: &mut [ValRaw], store: u64| -> Result<(), Trap> {
             if host.is_null() {
                 return Err(Trap::host("typed host function called without an instance host value"));
             }
-            // SAFETY: `host` was bound at instantiation to the instance's boxed `H` (TypeId
-            // checked); it lives as long as the instance core, which outlives this call.
-            let h = unsafe { &mut *(host as *mut H) };
-            let p = P::load(slots);
-            let r = f(h, caller, p)?;
-            r.store(slots);
-            Ok(())
+            // SAFETY: `host` was bound at instantiation to the instance's boxed `RefCell<H>`
+            // (TypeId checked); it lives as long as the instance core, which outlives this call.
+            let cell = unsafe { &*(host as *const RefCell<H>) };
+            let mut h = cell.try_borrow_mut().map_err(|_| {
+                Trap::host(format!(
+                    "host value of type `{}` is already borrowed (a typed host function re-entered wasm, which called back into a typed host function of the same instance)",
+                    core::any::type_name::<H>()
+                ))
+            })?;
+            // SAFETY: wasm code (or `Func::call`, which type-checks) passes values of the
+            // parameter types; funcrefs belong to the calling store.
+            let p = unsafe { P::load(slots, store) };
+            let r = f(&mut h, caller, p)?;
+            r.store(slots, store)
         };
         Func(FuncKind::Host(Rc::new(HostFuncInner {
             ty,
@@ -94,31 +108,33 @@ impl Func {
         }
     }
 
-    /// Call the function. Argument count/type mismatch → `BadSignature` trap.
-    /// A host function called this way gets a [`Caller`] without memory.
+    /// Call the function. Argument count/type mismatch → `BadSignature` trap; a funcref of
+    /// another store → `Host` trap. A host function called this way gets a [`Caller`] without
+    /// instance (no memory, no host value: typed host functions fail).
     pub fn call(&self, args: &[Val]) -> Result<Vec<Val>, Trap> {
         match &self.0 {
             FuncKind::Host(h) => {
                 check_args(&h.ty, args)?;
                 let mut caller = Caller { core: None };
-                let n = h.ty.params.len().max(h.ty.results.len());
-                let mut slots: Vec<ValRaw> = alloc::vec![ValRaw::default(); n];
-                for (s, a) in slots.iter_mut().zip(args) {
-                    *s = a.to_raw();
+                match &h.kind {
+                    HostKind::Dynamic(f) => catch_panic(|| {
+                        let mut results: Vec<Val> = h.ty.results.iter().map(|t| Val::default_for(*t)).collect();
+                        call_dynamic(&h.ty, f, &mut caller, args, &mut results)?;
+                        Ok(results)
+                    }),
+                    HostKind::Typed { .. } => Err(Trap::host("typed host function called without an instance host value")),
                 }
-                catch_panic(|| invoke(h, core::ptr::null_mut(), &mut caller, &mut slots))?;
-                // SAFETY: slots hold values of the result types written by `invoke`.
-                Ok(h.ty.results.iter().zip(&slots).map(|(t, s)| unsafe { Val::from_raw(*s, *t) }).collect())
             }
-            FuncKind::Wasm { funcref, ty, owner } => owner.call_funcref(*funcref, ty, args),
+            FuncKind::Wasm { funcref, ty, owner, .. } => owner.call_funcref(*funcref, ty, args),
         }
     }
 
-    /// The `VMFuncRef` of a wasm function (`None` for an unbound host function).
-    pub fn funcref(&self) -> Option<crate::val::FuncRef> {
+    /// The function reference of a wasm function (`None` for an unbound host function).
+    pub fn funcref(&self) -> Option<FuncRef> {
         match &self.0 {
             FuncKind::Host(_) => None,
-            FuncKind::Wasm { funcref, .. } => crate::val::FuncRef::from_raw(*funcref as *mut c_void),
+            // SAFETY: the funcref is a slot of the owner's VMContext, of store `owner.store`.
+            FuncKind::Wasm { funcref, owner, .. } => unsafe { FuncRef::from_raw_in(*funcref as *mut c_void, owner.store.id) },
         }
     }
 }
@@ -147,18 +163,18 @@ pub struct Caller<'a> {
 }
 
 impl Caller<'_> {
-    /// Memory 0 of the calling instance (`Host` trap "no memory" if there is none).
-    pub fn memory(&mut self) -> Result<&mut Memory, Trap> {
+    /// Memory 0 of the calling instance, borrowed (`Host` trap "no memory" if there is none,
+    /// `Host` trap if the memory is already borrowed). Drop the guard before calling back into
+    /// wasm: wasm code does not run while one of its store's memories is borrowed.
+    pub fn memory(&mut self) -> Result<MemoryMut<'_>, Trap> {
         self.memory_at(0)
     }
 
-    /// Memory `index` of the calling instance.
-    pub fn memory_at(&mut self, index: u32) -> Result<&mut Memory, Trap> {
+    /// Memory `index` of the calling instance, borrowed (see [`Caller::memory`]).
+    pub fn memory_at(&mut self, index: u32) -> Result<MemoryMut<'_>, Trap> {
         let core = self.core.ok_or_else(|| Trap::host("no memory"))?;
         let m = core.memories.get(index as usize).ok_or_else(|| Trap::host("no memory"))?;
-        // SAFETY: the memory lives as long as the instance core; wasm code of the caller is
-        // suspended in this host call, and the returned borrow is tied to `&mut self`.
-        Ok(unsafe { &mut *m.raw() })
+        m.0.try_borrow_mut().map(MemoryMut).map_err(|_| Trap::host(format!("memory {index} of the caller is already borrowed")))
     }
 
     /// Whether a calling instance is available.
@@ -170,33 +186,50 @@ impl Caller<'_> {
 /// One host function bound into one instance: what `VMFuncRef::array_ctx` points to.
 pub(crate) struct HostBinding {
     pub(crate) func: Rc<HostFuncInner>,
-    pub(crate) host: *mut (),
+    /// The importing instance's `RefCell<H>` (typed functions) or null.
+    pub(crate) host: *const (),
     pub(crate) store: Rc<StoreState>,
 }
 
-fn invoke(h: &HostFuncInner, host: *mut (), caller: &mut Caller<'_>, slots: &mut [ValRaw]) -> Result<(), Trap> {
+fn call_dynamic(
+    ty: &FuncType,
+    f: &RefCell<Box<DynFn>>,
+    caller: &mut Caller<'_>,
+    params: &[Val],
+    results: &mut [Val],
+) -> Result<(), Trap> {
+    let mut f = f.try_borrow_mut().map_err(|_| Trap::host("recursive call of a dynamic host function"))?;
+    f(caller, params, results)?;
+    for (i, (r, t)) in results.iter().zip(&ty.results).enumerate() {
+        if r.ty() != *t {
+            return Err(Trap::host(format!("host function result {i}: expected {t}, got {}", r.ty())));
+        }
+    }
+    Ok(())
+}
+
+/// Run a bound host function on array-ABI slots of store `store`.
+fn invoke(h: &HostFuncInner, host: *const (), caller: &mut Caller<'_>, slots: &mut [ValRaw], store: u64) -> Result<(), Trap> {
     match &h.kind {
         HostKind::Dynamic(f) => {
-            // SAFETY: the slots hold values of the parameter types (checked by the caller or
-            // guaranteed by validated wasm code).
-            let params: Vec<Val> = h.ty.params.iter().zip(slots.iter()).map(|(t, s)| unsafe { Val::from_raw(*s, *t) }).collect();
+            // SAFETY: validated wasm code passes values of the parameter types; funcrefs are
+            // of its own store.
+            let params: Vec<Val> =
+                h.ty.params.iter().zip(slots.iter()).map(|(t, s)| unsafe { Val::from_raw(*s, *t, store) }).collect();
             let mut results: Vec<Val> = h.ty.results.iter().map(|t| Val::default_for(*t)).collect();
-            let mut f = f.try_borrow_mut().map_err(|_| Trap::host("recursive call of a dynamic host function"))?;
-            f(caller, &params, &mut results)?;
-            for (i, (r, t)) in results.iter().zip(&h.ty.results).enumerate() {
-                if r.ty() != *t {
-                    return Err(Trap::host(format!("host function result {i}: expected {t}, got {}", r.ty())));
-                }
-                slots[i] = r.to_raw();
+            call_dynamic(&h.ty, f, caller, &params, &mut results)?;
+            for (slot, r) in slots.iter_mut().zip(&results) {
+                r.check_store(store)?;
+                *slot = r.to_raw();
             }
             Ok(())
         }
-        HostKind::Typed { call, .. } => call(host, caller, slots),
+        HostKind::Typed { call, .. } => call(host, caller, slots, store),
     }
 }
 
 #[cfg(feature = "std")]
-fn catch_panic(f: impl FnOnce() -> Result<(), Trap>) -> Result<(), Trap> {
+fn catch_panic<T>(f: impl FnOnce() -> Result<T, Trap>) -> Result<T, Trap> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(r) => r,
         Err(payload) => {
@@ -215,7 +248,7 @@ fn catch_panic(f: impl FnOnce() -> Result<(), Trap>) -> Result<(), Trap> {
 /// Without `std`, panics in host functions are not caught (they abort or unwind per the
 /// panic strategy of the final binary); never let a host function panic in `no_std`.
 #[cfg(not(feature = "std"))]
-fn catch_panic(f: impl FnOnce() -> Result<(), Trap>) -> Result<(), Trap> {
+fn catch_panic<T>(f: impl FnOnce() -> Result<T, Trap>) -> Result<T, Trap> {
     f()
 }
 
@@ -243,10 +276,7 @@ pub(crate) unsafe extern "C" fn host_trampoline(ctx: *mut c_void, caller_vmctx: 
     } else {
         // SAFETY: a runtime-created VMContext stores the InstanceCore back-pointer at
         // VMCTX_INSTANCE; the core outlives its VMContext.
-        unsafe {
-            let p = *((caller_vmctx as *const u8).add(abi::VMCTX_INSTANCE as usize) as *const *const InstanceCore);
-            p.as_ref()
-        }
+        unsafe { (*((caller_vmctx as *const u8).add(abi::VMCTX_INSTANCE as usize) as *const *const InstanceCore)).as_ref() }
     };
     let n = b.func.ty.params.len().max(b.func.ty.results.len());
     let slots: &mut [ValRaw] = if n == 0 || values.is_null() {
@@ -256,10 +286,13 @@ pub(crate) unsafe extern "C" fn host_trampoline(ctx: *mut c_void, caller_vmctx: 
         unsafe { core::slice::from_raw_parts_mut(values, n) }
     };
     let mut caller = Caller { core };
-    match catch_panic(|| invoke(&b.func, b.host, &mut caller, slots)) {
+    let store = core.map_or(&b.store, |c| &c.store);
+    let r = catch_panic(|| invoke(&b.func, b.host, &mut caller, slots, store.id))
+        // Back into wasm: no memory or table of the store may still be borrowed.
+        .and_then(|()| store.check_unborrowed());
+    match r {
         Ok(()) => abi::trap::NONE,
         Err(t) => {
-            let store = core.map_or(&b.store, |c| &c.store);
             *store.pending.borrow_mut() = Some(t);
             abi::trap::HOST
         }

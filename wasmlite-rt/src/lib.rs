@@ -23,8 +23,12 @@
 //! mutability. Initialisation order (Wasm 2.0): globals, element segments (active: copied
 //! then dropped; declared: dropped), data segments (active: copied then dropped) — the first
 //! segment that does not fit fails with [`Error::Trap`], earlier writes stay visible — then
-//! the start function. Every instance's VMContext lives as long as its [`Store`] (also after
-//! a failed instantiation: table elements written before the failure may point into it).
+//! the start function. Every instance's VMContext lives as long as any handle of its
+//! [`Store`] (the store, an [`Instance`], an exported [`Func`] or global; also after a failed
+//! instantiation: table elements written before the failure may point into it). At
+//! instantiation the runtime writes the canonical id of every module type (a process-wide
+//! registry: equal ids exactly for equal function types) into the VMContext; `call_indirect`
+//! compares it with the callee's `VMFuncRef::type_id`.
 //!
 //! ## Calls and traps
 //! [`Instance::call`], [`Instance::call_typed`] and [`Func::call`] enter wasm through the
@@ -39,8 +43,104 @@
 //! ## Threads
 //! Stores, instances and memories are single-threaded (`Rc` inside, not `Send`). Only an
 //! [`InterruptHandle`] may cross threads.
+//!
+//! ## Soundness
+//! No safe function can cause undefined behaviour:
+//! * **One borrow discipline for memories and tables.** Host code reaches a memory or table
+//!   only through its `RefCell` ([`SharedMemory::borrow_mut`], [`Caller::memory`],
+//!   [`Instance::memory`] return guards). Wasm code of a store does not run while any memory or
+//!   table of the store is borrowed: calling into wasm, or returning from a host function into
+//!   wasm, with a live borrow is a [`TrapKind::Host`] trap.
+//! * **Host values live in a `RefCell`.** A typed host function that re-enters wasm, which
+//!   calls a typed host function of the same instance again, gets a [`TrapKind::Host`] trap
+//!   instead of a second `&mut H`.
+//! * **Stores.** A [`FuncRef`] carries its store; functions, memories, tables and globals of
+//!   one store cannot be linked into another ([`InstantiationError`]), and a funcref of another
+//!   store passed as an argument or stored in a table/global is a trap.
+//! * **Raw constructors are `unsafe` or crate-private.** The raw table mutators are not
+//!   public, [`FuncRef::from_raw`] and [`WasmTy::from_raw`] are `unsafe`:
+//!
+//! ```compile_fail,E0133
+//! # use wasmlite_rt::*;
+//! // error[E0133]: call to unsafe function
+//! let f = FuncRef::from_raw(8 as *mut core::ffi::c_void, &Store::new());
+//! ```
+//! ```
+//! # use wasmlite_rt::*;
+//! // SAFETY: null is always a valid funcref (ref.null func).
+//! assert!(unsafe { FuncRef::from_raw(core::ptr::null_mut(), &Store::new()) }.is_none());
+//! ```
+//! ```compile_fail,E0133
+//! # use wasmlite_rt::*;
+//! // error[E0133]: a forged slot would become a funcref wasm code calls through
+//! let f = <Option<FuncRef> as WasmTy>::from_raw(abi::ValRaw::ptr(8 as *mut _), 1);
+//! ```
+//! ```compile_fail,E0624
+//! # use wasmlite_rt::*;
+//! let mut t = Table::new(TableType { elem: ValType::FuncRef, min: 1, max: None }, Val::FuncRef(None)).unwrap();
+//! t.set_raw(0, 8 as *mut core::ffi::c_void); // error[E0624]: method `set_raw` is private
+//! ```
+//! ```compile_fail,E0624
+//! # use wasmlite_rt::*;
+//! let mut t = Table::new(TableType { elem: ValType::FuncRef, min: 1, max: None }, Val::FuncRef(None)).unwrap();
+//! t.elems_mut()[0] = 8 as *mut core::ffi::c_void; // error[E0624]: method `elems_mut` is private
+//! ```
+//! ```compile_fail,E0624
+//! # use wasmlite_rt::*;
+//! // error[E0624]: `Val::from_raw` is private (it would forge funcrefs)
+//! let v = Val::from_raw(abi::ValRaw::ptr(8 as *mut _), ValType::FuncRef, 1);
+//! ```
+//! ```compile_fail,E0621
+//! # use wasmlite_rt::*;
+//! // A memory guard cannot outlive the `Caller` it was borrowed from.
+//! fn keep<'a>(c: &mut Caller<'a>) -> MemoryMut<'a> {
+//!     c.memory().unwrap()
+//! }
+//! ```
+//! ```compile_fail,E0596
+//! # use wasmlite_rt::*;
+//! // A shared memory cannot be replaced (or swapped) through its guard: instances point
+//! // into it. (No `DerefMut`: only contents and size change.)
+//! let ty = MemoryType { min: 1, max: None, memory64: false, shared: false };
+//! let shared = SharedMemory::new(Memory::new_heap(ty).unwrap());
+//! let old = core::mem::replace(&mut *shared.borrow_mut(), Memory::new_heap(ty).unwrap());
+//! ```
+//! ```compile_fail,E0596
+//! # use wasmlite_rt::*;
+//! let ty = TableType { elem: ValType::FuncRef, min: 1, max: None };
+//! let shared = SharedTable::new(Table::new(ty, Val::FuncRef(None)).unwrap());
+//! let old = core::mem::replace(&mut *shared.borrow_mut(), Table::new(ty, Val::FuncRef(None)).unwrap());
+//! ```
+//! ```compile_fail,E0133
+//! # use wasmlite_rt::*;
+//! // A hand-made descriptor may point anywhere: only codegen's descriptors are valid.
+//! static D: abi::ModuleDescriptor = abi::ModuleDescriptor { abi_version: abi::ABI_VERSION, flags: 0,
+//!     info: core::ptr::null(), info_len: 1 << 40, funcs: core::ptr::null(), num_funcs: 0,
+//!     import_stubs: core::ptr::null(), num_import_stubs: 0, raise_trap: rt,
+//!     code_start: core::ptr::null(), code_end: core::ptr::null() };
+//! unsafe extern "C" fn rt(_: *mut abi::VMContext, _: u32, _: u32) -> ! { loop {} }
+//! let m = Module::from_static(&D);
+//! ```
+//! ```
+//! # use wasmlite_rt::*;
+//! // The same table through the safe API: typed values, checked bounds.
+//! let ty = TableType { elem: ValType::FuncRef, min: 1, max: None };
+//! let mut t = Table::new(ty, Val::FuncRef(None)).unwrap();
+//! assert!(t.set(0, Val::FuncRef(None)).is_ok());
+//! assert_eq!(t.set(1, Val::FuncRef(None)).unwrap_err().kind(), TrapKind::TableOutOfBounds);
+//! let shared = SharedTable::new(t);
+//! assert_eq!(shared.borrow_mut().grow(1, Val::FuncRef(None)).unwrap(), 1);
+//! let mty = MemoryType { min: 1, max: None, memory64: false, shared: false };
+//! let mem = SharedMemory::new(Memory::new_heap(mty).unwrap());
+//! mem.borrow_mut().write(8, b"abc").unwrap();
+//! assert_eq!(mem.borrow().read(8, 3).unwrap(), b"abc");
+//! // A typed slot decoded through the unsafe API, with its contract upheld.
+//! // SAFETY: the slot holds an i32.
+//! assert_eq!(unsafe { <i32 as WasmTy>::from_raw(abi::ValRaw::i32(7), 1) }, 7);
+//! ```
 #![no_std]
 #![deny(missing_docs)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 extern crate alloc;
 #[cfg(feature = "std")]
@@ -55,14 +155,19 @@ pub use wasmlite_abi::{FuncType, GlobalType, MemoryType, ModuleInfo, TableType, 
 pub use wasmlite_macros::*;
 
 mod builtins;
+mod call;
+mod const_eval;
 mod global;
 mod host;
 mod instance;
+mod instantiate;
 mod memory;
 mod module;
 mod signals;
+mod store;
 mod table;
 mod trap;
+mod types;
 mod val;
 
 #[cfg(test)]
@@ -71,11 +176,11 @@ mod tests;
 pub use builtins::BUILTINS;
 pub use global::{Global, SharedGlobal};
 pub use host::{Caller, Func};
-pub use instance::{
-    resolve_imports, Extern, Instance, InterruptHandle, Store, DEFAULT_MAX_WASM_STACK, HOST_STACK_RESERVE,
-};
-pub use memory::{Memory, SharedMemory, GUARD_PAGES_AVAILABLE, MAX_PAGES_32, MAX_PAGES_64};
+pub use instance::Instance;
+pub use instantiate::{resolve_imports, Extern};
+pub use store::{InterruptHandle, Store, DEFAULT_MAX_WASM_STACK, HOST_STACK_RESERVE};
+pub use memory::{Memory, MemoryMut, SharedMemory, GUARD_PAGES_AVAILABLE, MAX_PAGES_32, MAX_PAGES_64};
 pub use module::Module;
-pub use table::{SharedTable, Table, MAX_TABLE_ELEMENTS};
+pub use table::{SharedTable, Table, TableMut, MAX_TABLE_ELEMENTS};
 pub use trap::{Error, InstantiationError, Trap, TrapKind};
 pub use val::{ExternRef, FuncRef, Val, WasmParams, WasmResults, WasmTy};

@@ -3,7 +3,7 @@
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::rc::Rc;
-use core::cell::RefCell;
+use core::cell::{Ref, RefCell, RefMut};
 
 use crate::abi::{MemoryType, VMMemory, WASM_PAGE_SIZE};
 use crate::trap::{InstantiationError, Trap, TrapKind};
@@ -31,6 +31,8 @@ pub struct Memory {
     vm: Box<VMMemory>,
     ty: MemoryType,
     storage: Storage,
+    /// The store this memory was linked into (0: none yet).
+    pub(crate) store: u64,
 }
 
 impl core::fmt::Debug for Memory {
@@ -115,7 +117,7 @@ impl Memory {
             vm.base = base;
             vm.length = bytes;
             crate::signals::ensure_installed();
-            return Ok(Memory { vm, ty, storage: Storage::Guard { base, reserved } });
+            return Ok(Memory { vm, ty, storage: Storage::Guard { base, reserved }, store: 0 });
         }
         let _ = guard;
         let mut v = alloc::vec::Vec::new();
@@ -125,7 +127,7 @@ impl Memory {
         v.resize(bytes as usize, 0);
         vm.base = v.as_mut_ptr();
         vm.length = bytes;
-        Ok(Memory { vm, ty, storage: Storage::Heap(v) })
+        Ok(Memory { vm, ty, storage: Storage::Heap(v), store: 0 })
     }
 
     /// The memory's type (with the current size as minimum).
@@ -254,6 +256,11 @@ impl Drop for Memory {
 }
 
 /// A shareable handle to a [`Memory`] (exported by one instance, imported by others).
+///
+/// All host access goes through the `RefCell` inside (one borrow discipline): wasm code of a
+/// store only runs while no memory of that store is borrowed — calling into wasm (or returning
+/// from a host function into wasm) with a live borrow is a [`TrapKind::Host`] trap, never
+/// aliasing.
 #[derive(Clone, Debug)]
 pub struct SharedMemory(pub(crate) Rc<RefCell<Memory>>);
 
@@ -262,20 +269,64 @@ impl SharedMemory {
     pub fn new(m: Memory) -> SharedMemory {
         SharedMemory(Rc::new(RefCell::new(m)))
     }
-    /// Borrow. Do not keep the borrow across calls into wasm.
-    pub fn borrow(&self) -> core::cell::Ref<'_, Memory> {
+    /// Borrow. Panics if the memory is mutably borrowed (like `RefCell::borrow`); see
+    /// [`SharedMemory::try_borrow`].
+    pub fn borrow(&self) -> Ref<'_, Memory> {
         self.0.borrow()
     }
-    /// Borrow mutably. Do not keep the borrow across calls into wasm.
-    pub fn borrow_mut(&self) -> core::cell::RefMut<'_, Memory> {
-        self.0.borrow_mut()
+    /// Borrow mutably. Panics if the memory is borrowed (like `RefCell::borrow_mut`); see
+    /// [`SharedMemory::try_borrow_mut`].
+    pub fn borrow_mut(&self) -> MemoryMut<'_> {
+        MemoryMut(self.0.borrow_mut())
+    }
+    /// Borrow; a conflicting live borrow is a [`TrapKind::Host`] trap.
+    pub fn try_borrow(&self) -> Result<Ref<'_, Memory>, Trap> {
+        self.0.try_borrow().map_err(|_| Trap::host("memory is already mutably borrowed"))
+    }
+    /// Borrow mutably; a conflicting live borrow is a [`TrapKind::Host`] trap.
+    pub fn try_borrow_mut(&self) -> Result<MemoryMut<'_>, Trap> {
+        self.0.try_borrow_mut().map(MemoryMut).map_err(|_| Trap::host("memory is already borrowed"))
     }
     /// Whether two handles refer to the same memory.
     pub fn ptr_eq(&self, other: &SharedMemory) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
     }
-    pub(crate) fn raw(&self) -> *mut Memory {
-        self.0.as_ptr()
+    /// Whether any borrow of the memory is alive.
+    pub(crate) fn is_borrowed(&self) -> bool {
+        self.0.try_borrow_mut().is_err()
+    }
+}
+
+/// A mutable borrow of a shared memory: its contents and size can change, but the memory
+/// itself cannot be replaced or swapped (VMContexts point into it), so there is no
+/// `DerefMut`. Reads go through `Deref<Target = Memory>`.
+pub struct MemoryMut<'a>(pub(crate) RefMut<'a, Memory>);
+
+impl core::ops::Deref for MemoryMut<'_> {
+    type Target = Memory;
+    fn deref(&self) -> &Memory {
+        &self.0
+    }
+}
+
+impl core::fmt::Debug for MemoryMut<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        (*self.0).fmt(f)
+    }
+}
+
+impl MemoryMut<'_> {
+    /// The contents, mutable ([`Memory::data_mut`]).
+    pub fn data_mut(&mut self) -> &mut [u8] {
+        self.0.data_mut()
+    }
+    /// Checked write ([`Memory::write`]).
+    pub fn write(&mut self, offset: u64, bytes: &[u8]) -> Result<(), Trap> {
+        self.0.write(offset, bytes)
+    }
+    /// Grow ([`Memory::grow`]).
+    pub fn grow(&mut self, delta_pages: u64) -> Result<u64, Trap> {
+        self.0.grow(delta_pages)
     }
 }
 

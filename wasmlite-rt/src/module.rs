@@ -2,6 +2,7 @@
 
 use alloc::format;
 use alloc::rc::Rc;
+use alloc::vec::Vec;
 
 use crate::abi::{ModuleDescriptor, ModuleInfo, ABI_VERSION, FLAG_EXPLICIT_BOUNDS_CHECKS};
 use crate::trap::InstantiationError;
@@ -9,6 +10,8 @@ use crate::trap::InstantiationError;
 pub(crate) struct ModuleInner {
     pub(crate) desc: *const ModuleDescriptor,
     pub(crate) info: ModuleInfo,
+    /// Canonical id (process-wide registry) of each type of `info.types`.
+    pub(crate) type_ids: Vec<u64>,
 }
 
 /// A compiled module, ready to instantiate. Cheap to clone.
@@ -26,9 +29,15 @@ impl core::fmt::Debug for Module {
 }
 
 impl Module {
-    /// A module whose descriptor is a linked static (ahead-of-time compiled).
-    pub fn from_static(desc: &'static ModuleDescriptor) -> Result<Module, InstantiationError> {
-        // SAFETY: a 'static descriptor and the code it points to live forever.
+    /// A module whose descriptor is a linked static (ahead-of-time compiled; what
+    /// `include_wasm!` bindings call).
+    ///
+    /// # Safety
+    /// `desc` must be a [`ModuleDescriptor`] produced by wasmlite-codegen (its pointers and
+    /// code are what generated code and the runtime rely on); a hand-made one may point
+    /// anywhere.
+    pub unsafe fn from_static(desc: &'static ModuleDescriptor) -> Result<Module, InstantiationError> {
+        // SAFETY: per the contract, and a 'static descriptor and its code live forever.
         unsafe { Module::from_descriptor(desc) }
     }
 
@@ -60,7 +69,8 @@ impl Module {
         validate(&info, d)?;
         #[cfg(feature = "std")]
         crate::signals::register_module(desc);
-        Ok(Module(Rc::new(ModuleInner { desc, info })))
+        let type_ids = info.types.iter().map(crate::types::intern).collect();
+        Ok(Module(Rc::new(ModuleInner { desc, info, type_ids })))
     }
 
     /// The static module description.

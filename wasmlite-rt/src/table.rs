@@ -2,9 +2,10 @@
 
 use alloc::boxed::Box;
 use alloc::format;
+use alloc::string::ToString;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
-use core::cell::RefCell;
+use core::cell::{Ref, RefCell, RefMut};
 use core::ffi::c_void;
 
 use crate::abi::{TableType, VMTable, ValType};
@@ -19,6 +20,10 @@ pub struct Table {
     vm: Box<VMTable>,
     elems: Vec<*mut c_void>,
     ty: TableType,
+    /// The store whose functions the table may hold (0: none yet; set by the first non-null
+    /// funcref stored or by linking into an instance). Every non-null funcref element belongs
+    /// to this store.
+    pub(crate) store: u64,
 }
 
 impl core::fmt::Debug for Table {
@@ -32,11 +37,31 @@ fn oob(msg: impl Into<alloc::string::String>) -> Trap {
 }
 
 /// The raw element for a value of the table's element type.
-pub(crate) fn raw_elem(elem: ValType, v: &Val) -> Option<*mut c_void> {
+fn raw_elem(elem: ValType, v: &Val) -> Option<*mut c_void> {
     match (elem, v) {
         (ValType::FuncRef, Val::FuncRef(f)) => Some(f.map_or(core::ptr::null_mut(), |f| f.to_raw())),
         (ValType::ExternRef, Val::ExternRef(e)) => Some(e.map_or(core::ptr::null_mut(), |e| e.to_raw())),
         _ => None,
+    }
+}
+
+/// The store a value ties a table or global to: `Some(id)` for a non-null funcref.
+pub(crate) fn store_of(v: &Val) -> Option<u64> {
+    match v {
+        Val::FuncRef(Some(f)) => Some(f.store()),
+        _ => None,
+    }
+}
+
+/// Bind `current` (0 = unbound) to the store of `v`; a funcref of another store is an error.
+pub(crate) fn adopt_store(current: &mut u64, v: &Val) -> Result<(), Trap> {
+    match store_of(v) {
+        Some(s) if *current == 0 => {
+            *current = s;
+            Ok(())
+        }
+        Some(s) if s != *current => Err(Trap::host("a function reference of a different store cannot be stored here")),
+        _ => Ok(()),
     }
 }
 
@@ -58,9 +83,11 @@ impl Table {
                 ty.min
             )));
         }
+        let mut store = 0;
+        adopt_store(&mut store, &init).map_err(|t| InstantiationError::new(t.to_string()))?;
         let mut elems = Vec::new();
         elems.resize(ty.min as usize, raw);
-        let mut t = Table { vm: Box::new(VMTable { base: core::ptr::null_mut(), length: 0 }), elems, ty };
+        let mut t = Table { vm: Box::new(VMTable { base: core::ptr::null_mut(), length: 0 }), elems, ty, store };
         t.sync();
         Ok(t)
     }
@@ -94,7 +121,8 @@ impl Table {
     pub fn get(&self, i: u64) -> Option<Val> {
         let raw = *self.elems.get(usize::try_from(i).ok()?)?;
         Some(match self.ty.elem {
-            ValType::FuncRef => Val::FuncRef(FuncRef::from_raw(raw)),
+            // SAFETY: non-null funcref elements point to live VMFuncRefs of store `self.store`.
+            ValType::FuncRef => Val::FuncRef(unsafe { FuncRef::from_raw_in(raw, self.store) }),
             _ => Val::ExternRef(ExternRef::from_raw(raw)),
         })
     }
@@ -109,11 +137,15 @@ impl Table {
         let raw = raw_elem(self.ty.elem, &v).ok_or_else(|| {
             Trap::with_message(TrapKind::BadSignature, format!("value of type {} for a {} table", v.ty(), self.ty.elem))
         })?;
-        self.set_raw(i, raw)
+        let mut store = self.store;
+        adopt_store(&mut store, &v)?;
+        self.set_raw(i, raw)?;
+        self.store = store;
+        Ok(())
     }
 
-    /// Set raw element `i`.
-    pub fn set_raw(&mut self, i: u64, raw: *mut c_void) -> Result<(), Trap> {
+    /// Set raw element `i` (the raw value must be valid for this table and its store).
+    pub(crate) fn set_raw(&mut self, i: u64, raw: *mut c_void) -> Result<(), Trap> {
         let len = self.size();
         let slot = usize::try_from(i)
             .ok()
@@ -128,11 +160,15 @@ impl Table {
         let raw = raw_elem(self.ty.elem, &init).ok_or_else(|| {
             Trap::with_message(TrapKind::BadSignature, format!("value of type {} for a {} table", init.ty(), self.ty.elem))
         })?;
-        self.grow_raw(delta, raw)
+        let mut store = self.store;
+        adopt_store(&mut store, &init)?;
+        let old = self.grow_raw(delta, raw)?;
+        self.store = store;
+        Ok(old)
     }
 
-    /// Grow with a raw initial element.
-    pub fn grow_raw(&mut self, delta: u64, raw: *mut c_void) -> Result<u64, Trap> {
+    /// Grow with a raw initial element (valid for this table and its store).
+    pub(crate) fn grow_raw(&mut self, delta: u64, raw: *mut c_void) -> Result<u64, Trap> {
         let old = self.size();
         let new = old
             .checked_add(delta)
@@ -147,14 +183,14 @@ impl Table {
     }
 
     /// Fill `len` elements from `dst` with `raw` (bounds-checked first).
-    pub fn fill_raw(&mut self, dst: u64, raw: *mut c_void, len: u64) -> Result<(), Trap> {
+    pub(crate) fn fill_raw(&mut self, dst: u64, raw: *mut c_void, len: u64) -> Result<(), Trap> {
         let end = dst.checked_add(len).filter(|&e| e <= self.size()).ok_or_else(|| oob("table.fill out of bounds"))?;
         self.elems[dst as usize..end as usize].fill(raw);
         Ok(())
     }
 
     /// Copy `items` to `dst` (bounds-checked first).
-    pub fn init_raw(&mut self, dst: u64, items: &[*mut c_void]) -> Result<(), Trap> {
+    pub(crate) fn init_raw(&mut self, dst: u64, items: &[*mut c_void]) -> Result<(), Trap> {
         let end = dst
             .checked_add(items.len() as u64)
             .filter(|&e| e <= self.size())
@@ -168,8 +204,8 @@ impl Table {
         &self.elems
     }
 
-    /// The elements, mutable.
-    pub fn elems_mut(&mut self) -> &mut [*mut c_void] {
+    /// The elements, mutable (raw values must be valid for this table and its store).
+    pub(crate) fn elems_mut(&mut self) -> &mut [*mut c_void] {
         &mut self.elems
     }
 
@@ -179,7 +215,8 @@ impl Table {
     }
 }
 
-/// A shareable handle to a [`Table`].
+/// A shareable handle to a [`Table`]. Same borrow discipline as
+/// [`crate::SharedMemory`]: wasm code of a store never runs while one of its tables is borrowed.
 #[derive(Clone, Debug)]
 pub struct SharedTable(pub(crate) Rc<RefCell<Table>>);
 
@@ -188,20 +225,53 @@ impl SharedTable {
     pub fn new(t: Table) -> SharedTable {
         SharedTable(Rc::new(RefCell::new(t)))
     }
-    /// Borrow. Do not keep the borrow across calls into wasm.
-    pub fn borrow(&self) -> core::cell::Ref<'_, Table> {
+    /// Borrow. Panics if the table is mutably borrowed (like `RefCell::borrow`).
+    pub fn borrow(&self) -> Ref<'_, Table> {
         self.0.borrow()
     }
-    /// Borrow mutably. Do not keep the borrow across calls into wasm.
-    pub fn borrow_mut(&self) -> core::cell::RefMut<'_, Table> {
-        self.0.borrow_mut()
+    /// Borrow mutably. Panics if the table is borrowed (like `RefCell::borrow_mut`).
+    pub fn borrow_mut(&self) -> TableMut<'_> {
+        TableMut(self.0.borrow_mut())
+    }
+    /// Borrow mutably; a conflicting live borrow is a [`TrapKind::Host`] trap.
+    pub fn try_borrow_mut(&self) -> Result<TableMut<'_>, Trap> {
+        self.0.try_borrow_mut().map(TableMut).map_err(|_| Trap::host("table is already borrowed"))
     }
     /// Whether two handles refer to the same table.
     pub fn ptr_eq(&self, other: &SharedTable) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
     }
-    pub(crate) fn raw(&self) -> *mut Table {
-        self.0.as_ptr()
+    /// Whether any borrow of the table is alive.
+    pub(crate) fn is_borrowed(&self) -> bool {
+        self.0.try_borrow_mut().is_err()
+    }
+}
+
+/// A mutable borrow of a shared table: elements can be set and the table grown, but the table
+/// itself cannot be replaced or swapped (VMContexts point into it), so there is no `DerefMut`.
+pub struct TableMut<'a>(pub(crate) RefMut<'a, Table>);
+
+impl core::ops::Deref for TableMut<'_> {
+    type Target = Table;
+    fn deref(&self) -> &Table {
+        &self.0
+    }
+}
+
+impl core::fmt::Debug for TableMut<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        (*self.0).fmt(f)
+    }
+}
+
+impl TableMut<'_> {
+    /// Set element `i` ([`Table::set`]).
+    pub fn set(&mut self, i: u64, v: Val) -> Result<(), Trap> {
+        self.0.set(i, v)
+    }
+    /// Grow ([`Table::grow`]).
+    pub fn grow(&mut self, delta: u64, init: Val) -> Result<u64, Trap> {
+        self.0.grow(delta, init)
     }
 }
 

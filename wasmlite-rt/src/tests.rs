@@ -238,7 +238,10 @@ fn inc_func() -> Extern {
 }
 
 fn instance() -> (Store, Instance) {
-    let module = Module::from_static(make_desc(&test_info(), FLAG_EXPLICIT_BOUNDS_CHECKS)).unwrap();
+    let module = {
+        // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
+        unsafe { Module::from_static(make_desc(&test_info(), FLAG_EXPLICIT_BOUNDS_CHECKS)) }
+    }.unwrap();
     let store = Store::new();
     let inst = Instance::new(&store, &module, &[inc_func(), g_import(3)], ()).unwrap();
     (store, inst)
@@ -397,7 +400,10 @@ fn table_elements_and_bulk_builtins() {
 
 #[test]
 fn import_checks() {
-    let module = Module::from_static(make_desc(&test_info(), FLAG_EXPLICIT_BOUNDS_CHECKS)).unwrap();
+    let module = {
+        // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
+        unsafe { Module::from_static(make_desc(&test_info(), FLAG_EXPLICIT_BOUNDS_CHECKS)) }
+    }.unwrap();
     let store = Store::new();
     let err = |imports: &[Extern]| match Instance::new(&store, &module, imports, ()) {
         Err(Error::Instantiation(e)) => e.message().to_string(),
@@ -433,7 +439,10 @@ fn shared_imports_between_instances() {
     // import A's re-exported "inc" (a host function) and check calls go through.
     let (store, a) = instance();
     let Some(Extern::Func(inc)) = a.export("inc") else { panic!() };
-    let module = Module::from_static(make_desc(&test_info(), FLAG_EXPLICIT_BOUNDS_CHECKS)).unwrap();
+    let module = {
+        // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
+        unsafe { Module::from_static(make_desc(&test_info(), FLAG_EXPLICIT_BOUNDS_CHECKS)) }
+    }.unwrap();
     let mut b = Instance::new(&store, &module, &[Extern::Func(inc), g_import(3)], ()).unwrap();
     // host fn reads the *caller's* memory (B's, also has "hello" at 3).
     assert_eq!(b.call_export("call_inc", &[Val::I32(2)]).unwrap(), vec![Val::I32(21)]);
@@ -445,7 +454,10 @@ fn shared_imports_between_instances() {
 fn data_segment_out_of_bounds_fails_instantiation() {
     let mut info = test_info();
     info.datas[0].mode = DataMode::Active { memory: 0, offset: ConstExpr(vec![ConstOp::I32Const(65534)]) };
-    let module = Module::from_static(make_desc(&info, FLAG_EXPLICIT_BOUNDS_CHECKS)).unwrap();
+    let module = {
+        // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
+        unsafe { Module::from_static(make_desc(&info, FLAG_EXPLICIT_BOUNDS_CHECKS)) }
+    }.unwrap();
     let store = Store::new();
     match Instance::new(&store, &module, &[inc_func(), g_import(3)], ()) {
         Err(Error::Trap(t)) => assert_eq!(t.kind(), TrapKind::MemoryOutOfBounds),
@@ -453,7 +465,10 @@ fn data_segment_out_of_bounds_fails_instantiation() {
     }
     let mut info = test_info();
     info.elems[0].mode = ElemMode::Active { table: 0, offset: ConstExpr(vec![ConstOp::I32Const(3)]) };
-    let module = Module::from_static(make_desc(&info, FLAG_EXPLICIT_BOUNDS_CHECKS)).unwrap();
+    let module = {
+        // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
+        unsafe { Module::from_static(make_desc(&info, FLAG_EXPLICIT_BOUNDS_CHECKS)) }
+    }.unwrap();
     match Instance::new(&store, &module, &[inc_func(), g_import(3)], ()) {
         Err(Error::Trap(t)) => assert_eq!(t.kind(), TrapKind::TableOutOfBounds),
         other => panic!("expected trap, got {:?}", other.map(|_| ())),
@@ -478,7 +493,10 @@ fn bad_descriptors() {
     let e = unsafe { Module::from_descriptor(&bad) }.unwrap_err();
     assert!(e.message().starts_with("inconsistent module descriptor"));
     d = make_desc(&test_info(), 0);
-    let m = Module::from_static(d).unwrap();
+    let m = {
+        // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
+        unsafe { Module::from_static(d) }
+    }.unwrap();
     assert!(!m.explicit_bounds_checks());
 }
 
@@ -511,7 +529,10 @@ fn interrupt_handle_sets_flag() {
 #[cfg(not(feature = "std"))]
 #[test]
 fn guard_modules_rejected_without_std() {
-    let module = Module::from_static(make_desc(&test_info(), 0)).unwrap();
+    let module = {
+        // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
+        unsafe { Module::from_static(make_desc(&test_info(), 0)) }
+    }.unwrap();
     let store = Store::new();
     match Instance::new(&store, &module, &[inc_func(), g_import(3)], ()) {
         Err(Error::Instantiation(e)) => assert_eq!(
@@ -525,7 +546,10 @@ fn guard_modules_rejected_without_std() {
 #[cfg(feature = "std")]
 #[test]
 fn guard_module_uses_guard_memory_and_rejects_heap_import() {
-    let module = Module::from_static(make_desc(&test_info(), 0)).unwrap();
+    let module = {
+        // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
+        unsafe { Module::from_static(make_desc(&test_info(), 0)) }
+    }.unwrap();
     let store = Store::new();
     let mut inst = Instance::new(&store, &module, &[inc_func(), g_import(3)], ()).unwrap();
     assert!(inst.memory(0).is_guarded());
@@ -536,7 +560,10 @@ fn guard_module_uses_guard_memory_and_rejects_heap_import() {
     info.memories[0] = MemoryType { min: 1, max: Some(2), memory64: false, shared: false };
     info.imports.push(Import { module: "env".into(), name: "mem".into(), ty: ExternType::Memory(info.memories[0]) });
     info.num_imported_memories = 1;
-    let module = Module::from_static(make_desc(&info, 0)).unwrap();
+    let module = {
+        // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
+        unsafe { Module::from_static(make_desc(&info, 0)) }
+    }.unwrap();
     let heap = Extern::Memory(SharedMemory::new(Memory::new_heap(info.memories[0]).unwrap()));
     match Instance::new(&store, &module, &[inc_func(), g_import(3), heap], ()) {
         Err(Error::Instantiation(e)) => assert!(e.message().starts_with("memory import `env`.`mem`: module needs guard-page memories"), "{e}"),
@@ -577,4 +604,52 @@ fn host_fault_is_chained_not_stolen() {
         .output()
         .unwrap();
     assert_eq!(out.status.signal(), Some(libc::SIGSEGV), "child status {:?}", out.status);
+}
+
+#[test]
+fn vmctx_type_ids_are_canonical() {
+    let (_s, inst) = instance();
+    let (_s2, inst2) = instance();
+    let info = test_info();
+    let l = VmLayout::for_module(&info);
+    let id = |i: &Instance, t: u32| {
+        // SAFETY: type_ids[t] lies inside the live VMContext.
+        unsafe { *((i.vmctx() as *const u8).add(l.type_id(t) as usize) as *const u64) }
+    };
+    let fr = |i: &Instance, f: u32| {
+        // SAFETY: funcs[f] lies inside the live VMContext.
+        unsafe { (*((i.vmctx() as *const u8).add(l.funcref(f) as usize) as *const VMFuncRef)).type_id }
+    };
+    let n = info.types.len() as u32;
+    for t in 0..n {
+        assert_ne!(id(&inst, t), 0);
+        assert_eq!(id(&inst, t), id(&inst2, t), "same type, same id in every instance");
+        for u in 0..t {
+            assert_ne!(id(&inst, t), id(&inst, u), "types {t} and {u} differ");
+        }
+    }
+    // Every funcref (the host import included) carries the id of its function's type.
+    for (f, &t) in info.funcs.iter().enumerate() {
+        assert_eq!(fr(&inst, f as u32), id(&inst, t), "function {f}");
+    }
+}
+
+#[test]
+fn cross_store_import_and_borrowed_memory_are_rejected() {
+    let (_s, inst) = instance();
+    let module = {
+        // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
+        unsafe { Module::from_static(make_desc(&test_info(), FLAG_EXPLICIT_BOUNDS_CHECKS)) }
+    }
+    .unwrap();
+    // `inc` of the first instance is a function of another store.
+    let e = Instance::new(&Store::new(), &module, &[inst.export("inc").unwrap(), g_import(3)], ()).unwrap_err();
+    assert_eq!(e.to_string(), "import `env`.`inc`: the function belongs to a different store");
+    // Wasm does not run while the embedder borrows a memory of the store.
+    let Some(Extern::Func(add)) = inst.export("add") else { panic!() };
+    let guard = inst.memory(0);
+    let t = add.call(&[Val::I32(1), Val::I32(2)]).unwrap_err();
+    assert_eq!(t.kind(), TrapKind::Host);
+    drop(guard);
+    assert_eq!(add.call(&[Val::I32(1), Val::I32(2)]).unwrap(), vec![Val::I32(3)]);
 }

@@ -5,6 +5,7 @@ use core::ffi::c_void;
 use core::ptr::NonNull;
 
 use crate::abi::{ValRaw, ValType, VMFuncRef};
+use crate::trap::Trap;
 
 /// An opaque, non-null host reference (`externref`). Its raw form (in [`ValRaw::ptr`] and in
 /// externref tables) is `(id + 1) as *mut c_void`, so null stays `ref.null extern`.
@@ -26,7 +27,7 @@ impl ExternRef {
         self.0.wrapping_add(1) as *mut c_void
     }
     /// From the raw form (`None` for null).
-    pub fn from_raw(p: *mut c_void) -> Option<ExternRef> {
+    pub(crate) fn from_raw(p: *mut c_void) -> Option<ExternRef> {
         if p.is_null() {
             None
         } else {
@@ -35,22 +36,50 @@ impl ExternRef {
     }
 }
 
-/// A non-null function reference: the address of a [`VMFuncRef`] (compared by address).
+/// A non-null function reference: the address of a [`VMFuncRef`] of one store's instance
+/// (compared by address and store). It can only be passed to wasm code, tables and globals of
+/// the store it came from; elsewhere it is rejected with a [`crate::TrapKind::Host`] trap or an
+/// [`crate::InstantiationError`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct FuncRef(NonNull<VMFuncRef>);
+pub struct FuncRef {
+    ptr: NonNull<VMFuncRef>,
+    store: u64,
+}
 
 impl FuncRef {
     /// From a raw pointer (`None` for null).
-    pub fn from_raw(p: *mut c_void) -> Option<FuncRef> {
-        NonNull::new(p as *mut VMFuncRef).map(FuncRef)
+    ///
+    /// # Safety
+    /// `p` must be null or point to a [`VMFuncRef`] of an instance of `store` (a slot of one of
+    /// its VMContexts, e.g. read from one of its tables): generated code calls through it.
+    pub unsafe fn from_raw(p: *mut c_void, store: &crate::Store) -> Option<FuncRef> {
+        // SAFETY: per the contract.
+        unsafe { Self::from_raw_in(p, store.id()) }
+    }
+
+    /// # Safety
+    /// `p` null or a live `VMFuncRef` belonging to store `store`.
+    pub(crate) unsafe fn from_raw_in(p: *mut c_void, store: u64) -> Option<FuncRef> {
+        NonNull::new(p as *mut VMFuncRef).map(|ptr| FuncRef { ptr, store })
     }
     /// The raw pointer.
     pub fn as_ptr(&self) -> *const VMFuncRef {
-        self.0.as_ptr()
+        self.ptr.as_ptr()
     }
     /// Raw form as stored in tables and `ValRaw::ptr`.
     pub fn to_raw(&self) -> *mut c_void {
-        self.0.as_ptr() as *mut c_void
+        self.ptr.as_ptr() as *mut c_void
+    }
+    pub(crate) fn store(&self) -> u64 {
+        self.store
+    }
+}
+
+/// A funcref of another store: error.
+pub(crate) fn check_funcref_store(f: Option<FuncRef>, store: u64) -> Result<(), Trap> {
+    match f {
+        Some(f) if f.store != store => Err(Trap::host("a function reference of a different store was passed to this store")),
+        _ => Ok(()),
     }
 }
 
@@ -100,19 +129,29 @@ impl Val {
         }
     }
 
-    /// Decode a slot of type `ty`.
+    /// Decode a slot of type `ty` holding a value of store `store`.
     ///
     /// # Safety
-    /// For `FuncRef`, a non-null pointer in the slot must point to a live [`VMFuncRef`].
-    pub unsafe fn from_raw(raw: ValRaw, ty: ValType) -> Val {
+    /// For `FuncRef`, a non-null pointer in the slot must point to a live [`VMFuncRef`] of
+    /// store `store`.
+    pub(crate) unsafe fn from_raw(raw: ValRaw, ty: ValType, store: u64) -> Val {
         match ty {
             ValType::I32 => Val::I32(raw.get_i32()),
             ValType::I64 => Val::I64(raw.get_i64()),
             ValType::F32 => Val::F32(raw.get_f32()),
             ValType::F64 => Val::F64(raw.get_f64()),
             ValType::V128 => Val::V128(raw.get_v128()),
-            ValType::FuncRef => Val::FuncRef(FuncRef::from_raw(raw.get_ptr())),
+            // SAFETY: per the contract.
+            ValType::FuncRef => Val::FuncRef(unsafe { FuncRef::from_raw_in(raw.get_ptr(), store) }),
             ValType::ExternRef => Val::ExternRef(ExternRef::from_raw(raw.get_ptr())),
+        }
+    }
+
+    /// A funcref of a store other than `store` is an error.
+    pub(crate) fn check_store(&self, store: u64) -> Result<(), Trap> {
+        match self {
+            Val::FuncRef(f) => check_funcref_store(*f, store),
+            _ => Ok(()),
         }
     }
 
@@ -177,48 +216,83 @@ mod sealed {
 pub trait WasmTy: sealed::Sealed + Sized + 'static {
     /// The wasm type.
     fn valtype() -> ValType;
-    /// Encode into a slot.
-    fn into_raw(self) -> ValRaw;
+    /// As a [`Val`].
+    fn into_val(self) -> Val;
+    /// From a [`Val`] of this type (`None` for another type).
+    fn from_val(v: Val) -> Option<Self>;
+    /// Encode into a slot for wasm code of store `store` (a funcref of another store is an
+    /// error).
+    fn into_raw(self, store: u64) -> Result<ValRaw, Trap>;
     /// Decode from a slot of this type.
-    fn from_raw(raw: ValRaw) -> Self;
+    ///
+    /// # Safety
+    /// The slot must hold a value of this type; a non-null funcref must point to a live
+    /// [`VMFuncRef`] of store `store`.
+    unsafe fn from_raw(raw: ValRaw, store: u64) -> Self;
+}
+
+fn no_check<T>(_: &T, _: u64) -> Result<(), Trap> {
+    Ok(())
+}
+
+fn check_ref(f: &Option<FuncRef>, store: u64) -> Result<(), Trap> {
+    check_funcref_store(*f, store)
 }
 
 macro_rules! wasm_ty {
-    ($t:ty, $vt:ident, |$s:ident| $into:expr, |$r:ident| $from:expr) => {
+    ($t:ty, $vt:ident, |$s:ident| $into:expr, |$r:ident| $from:expr, |$v:ident| $fromval:expr, $check:ident) => {
+        wasm_ty!($t, $vt, |$s| $into, |$r| $from, |$v| $fromval, |st| $check);
+    };
+    ($t:ty, $vt:ident, |$s:ident| $into:expr, |$r:ident| $from:expr, |$v:ident| $fromval:expr, |$st:ident| $check:ident) => {
         impl sealed::Sealed for $t {}
         impl WasmTy for $t {
             fn valtype() -> ValType {
                 ValType::$vt
             }
-            fn into_raw(self) -> ValRaw {
+            fn into_val(self) -> Val {
                 let $s = self;
-                $into
+                Val::from($into)
             }
-            fn from_raw($r: ValRaw) -> Self {
+            fn from_val($v: Val) -> Option<Self> {
+                $fromval
+            }
+            fn into_raw(self, $st: u64) -> Result<ValRaw, Trap> {
+                let $s = self;
+                $check(&$s, $st)?;
+                Ok(Val::from($into).to_raw())
+            }
+            #[allow(unused_unsafe)]
+            unsafe fn from_raw($r: ValRaw, $st: u64) -> Self {
+                let _ = $st;
                 $from
             }
         }
     };
 }
 
-wasm_ty!(i32, I32, |s| ValRaw::i32(s), |r| r.get_i32());
-wasm_ty!(u32, I32, |s| ValRaw::i32(s as i32), |r| r.get_i32() as u32);
-wasm_ty!(i64, I64, |s| ValRaw::i64(s), |r| r.get_i64());
-wasm_ty!(u64, I64, |s| ValRaw::i64(s as i64), |r| r.get_i64() as u64);
-wasm_ty!(f32, F32, |s| ValRaw::f32(s.to_bits()), |r| f32::from_bits(r.get_f32()));
-wasm_ty!(f64, F64, |s| ValRaw::f64(s.to_bits()), |r| f64::from_bits(r.get_f64()));
-wasm_ty!(u128, V128, |s| ValRaw::v128(s), |r| r.get_v128());
+wasm_ty!(i32, I32, |s| s, |r| r.get_i32(), |v| v.i32(), no_check);
+wasm_ty!(u32, I32, |s| s as i32, |r| r.get_i32() as u32, |v| v.i32().map(|x| x as u32), no_check);
+wasm_ty!(i64, I64, |s| s, |r| r.get_i64(), |v| v.i64(), no_check);
+wasm_ty!(u64, I64, |s| s as i64, |r| r.get_i64() as u64, |v| v.i64().map(|x| x as u64), no_check);
+wasm_ty!(f32, F32, |s| s, |r| f32::from_bits(r.get_f32()), |v| v.f32(), no_check);
+wasm_ty!(f64, F64, |s| s, |r| f64::from_bits(r.get_f64()), |v| v.f64(), no_check);
+wasm_ty!(u128, V128, |s| Val::V128(s), |r| r.get_v128(), |v| if let Val::V128(x) = v { Some(x) } else { None }, no_check);
 wasm_ty!(
     Option<FuncRef>,
     FuncRef,
-    |s| ValRaw::ptr(s.map_or(core::ptr::null_mut(), |f| f.to_raw())),
-    |r| FuncRef::from_raw(r.get_ptr())
+    |s| Val::FuncRef(s),
+    // SAFETY: per the trait contract.
+    |r| unsafe { FuncRef::from_raw_in(r.get_ptr(), st) },
+    |v| if let Val::FuncRef(f) = v { Some(f) } else { None },
+    |st| check_ref
 );
 wasm_ty!(
     Option<ExternRef>,
     ExternRef,
-    |s| ValRaw::ptr(s.map_or(core::ptr::null_mut(), |e| e.to_raw())),
-    |r| ExternRef::from_raw(r.get_ptr())
+    |s| Val::ExternRef(s),
+    |r| ExternRef::from_raw(r.get_ptr()),
+    |v| if let Val::ExternRef(e) = v { Some(e) } else { None },
+    |st| no_check
 );
 
 /// A parameter list: `()`, a single [`WasmTy`], or a tuple of up to 8.
@@ -228,10 +302,15 @@ pub trait WasmParams: Sized + 'static {
     /// Whether `types` equals [`WasmParams::types`] (checked on every typed call, without
     /// allocating).
     fn matches(types: &[ValType]) -> bool;
-    /// Write into `slots` (at least `types().len()` long).
-    fn store(self, slots: &mut [ValRaw]);
+    /// Write into `slots` (at least `types().len()` long) for wasm code of store `store`; a
+    /// funcref of another store is an error.
+    fn store(self, slots: &mut [ValRaw], store: u64) -> Result<(), Trap>;
     /// Read from `slots` (at least `types().len()` long).
-    fn load(slots: &[ValRaw]) -> Self;
+    ///
+    /// # Safety
+    /// The slots hold values of [`WasmParams::types`]; non-null funcrefs point to live
+    /// [`VMFuncRef`]s of store `store`.
+    unsafe fn load(slots: &[ValRaw], store: u64) -> Self;
 }
 
 /// A result list: `()`, a single [`WasmTy`], or a tuple of up to 8.
@@ -245,11 +324,13 @@ impl<T: WasmTy> WasmParams for T {
     fn matches(types: &[ValType]) -> bool {
         types == [T::valtype()]
     }
-    fn store(self, slots: &mut [ValRaw]) {
-        slots[0] = self.into_raw();
+    fn store(self, slots: &mut [ValRaw], store: u64) -> Result<(), Trap> {
+        slots[0] = self.into_raw(store)?;
+        Ok(())
     }
-    fn load(slots: &[ValRaw]) -> Self {
-        T::from_raw(slots[0])
+    unsafe fn load(slots: &[ValRaw], store: u64) -> Self {
+        // SAFETY: per the contract.
+        unsafe { T::from_raw(slots[0], store) }
     }
 }
 
@@ -263,12 +344,14 @@ macro_rules! tuple_params {
                 types == [$($t::valtype()),*]
             }
             #[allow(unused_variables)]
-            fn store(self, slots: &mut [ValRaw]) {
-                $(slots[$i] = self.$i.into_raw();)*
+            fn store(self, slots: &mut [ValRaw], store: u64) -> Result<(), Trap> {
+                $(slots[$i] = self.$i.into_raw(store)?;)*
+                Ok(())
             }
-            #[allow(unused_variables, clippy::unused_unit)]
-            fn load(slots: &[ValRaw]) -> Self {
-                ($($t::from_raw(slots[$i]),)*)
+            #[allow(unused_variables, clippy::unused_unit, unused_unsafe)]
+            unsafe fn load(slots: &[ValRaw], store: u64) -> Self {
+                // SAFETY: per the contract.
+                unsafe { ($($t::from_raw(slots[$i], store),)*) }
             }
         }
     };
@@ -303,7 +386,7 @@ mod tests {
         ];
         for v in vals {
             // SAFETY: no non-null funcrefs.
-            let back = unsafe { Val::from_raw(v.to_raw(), v.ty()) };
+            let back = unsafe { Val::from_raw(v.to_raw(), v.ty(), 1) };
             assert_eq!(back, v);
         }
         assert_eq!(Val::ExternRef(Some(ExternRef::new(0))).to_raw().get_ptr() as usize, 1);
@@ -316,9 +399,17 @@ mod tests {
         };
         let p = &f as *const VMFuncRef as *mut c_void;
         // SAFETY: p points to a live VMFuncRef.
-        let v = unsafe { Val::from_raw(ValRaw::ptr(p), ValType::FuncRef) };
-        assert_eq!(v, Val::FuncRef(FuncRef::from_raw(p)));
+        let v = unsafe { Val::from_raw(ValRaw::ptr(p), ValType::FuncRef, 7) };
+        // SAFETY: as above.
+        assert_eq!(v, Val::FuncRef(unsafe { FuncRef::from_raw_in(p, 7) }));
         assert_eq!(v.to_raw().get_ptr(), p);
+        // The store travels with the reference: only store 7 accepts it.
+        assert!(v.check_store(7).is_ok());
+        let e = v.check_store(8).unwrap_err();
+        assert_eq!(e.message(), Some("a function reference of a different store was passed to this store"));
+        let f = <Option<FuncRef>>::from_val(v).unwrap();
+        assert!(f.into_raw(8).is_err());
+        assert_eq!(f.into_raw(7).unwrap().get_ptr(), p);
     }
 
     #[test]
@@ -326,8 +417,12 @@ mod tests {
         assert_eq!(<(i32, f64, u128)>::types(), alloc::vec![ValType::I32, ValType::F64, ValType::V128]);
         assert!(<()>::types().is_empty());
         let mut slots = [ValRaw::default(); 3];
-        (7i32, 1.5f64, 9u128).store(&mut slots);
-        assert_eq!(<(i32, f64, u128)>::load(&slots), (7, 1.5, 9));
+        (7i32, 1.5f64, 9u128).store(&mut slots, 1).unwrap();
+        // SAFETY: the slots hold (i32, f64, v128).
+        assert_eq!(unsafe { <(i32, f64, u128)>::load(&slots, 1) }, (7, 1.5, 9));
+        assert_eq!(i64::from_val(Val::I64(-3)), Some(-3));
+        assert_eq!(i64::from_val(Val::I32(-3)), None);
+        assert_eq!(2.5f32.into_val(), Val::F32(2.5f32.to_bits()));
         assert_eq!(Val::default_for(ValType::F64), Val::F64(0));
     }
 }

@@ -58,7 +58,7 @@ fn main() -> Result<(), wasmlite_rt::Error> {
     // An instance stays usable after a trap.
     assert_eq!(p.add(1, 1)?, 2);
 
-    let host: &Host = p.imports();
+    let host = p.imports(); // a `Ref<Host>` (the host value lives in a RefCell)
     println!("the plugin logged {} message(s): {:?}", host.seen.len(), host.seen);
     println!("exported global `calls` = {}", p.calls());
     Ok(())

@@ -1,7 +1,7 @@
 //! Control flow (block/loop/if/else/end/br/br_if/br_table/return/unreachable), select,
 //! drop, locals and globals, and calls (direct, imported, indirect).
 
-use wasmlite_abi::{signature_hash, trap, ValType};
+use wasmlite_abi::{trap, ValType};
 
 use super::env::{FuncRefField, VMGLOBAL_ALIGN};
 use wasmparser::{BlockType, Operator};
@@ -351,7 +351,6 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             Operator::CallIndirect { type_index, table_index } => {
                 let ti = *type_index;
                 let ft = self.m.info.types.get(ti as usize).ok_or_else(|| self.err("bad type index"))?;
-                let hash = signature_hash(ft);
                 let np = ft.params.len();
                 let idx = self.pop()?;
                 let args = self.popn(np)?;
@@ -366,7 +365,9 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
                 let null = self.b.icmp(IntPred::LLVMIntEQ, fr, ctx.const_null(ctx.ptr()));
                 self.trap_if(null, trap::INDIRECT_CALL_TO_NULL);
                 let tid = self.funcref_load(fr, FuncRefField::TypeId);
-                let bad = self.b.icmp(IntPred::LLVMIntNE, tid, ctx.i64_const(hash as i64));
+                // Exact type identity: the canonical id the runtime wrote into type_ids[ti].
+                let want = self.expected_type_id(ti);
+                let bad = self.b.icmp(IntPred::LLVMIntNE, tid, want);
                 self.trap_if(bad, trap::BAD_SIGNATURE);
                 self.call_funcref(fr, ti, args)?;
             }

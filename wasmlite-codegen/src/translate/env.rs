@@ -191,6 +191,12 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         v
     }
 
+    /// The canonical id (i64) of the module's type `ti`, from the VMContext's `type_ids`
+    /// (written by the runtime at instantiation; compared by `call_indirect`).
+    pub(crate) fn expected_type_id(&self, ti: u32) -> Value<'ctx> {
+        self.b.load(self.ctx.i64(), self.b.ptr_add(self.vmctx, self.m.layout.type_id(ti) as u64), 8)
+    }
+
     /// `*mut VMStore`.
     pub(crate) fn store_ptr(&mut self) -> Value<'ctx> {
         self.vmctx_invariant(VMCTX_STORE)

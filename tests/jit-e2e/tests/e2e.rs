@@ -1,30 +1,7 @@
-//! End-to-end smoke tests: wat → wasmlite-codegen → wasmlite-jit → wasmlite-rt.
-//! Run with `LLVM_SYS_191_PREFIX=/usr/lib/llvm-19 cargo test -p wasmlite-rt --features e2e`.
-#![cfg(feature = "e2e")]
+//! End-to-end tests: wat → wasmlite-codegen → wasmlite-jit → wasmlite-rt.
 
-use std::sync::OnceLock;
-use std::sync::Mutex;
-
+use wasmlite_jit_e2e::load;
 use wasmlite_rt::*;
-
-struct JitBox(Mutex<wasmlite_jit::Jit>);
-// SAFETY: the Jit is only used under the mutex.
-unsafe impl Sync for JitBox {}
-// SAFETY: as above.
-unsafe impl Send for JitBox {}
-
-fn jit() -> &'static JitBox {
-    static J: OnceLock<JitBox> = OnceLock::new();
-    J.get_or_init(|| JitBox(Mutex::new(wasmlite_jit::Jit::new().expect("jit"))))
-}
-
-fn load(wat_src: &str, explicit: bool) -> Module {
-    let wasm = wat::parse_str(wat_src).expect("wat");
-    let cfg = wasmlite_codegen::Config { explicit_bounds_checks: explicit, ..Default::default() };
-    let desc = jit().0.lock().unwrap().load_wasm(&wasm, "e2e", &cfg).expect("compile/load");
-    // SAFETY: the JIT lives for the whole test process (static).
-    unsafe { Module::from_descriptor(desc) }.expect("module")
-}
 
 const BASIC: &str = r#"
 (module
@@ -213,7 +190,7 @@ fn typed_host_value_and_panics() {
     let mut inst = Instance::new(&store, &m, &[Extern::Func(Func::wrap(add))], Vec::<i32>::new()).unwrap();
     assert_eq!(inst.call_typed::<i32, i32>(1, 5).unwrap(), 5);
     assert_eq!(inst.call_typed::<i32, i32>(1, 6).unwrap(), 11);
-    assert_eq!(inst.host(), &vec![5, 6]);
+    assert_eq!(*inst.host(), vec![5, 6]);
     let t = inst.call_typed::<i32, i32>(1, 13).unwrap_err();
     assert_eq!(t.kind(), TrapKind::Host);
     assert_eq!(t.message(), Some("host function panicked: unlucky 13"));

@@ -1,0 +1,175 @@
+//! The call path into wasm (array entries, stack limit, signal-handler state) and trap
+//! decoding (runtime core; unsafe).
+
+use alloc::format;
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use crate::abi::{self, FuncType, ValRaw, VMContext, VMFuncRef, VMStore};
+use crate::instance::InstanceCore;
+#[cfg(feature = "std")]
+use crate::store::HOST_STACK_RESERVE;
+use crate::trap::{Trap, TrapKind};
+use crate::val::Val;
+
+/// Per-thread (std) / per-store (no_std) setup around an outermost call into wasm.
+struct CallGuard {
+    vm: *mut VMStore,
+    clear_limit: bool,
+    #[cfg(feature = "std")]
+    prev: crate::signals::WasmCallState,
+}
+
+impl CallGuard {
+    /// # Safety
+    /// `vm` must be a live VMStore, `vmctx` a live VMContext of a module with descriptor `desc`.
+    unsafe fn enter(vm: *mut VMStore, max_stack: usize, vmctx: *mut VMContext, desc: &abi::ModuleDescriptor) -> CallGuard {
+        let _ = (vmctx, desc);
+        // SAFETY: vm is live and only accessed from this thread (besides the atomic interrupt).
+        let clear_limit = unsafe { (*vm).stack_limit == 0 };
+        if clear_limit {
+            let marker = 0u8;
+            let sp = core::ptr::addr_of!(marker) as usize;
+            #[allow(unused_mut)]
+            let mut limit = sp.saturating_sub(max_stack);
+            #[cfg(feature = "std")]
+            {
+                let low = crate::signals::thread_stack_low();
+                if low != 0 {
+                    limit = limit.max(low + HOST_STACK_RESERVE).min(sp);
+                }
+            }
+            // SAFETY: as above.
+            unsafe { (*vm).stack_limit = limit.max(1) };
+        }
+        CallGuard {
+            vm,
+            clear_limit,
+            #[cfg(feature = "std")]
+            prev: crate::signals::enter_wasm(vmctx, desc.raise_trap),
+        }
+    }
+}
+
+impl Drop for CallGuard {
+    fn drop(&mut self) {
+        #[cfg(feature = "std")]
+        crate::signals::leave_wasm(self.prev);
+        if self.clear_limit {
+            // SAFETY: vm outlives the guard (owned by the caller's StoreState).
+            unsafe { (*self.vm).stack_limit = 0 };
+        }
+    }
+}
+
+impl InstanceCore {
+    /// Call a funcref of this store with type `ty` (arguments checked, funcrefs included).
+    pub(crate) fn call_funcref(&self, funcref: *const VMFuncRef, ty: &FuncType, args: &[Val]) -> Result<Vec<Val>, Trap> {
+        crate::host::check_args(ty, args)?;
+        let n = ty.params.len().max(ty.results.len()).max(1);
+        let mut slots: Vec<ValRaw> = alloc::vec![ValRaw::default(); n];
+        for (s, a) in slots.iter_mut().zip(args) {
+            a.check_store(self.store.id)?;
+            *s = a.to_raw();
+        }
+        self.call_raw(funcref, &mut slots)?;
+        // SAFETY: on success the callee wrote values of the result types (of this store).
+        Ok(ty.results.iter().zip(&slots).map(|(t, s)| unsafe { Val::from_raw(*s, *t, self.store.id) }).collect())
+    }
+
+    /// Call through the array entry; `funcref` must be a live VMFuncRef of this store and
+    /// `slots` hold max(params, results) values of its type.
+    pub(crate) fn call_raw(&self, funcref: *const VMFuncRef, slots: &mut [ValRaw]) -> Result<(), Trap> {
+        // No host borrow of a memory or table may alias what wasm code touches.
+        self.store.check_unborrowed()?;
+        // SAFETY: funcref points into a live VMContext (kept by the store) or a binding.
+        let f = unsafe { *funcref };
+        let array = f.array.ok_or_else(|| Trap::new(TrapKind::IndirectCallToNull))?;
+        let vm = self.store.vm.get();
+        let code = {
+            // SAFETY: vm and vmctx are live; desc is valid per the Module contract.
+            let _guard = unsafe { CallGuard::enter(vm, self.store.max_wasm_stack.get(), self.vmctx, self.module.desc()) };
+            // SAFETY: calling the array entry with its ctx, no caller vmctx, and enough slots.
+            unsafe { array(f.array_ctx, core::ptr::null_mut(), slots.as_mut_ptr()) }
+        };
+        if code == abi::trap::NONE {
+            return Ok(());
+        }
+        Err(self.take_trap(code))
+    }
+
+    fn take_trap(&self, code: u32) -> Trap {
+        let vm = self.store.vm.get();
+        // SAFETY: vm is live; no wasm is running on this store right now in this frame.
+        let func = unsafe {
+            let f = (*vm).trap_func;
+            (*vm).trap_code = 0;
+            (*vm).trap_func = abi::UNKNOWN_FUNC;
+            f
+        };
+        #[cfg(feature = "std")]
+        let fault_pc = crate::signals::take_fault_pc();
+        #[allow(unused_mut)]
+        let mut func = (func != abi::UNKNOWN_FUNC).then_some(func);
+        #[cfg(feature = "std")]
+        if func.is_none() && fault_pc != 0 {
+            func = self.func_at_pc(fault_pc);
+        }
+        let trap = match code {
+            abi::trap::HOST => self.store.pending.borrow_mut().take().unwrap_or_else(|| Trap::host("host function failed")),
+            abi::trap::INTERRUPTED => {
+                // SAFETY: the interrupt word is an aligned u32 of the live VMStore, accessed
+                // atomically by every thread.
+                let word = unsafe { AtomicU32::from_ptr(core::ptr::addr_of_mut!((*vm).interrupt)) };
+                word.store(0, Ordering::SeqCst);
+                Trap::new(TrapKind::Interrupted)
+            }
+            c => match TrapKind::from_code(c) {
+                Some(k) => Trap::new(k),
+                None => Trap::host(format!("unknown trap code {c}")),
+            },
+        };
+        match (func, trap.func_index()) {
+            (Some(i), None) => {
+                let name = self.module.info().func_name(i);
+                trap.with_func(i, name)
+            }
+            _ => trap,
+        }
+    }
+
+    /// The defined function of this module containing `pc` (descriptor funcs are in address order).
+    #[cfg(feature = "std")]
+    fn func_at_pc(&self, pc: usize) -> Option<u32> {
+        let d = self.module.desc();
+        if !(d.code_start as usize <= pc && pc < d.code_end as usize) || d.num_funcs == 0 {
+            return None;
+        }
+        // SAFETY: the descriptor holds num_funcs entries and num_import_stubs stubs.
+        let (funcs, stubs) = unsafe {
+            (
+                core::slice::from_raw_parts(d.funcs, d.num_funcs),
+                core::slice::from_raw_parts(d.import_stubs, d.num_import_stubs),
+            )
+        };
+        // The closest entry point at or below pc: a native entry or an array entry (which
+        // may have the native body inlined) of function i, or something else (stubs,
+        // raise_trap) → unknown.
+        let mut best: Option<(Option<usize>, usize)> = None;
+        let mut consider = |who: Option<usize>, a: usize| {
+            if a <= pc && best.is_none_or(|(_, b)| a >= b) {
+                best = Some((who, a));
+            }
+        };
+        for (i, f) in funcs.iter().enumerate() {
+            consider(Some(i), f.native as usize);
+            consider(Some(i), f.array as usize);
+        }
+        for s in stubs {
+            consider(None, *s as usize);
+        }
+        consider(None, d.raise_trap as usize);
+        let (who, _) = best?;
+        who.map(|i| self.module.info().num_imported_funcs + i as u32)
+    }
+}

@@ -1,0 +1,386 @@
+//! Instantiation: import checks (types and stores), the VMContext (type ids, memories,
+//! tables, globals, funcrefs), segment initialisation and the start function.
+
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::any::{Any, TypeId};
+use core::cell::{Cell, RefCell};
+use core::ffi::c_void;
+
+use crate::const_eval::eval_const;
+use crate::abi::{
+    self, DataMode, ElemMode, ExternType, GlobalLoc, ValRaw, ValType, VMContext, VMFuncRef, VMGlobal,
+    VMStore, VmLayout,
+};
+use crate::global::SharedGlobal;
+use crate::host::{host_trampoline, Func, FuncKind, HostBinding};
+use crate::instance::InstanceCore;
+use crate::memory::{Memory, SharedMemory, GUARD_PAGES_AVAILABLE};
+use crate::module::Module;
+use crate::store::Store;
+use crate::table::{SharedTable, Table};
+use crate::trap::{Error, InstantiationError, Trap, TrapKind};
+use crate::val::Val;
+
+/// Something an import can be satisfied with / an export.
+#[derive(Clone, Debug)]
+pub enum Extern {
+    /// A function.
+    Func(Func),
+    /// A memory.
+    Memory(SharedMemory),
+    /// A table.
+    Table(SharedTable),
+    /// A global.
+    Global(SharedGlobal),
+}
+
+impl Extern {
+    fn kind_name(&self) -> &'static str {
+        match self {
+            Extern::Func(_) => "function",
+            Extern::Memory(_) => "memory",
+            Extern::Table(_) => "table",
+            Extern::Global(_) => "global",
+        }
+    }
+}
+
+/// Resolve a module's imports by name (e.g. from a registry of exports). A missing import is
+/// reported as "unknown import `module`.`name`".
+pub fn resolve_imports(
+    module: &Module,
+    mut lookup: impl FnMut(&str, &str) -> Option<Extern>,
+) -> Result<Vec<Extern>, InstantiationError> {
+    module
+        .info()
+        .imports
+        .iter()
+        .map(|i| {
+            lookup(&i.module, &i.name)
+                .ok_or_else(|| InstantiationError::new(format!("unknown import `{}`.`{}`", i.module, i.name)))
+        })
+        .collect()
+}
+
+fn kind_of(t: &ExternType) -> &'static str {
+    match t {
+        ExternType::Func(_) => "function",
+        ExternType::Table(_) => "table",
+        ExternType::Memory(_) => "memory",
+        ExternType::Global(_) => "global",
+    }
+}
+
+fn limits_ok(actual_min: u64, actual_max: Option<u64>, min: u64, max: Option<u64>) -> bool {
+    actual_min >= min
+        && match max {
+            None => true,
+            Some(m) => actual_max.is_some_and(|am| am <= m),
+        }
+}
+
+fn global_ty_str(g: &abi::GlobalType) -> String {
+    if g.mutable {
+        format!("(global (mut {}))", g.ty)
+    } else {
+        format!("(global {})", g.ty)
+    }
+}
+
+/// Instantiate `module` in `store`. `host` owns the host value cell `RefCell<H>` that
+/// `host_ptr` points to.
+pub(crate) fn instantiate(
+    store: &Store,
+    module: &Module,
+    imports: &[Extern],
+    host: Box<dyn Any>,
+    host_ptr: *const (),
+    host_type: TypeId,
+    host_type_name: &'static str,
+) -> Result<Rc<InstanceCore>, Error> {
+    let info = module.info();
+    let desc = module.desc();
+    let need_guard = !module.explicit_bounds_checks();
+    if need_guard && !GUARD_PAGES_AVAILABLE && !info.memories.is_empty() {
+        return Err(InstantiationError::new(
+            "module needs guard-page memories (compiled without explicit bounds checks), not available without the `std` feature",
+        )
+        .into());
+    }
+    if need_guard && info.memories.iter().any(|m| m.memory64) {
+        return Err(InstantiationError::new(
+            "module uses a 64-bit memory but was compiled without explicit bounds checks (guard pages only cover 32-bit memories)",
+        )
+        .into());
+    }
+    if imports.len() != info.imports.len() {
+        return Err(InstantiationError::new(format!("expected {} imports, got {}", info.imports.len(), imports.len())).into());
+    }
+    let layout = VmLayout::for_module(info);
+    let state = store.0.state.clone();
+
+    // Check imports and collect the pieces.
+    let mut memories = Vec::new();
+    let mut tables = Vec::new();
+    let mut imported_globals = Vec::new();
+    let mut bindings: Vec<Box<HostBinding>> = Vec::new();
+    let mut import_owners = Vec::new();
+    // Imported funcs: either a binding index or a VMFuncRef copy.
+    enum FuncImp {
+        Host(usize, u64),
+        Wasm(VMFuncRef),
+    }
+    let mut func_imps: Vec<FuncImp> = Vec::new();
+    let sid = state.id;
+    let type_ids = &module.0.type_ids;
+    // The store a linked object belongs to (0: not yet linked) must be this one; unlinked
+    // objects join this store.
+    let bind = |cur: &mut u64, what: &str, kind: &str| -> Result<(), Error> {
+        if *cur != 0 && *cur != sid {
+            return Err(InstantiationError::new(format!("import {what}: the {kind} belongs to a different store")).into());
+        }
+        *cur = sid;
+        Ok(())
+    };
+
+    for (imp, ext) in info.imports.iter().zip(imports) {
+        let what = format!("`{}`.`{}`", imp.module, imp.name);
+        match (&imp.ty, ext) {
+            (ExternType::Func(t), Extern::Func(f)) => {
+                let want = &info.types[*t as usize];
+                if f.ty() != want {
+                    return Err(InstantiationError::new(format!("import {what}: expected {want}, got {}", f.ty())).into());
+                }
+                match &f.0 {
+                    FuncKind::Host(h) => {
+                        h.bind_check(host_type, host_type_name)
+                            .map_err(|m| InstantiationError::new(format!("import {what}: {m}")))?;
+                        let is_typed = matches!(h.kind, crate::host::HostKind::Typed { .. });
+                        bindings.push(Box::new(HostBinding {
+                            func: h.clone(),
+                            host: if is_typed { host_ptr } else { core::ptr::null() },
+                            store: state.clone(),
+                        }));
+                        func_imps.push(FuncImp::Host(bindings.len() - 1, type_ids[*t as usize]));
+                    }
+                    FuncKind::Wasm { funcref, owner, store: fstore, .. } => {
+                        if fstore.id() != sid {
+                            return Err(InstantiationError::new(format!(
+                                "import {what}: the function belongs to a different store"
+                            ))
+                            .into());
+                        }
+                        // SAFETY: funcref points into the owner's live VMContext.
+                        func_imps.push(FuncImp::Wasm(unsafe { **funcref }));
+                        import_owners.push(owner.clone());
+                    }
+                }
+            }
+            (ExternType::Memory(t), Extern::Memory(m)) => {
+                let mut mb = m
+                    .0
+                    .try_borrow_mut()
+                    .map_err(|_| InstantiationError::new(format!("memory import {what}: the memory is borrowed")))?;
+                let (cur, decl) = (mb.ty(), mb.declared_ty());
+                if cur.memory64 != t.memory64 || cur.shared != t.shared || !limits_ok(cur.min, decl.max, t.min, t.max) {
+                    return Err(InstantiationError::new(format!("memory import {what}: incompatible limits")).into());
+                }
+                if need_guard && !mb.is_guarded() {
+                    return Err(InstantiationError::new(format!(
+                        "memory import {what}: module needs guard-page memories (compiled without explicit bounds checks), the imported memory has none"
+                    ))
+                    .into());
+                }
+                bind(&mut mb.store, &what, "memory")?;
+                drop(mb);
+                memories.push(m.clone());
+            }
+            (ExternType::Table(t), Extern::Table(tb)) => {
+                let mut b = tb
+                    .0
+                    .try_borrow_mut()
+                    .map_err(|_| InstantiationError::new(format!("table import {what}: the table is borrowed")))?;
+                let cur = b.ty();
+                if cur.elem != t.elem || !limits_ok(cur.min, cur.max, t.min, t.max) {
+                    return Err(InstantiationError::new(format!("table import {what}: incompatible table type")).into());
+                }
+                bind(&mut b.store, &what, "table")?;
+                drop(b);
+                tables.push(tb.clone());
+            }
+            (ExternType::Global(t), Extern::Global(g)) => {
+                if g.ty() != *t {
+                    return Err(InstantiationError::new(format!(
+                        "global import {what}: expected {}, got {}",
+                        global_ty_str(t),
+                        global_ty_str(&g.ty())
+                    ))
+                    .into());
+                }
+                let mut gs = g.store.get();
+                bind(&mut gs, &what, "global")?;
+                g.store.set(gs);
+                imported_globals.push(g.clone());
+            }
+            (t, e) => {
+                return Err(InstantiationError::new(format!("import {what}: expected a {}, got a {}", kind_of(t), e.kind_name())).into())
+            }
+        }
+    }
+
+    // Defined memories and tables.
+    for ty in &info.memories[info.num_imported_memories as usize..] {
+        let mut m = Memory::new(*ty)?;
+        m.store = sid;
+        memories.push(SharedMemory::new(m));
+    }
+    for ty in &info.tables[info.num_imported_tables as usize..] {
+        let init = if ty.elem == ValType::FuncRef { Val::FuncRef(None) } else { Val::ExternRef(None) };
+        let mut t = Table::new(*ty, init)?;
+        t.store = sid;
+        tables.push(SharedTable::new(t));
+    }
+    for m in &memories {
+        state.add_memory(m);
+    }
+    for t in &tables {
+        state.add_table(t);
+    }
+    let mem_vm = memories.iter().map(|m| Ok(m.try_borrow_mut()?.0.vm_ptr())).collect::<Result<Vec<_>, Trap>>()?;
+    let table_vm = tables.iter().map(|t| Ok(t.try_borrow_mut()?.0.vm_ptr())).collect::<Result<Vec<_>, Trap>>()?;
+
+    // Allocate the VMContext.
+    let vmctx_layout = core::alloc::Layout::from_size_align(layout.size.max(16) as usize, 16)
+        .map_err(|_| InstantiationError::new("VMContext too large"))?;
+    // SAFETY: non-zero size layout.
+    let vmctx = unsafe { alloc::alloc::alloc_zeroed(vmctx_layout) } as *mut VMContext;
+    if vmctx.is_null() {
+        return Err(InstantiationError::new("out of memory allocating the VMContext").into());
+    }
+    let base = vmctx as *mut u8;
+    // SAFETY: (whole block) all writes are at VmLayout offsets inside the fresh allocation.
+    unsafe {
+        *(base.add(abi::VMCTX_STORE as usize) as *mut *mut VMStore) = state.vm.get();
+        *(base.add(abi::VMCTX_BUILTINS as usize) as *mut *const abi::Builtins) = &crate::builtins::BUILTINS;
+        for (i, m) in mem_vm.iter().enumerate() {
+            *(base.add(layout.memory(i as u32) as usize) as *mut *mut abi::VMMemory) = *m;
+        }
+        for (i, t) in table_vm.iter().enumerate() {
+            *(base.add(layout.table(i as u32) as usize) as *mut *mut abi::VMTable) = *t;
+        }
+        for (t, id) in type_ids.iter().enumerate() {
+            *(base.add(layout.type_id(t as u32) as usize) as *mut u64) = *id;
+        }
+        for (i, g) in imported_globals.iter().enumerate() {
+            if let GlobalLoc::Imported(off) = layout.global(i as u32) {
+                *(base.add(off as usize) as *mut *mut VMGlobal) = g.vm_ptr();
+            }
+        }
+        // Functions.
+        let nimp = info.num_imported_funcs as usize;
+        for (i, fi) in func_imps.iter().enumerate() {
+            let slot = base.add(layout.funcref(i as u32) as usize) as *mut VMFuncRef;
+            *slot = match fi {
+                FuncImp::Host(b, sig) => VMFuncRef {
+                    native: *desc.import_stubs.add(i),
+                    vmctx,
+                    array: Some(host_trampoline),
+                    array_ctx: &*bindings[*b] as *const HostBinding as *mut c_void,
+                    type_id: *sig,
+                },
+                FuncImp::Wasm(f) => *f,
+            };
+        }
+        for j in 0..desc.num_funcs {
+            let idx = nimp + j;
+            let e = *desc.funcs.add(j);
+            let sig = type_ids[info.funcs[idx] as usize];
+            let slot = base.add(layout.funcref(idx as u32) as usize) as *mut VMFuncRef;
+            *slot = VMFuncRef { native: e.native, vmctx, array: Some(e.array), array_ctx: vmctx as *mut c_void, type_id: sig };
+        }
+    }
+
+    let core = Rc::new(InstanceCore {
+        module: module.clone(),
+        store: state,
+        vmctx,
+        vmctx_layout,
+        layout,
+        memories,
+        tables,
+        imported_globals,
+        _bindings: bindings,
+        _import_owners: import_owners,
+        elems: RefCell::new(Vec::new()),
+        data_dropped: info.datas.iter().map(|_| Cell::new(false)).collect(),
+        _host: host,
+        host_ptr,
+    });
+    // SAFETY: back-pointer to the core, which owns (and outlives) the VMContext.
+    unsafe { *(base.add(abi::VMCTX_INSTANCE as usize) as *mut *const InstanceCore) = Rc::as_ptr(&core) };
+    store.0.keep.borrow_mut().push(core.clone());
+
+    // Globals.
+    let funcs_len = info.funcs.len() as u32;
+    let func_of = |i: u32| (i < funcs_len).then(|| core.funcref_ptr(i) as *mut c_void);
+    for (k, expr) in info.global_inits.iter().enumerate() {
+        let gi = info.num_imported_globals + k as u32;
+        let get = |i: u32| {
+            // SAFETY: earlier globals are initialised (validation only allows those).
+            (i < gi).then(|| unsafe { (*core.global_ptr(i)).value })
+        };
+        let v = eval_const(expr, &get, &func_of)?;
+        // SAFETY: defined global slot inside the VMContext.
+        unsafe { (*core.global_ptr(gi)).value = v };
+    }
+    let nglobals = info.globals.len() as u32;
+    // SAFETY: all globals initialised now.
+    let get_global = |i: u32| (i < nglobals).then(|| unsafe { (*core.global_ptr(i)).value });
+
+    // Element segments: evaluate all, then apply actives in order.
+    let mut evaluated = Vec::with_capacity(info.elems.len());
+    for seg in &info.elems {
+        let mut items = Vec::with_capacity(seg.items.len());
+        for e in &seg.items {
+            items.push(eval_const(e, &get_global, &func_of)?.get_ptr());
+        }
+        evaluated.push(items);
+    }
+    *core.elems.borrow_mut() = evaluated;
+    for (i, seg) in info.elems.iter().enumerate() {
+        match &seg.mode {
+            ElemMode::Active { table, offset } => {
+                let off = eval_const(offset, &get_global, &func_of)?.get_i32() as u32;
+                let len = core.elems.borrow()[i].len() as u32;
+                let c = crate::builtins::table_init_impl(&core, *table, i as u32, off as u64, 0, len);
+                crate::builtins::elem_drop_impl(&core, i as u32);
+                if c != 0 {
+                    return Err(Trap::with_message(TrapKind::TableOutOfBounds, format!("element segment {i} does not fit")).into());
+                }
+            }
+            ElemMode::Declared => crate::builtins::elem_drop_impl(&core, i as u32),
+            ElemMode::Passive => {}
+        }
+    }
+    for (i, seg) in info.datas.iter().enumerate() {
+        if let DataMode::Active { memory, offset } = &seg.mode {
+            let v = eval_const(offset, &get_global, &func_of)?;
+            let mem64 = info.memories.get(*memory as usize).is_some_and(|m| m.memory64);
+            let off = if mem64 { v.get_i64() as u64 } else { v.get_i32() as u32 as u64 };
+            let c = crate::builtins::memory_init_impl(&core, *memory, i as u32, off, 0, seg.bytes.len() as u64);
+            core.data_dropped[i].set(true);
+            if c != 0 {
+                return Err(Trap::with_message(TrapKind::MemoryOutOfBounds, format!("data segment {i} does not fit")).into());
+            }
+        }
+    }
+    if let Some(s) = info.start {
+        let mut slots = [ValRaw::default()];
+        core.call_raw(core.funcref_ptr(s), &mut slots)?;
+    }
+    Ok(core)
+}

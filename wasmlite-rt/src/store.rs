@@ -1,0 +1,183 @@
+//! Stores: the trap/interrupt state shared by a group of instances, and what keeps their
+//! VMContexts alive.
+
+use alloc::rc::Rc;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::cell::{Cell, RefCell, UnsafeCell};
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+
+use crate::abi::{self, VMStore};
+use crate::instance::InstanceCore;
+use crate::memory::SharedMemory;
+use crate::table::SharedTable;
+use crate::trap::Trap;
+
+/// Default maximum wasm stack per outermost call (1 MiB).
+pub const DEFAULT_MAX_WASM_STACK: usize = 1 << 20;
+/// Stack kept free for host code below the wasm stack limit.
+pub const HOST_STACK_RESERVE: usize = 128 << 10;
+
+/// Identifies a store for the whole process life (never reused; 0 = "no store yet").
+pub(crate) type StoreId = u64;
+
+static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
+
+/// The `VMStore` in an allocation that an [`InterruptHandle`] can keep alive.
+pub(crate) struct VMStoreCell(UnsafeCell<VMStore>);
+// SAFETY: other threads only touch the `interrupt` word, atomically (InterruptHandle).
+unsafe impl Sync for VMStoreCell {}
+// SAFETY: as above.
+unsafe impl Send for VMStoreCell {}
+
+impl VMStoreCell {
+    pub(crate) fn get(&self) -> *mut VMStore {
+        self.0.get()
+    }
+}
+
+/// State shared by all instances of a store (holds no instance: no reference cycle).
+pub(crate) struct StoreState {
+    pub(crate) id: StoreId,
+    pub(crate) vm: Arc<VMStoreCell>,
+    /// The Trap a host function returned (code `trap::HOST`).
+    pub(crate) pending: RefCell<Option<Trap>>,
+    pub(crate) max_wasm_stack: Cell<usize>,
+    /// Every memory and table linked into an instance of this store: wasm code reaches them
+    /// without going through their `RefCell`, so none may be borrowed while wasm runs.
+    memories: RefCell<Vec<SharedMemory>>,
+    tables: RefCell<Vec<SharedTable>>,
+}
+
+impl StoreState {
+    pub(crate) fn add_memory(&self, m: &SharedMemory) {
+        let mut v = self.memories.borrow_mut();
+        if !v.iter().any(|x| x.ptr_eq(m)) {
+            v.push(m.clone());
+        }
+    }
+
+    pub(crate) fn add_table(&self, t: &SharedTable) {
+        let mut v = self.tables.borrow_mut();
+        if !v.iter().any(|x| x.ptr_eq(t)) {
+            v.push(t.clone());
+        }
+    }
+
+    /// The borrow discipline between host code and wasm code: called before wasm code of
+    /// this store runs (entering wasm, returning from a host function into wasm). A memory or
+    /// table of the store that is still borrowed (a `Ref`/`RefMut` from
+    /// [`SharedMemory::borrow`], [`crate::Caller::memory`], [`crate::Instance::memory`], ...)
+    /// would alias the accesses of wasm code: that is a [`crate::TrapKind::Host`] trap instead.
+    pub(crate) fn check_unborrowed(&self) -> Result<(), Trap> {
+        if self.memories.borrow().iter().any(|m| m.is_borrowed()) {
+            return Err(Trap::host(
+                "a memory of this store is still borrowed by the host (a `Ref`/`RefMut` of it is alive) while wasm code would run",
+            ));
+        }
+        if self.tables.borrow().iter().any(|t| t.is_borrowed()) {
+            return Err(Trap::host(
+                "a table of this store is still borrowed by the host (a `Ref`/`RefMut` of it is alive) while wasm code would run",
+            ));
+        }
+        Ok(())
+    }
+}
+
+pub(crate) struct StoreInner {
+    pub(crate) state: Rc<StoreState>,
+    /// Keeps every instance's VMContext alive while any handle to the store lives (the
+    /// [`Store`] itself, an [`crate::Instance`], an exported [`crate::Func`] or global): table
+    /// elements and imported functions may point into any of them (also into failed
+    /// instantiations).
+    pub(crate) keep: RefCell<Vec<Rc<InstanceCore>>>,
+}
+
+/// A store: shared trap/interrupt state for a group of instances that may call each other.
+/// Instances, functions, memories, tables and globals of different stores cannot be linked
+/// together. Every instance's VMContext lives as long as any handle (this `Store`, an
+/// [`crate::Instance`], an exported [`crate::Func`] or global) of its store. Cheap to clone.
+#[derive(Clone)]
+pub struct Store(pub(crate) Rc<StoreInner>);
+
+impl Default for Store {
+    fn default() -> Self {
+        Store::new()
+    }
+}
+
+impl core::fmt::Debug for Store {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Store").field("id", &self.0.state.id).field("instances", &self.0.keep.borrow().len()).finish()
+    }
+}
+
+impl Store {
+    /// A new store.
+    pub fn new() -> Store {
+        let vm = VMStore {
+            jmp_buf: core::ptr::null_mut(),
+            trap_code: 0,
+            trap_func: abi::UNKNOWN_FUNC,
+            stack_limit: 0,
+            interrupt: 0,
+            _pad: 0,
+        };
+        Store(Rc::new(StoreInner {
+            state: Rc::new(StoreState {
+                id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
+                vm: Arc::new(VMStoreCell(UnsafeCell::new(vm))),
+                pending: RefCell::new(None),
+                max_wasm_stack: Cell::new(DEFAULT_MAX_WASM_STACK),
+                memories: RefCell::new(Vec::new()),
+                tables: RefCell::new(Vec::new()),
+            }),
+            keep: RefCell::new(Vec::new()),
+        }))
+    }
+
+    /// Set the maximum stack wasm code may use per outermost call (default 1 MiB).
+    pub fn set_max_wasm_stack(&self, bytes: usize) {
+        self.0.state.max_wasm_stack.set(bytes);
+    }
+
+    /// A handle that can interrupt wasm running in this store from any thread.
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle(self.0.state.vm.clone())
+    }
+
+    /// Pointer to the store's `VMStore`.
+    pub fn vm_store(&self) -> *mut VMStore {
+        self.0.state.vm.get()
+    }
+
+    /// Whether two handles refer to the same store.
+    pub fn ptr_eq(&self, other: &Store) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+
+    pub(crate) fn id(&self) -> StoreId {
+        self.0.state.id
+    }
+}
+
+/// Interrupts wasm code running in a store (checked at function entries and loop headers);
+/// the running call returns a [`crate::TrapKind::Interrupted`] trap.
+#[derive(Clone)]
+pub struct InterruptHandle(pub(crate) Arc<VMStoreCell>);
+
+impl core::fmt::Debug for InterruptHandle {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("InterruptHandle")
+    }
+}
+
+impl InterruptHandle {
+    /// Request an interrupt.
+    pub fn interrupt(&self) {
+        // SAFETY: the word is a properly aligned u32 inside a live allocation; all concurrent
+        // accesses from the runtime go through atomics.
+        let word = unsafe { AtomicU32::from_ptr(core::ptr::addr_of_mut!((*self.0.get()).interrupt)) };
+        word.store(1, Ordering::SeqCst);
+    }
+}
