@@ -163,7 +163,7 @@ pub struct Caller<'a> {
 }
 
 impl Caller<'_> {
-    /// Memory 0 of the calling instance, borrowed (`Host` trap "no memory" if there is none,
+    /// Memory 0 of the calling instance, borrowed (`Host` trap "the caller has no memory 0" if there is none,
     /// `Host` trap if the memory is already borrowed). Drop the guard before calling back into
     /// wasm: wasm code does not run while one of its store's memories is borrowed.
     pub fn memory(&mut self) -> Result<MemoryMut<'_>, Trap> {
@@ -172,8 +172,8 @@ impl Caller<'_> {
 
     /// Memory `index` of the calling instance, borrowed (see [`Caller::memory`]).
     pub fn memory_at(&mut self, index: u32) -> Result<MemoryMut<'_>, Trap> {
-        let core = self.core.ok_or_else(|| Trap::host("no memory"))?;
-        let m = core.memories.get(index as usize).ok_or_else(|| Trap::host("no memory"))?;
+        let core = self.core.ok_or_else(|| Trap::host(format!("the caller has no memory {index}")))?;
+        let m = core.memories.get(index as usize).ok_or_else(|| Trap::host(format!("the caller has no memory {index}")))?;
         m.0.try_borrow_mut().map(MemoryMut).map_err(|_| Trap::host(format!("memory {index} of the caller is already borrowed")))
     }
 

@@ -302,10 +302,10 @@ fn host_calls_and_errors() {
         assert_eq!(t.kind(), TrapKind::Host);
         assert_eq!(t.message(), Some("host function panicked: thousand"));
     }
-    // The re-exported import is callable (no caller memory → "no memory" host error).
+    // The re-exported import is callable (no caller memory → "the caller has no memory 0" host error).
     let Some(Extern::Func(f)) = inst.export("inc") else { panic!() };
     let t = f.call(&[Val::I32(1)]).unwrap_err();
-    assert_eq!(t.message(), Some("no memory"));
+    assert_eq!(t.message(), Some("the caller has no memory 0"));
     // Exported wasm function through Func::call
     let Some(Extern::Func(add)) = inst.export("add") else { panic!() };
     assert_eq!(add.call(&[Val::I32(3), Val::I32(4)]).unwrap(), vec![Val::I32(7)]);

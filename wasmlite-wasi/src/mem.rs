@@ -2,20 +2,19 @@
 //! memory 0. Every out-of-range pointer becomes [`Errno::FAULT`]; nothing here can index out
 //! of bounds on the host.
 
-use wasmlite_rt::{Caller, Memory, Trap};
+use wasmlite_rt::{Caller, MemoryMut, Trap};
 
 use crate::types::Errno;
 
 /// The calling instance's memory 0 for the duration of one WASI call.
 pub(crate) struct GuestMem<'a> {
-    mem: &'a mut Memory,
+    mem: MemoryMut<'a>,
 }
 
-/// Run `f` with the caller's memory 0. No memory → a `Host` trap (a WASI module must have one).
+/// Run `f` with the caller's memory 0. No memory, or memory already borrowed → a `Host` trap.
 pub(crate) fn with_memory<R>(caller: &mut Caller<'_>, f: impl FnOnce(&mut GuestMem<'_>) -> R) -> Result<R, Trap> {
-    #[allow(unused_mut)] // `mut` is needed once `Caller::memory` returns a guard
-    let mut m = caller.memory().map_err(|_| Trap::host("WASI function called by an instance without a linear memory"))?;
-    let mut g = GuestMem { mem: &mut *m };
+    let mem = caller.memory()?;
+    let mut g = GuestMem { mem };
     Ok(f(&mut g))
 }
 
