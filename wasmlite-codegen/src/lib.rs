@@ -164,7 +164,31 @@ pub fn compile_to_ir(wasm: &[u8], prefix: &str, config: &Config) -> Result<Strin
     with_module(wasm, prefix, config, |m, _| Ok(m.print_to_string()))
 }
 
-fn with_module<T>(
+/// Stack for the compiling thread. LLVM recurses deeply on very large functions (thousands of
+/// locals or deeply nested blocks) and would overflow the caller's stack — a build script's
+/// main thread or a test thread has 2–8 MiB. Only touched pages are committed.
+const COMPILE_STACK: usize = 512 << 20;
+
+/// Run `finish` on the optimised module, on a thread with a [`COMPILE_STACK`]-sized stack.
+fn with_module<T: Send>(
+    wasm: &[u8],
+    prefix: &str,
+    config: &Config,
+    finish: impl FnOnce(&llvm::Module<'_>, &llvm::TargetMachine) -> Result<T, CompileError> + Send,
+) -> Result<T, CompileError> {
+    std::thread::scope(|s| {
+        let worker = std::thread::Builder::new()
+            .name("wasmlite-codegen".into())
+            .stack_size(COMPILE_STACK)
+            .spawn_scoped(s, || with_module_here(wasm, prefix, config, finish));
+        match worker {
+            Ok(h) => h.join().unwrap_or_else(|_| Err(CompileError::msg("internal code generator error (panic)"))),
+            Err(e) => Err(CompileError::msg(format!("cannot start the compiler thread: {e}"))),
+        }
+    })
+}
+
+fn with_module_here<T>(
     wasm: &[u8],
     prefix: &str,
     config: &Config,
