@@ -29,7 +29,7 @@ macro_rules! vt {
 /// Fetch the next dynamic argument as `T` (types were checked when the `Func` was made).
 pub(crate) fn arg<'a, T: wasmlite_rt::WasmTy>(it: &mut impl Iterator<Item = &'a Val>) -> Result<T, Trap> {
     match it.next() {
-        Some(v) if v.ty() == T::valtype() => T::from_val(v.clone()).ok_or_else(|| Trap::host("WASI function called with arguments of the wrong type")),
+        Some(v) if v.ty() == T::valtype() => T::from_val(*v).ok_or_else(|| Trap::host("WASI function called with arguments of the wrong type")),
         _ => Err(Trap::host("WASI function called with arguments of the wrong type")),
     }
 }
