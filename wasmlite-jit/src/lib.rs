@@ -24,7 +24,13 @@
 //! ```
 #![deny(missing_docs)]
 
+mod cache;
+mod engine;
 mod orc;
+pub mod repl;
+
+pub use cache::{Cache, CacheOutcome, CompiledModule};
+pub use engine::{compile_module, compile_module_lazy, default_prefix};
 
 use std::collections::HashSet;
 use std::fmt;
@@ -38,6 +44,8 @@ pub enum JitError {
     Compile(wasmlite_codegen::CompileError),
     /// LLVM failed to create the JIT, add the object or link it.
     Llvm(String),
+    /// The runtime rejected the loaded module.
+    Runtime(String),
 }
 
 impl fmt::Display for JitError {
@@ -45,6 +53,7 @@ impl fmt::Display for JitError {
         match self {
                     JitError::Compile(e) => write!(f, "compile error: {e}"),
             JitError::Llvm(m) => write!(f, "JIT error: {m}"),
+            JitError::Runtime(m) => write!(f, "runtime error: {m}"),
         }
     }
 }
@@ -53,7 +62,7 @@ impl std::error::Error for JitError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
                     JitError::Compile(e) => Some(e),
-            JitError::Llvm(_) => None,
+            JitError::Llvm(_) | JitError::Runtime(_) => None,
         }
     }
 }

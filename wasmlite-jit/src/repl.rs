@@ -1,0 +1,1 @@
+//! Incremental REPL sessions (see `Session`).
