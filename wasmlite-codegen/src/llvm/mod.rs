@@ -788,6 +788,12 @@ fn init_native() -> bool {
         unsafe {
             let a = LLVM_InitializeNativeTarget();
             let b = LLVM_InitializeNativeAsmPrinter();
+            // Every other target LLVM was built with, for cross compilation
+            // (`wasmlite compile --target`, `Build::target`).
+            llvm_sys::target::LLVM_InitializeAllTargetInfos();
+            llvm_sys::target::LLVM_InitializeAllTargets();
+            llvm_sys::target::LLVM_InitializeAllTargetMCs();
+            llvm_sys::target::LLVM_InitializeAllAsmPrinters();
             OK = a == 0 && b == 0;
         }
     });
