@@ -30,6 +30,7 @@
 
 #![deny(missing_docs)]
 
+pub mod lazy;
 mod llvm;
 mod translate;
 
