@@ -69,7 +69,24 @@ impl Jit {
     }
 }
 
-/// Lazy mode (placeholder until implemented).
+/// Lazy mode: validate the module and load a small shell (descriptor, import stubs); every
+/// function is compiled on its first call (ORC lazy re-exports, see `lazy.rs`) and later
+/// calls jump straight to its native code. Start-up does not compile any function body.
+///
+/// Lazy modules always use explicit bounds checks (`config.explicit_bounds_checks` is
+/// forced on): lazily compiled code lies outside the module's registered code range, so
+/// guard-page faults there could not be recognised as wasm traps.
 pub fn compile_module_lazy(wasm: &[u8], name: &str, config: &wasmlite_codegen::Config) -> Result<Module, JitError> {
-    compile_module(wasm, name, config)
+    let mut jit = global()?;
+    let prefix = jit.unique_prefix(&sanitize(name), wasm);
+    let lazy = std::sync::Arc::new(wasmlite_codegen::lazy::LazyModule::new(wasm, &prefix, config)?);
+    let shell = lazy.shell_object()?;
+    if let Err(e) = crate::lazy::define_lazy_functions(&mut jit, &lazy) {
+        // Some symbols of this prefix may be defined: never reuse it.
+        jit.prefixes.insert(prefix);
+        return Err(e);
+    }
+    let desc = jit.load_object(&shell, &prefix)?;
+    drop(jit);
+    module_from(desc)
 }

@@ -26,6 +26,7 @@
 
 mod cache;
 mod engine;
+mod lazy;
 mod orc;
 pub mod repl;
 
