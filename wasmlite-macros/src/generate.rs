@@ -101,6 +101,14 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
                     .types
                     .get(*t as usize)
                     .ok_or_else(|| format!("import `{}`.`{}` has an invalid type index {t}", imp.module, imp.name))?;
+                if imp.module == crate::wasi::MODULE {
+                    if let Some(w) = crate::wasi::import(i, &imp.name, ty, MAX_TYPED, &mut import_namer) {
+                        trait_methods.extend(w.method);
+                        wrappers.push(w.wrapper);
+                        externs.push(w.extern_);
+                        continue;
+                    }
+                }
                 if ty.params.len() > MAX_TYPED || ty.results.len() > MAX_TYPED {
                     unsupported.push(format!(
                         "imported function `{}`.`{}` {ty} has more than {MAX_TYPED} parameters or results, which is \
@@ -156,6 +164,9 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
     }
     if !unsupported.is_empty() {
         return Err(unsupported.join("; "));
+    }
+    if crate::wasi::imports_wasi(info) {
+        trait_methods.push(crate::wasi::ctx_method());
     }
     let num_imports = externs.len();
     let unit_impl = if info.num_imported_funcs == 0 {
@@ -253,7 +264,7 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
     ));
     Ok(quote! {
         #mod_doc
-        #[allow(dead_code, unused_imports, unused_variables, non_snake_case, non_camel_case_types, clippy::all)]
+        #[allow(dead_code, unused_imports, unused_variables, unused_mut, non_snake_case, non_camel_case_types, clippy::all)]
         pub mod #mod_name {
             // Makes rustc track the file so editing it re-expands the macro.
             const _: &[u8] = include_bytes!(#abs_path);
@@ -290,7 +301,7 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
                 }
 
                 /// Instantiate in the given store.
-                pub fn new_in(store: &::wasmlite_rt::Store, host: H) -> ::core::result::Result<Self, ::wasmlite_rt::Error> {
+                pub fn new_in(store: &::wasmlite_rt::Store, mut host: H) -> ::core::result::Result<Self, ::wasmlite_rt::Error> {
                     let module = module()?;
                     let imports: [::wasmlite_rt::Extern; #num_imports] = [#(#externs),*];
                     let inner = ::wasmlite_rt::Instance::new(store, &module, &imports, host)?;

@@ -28,6 +28,7 @@
 
 mod generate;
 mod names;
+mod wasi;
 
 use proc_macro2::TokenStream as TokenStream2;
 use std::path::{Path, PathBuf};
