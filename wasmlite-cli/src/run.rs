@@ -1,6 +1,6 @@
 //! `wasmlite run`.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -56,21 +56,47 @@ fn load(args: &RunArgs, wasm: &[u8]) -> Result<Module, String> {
     }
 }
 
+/// The WASI context of a run: argv = [FILE, ARGS...], `--env`, `--dir`, the CLI's stdio.
+fn wasi_ctx(args: &RunArgs) -> Result<wasmlite_wasi::WasiCtx, String> {
+    let mut b = wasmlite_wasi::WasiCtx::builder();
+    b.arg(args.file.to_string_lossy()).args(&args.args).inherit_stdio();
+    for e in &args.envs {
+        let (k, v) = e.split_once('=').ok_or_else(|| format!("--env `{e}`: expected NAME=VALUE"))?;
+        b.env(k, v);
+    }
+    for d in &args.dirs {
+        let (host, guest) = d.split_once("::").unwrap_or((d.as_str(), d.as_str()));
+        b.preopened_dir(host, guest).map_err(|e| format!("--dir `{d}`: cannot open `{host}`: {e}"))?;
+    }
+    Ok(b.build())
+}
+
 /// `wasmlite run`.
 pub fn main(args: RunArgs) -> Result<ExitCode, String> {
     let wasm = crate::read_module(&args.file)?;
     let module = load(&args, &wasm)?;
-    let Some(name) = args.invoke.clone() else {
-        return Err("running a WASI command (`run` without --invoke) is not available in this build".to_string());
-    };
+    let ctx = wasi_ctx(&args)?;
     let store = Store::new();
-    let imports = wasmlite_rt::resolve_imports(&module, |_, _| None::<Extern>).map_err(|e| e.to_string())?;
+    let imports = wasmlite_wasi::resolve_imports(&module, &ctx, |_, _| None::<Extern>).map_err(|e| e.to_string())?;
     let mut instance = match Instance::new(&store, &module, &imports, ()) {
         Ok(i) => i,
         Err(wasmlite_rt::Error::Trap(t)) => return Ok(report_trap(&t, &wasm, &module)),
         Err(e) => return Err(e.to_string()),
     };
     let info = module.info();
+    let Some(name) = args.invoke.clone() else {
+        // A WASI command: `_start`, exit status from `proc_exit` (0 when it returns).
+        match info.export("_start") {
+            Some(e) if e.kind == wasmlite_rt::abi::ExportKind::Func => {}
+            _ => return Err(format!("{} has no `_start` function (use --invoke NAME)", args.file.display())),
+        }
+        let r = instance.call_export("_start", &[]);
+        let _ = std::io::stdout().flush();
+        return match wasmlite_wasi::command_exit_status(&ctx, r) {
+            Ok(code) => Ok(ExitCode::from((code & 0xff) as u8)),
+            Err(t) => Ok(report_trap(&t, &wasm, &module)),
+        };
+    };
     let func_index = match info.export(&name) {
         Some(e) if e.kind == wasmlite_rt::abi::ExportKind::Func => e.index,
         _ => return Err(format!("no exported function `{name}` in {}", args.file.display())),
@@ -84,14 +110,19 @@ pub fn main(args: RunArgs) -> Result<ExitCode, String> {
         ));
     }
     let vals = args.args.iter().zip(&ty.params).map(|(a, t)| parse_arg(a, *t)).collect::<Result<Vec<Val>, _>>()?;
-    match instance.call(func_index, &vals) {
+    let r = instance.call(func_index, &vals);
+    let _ = std::io::stdout().flush();
+    match r {
         Ok(results) => {
             for r in &results {
                 println!("{}", cli_format(r));
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(t) => Ok(report_trap(&t, &wasm, &module)),
+        Err(t) => match wasmlite_wasi::command_exit_status(&ctx, Err::<(), _>(t)) {
+            Ok(code) => Ok(ExitCode::from((code & 0xff) as u8)),
+            Err(t) => Ok(report_trap(&t, &wasm, &module)),
+        },
     }
 }
 

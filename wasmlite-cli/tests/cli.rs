@@ -231,3 +231,59 @@ fn repl_from_a_pipe() {
     assert!(lines[7].starts_with("error: "), "{}", lines[7]);
     assert_eq!(lines.len(), 8, "no prompt/banner, nothing for (invoke \"v\"): {lines:?}");
 }
+
+/// `run` without `--invoke`: a C program (clang-19 --target=wasm32-wasi, wasi-libc from
+/// scripts/setup.sh) with the CLI's stdio, `--env`, `--dir HOST::GUEST`, exit code.
+#[test]
+fn wasi_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = dir.path().join("prog.wasm");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs/wasi_cli.c");
+    let clang = std::env::var("WASMLITE_CLANG").unwrap_or_else(|_| "clang-19".to_string());
+    let o = Command::new(&clang)
+        .args(["--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-o"])
+        .arg(&wasm)
+        .arg(&src)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {clang} (install clang-19 and wasi-libc: scripts/setup.sh): {e}"));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let host = dir.path().join("host");
+    std::fs::create_dir(&host).unwrap();
+    std::fs::write(host.join("in.txt"), "hello file\n").unwrap();
+    let cache = dir.path().join("cache");
+    for lazy in [false, true] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wasmlite"));
+        cmd.arg("run");
+        if lazy {
+            cmd.arg("--lazy");
+        }
+        let mut child = cmd
+            .arg("--env")
+            .arg("GREETING=hi there")
+            .arg("--dir")
+            .arg(format!("{}::data", host.display()))
+            .arg(&wasm)
+            .args(["a b", "-x", "42"])
+            .env("XDG_CACHE_HOME", &cache)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(b"shout this\n").unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(42), "lazy={lazy}: {}", stderr(&o));
+        assert_eq!(
+            stdout(&o),
+            "argc=4 [a b] [-x] [42]\nGREETING=hi there\nin.txt: hello file\nSHOUT THIS\n",
+            "lazy={lazy}"
+        );
+        assert_eq!(std::fs::read_to_string(host.join("out.txt")).unwrap(), "written by wasm\n");
+        assert!(!dir.path().join("escape.txt").exists());
+    }
+    // Without --dir the program cannot see the file (exit code 3).
+    let o = wasmlite(&cache, &["run", wasm.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(stdout(&o), "argc=1\nGREETING=(unset)\nno data/in.txt\n");
+}
