@@ -116,8 +116,25 @@ pub struct InspectArgs {
     pub file: PathBuf,
 }
 
+/// Stack of the thread that runs the command: lazily compiled functions are compiled by LLVM
+/// on the calling thread, inside the wasm frames that call them.
+const STACK_SIZE: usize = 64 << 20;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match std::thread::Builder::new().name("wasmlite".into()).stack_size(STACK_SIZE).spawn(move || command(cli)) {
+        Ok(t) => t.join().unwrap_or_else(|_| {
+            eprintln!("error: internal error (panic)");
+            ExitCode::FAILURE
+        }),
+        Err(e) => {
+            eprintln!("error: cannot start the main thread: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn command(cli: Cli) -> ExitCode {
     let r = match cli.command {
         Command::Run(a) => run::main(a),
         Command::Compile(a) => compile::main(a).map(|()| ExitCode::SUCCESS),
