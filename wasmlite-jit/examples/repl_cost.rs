@@ -45,7 +45,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         v[v.len() / 2]
     };
     println!("definitions   median wall ms   median thread-CPU ms");
-    let mut windows = vec![0..20];
+    let mut windows: Vec<std::ops::Range<usize>> = Vec::new();
+    windows.push(0..20);
     for end in [110, 510, 1000, 2000, 5000] {
         if end <= n {
             windows.push(end - 20..end);
