@@ -16,6 +16,10 @@ fn supports_guard_pages(triple: &str) -> bool {
 
 /// `wasmlite compile`.
 pub fn main(args: CompileArgs) -> Result<(), String> {
+    if args.emit == Emit::Rust {
+        let rs = wasmlite_bindgen::bindings(&args.file).map_err(|e| format!("{}: {e}", args.file.display()))?;
+        return std::fs::write(&args.output, rs).map_err(|e| format!("cannot write {}: {e}", args.output.display()));
+    }
     let wasm = crate::read_module(&args.file)?;
     // The same symbol prefix as wasmlite-build, so `include_wasm!` bindings link against it.
     let prefix = wasmlite_abi::symbol_prefix(&crate::stem(&args.file), &wasm);
@@ -31,6 +35,7 @@ pub fn main(args: CompileArgs) -> Result<(), String> {
         Emit::Obj => wasmlite_codegen::compile(&wasm, &prefix, &config),
         Emit::Asm => wasmlite_codegen::compile_to_asm(&wasm, &prefix, &config).map(String::into_bytes),
         Emit::LlvmIr => wasmlite_codegen::compile_to_ir(&wasm, &prefix, &config).map(String::into_bytes),
+        Emit::Rust => Err(wasmlite_codegen::CompileError { offset: None, message: "unreachable: handled above".into() }),
     })
     .map_err(|e| format!("{}: {e}", args.file.display()))?;
     std::fs::write(&args.output, out).map_err(|e| format!("cannot write {}: {e}", args.output.display()))

@@ -78,6 +78,8 @@ pub enum Emit {
     Asm,
     /// Optimised LLVM IR.
     LlvmIr,
+    /// The Rust bindings `include_wasm!` would generate (link them with the `obj` output).
+    Rust,
 }
 
 /// `wasmlite compile`.

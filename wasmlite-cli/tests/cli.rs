@@ -287,3 +287,26 @@ fn wasi_command() {
     assert_eq!(o.status.code(), Some(3));
     assert_eq!(stdout(&o), "argc=1\nGREETING=(unset)\nno data/in.txt\n");
 }
+
+/// `--emit rust`: the include_wasm! bindings, linking against the object `--emit obj` writes.
+#[test]
+fn compile_emits_rust_bindings() {
+    let (dir, f) = setup();
+    let c = dir.path().join("cache");
+    let rs = dir.path().join("m.rs");
+    let o = wasmlite(&c, &["compile", &f, "-o", rs.to_str().unwrap(), "--emit", "rust"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&rs).unwrap();
+    let file: syn::File = syn::parse_file(&text).expect("bindings parse as Rust");
+    let module = file.items.iter().find_map(|i| match i {
+        syn::Item::Mod(m) => Some(m.ident.to_string()),
+        _ => None,
+    });
+    assert_eq!(module.as_deref(), Some("m"));
+    let wasm = wat::parse_str(WAT).unwrap();
+    let desc = wasmlite_abi::descriptor_symbol(&wasmlite_abi::symbol_prefix("m", &wasm));
+    assert!(text.contains(&format!("\"{desc}\"")), "bindings must link against {desc}");
+    for export in ["add", "div", "floats", "none", "mem", "g"] {
+        assert!(text.contains(&format!("fn {export}")), "no method for export {export}");
+    }
+}
