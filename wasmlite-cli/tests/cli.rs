@@ -310,3 +310,50 @@ fn compile_emits_rust_bindings() {
         assert!(text.contains(&format!("fn {export}")), "no method for export {export}");
     }
 }
+
+/// `wasmlite repl FILE`: the session starts from the module; its `$names` resolve in later
+/// definitions; `:memory` dumps the default memory.
+#[test]
+fn repl_starts_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("start.wat");
+    std::fs::write(
+        &file,
+        r#"(module
+             (memory $m 1)
+             (data (i32.const 0) "wasm")
+             (global $base (mut i32) (i32.const 100))
+             (func $twice (param i32) (result i32) local.get 0 local.get 0 i32.add)
+             (func (export "base") (result i32) global.get $base))"#,
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wasmlite"))
+        .arg("repl")
+        .arg(&file)
+        .env("XDG_CACHE_HOME", dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(
+            br#"(func (export "f") (result i32) global.get $base call $twice)
+(invoke "f")
+(invoke "base")
+:memory 0 4
+"#,
+        )
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<String> = stdout(&o).lines().map(String::from).collect();
+    assert_eq!(lines[0], "(i32.const 200)");
+    assert_eq!(lines[1], "(i32.const 100)");
+    assert!(lines[2].starts_with("00000000  77 61 73 6d") && lines[2].ends_with("wasm"), "{}", lines[2]);
+    assert_eq!(lines.len(), 3);
+}

@@ -1,5 +1,15 @@
 //! # wasmlite-jit — load wasmlite object code into the running process
 //!
+//! Three ways to compile, on the same code generator and runtime as ahead-of-time builds
+//! (all return a `wasmlite_rt::Module` living in one process-wide JIT that is never dropped):
+//!
+//! * [`compile_module`] — regular: the whole module, then instantiate it;
+//! * [`compile_module_lazy`] — lazy: each function compiled on its first call (ORC lazy
+//!   re-exports); start-up compiles no function body;
+//! * [`repl::Session`] — incremental: module fields added one at a time to a live session.
+//!
+//! [`Cache`] stores compiled objects on disk (`wasmlite run` uses it).
+//!
 //! [`Jit`] owns an LLVM ORC `LLJIT` (JITLink on x86-64 ELF) whose main JITDylib searches the
 //! process for external symbols (`memcpy`, `fmod`, `roundeven`, …). A module is compiled by
 //! [`wasmlite_codegen::compile`] — exactly the object code `wasmlite-build` links ahead of time —
