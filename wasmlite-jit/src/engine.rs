@@ -34,7 +34,7 @@ pub fn compile_module(wasm: &[u8], name: &str, config: &wasmlite_codegen::Config
     module_from(desc)
 }
 
-/// The prefix [`load_compiled`] expects for `wasm` named `name` in a fresh process
+/// The symbol prefix a module `wasm` named `name` gets in a fresh process
 /// (`wasmlite_abi::symbol_prefix`, the one ahead-of-time builds use too).
 pub fn default_prefix(name: &str, wasm: &[u8]) -> String {
     wasmlite_abi::symbol_prefix(&sanitize(name), wasm)
