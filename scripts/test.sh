@@ -12,7 +12,7 @@ cargo build -p wasmlite-rt --no-default-features
 cargo test -p wasmlite-jit-e2e
 
 # The official spec testsuite (Wasm 2.0 root directory), through codegen + ORC JIT + runtime,
-# once with guard pages and once with explicit bounds checks. The last line printed is the
+# once with guard pages, once with explicit bounds checks and once in lazy mode. The last line printed is the
 # total: "N passed, N failed, N skipped"; any failure makes this script fail.
 # (Same binary as `cargo run --release -p wasmlite-spectest`; the dev profile reuses the test
 # build instead of compiling everything a second time.)
@@ -23,3 +23,5 @@ if [ ! -d "$SUITE" ]; then
 fi
 cargo run -q -p wasmlite-spectest -- --bounds-checks "$SUITE"
 cargo run -q -p wasmlite-spectest -- "$SUITE"
+# Lazy JIT: every function compiled on its first call (ORC lazy re-exports).
+cargo run -q -p wasmlite-spectest -- --lazy "$SUITE"

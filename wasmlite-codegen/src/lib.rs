@@ -37,6 +37,7 @@
 #![deny(missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+pub mod lazy;
 mod llvm;
 mod translate;
 
@@ -162,6 +163,17 @@ pub fn compile(wasm: &[u8], prefix: &str, config: &Config) -> Result<Vec<u8>, Co
 /// Compile a module and return the optimised textual LLVM IR (for debugging / `inspect`).
 pub fn compile_to_ir(wasm: &[u8], prefix: &str, config: &Config) -> Result<String, CompileError> {
     with_module(wasm, prefix, config, |m, _| Ok(m.print_to_string()))
+}
+
+/// Compile a module and return the target's textual assembly (`wasmlite compile --emit asm`).
+pub fn compile_to_asm(wasm: &[u8], prefix: &str, config: &Config) -> Result<String, CompileError> {
+    let asm = with_module(wasm, prefix, config, |m, tm| tm.emit_assembly(m).map_err(CompileError::msg))?;
+    Ok(String::from_utf8_lossy(&asm).into_owned())
+}
+
+/// The host's target triple (what `Config::target_triple: None` compiles for).
+pub fn host_triple() -> String {
+    llvm::default_triple()
 }
 
 /// Stack for the compiling thread. LLVM recurses deeply on very large functions (thousands of

@@ -1,5 +1,15 @@
 //! # wasmlite-jit — load wasmlite object code into the running process
 //!
+//! Three ways to compile, on the same code generator and runtime as ahead-of-time builds
+//! (all return a `wasmlite_rt::Module` living in one process-wide JIT that is never dropped):
+//!
+//! * [`compile_module`] — regular: the whole module, then instantiate it;
+//! * [`compile_module_lazy`] — lazy: each function compiled on its first call (ORC lazy
+//!   re-exports); start-up compiles no function body;
+//! * [`repl::Session`] — incremental: module fields added one at a time to a live session.
+//!
+//! [`Cache`] stores compiled objects on disk (`wasmlite run` uses it).
+//!
 //! [`Jit`] owns an LLVM ORC `LLJIT` (JITLink on x86-64 ELF) whose main JITDylib searches the
 //! process for external symbols (`memcpy`, `fmod`, `roundeven`, …). A module is compiled by
 //! [`wasmlite_codegen::compile`] — exactly the object code `wasmlite-build` links ahead of time —
@@ -27,7 +37,14 @@
 #![deny(missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+mod cache;
+mod engine;
+mod lazy;
 mod orc;
+pub mod repl;
+
+pub use cache::{Cache, CacheOutcome, CompiledModule};
+pub use engine::{compile_module, compile_module_lazy, default_prefix};
 
 use std::collections::HashSet;
 use std::fmt;
@@ -41,6 +58,8 @@ pub enum JitError {
     Compile(wasmlite_codegen::CompileError),
     /// LLVM failed to create the JIT, add the object or link it.
     Llvm(String),
+    /// The runtime rejected the loaded module.
+    Runtime(String),
 }
 
 impl fmt::Display for JitError {
@@ -48,6 +67,7 @@ impl fmt::Display for JitError {
         match self {
                     JitError::Compile(e) => write!(f, "compile error: {e}"),
             JitError::Llvm(m) => write!(f, "JIT error: {m}"),
+            JitError::Runtime(m) => write!(f, "runtime error: {m}"),
         }
     }
 }
@@ -56,7 +76,7 @@ impl std::error::Error for JitError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
                     JitError::Compile(e) => Some(e),
-            JitError::Llvm(_) => None,
+            JitError::Llvm(_) | JitError::Runtime(_) => None,
         }
     }
 }

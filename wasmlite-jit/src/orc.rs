@@ -38,7 +38,7 @@ fn init_native_target() -> Result<(), String> {
 }
 
 /// Convert (and consume) an `LLVMErrorRef`; `None` for success.
-fn take_error(err: LLVMErrorRef) -> Option<String> {
+pub(crate) fn take_error(err: LLVMErrorRef) -> Option<String> {
     if err.is_null() {
         return None;
     }
@@ -74,7 +74,7 @@ extern "C" fn report_error(ctx: *mut c_void, err: LLVMErrorRef) {
 
 /// An owned LLJIT instance with a process-symbol generator on its main JITDylib.
 pub(crate) struct Lljit {
-    raw: LLVMOrcLLJITRef,
+    pub(crate) raw: LLVMOrcLLJITRef,
     errors: Box<ErrorLog>,
 }
 

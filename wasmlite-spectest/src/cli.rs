@@ -22,6 +22,8 @@ pub struct Options {
     pub opt_level: Option<u8>,
     /// Print the most frequent failure reasons at the end.
     pub summary: bool,
+    /// Compile each function on its first call (`wasmlite_jit::compile_module_lazy`).
+    pub lazy: bool,
     /// Hidden: run one file in this process and report events on stdout.
     pub single: Option<PathBuf>,
 }
@@ -37,6 +39,8 @@ options:
   --verbose        print each failure with line:col and the reason
   --recursive      search directories recursively for .wast files
   --bounds-checks  compile with explicit bounds checks instead of guard pages
+  --lazy           compile each function on its first call (lazy JIT; implies explicit
+                   bounds checks)
   --jobs N         run up to N files in parallel (default: number of CPUs)
   --timeout SECS   per-file timeout in seconds (default: 120)
   --opt-level N    LLVM optimisation level 0..=3 for compiled modules (default: codegen's)
@@ -57,6 +61,7 @@ impl Options {
             single: None,
             summary: false,
             opt_level: None,
+            lazy: false,
         };
         let mut it = args.into_iter();
         while let Some(a) = it.next() {
@@ -65,6 +70,7 @@ impl Options {
                 "--recursive" | "-r" => o.recursive = true,
                 "--bounds-checks" => o.bounds_checks = true,
                 "--summary" => o.summary = true,
+                "--lazy" => o.lazy = true,
                 "--opt-level" | "-O" => {
                     let v = it.next().ok_or("--opt-level needs a value")?;
                     match v.parse::<u8>() {
@@ -121,6 +127,7 @@ mod tests {
     fn parses_flags() {
         let o = p(&["--verbose", "--jobs", "3", "a.wast", "--bounds-checks", "dir", "--recursive"]).unwrap();
         assert!(o.verbose && o.bounds_checks && o.recursive);
+        assert!(!o.lazy && p(&["--lazy", "a"]).unwrap().lazy);
         assert_eq!(o.jobs, 3);
         assert_eq!(o.inputs, vec![PathBuf::from("a.wast"), PathBuf::from("dir")]);
         assert_eq!(o.timeout, Duration::from_secs(120));

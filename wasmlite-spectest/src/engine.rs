@@ -97,6 +97,7 @@ pub struct RtEngine {
     instances: Vec<Rc<Instance>>,
     store: Store,
     config: wasmlite_codegen::Config,
+    lazy: bool,
     jit: wasmlite_jit::Jit,
 }
 
@@ -116,7 +117,14 @@ impl RtEngine {
         }
         let mut registered = HashMap::new();
         registered.insert("spectest".to_string(), Exporter::Host(spectest_exports()?));
-        Ok(RtEngine { registered, instances: Vec::new(), store: Store::new(), config, jit })
+        Ok(RtEngine { registered, instances: Vec::new(), store: Store::new(), config, lazy: false, jit })
+    }
+
+    /// Compile each function on its first call (`wasmlite_jit::compile_module_lazy`, the
+    /// process-wide JIT) instead of whole modules up front.
+    pub fn lazy(mut self, lazy: bool) -> RtEngine {
+        self.lazy = lazy;
+        self
     }
 }
 
@@ -125,6 +133,12 @@ impl Engine for RtEngine {
     type Instance = Rc<Instance>;
 
     fn compile(&mut self, wasm: &[u8], name: &str) -> Result<Module, Failure> {
+        if self.lazy {
+            return wasmlite_jit::compile_module_lazy(wasm, name, &self.config).map_err(|e| match e {
+                wasmlite_jit::JitError::Compile(e) => Failure::Other(e.to_string()),
+                e => Failure::Internal(e.to_string()),
+            });
+        }
         let desc = self.jit.load_wasm(wasm, name, &self.config).map_err(|e| match e {
             wasmlite_jit::JitError::Compile(e) => Failure::Other(e.to_string()),
             e => Failure::Internal(e.to_string()),

@@ -176,6 +176,9 @@ pub fn run_child(path: &Path, opts: &Options) -> FileResult {
     if opts.bounds_checks {
         cmd.arg("--bounds-checks");
     }
+    if opts.lazy {
+        cmd.arg("--lazy");
+    }
     if let Some(n) = opts.opt_level {
         cmd.arg("--opt-level").arg(n.to_string());
     }

@@ -74,7 +74,7 @@ fn run_script(
     emit: &mut dyn FnMut(Event),
 ) -> i32 {
     let mut engine = match crate::engine::RtEngine::new(opts.bounds_checks, opts.opt_level, features) {
-        Ok(e) => e,
+        Ok(e) => e.lazy(opts.lazy),
         Err(e) => {
             eprintln!("cannot create engine: {e}");
             return 3;

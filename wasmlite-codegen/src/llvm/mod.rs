@@ -788,6 +788,12 @@ fn init_native() -> bool {
         unsafe {
             let a = LLVM_InitializeNativeTarget();
             let b = LLVM_InitializeNativeAsmPrinter();
+            // Every other target LLVM was built with, for cross compilation
+            // (`wasmlite compile --target`, `Build::target`).
+            llvm_sys::target::LLVM_InitializeAllTargetInfos();
+            llvm_sys::target::LLVM_InitializeAllTargets();
+            llvm_sys::target::LLVM_InitializeAllTargetMCs();
+            llvm_sys::target::LLVM_InitializeAllAsmPrinters();
             OK = a == 0 && b == 0;
         }
     });
@@ -854,6 +860,15 @@ impl TargetMachine {
 
     /// Emit `module` as an object file into memory.
     pub fn emit_object(&self, module: &Module<'_>) -> Result<Vec<u8>, String> {
+        self.emit(module, LLVMCodeGenFileType::LLVMObjectFile)
+    }
+
+    /// Emit `module` as textual assembly.
+    pub fn emit_assembly(&self, module: &Module<'_>) -> Result<Vec<u8>, String> {
+        self.emit(module, LLVMCodeGenFileType::LLVMAssemblyFile)
+    }
+
+    fn emit(&self, module: &Module<'_>, kind: LLVMCodeGenFileType) -> Result<Vec<u8>, String> {
         let mut err = std::ptr::null_mut();
         let mut buf = std::ptr::null_mut();
         // SAFETY: valid target machine/module; buffer and error disposed once.
@@ -861,12 +876,12 @@ impl TargetMachine {
             let rc = LLVMTargetMachineEmitToMemoryBuffer(
                 self.raw,
                 module.raw,
-                LLVMCodeGenFileType::LLVMObjectFile,
+                kind,
                 &mut err,
                 &mut buf,
             );
             if rc != 0 || buf.is_null() {
-                return Err(format!("object emission failed: {}", take_message(err)));
+                return Err(format!("code emission failed: {}", take_message(err)));
             }
             let start = LLVMGetBufferStart(buf) as *const u8;
             let len = LLVMGetBufferSize(buf);

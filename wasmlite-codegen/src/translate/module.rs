@@ -84,7 +84,7 @@ pub(crate) fn common_attrs(ctx: &Context, f: Value<'_>) {
     ctx.add_fn_str_attr(f, "probe-stack", "inline-asm");
 }
 
-fn internal_fn<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, name: &str, ty: Type<'ctx>) -> Value<'ctx> {
+pub(crate) fn internal_fn<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, name: &str, ty: Type<'ctx>) -> Value<'ctx> {
     let f = module.add_function(name, ty);
     f.set_linkage(Linkage::Internal);
     common_attrs(ctx, f);
@@ -215,6 +215,30 @@ pub(crate) fn translate_module<'ctx>(
     }
 
     // 8. Descriptor.
+    let natives = &m.funcs[nimp as usize..];
+    let stubs = &m.funcs[..nimp as usize];
+    emit_descriptor(ctx, module, info, prefix, config, intptr, natives, &arrays, stubs, [raise_trap, code_start, code_end]);
+    Ok(())
+}
+
+/// The exported `<prefix>_descriptor` (`abi::ModuleDescriptor`): the encoded `ModuleInfo`,
+/// `{native, array}` per defined function, the import stubs, `raise_trap` and the code
+/// markers (`[raise_trap, code_start, code_end]`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn emit_descriptor<'ctx>(
+    ctx: &'ctx Context,
+    module: &Module<'ctx>,
+    info: &ModuleInfo,
+    prefix: &str,
+    config: &Config,
+    intptr: Type<'ctx>,
+    natives: &[Value<'ctx>],
+    arrays: &[Value<'ctx>],
+    stubs: &[Value<'ctx>],
+    [raise_trap, code_start, code_end]: [Value<'ctx>; 3],
+) {
+    let ptr = ctx.ptr();
+    let nimp = stubs.len();
     let info_bytes = info.encode();
     let info_init = ctx.const_bytes(&info_bytes);
     let info_g = module.add_global(&format!("{prefix}_info"), info_init.ty());
@@ -226,7 +250,7 @@ pub(crate) fn translate_module<'ctx>(
     let entries: Vec<Value<'ctx>> = arrays
         .iter()
         .enumerate()
-        .map(|(k, &a)| ctx.const_struct(&[m.funcs[nimp as usize + k], a]))
+        .map(|(k, &a)| ctx.const_struct(&[natives[k], a]))
         .collect();
     let entries_init = ctx.const_array(entry_ty, &entries);
     let entries_g = module.add_global(&format!("{prefix}_funcs"), entries_init.ty());
@@ -234,8 +258,7 @@ pub(crate) fn translate_module<'ctx>(
     entries_g.set_linkage(Linkage::Private);
     entries_g.set_alignment(8);
 
-    let stubs: Vec<Value<'ctx>> = m.funcs[..nimp as usize].to_vec();
-    let stubs_init = ctx.const_array(ptr, &stubs);
+    let stubs_init = ctx.const_array(ptr, stubs);
     let stubs_g = module.add_global(&format!("{prefix}_stubs"), stubs_init.ty());
     stubs_g.set_initializer(stubs_init, true);
     stubs_g.set_linkage(Linkage::Private);
@@ -259,11 +282,10 @@ pub(crate) fn translate_module<'ctx>(
     desc.set_initializer(desc_init, true);
     desc.set_linkage(Linkage::External);
     desc.set_alignment(8);
-    Ok(())
 }
 
 /// Native-ABI stub for imported function `i`: calls `funcs[i].array` with a `ValRaw` buffer.
-fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), CompileError> {
+pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), CompileError> {
     let ctx = m.ctx;
     let f = m.funcs[i as usize];
     let ty = m
@@ -322,7 +344,7 @@ pub(crate) fn build_return<'ctx>(
 }
 
 /// Array entry of defined function `index`: a setjmp trap boundary.
-fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Value<'ctx>) -> Result<(), CompileError> {
+pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Value<'ctx>) -> Result<(), CompileError> {
     let ctx = m.ctx;
     let ptr = ctx.ptr();
     let ty = m

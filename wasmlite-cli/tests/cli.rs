@@ -1,0 +1,359 @@
+//! Runs the built `wasmlite` binary.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const WAT: &str = r#"(module
+  (func $add (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+  (func $div (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
+  (func (export "floats") (param f64 f32) (result f64 f32 i64) local.get 0 local.get 1 i64.const -5)
+  (func (export "none"))
+  (memory (export "mem") 1)
+  (global (export "g") (mut i32) (i32.const 3)))"#;
+
+fn wasmlite(cache: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wasmlite"))
+        .args(args)
+        .env("XDG_CACHE_HOME", cache)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run wasmlite")
+}
+
+fn setup() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("m.wat");
+    std::fs::write(&file, WAT).unwrap();
+    (dir, file.to_string_lossy().into_owned())
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn cache_entries(cache: &Path) -> Vec<std::path::PathBuf> {
+    match std::fs::read_dir(cache.join("wasmlite")) {
+        Ok(d) => d.map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "obj")).collect(),
+        Err(_) => vec![],
+    }
+}
+
+#[test]
+fn invoke_prints_results_by_type() {
+    let (dir, f) = setup();
+    let c = dir.path().join("cache");
+    let o = wasmlite(&c, &["run", "--invoke", "add", &f, "2", "-5"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "-3\n");
+    let o = wasmlite(&c, &["run", "--invoke", "add", &f, "4294967295", "0x10"]);
+    assert_eq!(stdout(&o), "15\n");
+    let o = wasmlite(&c, &["run", "--invoke", "floats", &f, "0.1", "1e-3"]);
+    assert_eq!(stdout(&o), "0.1\n0.001\n-5\n");
+    let o = wasmlite(&c, &["run", "--invoke", "none", &f]);
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "");
+    // Bad arguments are errors, not traps.
+    for args in [vec!["add", "1"], vec!["add", "1", "x"], vec!["nosuch"], vec!["mem"]] {
+        let mut a = vec!["run", "--invoke"];
+        a.push(args[0]);
+        a.push(&f);
+        a.extend(&args[1..]);
+        let o = wasmlite(&c, &a);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&o).starts_with("error: "), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn trap_reports_kind_function_offset() {
+    let (dir, f) = setup();
+    let o = wasmlite(&dir.path().join("cache"), &["run", "--invoke", "div", &f, "1", "0"]);
+    assert_eq!(o.status.code(), Some(134));
+    assert_eq!(stdout(&o), "");
+    let e = stderr(&o);
+    assert!(e.contains("integer divide by zero"), "{e}");
+    assert!(e.contains("#1 `div`"), "{e}");
+    assert!(e.contains("module offset 0x"), "{e}");
+    let o = wasmlite(&dir.path().join("cache"), &["run", "--lazy", "--invoke", "div", &f, "-2147483648", "-1"]);
+    assert_eq!(o.status.code(), Some(134));
+    assert!(stderr(&o).contains("integer overflow"), "{}", stderr(&o));
+}
+
+#[test]
+fn compile_cache_hit_corrupt_and_no_cache() {
+    let (dir, f) = setup();
+    let c = dir.path().join("cache");
+    let o = wasmlite(&c, &["run", "--no-cache", "--invoke", "add", &f, "1", "2"]);
+    assert_eq!(stdout(&o), "3\n");
+    assert!(cache_entries(&c).is_empty(), "--no-cache wrote the cache");
+    let o = wasmlite(&c, &["run", "--invoke", "add", &f, "1", "2"]);
+    assert_eq!(stdout(&o), "3\n");
+    let entries = cache_entries(&c);
+    assert_eq!(entries.len(), 1);
+    let good = std::fs::read(&entries[0]).unwrap();
+    assert!(good.len() > 100);
+    // A hit gives the same answer and leaves the entry alone.
+    let o = wasmlite(&c, &["run", "--invoke", "add", &f, "1", "2"]);
+    assert_eq!(stdout(&o), "3\n");
+    assert_eq!(std::fs::read(&entries[0]).unwrap(), good);
+    // A corrupt entry (flipped byte in the code, truncated, garbage) is ignored and rebuilt.
+    for bad in [
+        {
+            let mut b = good.clone();
+            let n = b.len();
+            b[n - 50] ^= 0xff;
+            b
+        },
+        good[..good.len() / 2].to_vec(),
+        b"not a cache entry".to_vec(),
+    ] {
+        std::fs::write(&entries[0], &bad).unwrap();
+        let o = wasmlite(&c, &["run", "--invoke", "add", &f, "20", "22"]);
+        assert_eq!(stdout(&o), "42\n", "{}", stderr(&o));
+        assert_eq!(std::fs::read(&entries[0]).unwrap(), good, "entry not rebuilt");
+    }
+    // Another configuration is another entry.
+    let o = wasmlite(&c, &["run", "--bounds-checks", "--invoke", "add", &f, "1", "2"]);
+    assert_eq!(stdout(&o), "3\n");
+    assert_eq!(cache_entries(&c).len(), 2);
+}
+
+#[test]
+fn compile_emits_object_asm_ir() {
+    let (dir, f) = setup();
+    let c = dir.path().join("cache");
+    let out = dir.path().join("m.o");
+    let o = wasmlite(&c, &["compile", &f, "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let obj = std::fs::read(&out).unwrap();
+    assert!(obj.starts_with(b"\x7fELF"));
+    let wasm = wat::parse_str(WAT).unwrap();
+    let desc = wasmlite_abi::descriptor_symbol(&wasmlite_abi::symbol_prefix("m", &wasm));
+    assert!(obj.windows(desc.len()).any(|w| w == desc.as_bytes()), "descriptor symbol {desc} missing");
+    let asm = dir.path().join("m.s");
+    let o = wasmlite(&c, &["compile", &f, "-o", asm.to_str().unwrap(), "--emit", "asm", "-O", "0"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&asm).unwrap().contains(&desc));
+    let ll = dir.path().join("m.ll");
+    let o = wasmlite(&c, &["compile", &f, "-o", ll.to_str().unwrap(), "--emit", "llvm-ir", "--bounds-checks"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ir = std::fs::read_to_string(&ll).unwrap();
+    assert!(ir.contains("define") && ir.contains(&desc));
+    let o = wasmlite(
+        &c,
+        &["compile", &f, "-o", out.to_str().unwrap(), "--target", "aarch64-unknown-linux-gnu"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let obj = std::fs::read(&out).unwrap();
+    assert_eq!(u16::from_le_bytes([obj[18], obj[19]]), 183, "EM_AARCH64");
+    let o = wasmlite(&c, &["compile", &f, "-o", out.to_str().unwrap(), "--target", "nonsense-triple"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn inspect_lists_everything() {
+    let (dir, f) = setup();
+    let o = wasmlite(&dir.path().join("cache"), &["inspect", &f]);
+    assert!(o.status.success());
+    let s = stdout(&o);
+    for want in [
+        "exports (6):",
+        "add: (func (param i32 i32) (result i32))",
+        "floats: (func (param f64 f32) (result f64 f32 i64))",
+        "mem: (memory 1 (pages))",
+        "g: (global (mut i32))",
+        "custom sections (1):",
+        "name:",
+        "#1 `div`: 7 bytes",
+    ] {
+        assert!(s.contains(want), "missing {want:?} in\n{s}");
+    }
+}
+
+#[test]
+fn invalid_module_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("bad.wat");
+    std::fs::write(&f, "(module (func (result i32) i64.const 1))").unwrap();
+    let o = wasmlite(&dir.path().join("cache"), &["run", "--invoke", "x", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("type mismatch"), "{}", stderr(&o));
+}
+
+#[test]
+fn repl_from_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = r#"(memory $m 1)
+(global $n (mut i32) (i32.const 0))
+(func $sq (param i32) (result i32)
+  local.get 0
+  local.get 0 i32.mul)
+(func (export "f") (param i32) (result i32)
+  global.get $n i32.const 1 i32.add global.set $n
+  local.get 0 call $sq)
+(invoke "f" (i32.const 5))
+(func (export "n") (result i32) global.get $n)
+(invoke "n")
+(func (export "div") (param i32) (result i32) i32.const 1 local.get 0 i32.div_u)
+(invoke "div" (i32.const 0))
+(invoke "n")
+(func (export "bad") (result i32) i64.const 1)
+(invoke "bad")
+(func (export "two") (result i32 i64) i32.const 1 i64.const 2) (invoke "two")
+(invoke "nothing")
+(func (export "v"))
+(invoke "v")
+"#;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wasmlite"))
+        .arg("repl")
+        .env("XDG_CACHE_HOME", dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<String> = stdout(&o).lines().map(String::from).collect();
+    assert_eq!(lines[0], "(i32.const 25)");
+    assert_eq!(lines[1], "(i32.const 1)");
+    assert_eq!(lines[2], "trap: integer divide by zero");
+    assert_eq!(lines[3], "(i32.const 1)");
+    assert!(lines[4].starts_with("error: ") && lines[4].contains("type mismatch"), "{}", lines[4]);
+    assert!(lines[5].starts_with("error: ") && lines[5].contains("bad"), "{}", lines[5]);
+    assert_eq!(lines[6], "(i32.const 1) (i64.const 2)");
+    assert!(lines[7].starts_with("error: "), "{}", lines[7]);
+    assert_eq!(lines.len(), 8, "no prompt/banner, nothing for (invoke \"v\"): {lines:?}");
+}
+
+/// `run` without `--invoke`: a C program (clang-19 --target=wasm32-wasi, wasi-libc from
+/// scripts/setup.sh) with the CLI's stdio, `--env`, `--dir HOST::GUEST`, exit code.
+#[test]
+fn wasi_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = dir.path().join("prog.wasm");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs/wasi_cli.c");
+    let clang = std::env::var("WASMLITE_CLANG").unwrap_or_else(|_| "clang-19".to_string());
+    let o = Command::new(&clang)
+        .args(["--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-o"])
+        .arg(&wasm)
+        .arg(&src)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {clang} (install clang-19 and wasi-libc: scripts/setup.sh): {e}"));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let host = dir.path().join("host");
+    std::fs::create_dir(&host).unwrap();
+    std::fs::write(host.join("in.txt"), "hello file\n").unwrap();
+    let cache = dir.path().join("cache");
+    for lazy in [false, true] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wasmlite"));
+        cmd.arg("run");
+        if lazy {
+            cmd.arg("--lazy");
+        }
+        let mut child = cmd
+            .arg("--env")
+            .arg("GREETING=hi there")
+            .arg("--dir")
+            .arg(format!("{}::data", host.display()))
+            .arg(&wasm)
+            .args(["a b", "-x", "42"])
+            .env("XDG_CACHE_HOME", &cache)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(b"shout this\n").unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(42), "lazy={lazy}: {}", stderr(&o));
+        assert_eq!(
+            stdout(&o),
+            "argc=4 [a b] [-x] [42]\nGREETING=hi there\nin.txt: hello file\nSHOUT THIS\n",
+            "lazy={lazy}"
+        );
+        assert_eq!(std::fs::read_to_string(host.join("out.txt")).unwrap(), "written by wasm\n");
+        assert!(!dir.path().join("escape.txt").exists());
+    }
+    // Without --dir the program cannot see the file (exit code 3).
+    let o = wasmlite(&cache, &["run", wasm.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(stdout(&o), "argc=1\nGREETING=(unset)\nno data/in.txt\n");
+}
+
+/// `--emit rust`: the include_wasm! bindings, linking against the object `--emit obj` writes.
+#[test]
+fn compile_emits_rust_bindings() {
+    let (dir, f) = setup();
+    let c = dir.path().join("cache");
+    let rs = dir.path().join("m.rs");
+    let o = wasmlite(&c, &["compile", &f, "-o", rs.to_str().unwrap(), "--emit", "rust"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&rs).unwrap();
+    let file: syn::File = syn::parse_file(&text).expect("bindings parse as Rust");
+    let module = file.items.iter().find_map(|i| match i {
+        syn::Item::Mod(m) => Some(m.ident.to_string()),
+        _ => None,
+    });
+    assert_eq!(module.as_deref(), Some("m"));
+    let wasm = wat::parse_str(WAT).unwrap();
+    let desc = wasmlite_abi::descriptor_symbol(&wasmlite_abi::symbol_prefix("m", &wasm));
+    assert!(text.contains(&format!("\"{desc}\"")), "bindings must link against {desc}");
+    for export in ["add", "div", "floats", "none", "mem", "g"] {
+        assert!(text.contains(&format!("fn {export}")), "no method for export {export}");
+    }
+}
+
+/// `wasmlite repl FILE`: the session starts from the module; its `$names` resolve in later
+/// definitions; `:memory` dumps the default memory.
+#[test]
+fn repl_starts_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("start.wat");
+    std::fs::write(
+        &file,
+        r#"(module
+             (memory $m 1)
+             (data (i32.const 0) "wasm")
+             (global $base (mut i32) (i32.const 100))
+             (func $twice (param i32) (result i32) local.get 0 local.get 0 i32.add)
+             (func (export "base") (result i32) global.get $base))"#,
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wasmlite"))
+        .arg("repl")
+        .arg(&file)
+        .env("XDG_CACHE_HOME", dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(
+            br#"(func (export "f") (result i32) global.get $base call $twice)
+(invoke "f")
+(invoke "base")
+:memory 0 4
+"#,
+        )
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<String> = stdout(&o).lines().map(String::from).collect();
+    assert_eq!(lines[0], "(i32.const 200)");
+    assert_eq!(lines[1], "(i32.const 100)");
+    assert!(lines[2].starts_with("00000000  77 61 73 6d") && lines[2].ends_with("wasm"), "{}", lines[2]);
+    assert_eq!(lines.len(), 3);
+}

@@ -1,0 +1,328 @@
+//! Per-function compilation for lazy JITs (`wasmlite_jit::compile_module_lazy`).
+//!
+//! A [`LazyModule`] validates the module once and then produces:
+//!
+//! * the *shell* object ([`LazyModule::shell_object`]): `raise_trap`, the import stubs, the
+//!   code markers and the exported `<prefix>_descriptor`, whose entry points are undefined
+//!   symbols [`native_symbol`] / [`array_symbol`]. Its size does not depend on the size of
+//!   the function bodies.
+//! * one object per defined function ([`LazyModule::function_object`]) defining
+//!   [`native_body_symbol`] and [`array_body_symbol`] (the function and its array entry).
+//!   Direct calls go to the callee's [`native_symbol`], imports to the shell's stubs.
+//!
+//! The JIT binds [`native_symbol`]/[`array_symbol`] to stubs that compile the function on its
+//! first call and then jump straight to the native code (ORC lazy re-exports).
+//!
+//! Lazy modules always use explicit bounds checks: function code lives outside the shell's
+//! `[code_start, code_end)` range, which the guard-page signal handler relies on.
+
+use std::ops::Range;
+
+use wasmlite_abi::{store_offsets, ModuleInfo, VmLayout, VMCTX_STORE};
+use wasmparser::{BinaryReader, FunctionBody, Operator, Parser, Payload};
+
+use crate::llvm::{self, Context, Linkage, Module, TargetMachine, Value};
+use crate::translate::func::translate_function;
+use crate::translate::module::{
+    common_attrs, emit_array_entry, emit_descriptor, emit_import_stub, internal_fn, native_fn_type, ModuleCtx,
+};
+use crate::{CompileError, Config};
+
+/// Symbol the shell (and other functions) call for function `index`: bound to a lazy stub.
+pub fn native_symbol(prefix: &str, index: u32) -> String {
+    format!("{prefix}_f{index}")
+}
+
+/// Symbol of the array entry of function `index` referenced by the shell's descriptor.
+pub fn array_symbol(prefix: &str, index: u32) -> String {
+    format!("{prefix}_array{index}")
+}
+
+/// Symbol of the compiled body of function `index` (defined by its function object).
+pub fn native_body_symbol(prefix: &str, index: u32) -> String {
+    format!("{prefix}_fbody{index}")
+}
+
+/// Symbol of the compiled array entry of function `index` (defined by its function object).
+pub fn array_body_symbol(prefix: &str, index: u32) -> String {
+    format!("{prefix}_arraybody{index}")
+}
+
+fn raise_trap_symbol(prefix: &str) -> String {
+    format!("{prefix}_raise_trap")
+}
+
+fn stub_symbol(prefix: &str, index: u32) -> String {
+    format!("{prefix}_stub{index}")
+}
+
+/// A validated module whose functions are compiled one at a time.
+#[derive(Debug, Clone)]
+pub struct LazyModule {
+    wasm: Vec<u8>,
+    prefix: String,
+    config: Config,
+    info: ModuleInfo,
+    bodies: Vec<Range<usize>>,
+}
+
+impl LazyModule {
+    /// Validate `wasm` (the whole module, as [`crate::compile`] does) and remember where each
+    /// function body is. `config.explicit_bounds_checks` is forced on (see the module docs).
+    pub fn new(wasm: &[u8], prefix: &str, config: &Config) -> Result<LazyModule, CompileError> {
+        check_prefix(prefix)?;
+        let info = wasmlite_abi::parse::parse_module_with_features(wasm, config.wasm_features)?;
+        let mut bodies = Vec::new();
+        for p in Parser::new(0).parse_all(wasm) {
+            if let Payload::CodeSectionEntry(b) = p? {
+                let r = b.range();
+                let (Ok(start), Ok(end)) = (usize::try_from(r.start), usize::try_from(r.end)) else {
+                    return Err(CompileError::msg("function body offset out of range"));
+                };
+                bodies.push(start..end);
+            }
+        }
+        if info.num_imported_funcs as usize + bodies.len() != info.funcs.len() {
+            return Err(CompileError::msg("function and code section counts differ"));
+        }
+        let config = Config { explicit_bounds_checks: true, ..config.clone() };
+        Ok(LazyModule { wasm: wasm.to_vec(), prefix: prefix.to_string(), config, info, bodies })
+    }
+
+    /// The module description.
+    pub fn info(&self) -> &ModuleInfo {
+        &self.info
+    }
+
+    /// The symbol prefix.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// Indices of the defined functions.
+    pub fn defined_funcs(&self) -> Range<u32> {
+        self.info.num_imported_funcs..self.info.funcs.len() as u32
+    }
+
+    /// The shell object (see the module docs).
+    pub fn shell_object(&self) -> Result<Vec<u8>, CompileError> {
+        let (tm, ctx) = self.target()?;
+        let module = ctx.module(&self.prefix);
+        module.set_target(&tm);
+        let prefix = &self.prefix;
+        let info = &self.info;
+        let marker_ty = ctx.func_type(ctx.void(), &[]);
+        let marker = |name: &str| {
+            let f = internal_fn(&ctx, &module, &format!("{prefix}_{name}"), marker_ty);
+            ctx.add_fn_attr(f, "noinline");
+            ctx.add_fn_attr(f, "optnone");
+            let b = ctx.builder();
+            b.position_at_end(ctx.append_block(f, "entry"));
+            b.ret_void();
+            f
+        };
+        let code_start = marker("code_start");
+        let raise_trap = emit_raise_trap(&ctx, &module, prefix)?;
+        let nimp = info.num_imported_funcs;
+        let fn_types: Vec<_> = info.types.iter().map(|t| native_fn_type(&ctx, t)).collect();
+        let mut funcs = Vec::with_capacity(info.funcs.len());
+        let mut arrays = Vec::new();
+        let array_ty = ctx.func_type(ctx.i32(), &[ctx.ptr(), ctx.ptr(), ctx.ptr()]);
+        for (i, &ti) in info.funcs.iter().enumerate() {
+            let i = i as u32;
+            let fty = *fn_types.get(ti as usize).ok_or_else(|| CompileError::msg("invalid function type index"))?;
+            if i < nimp {
+                let f = module.add_function(&stub_symbol(prefix, i), fty);
+                common_attrs(&ctx, f);
+                funcs.push(f);
+            } else {
+                funcs.push(module.add_function(&native_symbol(prefix, i), fty));
+                arrays.push(module.add_function(&array_symbol(prefix, i), array_ty));
+            }
+        }
+        let m = self.module_ctx(&ctx, &module, &tm, funcs, fn_types, raise_trap);
+        for i in 0..nimp {
+            emit_import_stub(&m, i)?;
+        }
+        let code_end = marker("code_end");
+        let natives = &m.funcs[nimp as usize..];
+        let stubs = &m.funcs[..nimp as usize];
+        let intptr = module.intptr_type(&tm);
+        emit_descriptor(&ctx, &module, info, prefix, &self.config, intptr, natives, &arrays, stubs, [
+            raise_trap, code_start, code_end,
+        ]);
+        self.finish(&module, &tm)
+    }
+
+    /// The object of defined function `index` (see the module docs).
+    pub fn function_object(&self, index: u32) -> Result<Vec<u8>, CompileError> {
+        let nimp = self.info.num_imported_funcs;
+        let range = index
+            .checked_sub(nimp)
+            .and_then(|k| self.bodies.get(k as usize))
+            .ok_or_else(|| CompileError::msg(format!("function {index} is not a defined function")))?
+            .clone();
+        let body = FunctionBody::new(BinaryReader::new(&self.wasm[range.clone()], range.start as u64));
+        let (tm, ctx) = self.target()?;
+        let prefix = &self.prefix;
+        let module = ctx.module(&format!("{prefix}_fn{index}"));
+        module.set_target(&tm);
+        let raise_trap_ty = ctx.func_type(ctx.void(), &[ctx.ptr(), ctx.i32(), ctx.i32()]);
+        let raise_trap = module.add_function(&raise_trap_symbol(prefix), raise_trap_ty);
+        for a in ["noreturn", "nounwind"] {
+            ctx.add_fn_attr(raise_trap, a);
+        }
+        let fn_types: Vec<_> = self.info.types.iter().map(|t| native_fn_type(&ctx, t)).collect();
+        let fty = |i: u32| -> Result<_, CompileError> {
+            self.info
+                .funcs
+                .get(i as usize)
+                .and_then(|&ti| fn_types.get(ti as usize).copied())
+                .ok_or_else(|| CompileError::msg(format!("function {i} has no type")))
+        };
+        // Declare only the callees: the object's size stays independent of the module's.
+        let this = module.add_function(&native_body_symbol(prefix, index), fty(index)?);
+        common_attrs(&ctx, this);
+        let mut funcs: Vec<Value<'_>> = vec![this; self.info.funcs.len()];
+        let mut ops = body.get_operators_reader()?;
+        while !ops.eof() {
+            if let Operator::Call { function_index } = ops.read()? {
+                if function_index != index && funcs.get(function_index as usize) == Some(&this) {
+                    let name = if function_index < nimp {
+                        stub_symbol(prefix, function_index)
+                    } else {
+                        native_symbol(prefix, function_index)
+                    };
+                    let f = module.add_function(&name, fty(function_index)?);
+                    common_attrs(&ctx, f);
+                    if let Some(slot) = funcs.get_mut(function_index as usize) {
+                        *slot = f;
+                    }
+                }
+            }
+        }
+        let array_ty = ctx.func_type(ctx.i32(), &[ctx.ptr(), ctx.ptr(), ctx.ptr()]);
+        let array = module.add_function(&array_body_symbol(prefix, index), array_ty);
+        common_attrs(&ctx, array);
+        ctx.add_fn_attr(array, "noinline");
+        let m = self.module_ctx(&ctx, &module, &tm, funcs, fn_types, raise_trap);
+        emit_array_entry(&m, index, array)?;
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| translate_function(&m, index, &body)));
+        match r {
+            Ok(r) => r?,
+            Err(_) => return Err(CompileError::msg("internal code generator error (panic)")),
+        }
+        self.finish(&module, &tm)
+    }
+
+    fn target(&self) -> Result<(TargetMachine, Context), CompileError> {
+        let triple = self.config.target_triple.clone().unwrap_or_else(llvm::default_triple);
+        let cpu = self.config.cpu.clone().unwrap_or_else(|| {
+            if triple.starts_with("x86_64") { "x86-64-v2".to_string() } else { "generic".to_string() }
+        });
+        let features = self.config.features.clone().unwrap_or_default();
+        let tm = TargetMachine::new(&triple, &cpu, &features, self.config.opt_level.min(3)).map_err(CompileError::msg)?;
+        Ok((tm, Context::new()))
+    }
+
+    fn module_ctx<'a, 'ctx>(
+        &'a self,
+        ctx: &'ctx Context,
+        module: &'a Module<'ctx>,
+        tm: &TargetMachine,
+        funcs: Vec<Value<'ctx>>,
+        fn_types: Vec<crate::llvm::Type<'ctx>>,
+        raise_trap: Value<'ctx>,
+    ) -> ModuleCtx<'a, 'ctx> {
+        let triple = tm.triple();
+        ModuleCtx {
+            ctx,
+            module,
+            info: &self.info,
+            layout: VmLayout::for_module(&self.info),
+            funcs,
+            fn_types,
+            raise_trap,
+            raise_trap_ty: ctx.func_type(ctx.void(), &[ctx.ptr(), ctx.i32(), ctx.i32()]),
+            explicit_bounds: self.config.explicit_bounds_checks,
+            precision: self.config.precision,
+            fp_barrier: if triple.starts_with("x86_64") {
+                Some("=x,0")
+            } else if triple.starts_with("aarch64") {
+                Some("=w,0")
+            } else {
+                None
+            },
+        }
+    }
+
+    fn finish(&self, module: &Module<'_>, tm: &TargetMachine) -> Result<Vec<u8>, CompileError> {
+        module
+            .verify()
+            .map_err(|e| CompileError::msg(format!("LLVM verifier rejected the generated IR (codegen bug): {e}")))?;
+        module.run_passes(&format!("default<O{}>", self.config.opt_level.min(3)), tm).map_err(CompileError::msg)?;
+        tm.emit_object(module).map_err(CompileError::msg)
+    }
+}
+
+fn check_prefix(prefix: &str) -> Result<(), CompileError> {
+    if prefix.is_empty() || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(CompileError::msg(format!("invalid symbol prefix {prefix:?}")));
+    }
+    Ok(())
+}
+
+/// The shell's `raise_trap(vmctx, code, func)` (external: function objects call it). Same
+/// body as the one `translate_module` emits: store code and function in the `VMStore`, then
+/// `llvm.eh.sjlj.longjmp` to the innermost array entry.
+fn emit_raise_trap<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, prefix: &str) -> Result<Value<'ctx>, CompileError> {
+    let ptr = ctx.ptr();
+    let ty = ctx.func_type(ctx.void(), &[ptr, ctx.i32(), ctx.i32()]);
+    let f = module.add_function(&raise_trap_symbol(prefix), ty);
+    f.set_linkage(Linkage::External);
+    common_attrs(ctx, f);
+    for a in ["noinline", "noreturn"] {
+        ctx.add_fn_attr(f, a);
+    }
+    let b = ctx.builder();
+    b.position_at_end(ctx.append_block(f, "entry"));
+    let vmctx = f.param(0);
+    let store = b.load(ptr, b.ptr_add(vmctx, VMCTX_STORE as u64), 8);
+    b.store(f.param(1), b.ptr_add(store, store_offsets::TRAP_CODE as u64), 4);
+    b.store(f.param(2), b.ptr_add(store, store_offsets::TRAP_FUNC as u64), 4);
+    let buf = b.load(ptr, b.ptr_add(store, store_offsets::JMP_BUF as u64), 8);
+    let (lj, lj_ty) = module
+        .intrinsic("llvm.eh.sjlj.longjmp", &[])
+        .ok_or_else(|| CompileError::msg("LLVM intrinsic llvm.eh.sjlj.longjmp not found"))?;
+    b.call(lj_ty, lj, &[buf]);
+    b.unreachable();
+    Ok(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_and_function_objects() {
+        let wasm = wat::parse_str(
+            r#"(module (import "m" "h" (func $h (param i32)))
+                 (func $a (export "a") (param i32) (result i32) local.get 0 call $b)
+                 (func $b (param i32) (result i32) local.get 0 call $h local.get 0 i32.const 1 i32.add))"#,
+        )
+        .unwrap();
+        let m = LazyModule::new(&wasm, "lz", &Config::default()).unwrap();
+        assert_eq!(m.defined_funcs(), 1..3);
+        let shell = m.shell_object().unwrap();
+        assert!(shell.starts_with(b"\x7fELF"));
+        let has = |obj: &[u8], s: &str| obj.windows(s.len()).any(|w| w == s.as_bytes());
+        assert!(has(&shell, "lz_descriptor") && has(&shell, "lz_f1") && has(&shell, "lz_raise_trap"));
+        let f1 = m.function_object(1).unwrap();
+        assert!(has(&f1, "lz_fbody1") && has(&f1, "lz_arraybody1") && has(&f1, "lz_f2"));
+        let f2 = m.function_object(2).unwrap();
+        assert!(has(&f2, "lz_fbody2") && !has(&f2, "lz_f1"), "only callees are declared");
+        assert!(m.function_object(0).is_err(), "imports have no body");
+        assert!(m.function_object(3).is_err());
+        assert!(LazyModule::new(b"\0asm\x01\0\0\0\x01", "lz", &Config::default()).is_err());
+    }
+}

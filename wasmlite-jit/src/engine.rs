@@ -1,0 +1,92 @@
+//! The process-wide JIT and the regular (whole-module) compilation mode.
+//!
+//! Code loaded into a [`Jit`] must outlive every runtime [`Module`]/`Instance` made from it.
+//! The safe API therefore loads into one JIT per process that is never dropped: a
+//! [`Module`] returned here stays valid for the rest of the process, whatever the caller
+//! drops first.
+
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+use wasmlite_rt::Module;
+
+use crate::{Jit, JitError};
+
+/// The process-wide JIT (created on first use, never dropped).
+fn global() -> Result<MutexGuard<'static, Jit>, JitError> {
+    static JIT: OnceLock<Result<Mutex<Jit>, String>> = OnceLock::new();
+    match JIT.get_or_init(|| Jit::new().map(Mutex::new).map_err(|e| e.to_string())) {
+        Ok(m) => m.lock().map_err(|_| JitError::Llvm("the process-wide JIT is poisoned".to_string())),
+        Err(e) => Err(JitError::Llvm(e.clone())),
+    }
+}
+
+/// Wrap a descriptor of the process-wide JIT as a runtime module.
+fn module_from(desc: *const wasmlite_abi::ModuleDescriptor) -> Result<Module, JitError> {
+    // SAFETY: `desc` was returned by the process-wide JIT, which is never dropped, so the
+    // descriptor and the code it points to live for the rest of the process.
+    unsafe { Module::from_descriptor(desc) }.map_err(|e| JitError::Runtime(e.to_string()))
+}
+
+/// Regular mode: compile the whole module with [`wasmlite_codegen::compile`] and load it
+/// into the process-wide JIT. `name` only names the symbols (any string).
+pub fn compile_module(wasm: &[u8], name: &str, config: &wasmlite_codegen::Config) -> Result<Module, JitError> {
+    let desc = global()?.load_wasm(wasm, &sanitize(name), config)?;
+    module_from(desc)
+}
+
+/// The symbol prefix a module `wasm` named `name` gets in a fresh process
+/// (`wasmlite_abi::symbol_prefix`, the one ahead-of-time builds use too).
+pub fn default_prefix(name: &str, wasm: &[u8]) -> String {
+    wasmlite_abi::symbol_prefix(&sanitize(name), wasm)
+}
+
+/// Whether `prefix` is still free in the process-wide JIT.
+pub fn prefix_available(prefix: &str) -> Result<bool, JitError> {
+    Ok(global()?.unique_prefix_is(prefix))
+}
+
+/// Load an object that [`wasmlite_codegen::compile`] produced for `prefix` in this process
+/// (crate-private: objects from anywhere else, e.g. disk, go through the checked cache).
+pub(crate) fn load_compiled(object: &[u8], prefix: &str) -> Result<Module, JitError> {
+    let desc = global()?.load_object(object, prefix)?;
+    module_from(desc)
+}
+
+/// A name usable in a symbol prefix (ASCII alphanumerics and `_`).
+pub(crate) fn sanitize(name: &str) -> String {
+    let s: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    if s.is_empty() {
+        "module".to_string()
+    } else {
+        s
+    }
+}
+
+impl Jit {
+    /// Whether no module with `prefix` was loaded yet.
+    pub(crate) fn unique_prefix_is(&self, prefix: &str) -> bool {
+        !self.prefixes.contains(prefix)
+    }
+}
+
+/// Lazy mode: validate the module and load a small shell (descriptor, import stubs); every
+/// function is compiled on its first call (ORC lazy re-exports, see `lazy.rs`) and later
+/// calls jump straight to its native code. Start-up does not compile any function body.
+///
+/// Lazy modules always use explicit bounds checks (`config.explicit_bounds_checks` is
+/// forced on): lazily compiled code lies outside the module's registered code range, so
+/// guard-page faults there could not be recognised as wasm traps.
+pub fn compile_module_lazy(wasm: &[u8], name: &str, config: &wasmlite_codegen::Config) -> Result<Module, JitError> {
+    let mut jit = global()?;
+    let prefix = jit.unique_prefix(&sanitize(name), wasm);
+    let lazy = std::sync::Arc::new(wasmlite_codegen::lazy::LazyModule::new(wasm, &prefix, config)?);
+    let shell = lazy.shell_object()?;
+    if let Err(e) = crate::lazy::define_lazy_functions(&mut jit, &lazy) {
+        // Some symbols of this prefix may be defined: never reuse it.
+        jit.prefixes.insert(prefix);
+        return Err(e);
+    }
+    let desc = jit.load_object(&shell, &prefix)?;
+    drop(jit);
+    module_from(desc)
+}
