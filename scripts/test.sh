@@ -7,6 +7,8 @@ bash scripts/setup.sh
 export LLVM_SYS_191_PREFIX=/usr/lib/llvm-19
 
 cargo test --workspace
+# Lints: every crate with `unsafe` denies undocumented unsafe blocks; warnings are errors.
+cargo clippy --workspace --all-targets -- -D warnings
 cargo build -p wasmlite-rt --no-default-features
 # Runtime end-to-end tests (codegen + ORC JIT + runtime: every trap kind, linking, re-entrancy).
 cargo test -p wasmlite-jit-e2e

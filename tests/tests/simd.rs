@@ -1,3 +1,4 @@
+#![allow(clippy::identity_op)] // products written out as a*b to mirror the lane maths
 //! SIMD values through `include_wasm!` bindings (v128 = `u128`, lane 0 in the low bits).
 
 use wasmlite_tests::simd::Instance;

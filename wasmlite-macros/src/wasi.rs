@@ -118,7 +118,7 @@ pub fn import(index: usize, name: &str, ty: &FuncType, max_typed: usize, namer: 
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(wasmlite_bindgen)))] // uses the macro crate's `expand`; not built by wasmlite-bindgen
 mod tests {
     const APP: &str = r#"(module
       (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
