@@ -150,7 +150,11 @@ pub(crate) fn translate_module<'ctx>(
             .get(ti as usize)
             .ok_or_else(|| CompileError::msg(format!("function {i} has invalid type index {ti}")))?;
         let name = if i < nimp { format!("{prefix}_stub{i}") } else { format!("{prefix}_f{i}") };
-        funcs.push(internal_fn(ctx, module, &name, fty));
+        let f = internal_fn(ctx, module, &name, fty);
+        // Every native-ABI entry (defined function or import stub) is `tailcc`, the
+        // convention of every wasm-to-wasm call (guaranteed tail calls).
+        f.set_tailcc();
+        funcs.push(f);
     }
     let array_ty = array_fn_type(ctx);
     let mut arrays = Vec::new();
@@ -372,6 +376,7 @@ fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Value<'ctx>) -
         args.push(b.load(llvm_type(ctx, *t), valraw_slot(&b, values, k), VALRAW_ALIGN));
     }
     let r = b.call(native_ty, native, &args);
+    r.set_tailcc();
     match ty.results.len() {
         0 => {}
         1 => {
