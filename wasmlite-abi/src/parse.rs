@@ -46,9 +46,10 @@ fn err(offset: u64, message: impl Into<String>) -> ParseError {
     ParseError { offset: Some(offset as usize), message: message.into() }
 }
 
-/// The feature set wasmlite compiles by default: WebAssembly 2.0.
+/// The feature set wasmlite compiles by default: WebAssembly 2.0 plus the Wasm 3.0 features
+/// that are implemented (tail calls).
 pub fn default_features() -> WasmFeatures {
-    WasmFeatures::WASM2
+    WasmFeatures::WASM2 | WasmFeatures::TAIL_CALL
 }
 
 /// Read a module from a file: binary `.wasm` as is, anything else as WebAssembly text.
