@@ -89,8 +89,10 @@ pub mod trap {
     pub const HOST: u32 = 10;
     /// Execution was interrupted ([`super::VMStore::interrupt`] was set).
     pub const INTERRUPTED: u32 = 11;
+    /// `ref.as_non_null` / `br_on_non_null` contract violated: a null reference.
+    pub const NULL_REFERENCE: u32 = 12;
     /// Largest valid trap code.
-    pub const MAX: u32 = 11;
+    pub const MAX: u32 = 12;
 }
 
 /// Function index meaning "unknown" in [`VMStore::trap_func`].

@@ -97,22 +97,25 @@ pub fn val_type(t: wasmparser::ValType, offset: u64) -> Result<ValType, ParseErr
 }
 
 fn ref_type(r: wasmparser::RefType, offset: u64) -> Result<ValType, ParseError> {
-    if r == wasmparser::RefType::FUNCREF {
-        Ok(ValType::FuncRef)
-    } else if r == wasmparser::RefType::EXTERNREF {
-        Ok(ValType::ExternRef)
-    } else {
-        Err(err(offset, format!("unsupported reference type {r}")))
-    }
+    use wasmparser::AbstractHeapType as A;
+    let heap = match r.heap_type() {
+        HeapType::Abstract { shared: false, ty: A::Func } => crate::HeapType::Func,
+        HeapType::Abstract { shared: false, ty: A::Extern } => crate::HeapType::Extern,
+        HeapType::Abstract { shared: false, ty: A::NoFunc } => crate::HeapType::NoFunc,
+        HeapType::Abstract { shared: false, ty: A::NoExtern } => crate::HeapType::NoExtern,
+        HeapType::Concrete(i) | HeapType::Exact(i) => match i.as_module_index() {
+            Some(n) => crate::HeapType::Concrete(n),
+            None => return Err(err(offset, format!("unsupported reference type {r}"))),
+        },
+        _ => return Err(err(offset, format!("unsupported reference type {r}"))),
+    };
+    Ok(crate::RefType { nullable: r.is_nullable(), heap }.val_type())
 }
 
+/// The representation of `ref.null <h>` (`FuncRef` or `ExternRef`).
 fn heap_type(h: HeapType, offset: u64) -> Result<ValType, ParseError> {
-    use wasmparser::AbstractHeapType as A;
-    match h {
-        HeapType::Abstract { shared: false, ty: A::Func } => Ok(ValType::FuncRef),
-        HeapType::Abstract { shared: false, ty: A::Extern } => Ok(ValType::ExternRef),
-        other => Err(err(offset, format!("unsupported heap type {other:?}"))),
-    }
+    let r = wasmparser::RefType::new(true, h).ok_or_else(|| err(offset, format!("unsupported heap type {h:?}")))?;
+    Ok(ref_type(r, offset)?.repr())
 }
 
 fn table_type(t: wasmparser::TableType, offset: u64) -> Result<TableType, ParseError> {

@@ -239,7 +239,7 @@ pub(crate) fn instantiate(
         memories.push(SharedMemory::new(m));
     }
     for ty in &info.tables[info.num_imported_tables as usize..] {
-        let init = if ty.elem == ValType::FuncRef { Val::FuncRef(None) } else { Val::ExternRef(None) };
+        let init = if ty.elem.repr() == ValType::FuncRef { Val::FuncRef(None) } else { Val::ExternRef(None) };
         let mut t = Table::new(*ty, init)?;
         t.store = sid;
         tables.push(SharedTable::new(t));

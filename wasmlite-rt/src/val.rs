@@ -144,6 +144,11 @@ impl Val {
             // SAFETY: per the contract.
             ValType::FuncRef => Val::FuncRef(unsafe { FuncRef::from_raw_in(raw.get_ptr(), store) }),
             ValType::ExternRef => Val::ExternRef(ExternRef::from_raw(raw.get_ptr())),
+            ValType::Ref(_) if ty.repr() == ValType::FuncRef => {
+                // SAFETY: per the contract (a typed function reference is a funcref).
+                Val::FuncRef(unsafe { FuncRef::from_raw_in(raw.get_ptr(), store) })
+            }
+            ValType::Ref(_) => Val::ExternRef(ExternRef::from_raw(raw.get_ptr())),
         }
     }
 
@@ -165,6 +170,8 @@ impl Val {
             ValType::V128 => Val::V128(0),
             ValType::FuncRef => Val::FuncRef(None),
             ValType::ExternRef => Val::ExternRef(None),
+            ValType::Ref(_) if ty.repr() == ValType::FuncRef => Val::FuncRef(None),
+            ValType::Ref(_) => Val::ExternRef(None),
         }
     }
 

@@ -61,6 +61,7 @@ pub fn features_for(path: &Path) -> wasmlite_codegen::WasmFeatures {
             Some("relaxed-simd") => features |= F::RELAXED_SIMD,
             Some("memory64") => features |= F::MEMORY64,
             Some("tail-call") => features |= F::TAIL_CALL,
+            Some("function-references") => features |= F::FUNCTION_REFERENCES | F::TAIL_CALL,
             _ => {}
         }
     }

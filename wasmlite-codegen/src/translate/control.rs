@@ -218,6 +218,24 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         }
     }
 
+    /// `call_ref` / `return_call_ref`: null check, then the callee's canonical type id is
+    /// compared like `call_indirect` does (validation already guarantees it; the check keeps
+    /// a wrongly typed reference from the host from ever being called with the wrong ABI).
+    fn op_call_ref(&mut self, ti: u32, tail: bool) -> Result<(), CompileError> {
+        let ctx = self.ctx;
+        let ft = self.m.info.types.get(ti as usize).ok_or_else(|| self.err("bad type index"))?;
+        let np = ft.params.len();
+        let fr = self.pop()?;
+        let args = self.popn(np)?;
+        let null = self.b.icmp(IntPred::LLVMIntEQ, fr, ctx.const_null(ctx.ptr()));
+        self.trap_if(null, trap::INDIRECT_CALL_TO_NULL);
+        let tid = self.funcref_load(fr, FuncRefField::TypeId);
+        let want = self.expected_type_id(ti);
+        let bad = self.b.icmp(IntPred::LLVMIntNE, tid, want);
+        self.trap_if(bad, trap::BAD_SIGNATURE);
+        self.call_funcref(fr, ti, args, tail)
+    }
+
     /// `call_indirect` / `return_call_indirect`.
     fn op_call_indirect(&mut self, ti: u32, table_index: u32, tail: bool) -> Result<(), CompileError> {
         let ctx = self.ctx;
@@ -423,6 +441,36 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             Operator::ReturnCallIndirect { type_index, table_index } => {
                 self.op_call_indirect(*type_index, *table_index, true)?
             }
+            Operator::CallRef { type_index } => self.op_call_ref(*type_index, false)?,
+            Operator::ReturnCallRef { type_index } => self.op_call_ref(*type_index, true)?,
+            Operator::RefAsNonNull => {
+                let r = self.pop()?;
+                let null = self.b.icmp(IntPred::LLVMIntEQ, r, ctx.const_null(ctx.ptr()));
+                self.trap_if(null, trap::NULL_REFERENCE);
+                self.push(r);
+            }
+            Operator::BrOnNull { relative_depth } => {
+                let r = self.pop()?;
+                let (bb, slots) = self.target(*relative_depth)?;
+                let vals = self.peekn(slots.len())?;
+                self.store_slots(&slots, &vals);
+                let cont = self.block("br_on_null_cont");
+                let null = self.b.icmp(IntPred::LLVMIntEQ, r, ctx.const_null(ctx.ptr()));
+                self.b.cond_br(null, bb, cont);
+                self.b.position_at_end(cont);
+                self.push(r);
+            }
+            Operator::BrOnNonNull { relative_depth } => {
+                let r = self.peekn(1)?[0];
+                let (bb, slots) = self.target(*relative_depth)?;
+                let vals = self.peekn(slots.len())?;
+                self.store_slots(&slots, &vals);
+                self.pop()?;
+                let cont = self.block("br_on_non_null_cont");
+                let null = self.b.icmp(IntPred::LLVMIntEQ, r, ctx.const_null(ctx.ptr()));
+                self.b.cond_br(null, cont, bb);
+                self.b.position_at_end(cont);
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -433,6 +481,6 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
 /// x86-64 (up to 3 integer/pointer and 2 float/vector values; more are demoted to a hidden
 /// result pointer into the caller's frame, which `musttail` cannot express).
 fn returns_in_registers(results: &[ValType]) -> bool {
-    let ints = results.iter().filter(|t| matches!(t, ValType::I32 | ValType::I64 | ValType::FuncRef | ValType::ExternRef)).count();
+    let ints = results.iter().filter(|t| matches!(t, ValType::I32 | ValType::I64) || t.is_ref()).count();
     ints <= 3 && results.len() - ints <= 2
 }

@@ -48,7 +48,7 @@ pub(crate) fn llvm_type<'ctx>(ctx: &'ctx Context, t: ValType) -> Type<'ctx> {
         ValType::F32 => ctx.f32(),
         ValType::F64 => ctx.f64(),
         ValType::V128 => ctx.vector(ctx.i64(), 2),
-        ValType::FuncRef | ValType::ExternRef => ctx.ptr(),
+        ValType::FuncRef | ValType::ExternRef | ValType::Ref(_) => ctx.ptr(),
     }
 }
 
