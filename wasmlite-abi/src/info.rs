@@ -364,6 +364,9 @@ pub struct ModuleInfo {
     pub datas: Vec<DataSegment>,
     /// Function names from the name section (function index, name).
     pub func_names: Vec<(u32, String)>,
+    /// Initialiser of every *defined* table that has one (function-references proposal:
+    /// `(table n (ref $t) expr)`), as (table index, expression); other tables start null.
+    pub table_inits: Vec<(u32, ConstExpr)>,
 }
 
 impl ModuleInfo {

@@ -228,8 +228,8 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
                 let offset = r.range().start;
                 for t in r {
                     let t = t?;
-                    if !matches!(t.init, TableInit::RefNull) {
-                        return Err(err(offset, "table initialiser expressions are not supported"));
+                    if let TableInit::Expr(e) = &t.init {
+                        info.table_inits.push((info.tables.len() as u32, const_expr(e)?));
                     }
                     info.tables.push(table_type(t.ty, offset)?);
                 }

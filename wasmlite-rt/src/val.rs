@@ -103,6 +103,23 @@ pub enum Val {
 }
 
 impl Val {
+    /// Whether the value has type `ty`. References: the representation (funcref/externref)
+    /// and nullability are checked here; the concrete function type of a typed function
+    /// reference is checked where it is called (`call_ref` compares canonical type ids).
+    pub fn matches(&self, ty: ValType) -> bool {
+        use crate::abi::HeapType;
+        if self.ty() != ty.repr() {
+            return false;
+        }
+        let is_null = matches!(self, Val::FuncRef(None) | Val::ExternRef(None));
+        match ty {
+            ValType::Ref(r) => {
+                is_null && r.nullable || !is_null && !matches!(r.heap, HeapType::NoFunc | HeapType::NoExtern)
+            }
+            _ => true,
+        }
+    }
+
     /// The value's type.
     pub fn ty(&self) -> ValType {
         match self {
