@@ -15,6 +15,7 @@ fn main() {
         .file("wasm/simd.wat")
         .file("wasm/faults.wat")
         .file("wasm/tail.wat")
+        .file("wasm/funcref.wat")
         .compile();
 
     // The same memory and trap modules again with explicit bounds checks. A module's symbols

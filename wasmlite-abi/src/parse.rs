@@ -47,9 +47,9 @@ fn err(offset: u64, message: impl Into<String>) -> ParseError {
 }
 
 /// The feature set wasmlite compiles by default: WebAssembly 2.0 plus the Wasm 3.0 features
-/// that are implemented (tail calls).
+/// that are implemented (tail calls, typed function references).
 pub fn default_features() -> WasmFeatures {
-    WasmFeatures::WASM2 | WasmFeatures::TAIL_CALL
+    WasmFeatures::WASM2 | WasmFeatures::TAIL_CALL | WasmFeatures::FUNCTION_REFERENCES
 }
 
 /// Read a module from a file: binary `.wasm` as is, anything else as WebAssembly text.
