@@ -136,4 +136,28 @@ mod tests {
         }
         assert_ne!(intern(&ft(&[I32], &[])), intern(&ft(&[], &[I32])));
     }
+
+    #[test]
+    fn concrete_references_compare_structurally_across_modules() {
+        use crate::abi::{HeapType, RefType};
+        use ValType::*;
+        let r = |nullable, heap| Ref(RefType { nullable, heap });
+        let bin = ft(&[I32, I32], &[I32]);
+        let un = ft(&[I32], &[I32]);
+        // Module A: [bin, (ref bin) -> ()]; module B: [un, bin, (ref bin) -> ()].
+        let a = intern_module(&[bin.clone(), ft(&[r(false, HeapType::Concrete(0))], &[])]);
+        let b = intern_module(&[un.clone(), bin.clone(), ft(&[r(false, HeapType::Concrete(1))], &[])]);
+        assert_eq!(a[0], b[1]);
+        assert_eq!(a[1], b[2], "same type referenced under different indices");
+        // Referring to a different type, or nullable vs not, gives a different id.
+        let c = intern_module(&[un, ft(&[r(false, HeapType::Concrete(0))], &[])]);
+        assert_ne!(a[1], c[1]);
+        let d = intern_module(&[bin, ft(&[r(true, HeapType::Concrete(0))], &[])]);
+        assert_ne!(a[1], d[1]);
+        // Self references: equal in both modules, different from abstract `(ref func)`.
+        let s1 = intern_module(&[ft(&[r(false, HeapType::Concrete(0))], &[])]);
+        let s2 = intern_module(&[ft(&[I64], &[]), ft(&[r(false, HeapType::Concrete(1))], &[])]);
+        assert_eq!(s1[0], s2[1]);
+        assert_ne!(s1[0], intern(&ft(&[r(false, HeapType::Func)], &[])));
+    }
 }

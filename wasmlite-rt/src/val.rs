@@ -396,6 +396,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn matches_typed_references() {
+        use crate::abi::{HeapType, RefType};
+        let r = |nullable, heap| ValType::Ref(RefType { nullable, heap });
+        let null = Val::FuncRef(None);
+        assert!(null.matches(ValType::FuncRef));
+        assert!(null.matches(r(true, HeapType::Concrete(3))));
+        assert!(!null.matches(r(false, HeapType::Concrete(3))), "null is not a (ref $t)");
+        assert!(!null.matches(r(false, HeapType::Func)));
+        assert!(null.matches(r(true, HeapType::NoFunc)));
+        assert!(!null.matches(ValType::ExternRef));
+        let e = Val::ExternRef(Some(ExternRef::new(1)));
+        assert!(e.matches(r(false, HeapType::Extern)));
+        assert!(!e.matches(r(true, HeapType::NoExtern)), "only null is a noextern");
+        assert!(!e.matches(r(false, HeapType::Func)));
+        assert!(Val::I32(1).matches(ValType::I32));
+        assert!(!Val::I32(1).matches(ValType::I64));
+    }
+
+    #[test]
     fn raw_roundtrip() {
         let vals = [
             Val::I32(-5),
