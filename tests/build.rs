@@ -14,6 +14,8 @@ fn main() {
         .file("wasm/host.wat")
         .file("wasm/simd.wat")
         .file("wasm/faults.wat")
+        .file("wasm/tail.wat")
+        .file("wasm/funcref.wat")
         .compile();
 
     // The same memory and trap modules again with explicit bounds checks. A module's symbols

@@ -10,6 +10,8 @@ wasmlite_rt::include_wasm!("wasm/globals.wat");
 wasmlite_rt::include_wasm!("wasm/host.wat");
 wasmlite_rt::include_wasm!("wasm/simd.wat");
 wasmlite_rt::include_wasm!("wasm/faults.wat");
+wasmlite_rt::include_wasm!("wasm/tail.wat");
+wasmlite_rt::include_wasm!("wasm/funcref.wat");
 // Copies of memory.wat / traps.wat compiled with explicit bounds checks.
 wasmlite_rt::include_wasm!("$OUT_DIR/memory_checked.wat");
 wasmlite_rt::include_wasm!("$OUT_DIR/traps_checked.wat");

@@ -154,6 +154,7 @@ fn trap_kind_codes_and_messages() {
         TrapKind::StackOverflow,
         TrapKind::Host,
         TrapKind::Interrupted,
+        TrapKind::NullReference,
     ] {
         assert_eq!(TrapKind::from_code(kind.code()), Some(kind));
         assert!(!kind.to_string().is_empty());

@@ -25,6 +25,46 @@ pub enum ValType {
     FuncRef,
     /// externref (nullable)
     ExternRef,
+    /// Any other reference type (function-references proposal): `(ref null? <heap type>)`.
+    /// Canonical form: `(ref null func)` is always [`ValType::FuncRef`] and `(ref null extern)`
+    /// always [`ValType::ExternRef`], never `Ref`.
+    Ref(RefType),
+}
+
+/// A heap type (what a reference points to). Concrete types are module-local type indices;
+/// the runtime compares them through canonical type ids. Room for GC's heap types later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum HeapType {
+    /// `func`: any function.
+    Func,
+    /// `extern`: any external reference.
+    Extern,
+    /// `nofunc`: the bottom of the function hierarchy (only null).
+    NoFunc,
+    /// `noextern`: the bottom of the extern hierarchy (only null).
+    NoExtern,
+    /// A function of type index `n` of the module.
+    Concrete(u32),
+}
+
+/// A reference type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RefType {
+    /// Whether null is a value of the type.
+    pub nullable: bool,
+    /// What the reference points to.
+    pub heap: HeapType,
+}
+
+impl RefType {
+    /// The value type of this reference type, in canonical form (see [`ValType::Ref`]).
+    pub fn val_type(self) -> ValType {
+        match self {
+            RefType { nullable: true, heap: HeapType::Func } => ValType::FuncRef,
+            RefType { nullable: true, heap: HeapType::Extern } => ValType::ExternRef,
+            r => ValType::Ref(r),
+        }
+    }
 }
 
 impl ValType {
@@ -38,16 +78,46 @@ impl ValType {
             ValType::V128 => 0x7b,
             ValType::FuncRef => 0x70,
             ValType::ExternRef => 0x6f,
+            ValType::Ref(r) if r.nullable => 0x63,
+            ValType::Ref(_) => 0x64,
         }
     }
     /// Whether this is a reference type.
     pub fn is_ref(self) -> bool {
-        matches!(self, ValType::FuncRef | ValType::ExternRef)
+        matches!(self, ValType::FuncRef | ValType::ExternRef | ValType::Ref(_))
+    }
+    /// The representation of the type: a reference type's top type (`FuncRef` for function
+    /// references, `ExternRef` for external ones), any other type itself. Values of a type are
+    /// stored, passed and converted exactly like values of its representation.
+    pub fn repr(self) -> ValType {
+        match self {
+            ValType::Ref(RefType { heap: HeapType::Extern | HeapType::NoExtern, .. }) => ValType::ExternRef,
+            ValType::Ref(_) => ValType::FuncRef,
+            t => t,
+        }
+    }
+    /// Whether null is a value of the type (false for non-reference types).
+    pub fn nullable(self) -> bool {
+        match self {
+            ValType::FuncRef | ValType::ExternRef => true,
+            ValType::Ref(r) => r.nullable,
+            _ => false,
+        }
     }
 }
 
 impl core::fmt::Display for ValType {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        if let ValType::Ref(r) = self {
+            f.write_str(if r.nullable { "(ref null " } else { "(ref " })?;
+            return match r.heap {
+                HeapType::Func => f.write_str("func)"),
+                HeapType::Extern => f.write_str("extern)"),
+                HeapType::NoFunc => f.write_str("nofunc)"),
+                HeapType::NoExtern => f.write_str("noextern)"),
+                HeapType::Concrete(n) => write!(f, "{n})"),
+            };
+        }
         f.write_str(match self {
             ValType::I32 => "i32",
             ValType::I64 => "i64",
@@ -56,6 +126,7 @@ impl core::fmt::Display for ValType {
             ValType::V128 => "v128",
             ValType::FuncRef => "funcref",
             ValType::ExternRef => "externref",
+            ValType::Ref(_) => "",
         })
     }
 }
@@ -293,6 +364,9 @@ pub struct ModuleInfo {
     pub datas: Vec<DataSegment>,
     /// Function names from the name section (function index, name).
     pub func_names: Vec<(u32, String)>,
+    /// Initialiser of every *defined* table that has one (function-references proposal:
+    /// `(table n (ref $t) expr)`), as (table index, expression); other tables start null.
+    pub table_inits: Vec<(u32, ConstExpr)>,
 }
 
 impl ModuleInfo {

@@ -53,7 +53,7 @@ pub use layout::*;
 use core::ffi::c_void;
 
 /// Version of this ABI; stored in every [`ModuleDescriptor`] and checked at instantiation.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 /// Size of a wasm page in bytes.
 pub const WASM_PAGE_SIZE: u64 = 65536;
@@ -89,8 +89,10 @@ pub mod trap {
     pub const HOST: u32 = 10;
     /// Execution was interrupted ([`super::VMStore::interrupt`] was set).
     pub const INTERRUPTED: u32 = 11;
+    /// `ref.as_non_null` / `br_on_non_null` contract violated: a null reference.
+    pub const NULL_REFERENCE: u32 = 12;
     /// Largest valid trap code.
-    pub const MAX: u32 = 11;
+    pub const MAX: u32 = 12;
 }
 
 /// Function index meaning "unknown" in [`VMStore::trap_func`].

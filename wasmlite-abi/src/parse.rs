@@ -46,9 +46,10 @@ fn err(offset: u64, message: impl Into<String>) -> ParseError {
     ParseError { offset: Some(offset as usize), message: message.into() }
 }
 
-/// The feature set wasmlite compiles by default: WebAssembly 2.0.
+/// The feature set wasmlite compiles by default: WebAssembly 2.0 plus the Wasm 3.0 features
+/// that are implemented (tail calls, typed function references).
 pub fn default_features() -> WasmFeatures {
-    WasmFeatures::WASM2
+    WasmFeatures::WASM2 | WasmFeatures::TAIL_CALL | WasmFeatures::FUNCTION_REFERENCES
 }
 
 /// Read a module from a file: binary `.wasm` as is, anything else as WebAssembly text.
@@ -96,22 +97,25 @@ pub fn val_type(t: wasmparser::ValType, offset: u64) -> Result<ValType, ParseErr
 }
 
 fn ref_type(r: wasmparser::RefType, offset: u64) -> Result<ValType, ParseError> {
-    if r == wasmparser::RefType::FUNCREF {
-        Ok(ValType::FuncRef)
-    } else if r == wasmparser::RefType::EXTERNREF {
-        Ok(ValType::ExternRef)
-    } else {
-        Err(err(offset, format!("unsupported reference type {r}")))
-    }
+    use wasmparser::AbstractHeapType as A;
+    let heap = match r.heap_type() {
+        HeapType::Abstract { shared: false, ty: A::Func } => crate::HeapType::Func,
+        HeapType::Abstract { shared: false, ty: A::Extern } => crate::HeapType::Extern,
+        HeapType::Abstract { shared: false, ty: A::NoFunc } => crate::HeapType::NoFunc,
+        HeapType::Abstract { shared: false, ty: A::NoExtern } => crate::HeapType::NoExtern,
+        HeapType::Concrete(i) | HeapType::Exact(i) => match i.as_module_index() {
+            Some(n) => crate::HeapType::Concrete(n),
+            None => return Err(err(offset, format!("unsupported reference type {r}"))),
+        },
+        _ => return Err(err(offset, format!("unsupported reference type {r}"))),
+    };
+    Ok(crate::RefType { nullable: r.is_nullable(), heap }.val_type())
 }
 
+/// The representation of `ref.null <h>` (`FuncRef` or `ExternRef`).
 fn heap_type(h: HeapType, offset: u64) -> Result<ValType, ParseError> {
-    use wasmparser::AbstractHeapType as A;
-    match h {
-        HeapType::Abstract { shared: false, ty: A::Func } => Ok(ValType::FuncRef),
-        HeapType::Abstract { shared: false, ty: A::Extern } => Ok(ValType::ExternRef),
-        other => Err(err(offset, format!("unsupported heap type {other:?}"))),
-    }
+    let r = wasmparser::RefType::new(true, h).ok_or_else(|| err(offset, format!("unsupported heap type {h:?}")))?;
+    Ok(ref_type(r, offset)?.repr())
 }
 
 fn table_type(t: wasmparser::TableType, offset: u64) -> Result<TableType, ParseError> {
@@ -224,8 +228,8 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
                 let offset = r.range().start;
                 for t in r {
                     let t = t?;
-                    if !matches!(t.init, TableInit::RefNull) {
-                        return Err(err(offset, "table initialiser expressions are not supported"));
+                    if let TableInit::Expr(e) = &t.init {
+                        info.table_inits.push((info.tables.len() as u32, const_expr(e)?));
                     }
                     info.tables.push(table_type(t.ty, offset)?);
                 }

@@ -22,7 +22,9 @@
 //!   signature comes from `translate/env.rs`, which reads them from `wasmlite-abi`.
 //! * Every function has `"frame-pointer"="all"` (required by `llvm.eh.sjlj`) and
 //!   `"disable-tail-calls"` (infinite recursion must reach the stack-overflow check instead of
-//!   being turned into a loop by tail-recursion elimination).
+//!   being turned into a loop by tail-recursion elimination), except functions with a
+//!   `return_call*` (guaranteed `musttail` calls; their ordinary calls are `notail`). Every
+//!   native wasm entry and wasm-to-wasm call uses LLVM's `tailcc` calling convention.
 //! * Guard-page mode has no bounds checks, so a load whose value is unused would be deleted by
 //!   LLVM and not trap: a load consumed directly by `drop` is made volatile. (A load stored to a
 //!   local that is never read can still be removed — a known, documented deviation.)
@@ -105,9 +107,9 @@ pub struct Config {
     pub cpu: Option<String>,
     /// Target features (LLVM syntax, e.g. `+sse4.1`); `None` = none beyond the CPU's.
     pub features: Option<String>,
-    /// WebAssembly features the module may use (validation). Default: Wasm 2.0
-    /// (`wasmlite_abi::parse::default_features()`); `MULTI_MEMORY` and `EXTENDED_CONST` are
-    /// supported on top of it.
+    /// WebAssembly features the module may use (validation). Default: Wasm 2.0 + tail calls +
+    /// typed function references (`wasmlite_abi::parse::default_features()`); `MULTI_MEMORY`
+    /// and `EXTENDED_CONST` are supported on top of it.
     pub wasm_features: WasmFeatures,
     /// How out-of-bounds traps are kept precise in guard-page mode. Default
     /// [`Precision::Pinned`].

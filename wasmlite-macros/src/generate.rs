@@ -41,6 +41,8 @@ fn rust_ty(t: ValType) -> TokenStream2 {
         ValType::V128 => quote!(u128),
         ValType::FuncRef => quote!(::core::option::Option<::wasmlite_rt::FuncRef>),
         ValType::ExternRef => quote!(::core::option::Option<::wasmlite_rt::ExternRef>),
+        // Typed references are bound like their representation (`repr` is never `Ref`).
+        ValType::Ref(_) => rust_ty(t.repr()),
     }
 }
 
@@ -65,6 +67,7 @@ fn to_val(t: ValType, e: &TokenStream2) -> TokenStream2 {
         ValType::V128 => quote!(::wasmlite_rt::Val::V128(#e)),
         ValType::FuncRef => quote!(::wasmlite_rt::Val::FuncRef(#e)),
         ValType::ExternRef => quote!(::wasmlite_rt::Val::ExternRef(#e)),
+        ValType::Ref(_) => to_val(t.repr(), e),
     }
 }
 

@@ -29,7 +29,7 @@ impl core::fmt::Debug for Global {
 impl Global {
     /// A global of type `ty` holding `val` (which must have type `ty.ty`).
     pub fn new(ty: GlobalType, val: Val) -> Result<Global, InstantiationError> {
-        if val.ty() != ty.ty {
+        if !val.matches(ty.ty) {
             return Err(InstantiationError::new(format!("global of type {} initialised with a {}", ty.ty, val.ty())));
         }
         let mut store = 0;
@@ -59,7 +59,7 @@ pub(crate) fn check_set(ty: &GlobalType, v: &Val) -> Result<(), Trap> {
     if !ty.mutable {
         return Err(Trap::with_message(TrapKind::Host, "cannot set an immutable global"));
     }
-    if v.ty() != ty.ty {
+    if !v.matches(ty.ty) {
         return Err(Trap::with_message(
             TrapKind::BadSignature,
             format!("cannot set a global of type {} to a {}", ty.ty, v.ty()),

@@ -147,7 +147,7 @@ pub(crate) fn check_args(ty: &FuncType, args: &[Val]) -> Result<(), Trap> {
         ));
     }
     for (i, (a, t)) in args.iter().zip(&ty.params).enumerate() {
-        if a.ty() != *t {
+        if !a.matches(*t) {
             return Err(Trap::with_message(
                 TrapKind::BadSignature,
                 format!("argument {i}: expected {t}, got {}", a.ty()),
@@ -201,7 +201,7 @@ fn call_dynamic(
     let mut f = f.try_borrow_mut().map_err(|_| Trap::host("recursive call of a dynamic host function"))?;
     f(caller, params, results)?;
     for (i, (r, t)) in results.iter().zip(&ty.results).enumerate() {
-        if r.ty() != *t {
+        if !r.matches(*t) {
             return Err(Trap::host(format!("host function result {i}: expected {t}, got {}", r.ty())));
         }
     }

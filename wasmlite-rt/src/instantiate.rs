@@ -75,6 +75,31 @@ fn kind_of(t: &ExternType) -> &'static str {
     }
 }
 
+/// Import matching of value types: `a <: b`. Concrete heap types of different modules are
+/// not compared here (a typed function reference's type is checked by canonical id where it
+/// is called), so any concrete type matches any concrete type of the same hierarchy.
+fn ref_subtype(a: ValType, b: ValType) -> bool {
+    use abi::HeapType as H;
+    if !a.is_ref() || !b.is_ref() {
+        return a == b;
+    }
+    if a.repr() != b.repr() || a.nullable() && !b.nullable() {
+        return false;
+    }
+    let heap = |t: ValType| match t {
+        ValType::FuncRef => H::Func,
+        ValType::ExternRef => H::Extern,
+        ValType::Ref(r) => r.heap,
+        _ => H::Func,
+    };
+    match (heap(a), heap(b)) {
+        (_, H::Func | H::Extern) => true,
+        (H::NoFunc | H::NoExtern, _) => true,
+        (H::Concrete(_), H::Concrete(_)) => true,
+        _ => false,
+    }
+}
+
 fn limits_ok(actual_min: u64, actual_max: Option<u64>, min: u64, max: Option<u64>) -> bool {
     actual_min >= min
         && match max {
@@ -152,7 +177,14 @@ pub(crate) fn instantiate(
         match (&imp.ty, ext) {
             (ExternType::Func(t), Extern::Func(f)) => {
                 let want = &info.types[*t as usize];
-                if f.ty() != want {
+                // A wasm function is matched by canonical type id (its type may refer to
+                // types of its own module by index), a host function by its type.
+                let same = match &f.0 {
+                    // SAFETY: funcref points into the owner's live VMContext.
+                    FuncKind::Wasm { funcref, .. } => (unsafe { (**funcref).type_id }) == type_ids[*t as usize],
+                    FuncKind::Host(_) => f.ty() == want,
+                };
+                if !same {
                     return Err(InstantiationError::new(format!("import {what}: expected {want}, got {}", f.ty())).into());
                 }
                 match &f.0 {
@@ -205,7 +237,8 @@ pub(crate) fn instantiate(
                     .try_borrow_mut()
                     .map_err(|_| InstantiationError::new(format!("table import {what}: the table is borrowed")))?;
                 let cur = b.ty();
-                if cur.elem != t.elem || !limits_ok(cur.min, cur.max, t.min, t.max) {
+                let elem_ok = ref_subtype(cur.elem, t.elem) && ref_subtype(t.elem, cur.elem);
+                if !elem_ok || !limits_ok(cur.min, cur.max, t.min, t.max) {
                     return Err(InstantiationError::new(format!("table import {what}: incompatible table type")).into());
                 }
                 bind(&mut b.store, &what, "table")?;
@@ -213,7 +246,13 @@ pub(crate) fn instantiate(
                 tables.push(tb.clone());
             }
             (ExternType::Global(t), Extern::Global(g)) => {
-                if g.ty() != *t {
+                let gt = g.ty();
+                let ty_ok = if t.mutable {
+                    ref_subtype(gt.ty, t.ty) && ref_subtype(t.ty, gt.ty)
+                } else {
+                    ref_subtype(gt.ty, t.ty)
+                };
+                if gt.mutable != t.mutable || !ty_ok {
                     return Err(InstantiationError::new(format!(
                         "global import {what}: expected {}, got {}",
                         global_ty_str(t),
@@ -239,7 +278,7 @@ pub(crate) fn instantiate(
         memories.push(SharedMemory::new(m));
     }
     for ty in &info.tables[info.num_imported_tables as usize..] {
-        let init = if ty.elem == ValType::FuncRef { Val::FuncRef(None) } else { Val::ExternRef(None) };
+        let init = if ty.elem.repr() == ValType::FuncRef { Val::FuncRef(None) } else { Val::ExternRef(None) };
         let mut t = Table::new(*ty, init)?;
         t.store = sid;
         tables.push(SharedTable::new(t));
@@ -340,6 +379,16 @@ pub(crate) fn instantiate(
     let nglobals = info.globals.len() as u32;
     // SAFETY: all globals initialised now.
     let get_global = |i: u32| (i < nglobals).then(|| unsafe { (*core.global_ptr(i)).value });
+
+    // Table initialisers (defined tables, filled before element segments are applied).
+    for (table, expr) in &info.table_inits {
+        let v = eval_const(expr, &get_global, &func_of)?.get_ptr();
+        let size = core.tables.get(*table as usize).and_then(|t| t.0.try_borrow().ok().map(|t| t.size())).unwrap_or(0);
+        let c = crate::builtins::table_fill_impl(&core, *table, 0, v, size);
+        if c != 0 {
+            return Err(Trap::with_message(TrapKind::from_code(c).unwrap_or(TrapKind::Host), format!("table {table} initialiser")).into());
+        }
+    }
 
     // Element segments: evaluate all, then apply actives in order.
     let mut evaluated = Vec::with_capacity(info.elems.len());

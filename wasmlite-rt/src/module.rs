@@ -69,7 +69,7 @@ impl Module {
         validate(&info, d)?;
         #[cfg(feature = "std")]
         crate::signals::register_module(desc);
-        let type_ids = info.types.iter().map(crate::types::intern).collect();
+        let type_ids = crate::types::intern_module(&info.types);
         Ok(Module(Rc::new(ModuleInner { desc, info, type_ids })))
     }
 

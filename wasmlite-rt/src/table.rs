@@ -38,7 +38,7 @@ fn oob(msg: impl Into<alloc::string::String>) -> Trap {
 
 /// The raw element for a value of the table's element type.
 fn raw_elem(elem: ValType, v: &Val) -> Option<*mut c_void> {
-    match (elem, v) {
+    match (elem.repr(), v) {
         (ValType::FuncRef, Val::FuncRef(f)) => Some(f.map_or(core::ptr::null_mut(), |f| f.to_raw())),
         (ValType::ExternRef, Val::ExternRef(e)) => Some(e.map_or(core::ptr::null_mut(), |e| e.to_raw())),
         _ => None,
@@ -120,7 +120,7 @@ impl Table {
     /// Element `i`, or `None` if out of bounds.
     pub fn get(&self, i: u64) -> Option<Val> {
         let raw = *self.elems.get(usize::try_from(i).ok()?)?;
-        Some(match self.ty.elem {
+        Some(match self.ty.elem.repr() {
             // SAFETY: non-null funcref elements point to live VMFuncRefs of store `self.store`.
             ValType::FuncRef => Val::FuncRef(unsafe { FuncRef::from_raw_in(raw, self.store) }),
             _ => Val::ExternRef(ExternRef::from_raw(raw)),

@@ -186,6 +186,7 @@ fn test_info() -> ModuleInfo {
             DataSegment { mode: DataMode::Passive, bytes: b"xyz".to_vec() },
         ],
         func_names: vec![(2, "boom_fn".into())],
+        table_inits: vec![],
     }
 }
 
@@ -478,10 +479,13 @@ fn data_segment_out_of_bounds_fails_instantiation() {
 #[test]
 fn bad_descriptors() {
     let mut d = make_desc(&test_info(), 0);
-    let mut bad = ModuleDescriptor { abi_version: 3, ..copy_desc(d) };
+    let mut bad = ModuleDescriptor { abi_version: ABI_VERSION + 1, ..copy_desc(d) };
     // SAFETY: valid pointer.
     let e = unsafe { Module::from_descriptor(&bad) }.unwrap_err();
-    assert_eq!(e.message(), "module was compiled for ABI version 3, runtime supports 1");
+    assert_eq!(
+        e.message(),
+        alloc::format!("module was compiled for ABI version {}, runtime supports {ABI_VERSION}", ABI_VERSION + 1)
+    );
     bad.abi_version = ABI_VERSION;
     bad.info_len = 1;
     // SAFETY: valid pointer.

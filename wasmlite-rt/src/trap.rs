@@ -30,6 +30,8 @@ pub enum TrapKind {
     Host,
     /// Execution was interrupted through an [`crate::InterruptHandle`].
     Interrupted,
+    /// `ref.as_non_null` of a null reference.
+    NullReference,
 }
 
 impl TrapKind {
@@ -47,6 +49,7 @@ impl TrapKind {
             code::STACK_OVERFLOW => TrapKind::StackOverflow,
             code::HOST => TrapKind::Host,
             code::INTERRUPTED => TrapKind::Interrupted,
+            code::NULL_REFERENCE => TrapKind::NullReference,
             _ => return None,
         })
     }
@@ -65,6 +68,7 @@ impl TrapKind {
             TrapKind::StackOverflow => code::STACK_OVERFLOW,
             TrapKind::Host => code::HOST,
             TrapKind::Interrupted => code::INTERRUPTED,
+            TrapKind::NullReference => code::NULL_REFERENCE,
         }
     }
 
@@ -82,6 +86,7 @@ impl TrapKind {
             TrapKind::StackOverflow => "call stack exhausted",
             TrapKind::Host => "host error",
             TrapKind::Interrupted => "interrupted",
+            TrapKind::NullReference => "null reference",
         }
     }
 }

@@ -20,8 +20,13 @@ struct Registry {
 
 static REGISTRY: spin::Mutex<Registry> = spin::Mutex::new(Registry { ids: BTreeMap::new(), next: 1 });
 
-fn code(t: ValType) -> u8 {
-    match t {
+/// Append the encoding of `t` to `k`. A concrete heap type is encoded by the canonical id of
+/// the referenced type (`done`: ids of the module's earlier types) or, for a reference to
+/// the type being defined itself, by a "self" marker (iso-recursive equality for the
+/// singleton recursion groups of the function-references proposal).
+fn push_code(k: &mut Vec<u8>, t: ValType, this: u32, done: &[TypeId]) {
+    use crate::abi::HeapType;
+    let c = match t {
         ValType::I32 => 0,
         ValType::I64 => 1,
         ValType::F32 => 2,
@@ -29,21 +34,39 @@ fn code(t: ValType) -> u8 {
         ValType::V128 => 4,
         ValType::FuncRef => 5,
         ValType::ExternRef => 6,
-    }
+        ValType::Ref(r) => {
+            k.push(7 + u8::from(r.nullable));
+            match r.heap {
+                HeapType::Func => k.push(0),
+                HeapType::Extern => k.push(1),
+                HeapType::NoFunc => k.push(2),
+                HeapType::NoExtern => k.push(3),
+                HeapType::Concrete(i) if i == this => k.push(4),
+                HeapType::Concrete(i) => {
+                    k.push(5);
+                    // Validation only admits earlier types here; an index out of range is
+                    // encoded as itself (injective, never equal to a canonical id encoding).
+                    let id = done.get(i as usize).copied().map_or(u64::MAX - u64::from(i), |id| id);
+                    k.extend_from_slice(&id.to_le_bytes());
+                }
+            }
+            return;
+        }
+    };
+    k.push(c);
 }
 
-/// An exact, injective encoding of a function type: parameter count, then one code per type.
-fn key(ty: &FuncType) -> Vec<u8> {
+/// An exact, injective encoding of a function type: parameter count, then each type.
+fn key(ty: &FuncType, this: u32, done: &[TypeId]) -> Vec<u8> {
     let mut k = Vec::with_capacity(8 + ty.params.len() + ty.results.len());
     k.extend_from_slice(&(ty.params.len() as u64).to_le_bytes());
-    k.extend(ty.params.iter().map(|t| code(*t)));
-    k.extend(ty.results.iter().map(|t| code(*t)));
+    for t in ty.params.iter().chain(&ty.results) {
+        push_code(&mut k, *t, this, done);
+    }
     k
 }
 
-/// The canonical id of `ty` (interned on first use).
-pub(crate) fn intern(ty: &FuncType) -> TypeId {
-    let k = key(ty);
+fn intern_key(k: Vec<u8>) -> TypeId {
     let mut r = REGISTRY.lock();
     if let Some(&id) = r.ids.get(&k) {
         return id;
@@ -52,6 +75,22 @@ pub(crate) fn intern(ty: &FuncType) -> TypeId {
     r.next += 1;
     r.ids.insert(k, id);
     id
+}
+
+/// The canonical id of `ty`, a type without concrete type references (interned on first use).
+#[cfg(test)]
+pub(crate) fn intern(ty: &FuncType) -> TypeId {
+    intern_key(key(ty, u32::MAX, &[]))
+}
+
+/// The canonical ids of a module's types, in order (concrete type references resolved).
+pub(crate) fn intern_module(types: &[FuncType]) -> Vec<TypeId> {
+    let mut ids = Vec::with_capacity(types.len());
+    for (i, ty) in types.iter().enumerate() {
+        let id = intern_key(key(ty, i as u32, &ids));
+        ids.push(id);
+    }
+    ids
 }
 
 #[cfg(test)]
@@ -96,5 +135,29 @@ mod tests {
             assert_eq!(intern(&t.clone()), id);
         }
         assert_ne!(intern(&ft(&[I32], &[])), intern(&ft(&[], &[I32])));
+    }
+
+    #[test]
+    fn concrete_references_compare_structurally_across_modules() {
+        use crate::abi::{HeapType, RefType};
+        use ValType::*;
+        let r = |nullable, heap| Ref(RefType { nullable, heap });
+        let bin = ft(&[I32, I32], &[I32]);
+        let un = ft(&[I32], &[I32]);
+        // Module A: [bin, (ref bin) -> ()]; module B: [un, bin, (ref bin) -> ()].
+        let a = intern_module(&[bin.clone(), ft(&[r(false, HeapType::Concrete(0))], &[])]);
+        let b = intern_module(&[un.clone(), bin.clone(), ft(&[r(false, HeapType::Concrete(1))], &[])]);
+        assert_eq!(a[0], b[1]);
+        assert_eq!(a[1], b[2], "same type referenced under different indices");
+        // Referring to a different type, or nullable vs not, gives a different id.
+        let c = intern_module(&[un, ft(&[r(false, HeapType::Concrete(0))], &[])]);
+        assert_ne!(a[1], c[1]);
+        let d = intern_module(&[bin, ft(&[r(true, HeapType::Concrete(0))], &[])]);
+        assert_ne!(a[1], d[1]);
+        // Self references: equal in both modules, different from abstract `(ref func)`.
+        let s1 = intern_module(&[ft(&[r(false, HeapType::Concrete(0))], &[])]);
+        let s2 = intern_module(&[ft(&[I64], &[]), ft(&[r(false, HeapType::Concrete(1))], &[])]);
+        assert_eq!(s1[0], s2[1]);
+        assert_ne!(s1[0], intern(&ft(&[r(false, HeapType::Func)], &[])));
     }
 }

@@ -103,6 +103,23 @@ pub enum Val {
 }
 
 impl Val {
+    /// Whether the value has type `ty`. References: the representation (funcref/externref)
+    /// and nullability are checked here; the concrete function type of a typed function
+    /// reference is checked where it is called (`call_ref` compares canonical type ids).
+    pub fn matches(&self, ty: ValType) -> bool {
+        use crate::abi::HeapType;
+        if self.ty() != ty.repr() {
+            return false;
+        }
+        let is_null = matches!(self, Val::FuncRef(None) | Val::ExternRef(None));
+        match ty {
+            ValType::Ref(r) => {
+                is_null && r.nullable || !is_null && !matches!(r.heap, HeapType::NoFunc | HeapType::NoExtern)
+            }
+            _ => true,
+        }
+    }
+
     /// The value's type.
     pub fn ty(&self) -> ValType {
         match self {
@@ -144,6 +161,11 @@ impl Val {
             // SAFETY: per the contract.
             ValType::FuncRef => Val::FuncRef(unsafe { FuncRef::from_raw_in(raw.get_ptr(), store) }),
             ValType::ExternRef => Val::ExternRef(ExternRef::from_raw(raw.get_ptr())),
+            ValType::Ref(_) if ty.repr() == ValType::FuncRef => {
+                // SAFETY: per the contract (a typed function reference is a funcref).
+                Val::FuncRef(unsafe { FuncRef::from_raw_in(raw.get_ptr(), store) })
+            }
+            ValType::Ref(_) => Val::ExternRef(ExternRef::from_raw(raw.get_ptr())),
         }
     }
 
@@ -165,6 +187,8 @@ impl Val {
             ValType::V128 => Val::V128(0),
             ValType::FuncRef => Val::FuncRef(None),
             ValType::ExternRef => Val::ExternRef(None),
+            ValType::Ref(_) if ty.repr() == ValType::FuncRef => Val::FuncRef(None),
+            ValType::Ref(_) => Val::ExternRef(None),
         }
     }
 
@@ -370,6 +394,25 @@ tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn matches_typed_references() {
+        use crate::abi::{HeapType, RefType};
+        let r = |nullable, heap| ValType::Ref(RefType { nullable, heap });
+        let null = Val::FuncRef(None);
+        assert!(null.matches(ValType::FuncRef));
+        assert!(null.matches(r(true, HeapType::Concrete(3))));
+        assert!(!null.matches(r(false, HeapType::Concrete(3))), "null is not a (ref $t)");
+        assert!(!null.matches(r(false, HeapType::Func)));
+        assert!(null.matches(r(true, HeapType::NoFunc)));
+        assert!(!null.matches(ValType::ExternRef));
+        let e = Val::ExternRef(Some(ExternRef::new(1)));
+        assert!(e.matches(r(false, HeapType::Extern)));
+        assert!(!e.matches(r(true, HeapType::NoExtern)), "only null is a noextern");
+        assert!(!e.matches(r(false, HeapType::Func)));
+        assert!(Val::I32(1).matches(ValType::I32));
+        assert!(!Val::I32(1).matches(ValType::I64));
+    }
 
     #[test]
     fn raw_roundtrip() {

@@ -202,6 +202,7 @@ pub const TRAP_TABLE: &[(&str, &[TrapClass])] = {
         ("indirect call type mismatch", &[BadSignature]),
         ("call stack exhausted", &[StackOverflow]),
         ("null function reference", &[IndirectCallToNull]),
+        ("null reference", &[NullReference]),
         ("null reference", &[IndirectCallToNull]),
         ("null", &[IndirectCallToNull]),
         ("out of bounds", &[MemoryOutOfBounds, TableOutOfBounds]),

@@ -60,6 +60,8 @@ pub fn features_for(path: &Path) -> wasmlite_codegen::WasmFeatures {
             Some("wide-arithmetic") => features |= F::WIDE_ARITHMETIC,
             Some("relaxed-simd") => features |= F::RELAXED_SIMD,
             Some("memory64") => features |= F::MEMORY64,
+            Some("tail-call") => features |= F::TAIL_CALL,
+            Some("function-references") => features |= F::FUNCTION_REFERENCES | F::TAIL_CALL,
             _ => {}
         }
     }

@@ -254,6 +254,11 @@ impl Context {
             LLVMAddAttributeAtIndex(func.raw, u32::MAX, a)
         }
     }
+    /// Remove the string attribute `key` of `func` (no-op if absent).
+    pub fn remove_fn_str_attr(&self, func: Value<'_>, key: &str) {
+        // SAFETY: the key pointer and length are valid; `func` is a function.
+        unsafe { LLVMRemoveStringAttributeAtIndex(func.raw, u32::MAX, key.as_ptr() as *const c_char, key.len() as u32) }
+    }
     /// Add enum attribute `name` to parameter `idx` (0-based) of `func`.
     pub fn add_param_attr(&self, func: Value<'_>, idx: u32, name: &str) {
         if let Some(a) = self.enum_attr(name) {
@@ -302,6 +307,9 @@ impl<'ctx> Type<'ctx> {
     }
 }
 
+/// LLVM's `tailcc` calling convention id (`CallingConv::Tail`; not in the C API's enum).
+const TAILCC: u32 = 18;
+
 /// An LLVM value (instruction, constant, function, global...).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct Value<'ctx> {
@@ -347,6 +355,29 @@ impl<'ctx> Value<'ctx> {
     pub fn set_volatile(self) {
         // SAFETY: `self` is a load or store.
         unsafe { LLVMSetVolatile(self.raw, 1) }
+    }
+    /// Give a function or call instruction LLVM's `tailcc` calling convention (callee pops its
+    /// stack arguments, so `musttail` calls work between different signatures).
+    pub fn set_tailcc(self) {
+        // SAFETY: `self` is a function or a call instruction (translator invariant); both
+        // setters only store the convention id.
+        unsafe {
+            if LLVMIsAFunction(self.raw).is_null() {
+                LLVMSetInstructionCallConv(self.raw, TAILCC);
+            } else {
+                LLVMSetFunctionCallConv(self.raw, TAILCC);
+            }
+        }
+    }
+    /// Mark a call instruction `musttail` (guaranteed tail call; must precede a `ret`).
+    pub fn set_musttail(self) {
+        // SAFETY: `self` is a call instruction.
+        unsafe { LLVMSetTailCallKind(self.raw, llvm_sys::LLVMTailCallKind::LLVMTailCallKindMustTail) }
+    }
+    /// Mark a call instruction `notail` (never turned into a tail call or a loop).
+    pub fn set_notail(self) {
+        // SAFETY: `self` is a call instruction.
+        unsafe { LLVMSetTailCallKind(self.raw, llvm_sys::LLVMTailCallKind::LLVMTailCallKindNoTail) }
     }
     /// Mark unnamed_addr (globals/functions).
     pub fn set_unnamed_addr(self) {

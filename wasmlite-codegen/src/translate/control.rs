@@ -146,17 +146,119 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     }
 
     /// Call through a `VMFuncRef` pointer `fr` with type index `ti`.
-    fn call_funcref(&mut self, fr: Value<'ctx>, ti: u32, args: Vec<Value<'ctx>>) -> Result<(), CompileError> {
-        let fty = *self.m.fn_types.get(ti as usize).ok_or_else(|| self.err("bad type index"))?;
-        let nres = self.m.info.types[ti as usize].results.len();
+    fn call_funcref(&mut self, fr: Value<'ctx>, ti: u32, args: Vec<Value<'ctx>>, tail: bool) -> Result<(), CompileError> {
+        self.fn_type(ti)?;
         let native = self.funcref_load(fr, FuncRefField::Native);
         let callee_vmctx = self.funcref_load(fr, FuncRefField::Vmctx);
         let mut all = vec![callee_vmctx];
         all.extend(args);
-        let r = self.b.call(fty, native, &all);
+        self.call_native(native, ti, &all, tail)
+    }
+
+    /// LLVM type of type index `ti` (native ABI).
+    fn fn_type(&self, ti: u32) -> Result<crate::llvm::Type<'ctx>, CompileError> {
+        self.m.fn_types.get(ti as usize).copied().ok_or_else(|| self.err("bad type index"))
+    }
+
+    /// Call native-ABI `callee` (type index `ti`) with `args` (callee vmctx first). A normal
+    /// call is `notail` and pushes the results; a tail call (`tail`) is `musttail` followed by
+    /// `ret`: `tailcc` makes the callee pop its own stack arguments, so the stack stays
+    /// constant even between different signatures.
+    fn call_native(&mut self, callee: Value<'ctx>, ti: u32, args: &[Value<'ctx>], tail: bool) -> Result<(), CompileError> {
+        let fty = self.fn_type(ti)?;
+        let results = self.m.info.types[ti as usize].results.clone();
+        let r = self.b.call(fty, callee, args);
+        r.set_tailcc();
+        if tail && returns_in_registers(&results) {
+            // A function with a guaranteed tail call must not carry "disable-tail-calls".
+            self.ctx.remove_fn_str_attr(self.func, "disable-tail-calls");
+            r.set_musttail();
+            if results.is_empty() {
+                self.b.ret_void();
+            } else {
+                self.b.ret(r);
+            }
+            self.set_unreachable();
+            return Ok(());
+        }
+        r.set_notail();
+        if tail {
+            // Results returned through memory (LLVM's sret demotion) cannot be tail-called:
+            // an ordinary call and return (correct, but one frame per call).
+            build_return(&self.b, self.ctx, &results, &self.call_results(r, results.len()));
+            self.set_unreachable();
+            return Ok(());
+        }
         self.reload_memories();
-        self.push_call_results(r, nres);
+        self.push_call_results(r, results.len());
         Ok(())
+    }
+
+    /// The values of a call result `r` with `n` results.
+    fn call_results(&self, r: Value<'ctx>, n: usize) -> Vec<Value<'ctx>> {
+        match n {
+            0 => Vec::new(),
+            1 => vec![r],
+            n => (0..n).map(|k| self.b.extract_value(r, k as u32)).collect(),
+        }
+    }
+
+    /// Direct call (or tail call) of function `fi`.
+    fn op_call(&mut self, fi: u32, tail: bool) -> Result<(), CompileError> {
+        let ti = *self.m.info.funcs.get(fi as usize).ok_or_else(|| self.err("bad function index"))?;
+        let ft = self.m.info.types.get(ti as usize).ok_or_else(|| self.err("bad type index"))?;
+        let args = self.popn(ft.params.len())?;
+        if fi < self.m.info.num_imported_funcs {
+            let fr = self.funcref_addr(fi);
+            self.call_funcref(fr, ti, args, tail)
+        } else {
+            let mut all = vec![self.vmctx];
+            all.extend(args);
+            self.call_native(self.m.funcs[fi as usize], ti, &all, tail)
+        }
+    }
+
+    /// `call_ref` / `return_call_ref`: null check, then the callee's canonical type id is
+    /// compared like `call_indirect` does (validation already guarantees it; the check keeps
+    /// a wrongly typed reference from the host from ever being called with the wrong ABI).
+    fn op_call_ref(&mut self, ti: u32, tail: bool) -> Result<(), CompileError> {
+        let ctx = self.ctx;
+        let ft = self.m.info.types.get(ti as usize).ok_or_else(|| self.err("bad type index"))?;
+        let np = ft.params.len();
+        let fr = self.pop()?;
+        let args = self.popn(np)?;
+        let null = self.b.icmp(IntPred::LLVMIntEQ, fr, ctx.const_null(ctx.ptr()));
+        self.trap_if(null, trap::INDIRECT_CALL_TO_NULL);
+        let tid = self.funcref_load(fr, FuncRefField::TypeId);
+        let want = self.expected_type_id(ti);
+        let bad = self.b.icmp(IntPred::LLVMIntNE, tid, want);
+        self.trap_if(bad, trap::BAD_SIGNATURE);
+        self.call_funcref(fr, ti, args, tail)
+    }
+
+    /// `call_indirect` / `return_call_indirect`.
+    fn op_call_indirect(&mut self, ti: u32, table_index: u32, tail: bool) -> Result<(), CompileError> {
+        let ctx = self.ctx;
+        let ft = self.m.info.types.get(ti as usize).ok_or_else(|| self.err("bad type index"))?;
+        let np = ft.params.len();
+        let idx = self.pop()?;
+        let args = self.popn(np)?;
+        let table = self.table_ptr(table_index);
+        let len = self.table_len(table);
+        let idx64 = self.b.zext(idx, ctx.i64());
+        let oob = self.b.icmp(IntPred::LLVMIntUGE, idx64, len);
+        self.trap_if(oob, trap::TABLE_OUT_OF_BOUNDS);
+        let base = self.table_base(table);
+        let slot = self.b.gep_elem(ctx.ptr(), base, idx64);
+        let fr = self.b.load(ctx.ptr(), slot, 8);
+        let null = self.b.icmp(IntPred::LLVMIntEQ, fr, ctx.const_null(ctx.ptr()));
+        self.trap_if(null, trap::INDIRECT_CALL_TO_NULL);
+        let tid = self.funcref_load(fr, FuncRefField::TypeId);
+        // Exact type identity: the canonical id the runtime wrote into type_ids[ti].
+        let want = self.expected_type_id(ti);
+        let bad = self.b.icmp(IntPred::LLVMIntNE, tid, want);
+        self.trap_if(bad, trap::BAD_SIGNATURE);
+        self.call_funcref(fr, ti, args, tail)
     }
 
     /// Control, parametric, variable and call operators. `Ok(false)` if `op` is not one.
@@ -331,48 +433,54 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
                 let addr = self.global_addr(*global_index);
                 self.b.store(v, addr, VMGLOBAL_ALIGN);
             }
-            Operator::Call { function_index } => {
-                let fi = *function_index;
-                let ti = *self.m.info.funcs.get(fi as usize).ok_or_else(|| self.err("bad function index"))?;
-                let ft = self.m.info.types.get(ti as usize).ok_or_else(|| self.err("bad type index"))?;
-                let (np, nr) = (ft.params.len(), ft.results.len());
-                let args = self.popn(np)?;
-                if fi < self.m.info.num_imported_funcs {
-                    let fr = self.funcref_addr(fi);
-                    self.call_funcref(fr, ti, args)?;
-                } else {
-                    let mut all = vec![self.vmctx];
-                    all.extend(args);
-                    let r = self.b.call(self.m.fn_types[ti as usize], self.m.funcs[fi as usize], &all);
-                    self.reload_memories();
-                    self.push_call_results(r, nr);
-                }
-            }
+            Operator::Call { function_index } => self.op_call(*function_index, false)?,
+            Operator::ReturnCall { function_index } => self.op_call(*function_index, true)?,
             Operator::CallIndirect { type_index, table_index } => {
-                let ti = *type_index;
-                let ft = self.m.info.types.get(ti as usize).ok_or_else(|| self.err("bad type index"))?;
-                let np = ft.params.len();
-                let idx = self.pop()?;
-                let args = self.popn(np)?;
-                let table = self.table_ptr(*table_index);
-                let len = self.table_len(table);
-                let idx64 = self.b.zext(idx, ctx.i64());
-                let oob = self.b.icmp(IntPred::LLVMIntUGE, idx64, len);
-                self.trap_if(oob, trap::TABLE_OUT_OF_BOUNDS);
-                let base = self.table_base(table);
-                let slot = self.b.gep_elem(ctx.ptr(), base, idx64);
-                let fr = self.b.load(ctx.ptr(), slot, 8);
-                let null = self.b.icmp(IntPred::LLVMIntEQ, fr, ctx.const_null(ctx.ptr()));
-                self.trap_if(null, trap::INDIRECT_CALL_TO_NULL);
-                let tid = self.funcref_load(fr, FuncRefField::TypeId);
-                // Exact type identity: the canonical id the runtime wrote into type_ids[ti].
-                let want = self.expected_type_id(ti);
-                let bad = self.b.icmp(IntPred::LLVMIntNE, tid, want);
-                self.trap_if(bad, trap::BAD_SIGNATURE);
-                self.call_funcref(fr, ti, args)?;
+                self.op_call_indirect(*type_index, *table_index, false)?
+            }
+            Operator::ReturnCallIndirect { type_index, table_index } => {
+                self.op_call_indirect(*type_index, *table_index, true)?
+            }
+            Operator::CallRef { type_index } => self.op_call_ref(*type_index, false)?,
+            Operator::ReturnCallRef { type_index } => self.op_call_ref(*type_index, true)?,
+            Operator::RefAsNonNull => {
+                let r = self.pop()?;
+                let null = self.b.icmp(IntPred::LLVMIntEQ, r, ctx.const_null(ctx.ptr()));
+                self.trap_if(null, trap::NULL_REFERENCE);
+                self.push(r);
+            }
+            Operator::BrOnNull { relative_depth } => {
+                let r = self.pop()?;
+                let (bb, slots) = self.target(*relative_depth)?;
+                let vals = self.peekn(slots.len())?;
+                self.store_slots(&slots, &vals);
+                let cont = self.block("br_on_null_cont");
+                let null = self.b.icmp(IntPred::LLVMIntEQ, r, ctx.const_null(ctx.ptr()));
+                self.b.cond_br(null, bb, cont);
+                self.b.position_at_end(cont);
+                self.push(r);
+            }
+            Operator::BrOnNonNull { relative_depth } => {
+                let r = self.peekn(1)?[0];
+                let (bb, slots) = self.target(*relative_depth)?;
+                let vals = self.peekn(slots.len())?;
+                self.store_slots(&slots, &vals);
+                self.pop()?;
+                let cont = self.block("br_on_non_null_cont");
+                let null = self.b.icmp(IntPred::LLVMIntEQ, r, ctx.const_null(ctx.ptr()));
+                self.b.cond_br(null, cont, bb);
+                self.b.position_at_end(cont);
             }
             _ => return Ok(false),
         }
         Ok(true)
     }
+}
+
+/// Whether a native function with these results returns them in registers under `tailcc` on
+/// x86-64 (up to 3 integer/pointer and 2 float/vector values; more are demoted to a hidden
+/// result pointer into the caller's frame, which `musttail` cannot express).
+fn returns_in_registers(results: &[ValType]) -> bool {
+    let ints = results.iter().filter(|t| matches!(t, ValType::I32 | ValType::I64) || t.is_ref()).count();
+    ints <= 3 && results.len() - ints <= 2
 }

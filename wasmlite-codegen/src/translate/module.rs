@@ -48,7 +48,7 @@ pub(crate) fn llvm_type<'ctx>(ctx: &'ctx Context, t: ValType) -> Type<'ctx> {
         ValType::F32 => ctx.f32(),
         ValType::F64 => ctx.f64(),
         ValType::V128 => ctx.vector(ctx.i64(), 2),
-        ValType::FuncRef | ValType::ExternRef => ctx.ptr(),
+        ValType::FuncRef | ValType::ExternRef | ValType::Ref(_) => ctx.ptr(),
     }
 }
 
@@ -150,7 +150,11 @@ pub(crate) fn translate_module<'ctx>(
             .get(ti as usize)
             .ok_or_else(|| CompileError::msg(format!("function {i} has invalid type index {ti}")))?;
         let name = if i < nimp { format!("{prefix}_stub{i}") } else { format!("{prefix}_f{i}") };
-        funcs.push(internal_fn(ctx, module, &name, fty));
+        let f = internal_fn(ctx, module, &name, fty);
+        // Every native-ABI entry (defined function or import stub) is `tailcc`, the
+        // convention of every wasm-to-wasm call (guaranteed tail calls).
+        f.set_tailcc();
+        funcs.push(f);
     }
     let array_ty = array_fn_type(ctx);
     let mut arrays = Vec::new();
@@ -394,6 +398,7 @@ pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Val
         args.push(b.load(llvm_type(ctx, *t), valraw_slot(&b, values, k), VALRAW_ALIGN));
     }
     let r = b.call(native_ty, native, &args);
+    r.set_tailcc();
     match ty.results.len() {
         0 => {}
         1 => {
