@@ -131,12 +131,16 @@ impl LazyModule {
         for (i, &ti) in info.funcs.iter().enumerate() {
             let i = i as u32;
             let fty = *fn_types.get(ti as usize).ok_or_else(|| CompileError::msg("invalid function type index"))?;
+            // Native entries are `tailcc`, like in `translate::module` (tail calls).
             if i < nimp {
                 let f = module.add_function(&stub_symbol(prefix, i), fty);
                 common_attrs(&ctx, f);
+                f.set_tailcc();
                 funcs.push(f);
             } else {
-                funcs.push(module.add_function(&native_symbol(prefix, i), fty));
+                let f = module.add_function(&native_symbol(prefix, i), fty);
+                f.set_tailcc();
+                funcs.push(f);
                 arrays.push(module.add_function(&array_symbol(prefix, i), array_ty));
             }
         }
@@ -183,10 +187,11 @@ impl LazyModule {
         // Declare only the callees: the object's size stays independent of the module's.
         let this = module.add_function(&native_body_symbol(prefix, index), fty(index)?);
         common_attrs(&ctx, this);
+        this.set_tailcc();
         let mut funcs: Vec<Value<'_>> = vec![this; self.info.funcs.len()];
         let mut ops = body.get_operators_reader()?;
         while !ops.eof() {
-            if let Operator::Call { function_index } = ops.read()? {
+            if let Operator::Call { function_index } | Operator::ReturnCall { function_index } = ops.read()? {
                 if function_index != index && funcs.get(function_index as usize) == Some(&this) {
                     let name = if function_index < nimp {
                         stub_symbol(prefix, function_index)
@@ -195,6 +200,7 @@ impl LazyModule {
                     };
                     let f = module.add_function(&name, fty(function_index)?);
                     common_attrs(&ctx, f);
+                    f.set_tailcc();
                     if let Some(slot) = funcs.get_mut(function_index as usize) {
                         *slot = f;
                     }
