@@ -115,17 +115,19 @@ fn heap_type(h: HeapType, offset: u64) -> Result<ValType, ParseError> {
 }
 
 fn table_type(t: wasmparser::TableType, offset: u64) -> Result<TableType, ParseError> {
-    if t.table64 || t.shared {
-        return Err(err(offset, "64-bit and shared tables are not supported"));
+    if t.shared {
+        return Err(err(offset, "shared tables are not supported"));
     }
-    Ok(TableType { elem: ref_type(t.element_type, offset)?, min: t.initial, max: t.maximum })
+    Ok(TableType { elem: ref_type(t.element_type, offset)?, min: t.initial, max: t.maximum, table64: t.table64 })
 }
 
 fn memory_type(m: wasmparser::MemoryType, offset: u64) -> Result<MemoryType, ParseError> {
-    if m.page_size_log2.is_some_and(|p| p != 16) {
-        return Err(err(offset, "custom page sizes are not supported"));
-    }
-    Ok(MemoryType { min: m.initial, max: m.maximum, memory64: m.memory64, shared: m.shared })
+    let page_size_log2 = match m.page_size_log2 {
+        None | Some(16) => 16,
+        Some(0) => 0,
+        Some(p) => return Err(err(offset, format!("unsupported page size 2^{p}"))),
+    };
+    Ok(MemoryType { min: m.initial, max: m.maximum, memory64: m.memory64, shared: m.shared, page_size_log2 })
 }
 
 fn global_type(g: wasmparser::GlobalType, offset: u64) -> Result<GlobalType, ParseError> {

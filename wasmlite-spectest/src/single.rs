@@ -60,6 +60,7 @@ pub fn features_for(path: &Path) -> wasmlite_codegen::WasmFeatures {
             Some("wide-arithmetic") => features |= F::WIDE_ARITHMETIC,
             Some("relaxed-simd") => features |= F::RELAXED_SIMD,
             Some("memory64") => features |= F::MEMORY64,
+            Some("custom-page-sizes") => features |= F::CUSTOM_PAGE_SIZES | F::MEMORY64 | F::MULTI_MEMORY,
             _ => {}
         }
     }

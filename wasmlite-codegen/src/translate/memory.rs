@@ -189,7 +189,8 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
 
             Operator::MemorySize { mem } => {
                 let len = self.mem_len(*mem).ok_or_else(|| self.err("unknown memory"))?;
-                let pages = self.b.lshr(len, ctx.i64_const(16));
+                let log2 = self.m.info.memories.get(*mem as usize).map_or(16, |m| m.page_size_log2);
+                let pages = if log2 == 0 { len } else { self.b.lshr(len, ctx.i64_const(log2 as i64)) };
                 let v = if self.is_mem64(*mem) { pages } else { self.b.trunc(pages, i32t) };
                 self.push(v);
             }
