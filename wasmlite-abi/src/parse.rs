@@ -46,9 +46,21 @@ fn err(offset: u64, message: impl Into<String>) -> ParseError {
     ParseError { offset: Some(offset as usize), message: message.into() }
 }
 
-/// The feature set wasmlite compiles by default: WebAssembly 2.0.
+/// The feature set wasmlite compiles by default: WebAssembly 2.0 plus the standardised
+/// Wasm 3.0 proposals wasmlite implements (memory64, multi-memory, extended-const,
+/// relaxed-simd), as Wasmtime enables standardised features by default.
 pub fn default_features() -> WasmFeatures {
     WasmFeatures::WASM2
+        | WasmFeatures::MEMORY64
+        | WasmFeatures::MULTI_MEMORY
+        | WasmFeatures::EXTENDED_CONST
+        | WasmFeatures::RELAXED_SIMD
+}
+
+/// Every post-2.0 feature wasmlite implements: [`default_features`] plus the
+/// not-yet-standardised custom-page-sizes and wide-arithmetic (off by default).
+pub fn supported_features() -> WasmFeatures {
+    default_features() | WasmFeatures::CUSTOM_PAGE_SIZES | WasmFeatures::WIDE_ARITHMETIC
 }
 
 /// Read a module from a file: binary `.wasm` as is, anything else as WebAssembly text.

@@ -84,6 +84,9 @@ pub fn spectest_exports() -> Result<HashMap<String, Extern>, String> {
     let table = wasmlite_rt::Table::new(TableType { elem: ValType::FuncRef, min: 10, max: Some(20), table64: false }, Val::FuncRef(None))
         .map_err(|e| e.to_string())?;
     m.insert("table".to_string(), Extern::Table(wasmlite_rt::SharedTable::new(table)));
+    let table64 = wasmlite_rt::Table::new(TableType { elem: ValType::FuncRef, min: 10, max: Some(20), table64: true }, Val::FuncRef(None))
+        .map_err(|e| e.to_string())?;
+    m.insert("table64".to_string(), Extern::Table(wasmlite_rt::SharedTable::new(table64)));
     let memory = wasmlite_rt::Memory::new(MemoryType { min: 1, max: Some(2), memory64: false, shared: false, page_size_log2: 16 })
         .map_err(|e| e.to_string())?;
     m.insert("memory".to_string(), Extern::Memory(wasmlite_rt::SharedMemory::new(memory)));
