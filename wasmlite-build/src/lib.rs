@@ -239,7 +239,6 @@ impl Build {
     ) -> Result<(), BuildError> {
         let file_err = |offset: Option<usize>, message: String| BuildError::new(Some(path), offset, message);
         let binary = wasmlite_abi::parse::read_wasm_file(path).map_err(|e| file_err(e.offset, e.message))?;
-        wasmlite_abi::parse::parse_module(&binary).map_err(|e| file_err(e.offset, e.message))?;
         let stem = stem_of(path);
         let prefix = wasmlite_abi::symbol_prefix(&stem, &binary);
         let object = wasmlite_codegen::compile(&binary, &prefix, config)
