@@ -385,6 +385,28 @@ mod tests {
         assert_eq!(m.max_pages(), 65536);
     }
 
+    #[test]
+    fn memory64_and_page_sizes() {
+        // 64-bit memories are never guarded; their limit is 2^48 bytes.
+        let m = Memory::new(MemoryType::new(1, None, true)).unwrap();
+        assert!(!m.is_guarded());
+        assert_eq!(m.max_pages(), MAX_PAGES_64);
+        assert!(Memory::new_heap(MemoryType::new(MAX_PAGES_64 + 1, None, true)).is_err());
+        // One-byte pages: sizes count bytes; a 32-bit memory holds at most 2^32 - 1 of them.
+        let tiny = MemoryType { page_size_log2: 0, ..MemoryType::new(3, Some(5), false) };
+        for mut m in [Memory::new(tiny).unwrap(), Memory::new_heap(tiny).unwrap()] {
+            assert_eq!((m.page_size(), m.size_pages(), m.size_bytes()), (1, 3, 3));
+            assert_eq!(m.grow(2).unwrap(), 3);
+            assert_eq!(m.data(), &[0; 5]);
+            assert_eq!(m.grow(1).unwrap_err().kind(), TrapKind::MemoryOutOfBounds);
+            assert_eq!(m.read(5, 1).unwrap_err().kind(), TrapKind::MemoryOutOfBounds);
+        }
+        let unbounded = MemoryType { page_size_log2: 0, ..MemoryType::new(0, None, false) };
+        assert_eq!(Memory::new_heap(unbounded).unwrap().max_pages(), u32::MAX as u64);
+        let bad = MemoryType { page_size_log2: 12, ..MemoryType::new(0, None, false) };
+        assert!(Memory::new_heap(bad).unwrap_err().message().contains("page size"));
+    }
+
     #[cfg(all(feature = "std", unix, target_pointer_width = "64", any(target_arch = "x86_64", target_arch = "aarch64")))]
     #[test]
     fn guard_grow_keeps_base() {
