@@ -16,6 +16,8 @@ fn main() {
         .file("wasm/faults.wat")
         .file("wasm/tail.wat")
         .file("wasm/funcref.wat")
+        .file("wasm/memory64.wat")
+        .wasm_feature(wasmlite_build::WasmFeatures::CUSTOM_PAGE_SIZES, true)
         .compile();
 
     // The same memory and trap modules again with explicit bounds checks. A module's symbols
@@ -23,7 +25,7 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR is set by cargo"));
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR is set by cargo"));
     let mut checked = wasmlite_build::Build::new();
-    for (src, dst) in [("memory", "memory_checked"), ("traps", "traps_checked")] {
+    for (src, dst) in [("memory", "memory_checked"), ("traps", "traps_checked"), ("memory64", "memory64_checked")] {
         let from = manifest.join("wasm").join(format!("{src}.wat"));
         let to = out.join(format!("{dst}.wat"));
         println!("cargo:rerun-if-changed={}", from.display());
@@ -34,7 +36,7 @@ fn main() {
         }
         checked.file(to);
     }
-    checked.bounds_checks(true).compile();
+    checked.bounds_checks(true).wasm_feature(wasmlite_build::WasmFeatures::CUSTOM_PAGE_SIZES, true).compile();
 
     // A function with a 256 KiB frame, larger than the host stack reserve: it can reach past
     // a thread's stack into its stack guard.

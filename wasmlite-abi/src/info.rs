@@ -170,6 +170,9 @@ pub struct TableType {
     pub min: u64,
     /// Maximum size in elements.
     pub max: Option<u64>,
+    /// 64-bit indices (memory64 proposal: `i64` index operands and sizes).
+    #[serde(default)]
+    pub table64: bool,
 }
 
 /// A memory type.
@@ -183,6 +186,33 @@ pub struct MemoryType {
     pub memory64: bool,
     /// Shared (threads proposal).
     pub shared: bool,
+    /// log2 of the page size in bytes: 16 (64 KiB, the default) or 0 (1 byte, the
+    /// custom-page-sizes proposal). `min`, `max` and `memory.size`/`grow` count these pages.
+    #[serde(default = "default_page_size_log2")]
+    pub page_size_log2: u8,
+}
+
+fn default_page_size_log2() -> u8 {
+    16
+}
+
+impl MemoryType {
+    /// A non-shared memory with 64 KiB pages (`memory64`: 64-bit addresses).
+    pub const fn new(min: u64, max: Option<u64>, memory64: bool) -> MemoryType {
+        MemoryType { min, max, memory64, shared: false, page_size_log2: 16 }
+    }
+
+    /// The page size in bytes.
+    pub const fn page_size(&self) -> u64 {
+        1 << self.page_size_log2
+    }
+}
+
+impl TableType {
+    /// A table with 32-bit indices.
+    pub const fn new(elem: ValType, min: u64, max: Option<u64>) -> TableType {
+        TableType { elem, min, max, table64: false }
+    }
 }
 
 /// A global type.

@@ -46,10 +46,24 @@ fn err(offset: u64, message: impl Into<String>) -> ParseError {
     ParseError { offset: Some(offset as usize), message: message.into() }
 }
 
-/// The feature set wasmlite compiles by default: WebAssembly 2.0 plus the Wasm 3.0 features
-/// that are implemented (tail calls, typed function references).
+/// The feature set wasmlite compiles by default: WebAssembly 2.0 plus the standardised
+/// Wasm 3.0 proposals wasmlite implements (tail calls, typed function references, memory64,
+/// multi-memory, extended-const, relaxed-simd), as Wasmtime enables standardised features
+/// by default.
 pub fn default_features() -> WasmFeatures {
-    WasmFeatures::WASM2 | WasmFeatures::TAIL_CALL | WasmFeatures::FUNCTION_REFERENCES
+    WasmFeatures::WASM2
+        | WasmFeatures::TAIL_CALL
+        | WasmFeatures::FUNCTION_REFERENCES
+        | WasmFeatures::MEMORY64
+        | WasmFeatures::MULTI_MEMORY
+        | WasmFeatures::EXTENDED_CONST
+        | WasmFeatures::RELAXED_SIMD
+}
+
+/// Every post-2.0 feature wasmlite implements: [`default_features`] plus the
+/// not-yet-standardised custom-page-sizes and wide-arithmetic (off by default).
+pub fn supported_features() -> WasmFeatures {
+    default_features() | WasmFeatures::CUSTOM_PAGE_SIZES | WasmFeatures::WIDE_ARITHMETIC
 }
 
 /// Read a module from a file: binary `.wasm` as is, anything else as WebAssembly text.
@@ -119,17 +133,19 @@ fn heap_type(h: HeapType, offset: u64) -> Result<ValType, ParseError> {
 }
 
 fn table_type(t: wasmparser::TableType, offset: u64) -> Result<TableType, ParseError> {
-    if t.table64 || t.shared {
-        return Err(err(offset, "64-bit and shared tables are not supported"));
+    if t.shared {
+        return Err(err(offset, "shared tables are not supported"));
     }
-    Ok(TableType { elem: ref_type(t.element_type, offset)?, min: t.initial, max: t.maximum })
+    Ok(TableType { elem: ref_type(t.element_type, offset)?, min: t.initial, max: t.maximum, table64: t.table64 })
 }
 
 fn memory_type(m: wasmparser::MemoryType, offset: u64) -> Result<MemoryType, ParseError> {
-    if m.page_size_log2.is_some_and(|p| p != 16) {
-        return Err(err(offset, "custom page sizes are not supported"));
-    }
-    Ok(MemoryType { min: m.initial, max: m.maximum, memory64: m.memory64, shared: m.shared })
+    let page_size_log2 = match m.page_size_log2 {
+        None | Some(16) => 16,
+        Some(0) => 0,
+        Some(p) => return Err(err(offset, format!("unsupported page size 2^{p}"))),
+    };
+    Ok(MemoryType { min: m.initial, max: m.maximum, memory64: m.memory64, shared: m.shared, page_size_log2 })
 }
 
 fn global_type(g: wasmparser::GlobalType, offset: u64) -> Result<GlobalType, ParseError> {

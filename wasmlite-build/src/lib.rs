@@ -22,6 +22,19 @@
 //! directive where cargo supports it, and on stderr) and exits with status 1 — no panic, no
 //! backtrace. [`Build::try_compile`] returns the [`BuildError`] instead.
 //!
+//! WebAssembly features: the codegen default (Wasm 2.0 plus memory64, multi-memory,
+//! extended-const and relaxed-simd); switch single ones with [`Build::wasm_feature`] or set
+//! the whole set with [`Build::wasm_features`]:
+//!
+//! ```no_run
+//! use wasmlite_build::{Build, WasmFeatures};
+//! Build::new()
+//!     .file("wasm/plugin.wat")
+//!     .wasm_feature(WasmFeatures::MEMORY64, false) // reject 64-bit memories and tables
+//!     .wasm_feature(WasmFeatures::CUSTOM_PAGE_SIZES, true)
+//!     .compile();
+//! ```
+//!
 //! Targets: only x86_64 is supported (`wasmlite_abi::target::check_target`; other targets are
 //! a [`BuildError`] naming the target); guard-page memories where
 //! `wasmlite_abi::target::guard_pages_supported`, explicit bounds checks elsewhere.
@@ -31,6 +44,9 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+/// WebAssembly feature flags (wasmparser's), for [`Build::wasm_features`].
+pub use wasmlite_codegen::WasmFeatures;
 
 /// Environment variable that forces explicit bounds checks when set to `1` (or `true`).
 pub const BOUNDS_CHECKS_ENV: &str = "WASMLITE_BOUNDS_CHECKS";
@@ -82,6 +98,7 @@ pub struct Build {
     target: Option<String>,
     out_dir: Option<PathBuf>,
     quiet: bool,
+    wasm_features: Option<WasmFeatures>,
 }
 
 impl Build {
@@ -111,6 +128,27 @@ impl Build {
     pub fn bounds_checks(&mut self, enabled: bool) -> &mut Build {
         self.bounds_checks = Some(enabled);
         self
+    }
+
+    /// The WebAssembly features modules may use (validation); a module using another one
+    /// fails the build. Default: `wasmlite_codegen::Config::default().wasm_features` (Wasm
+    /// 2.0 plus memory64, multi-memory, extended-const, relaxed-simd).
+    pub fn wasm_features(&mut self, features: WasmFeatures) -> &mut Build {
+        self.wasm_features = Some(features);
+        self
+    }
+
+    /// Switch the feature(s) `feature` on or off, starting from the current set (the default
+    /// if none was set), e.g. `.wasm_feature(WasmFeatures::MEMORY64, false)`.
+    pub fn wasm_feature(&mut self, feature: WasmFeatures, enabled: bool) -> &mut Build {
+        let mut f = self.current_features();
+        f.set(feature, enabled);
+        self.wasm_features = Some(f);
+        self
+    }
+
+    fn current_features(&self) -> WasmFeatures {
+        self.wasm_features.unwrap_or_else(|| wasmlite_codegen::Config::default().wasm_features)
     }
 
     /// Target triple. Default: the `TARGET` environment variable cargo sets.
@@ -170,6 +208,7 @@ impl Build {
                 (None, Some(t), Some(h)) if t != h => Some(t.clone()),
                 _ => None,
             },
+            wasm_features: self.current_features(),
             ..wasmlite_codegen::Config::default()
         };
         for file in &self.files {
@@ -200,7 +239,6 @@ impl Build {
     ) -> Result<(), BuildError> {
         let file_err = |offset: Option<usize>, message: String| BuildError::new(Some(path), offset, message);
         let binary = wasmlite_abi::parse::read_wasm_file(path).map_err(|e| file_err(e.offset, e.message))?;
-        wasmlite_abi::parse::parse_module(&binary).map_err(|e| file_err(e.offset, e.message))?;
         let stem = stem_of(path);
         let prefix = wasmlite_abi::symbol_prefix(&stem, &binary);
         let object = wasmlite_codegen::compile(&binary, &prefix, config)
@@ -345,6 +383,39 @@ mod tests {
         assert_eq!(e.to_string(), "wasmlite-build: error: wasm/bad.wasm: at byte offset 0x1f: type mismatch");
         let e = BuildError::new(Some(Path::new("x.wat")), None, "expected `)`");
         assert_eq!(e.to_string(), "wasmlite-build: error: x.wat: expected `)`");
+    }
+
+    #[test]
+    fn feature_switches() {
+        let dir = std::env::temp_dir().join(format!("wasmlite-build-features-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("mem64.wat");
+        std::fs::write(&p, "(module (memory (export \"m\") i64 1) (func (export \"f\") (result i64) memory.size))").unwrap();
+        // memory64 is on by default …
+        assert!(Build::new().current_features().contains(WasmFeatures::MEMORY64));
+        // (Outside a build script `cc` may fail to archive for lack of HOST/TARGET; the object
+        // written before proves that validation and code generation accepted the module.)
+        if let Err(e) = Build::new().file(&p).out_dir(&dir).cargo_metadata(false).try_compile() {
+            assert!(e.offset.is_none() && e.message.starts_with("cannot archive"), "{e}");
+        }
+        let binary = wasmlite_abi::parse::read_wasm_file(&p).unwrap();
+        let obj = dir.join(format!("{}.o", wasmlite_abi::symbol_prefix("mem64", &binary)));
+        assert!(obj.is_file(), "{} was not written", obj.display());
+        // … and can be switched off, which rejects the module with a validation error.
+        let e = Build::new()
+            .file(&p)
+            .wasm_feature(WasmFeatures::MEMORY64, false)
+            .out_dir(&dir)
+            .cargo_metadata(false)
+            .try_compile()
+            .unwrap_err();
+        assert!(e.to_string().contains("memory64"), "{e}");
+        let mut b = Build::new();
+        b.wasm_feature(WasmFeatures::CUSTOM_PAGE_SIZES, true);
+        assert!(b.current_features().contains(WasmFeatures::CUSTOM_PAGE_SIZES | WasmFeatures::MEMORY64));
+        b.wasm_features(WasmFeatures::WASM2);
+        assert!(!b.current_features().contains(WasmFeatures::MULTI_MEMORY));
     }
 
     #[test]

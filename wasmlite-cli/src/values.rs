@@ -9,6 +9,14 @@ use wasmlite_rt::{Val, ValType};
 /// `v128`: a decimal or `0x` hex 128-bit integer; references: `null` only.
 pub fn parse_arg(s: &str, ty: ValType) -> Result<Val, String> {
     let bad = || format!("invalid {ty} argument `{s}`");
+    if let ValType::Ref(r) = ty {
+        // A typed reference: only a nullable one can be given (as `null`).
+        return if r.nullable && s == "null" {
+            Ok(Val::default_for(r.val_type().repr()))
+        } else {
+            Err(format!("{ty} arguments can only be `null` (nullable references), got `{s}`"))
+        };
+    }
     Ok(match ty {
         ValType::I32 => Val::I32(parse_int(s, 32).ok_or_else(bad)? as u32 as i32),
         ValType::I64 => Val::I64(parse_int(s, 64).ok_or_else(bad)? as u64 as i64),
@@ -17,7 +25,9 @@ pub fn parse_arg(s: &str, ty: ValType) -> Result<Val, String> {
         ValType::V128 => Val::V128(parse_int(s, 128).ok_or_else(bad)? as u128),
         ValType::FuncRef if s == "null" => Val::FuncRef(None),
         ValType::ExternRef if s == "null" => Val::ExternRef(None),
-        ValType::FuncRef | ValType::ExternRef => return Err(format!("{ty} arguments can only be `null`, got `{s}`")),
+        ValType::FuncRef | ValType::ExternRef | ValType::Ref(_) => {
+            return Err(format!("{ty} arguments can only be `null`, got `{s}`"))
+        }
     })
 }
 

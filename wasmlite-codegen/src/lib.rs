@@ -107,9 +107,12 @@ pub struct Config {
     pub cpu: Option<String>,
     /// Target features (LLVM syntax, e.g. `+sse4.1`); `None` = none beyond the CPU's.
     pub features: Option<String>,
-    /// WebAssembly features the module may use (validation). Default: Wasm 2.0 + tail calls +
-    /// typed function references (`wasmlite_abi::parse::default_features()`); `MULTI_MEMORY`
-    /// and `EXTENDED_CONST` are supported on top of it.
+    /// WebAssembly features the module may use (validation); a module using a switched-off
+    /// feature is rejected with a [`CompileError`]. Default
+    /// (`wasmlite_abi::parse::default_features()`): Wasm 2.0 plus `TAIL_CALL`,
+    /// `FUNCTION_REFERENCES`, `MEMORY64`, `MULTI_MEMORY`, `EXTENDED_CONST` and `RELAXED_SIMD`;
+    /// each can be switched off. `CUSTOM_PAGE_SIZES` and `WIDE_ARITHMETIC` are implemented but
+    /// off by default (`wasmlite_abi::parse::supported_features()` is everything implemented).
     pub wasm_features: WasmFeatures,
     /// How out-of-bounds traps are kept precise in guard-page mode. Default
     /// [`Precision::Pinned`].

@@ -89,7 +89,10 @@ fn spec_testsuite_modules_compile() {
     };
     let filter = std::env::var("WASMLITE_WAST_FILTER").unwrap_or_default();
     let opt = std::env::var("WASMLITE_WAST_OPT").ok().and_then(|s| s.parse().ok()).unwrap_or(2);
-    let config = Config { opt_level: opt, ..Config::default() };
+    // The root directory is the Wasm 2.0 suite: it asserts that post-2.0 modules (a second
+    // memory, a memory64 limits flag) are invalid, so validate without the default Wasm 3.0
+    // features.
+    let config = Config { opt_level: opt, wasm_features: wasmlite_codegen::WasmFeatures::WASM2, ..Config::default() };
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))

@@ -843,10 +843,10 @@ pub fn spectest_exports() -> Result<HashMap<String, Extern>, ReplError> {
     m.insert("global_i64".to_string(), global(ValType::I64, Val::I64(666))?);
     m.insert("global_f32".to_string(), global(ValType::F32, Val::F32(666.6f32.to_bits()))?);
     m.insert("global_f64".to_string(), global(ValType::F64, Val::F64(666.6f64.to_bits()))?);
-    let table = wasmlite_rt::Table::new(TableType { elem: ValType::FuncRef, min: 10, max: Some(20) }, Val::FuncRef(None))
+    let table = wasmlite_rt::Table::new(TableType::new(ValType::FuncRef, 10, Some(20)), Val::FuncRef(None))
         .map_err(|e| err(e.to_string()))?;
     m.insert("table".to_string(), Extern::Table(SharedTable::new(table)));
-    let memory = wasmlite_rt::Memory::new(MemoryType { min: 1, max: Some(2), memory64: false, shared: false })
+    let memory = wasmlite_rt::Memory::new(MemoryType::new(1, Some(2), false))
         .map_err(|e| err(e.to_string()))?;
     m.insert("memory".to_string(), Extern::Memory(SharedMemory::new(memory)));
     Ok(m)

@@ -197,10 +197,15 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
             ExportKind::Memory => {
                 let n = namer.claim(&base, |b| vec![b.to_string(), format!("{b}_mut")]);
                 let (get, get_mut) = (ident(&n), format_ident!("{}_mut", n));
+                let mt = info.memories.get(e.index as usize).ok_or_else(|| format!("export `{}` refers to an unknown memory", e.name))?;
                 let d1 = doc(format!(
-                    "Exported memory `{}` (memory index {}), borrowed: wasm code of this instance's store \
-                     does not run while the guard lives (a call then fails with a `Host` trap).",
-                    e.name, e.index
+                    "Exported memory `{}` (memory index {}; {}-bit addresses, {}-byte pages, sizes in \
+                     `u64`), borrowed: wasm code of this instance's store does not run while the guard \
+                     lives (a call then fails with a `Host` trap).",
+                    e.name,
+                    e.index,
+                    if mt.memory64 { 64 } else { 32 },
+                    mt.page_size()
                 ));
                 let d2 = doc(format!("Exported memory `{}` (memory index {}), mutably borrowed (see `{n}`).", e.name, e.index));
                 methods.push(quote! {

@@ -79,7 +79,10 @@ pub(crate) fn expand(base: &Path, input: TokenStream2) -> TokenStream2 {
 fn expand_file(shown: &str, path: &Path) -> Result<TokenStream2, String> {
     let with_path = |e: wasmlite_abi::parse::ParseError| format!("include_wasm!: {shown}: {e}");
     let binary = wasmlite_abi::parse::read_wasm_file(path).map_err(with_path)?;
-    let info = wasmlite_abi::parse::parse_module(&binary).map_err(with_path)?;
+    // Every implemented feature: `wasmlite-build` already enforced the crate's feature
+    // switches when it compiled the same file.
+    let features = wasmlite_abi::parse::supported_features();
+    let info = wasmlite_abi::parse::parse_module_with_features(&binary, features).map_err(with_path)?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     // Absolute path for include_bytes! (rustc tracks the file for rebuilds).
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());

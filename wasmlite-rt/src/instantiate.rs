@@ -129,16 +129,12 @@ pub(crate) fn instantiate(
 ) -> Result<Rc<InstanceCore>, Error> {
     let info = module.info();
     let desc = module.desc();
+    // Code compiled without explicit bounds checks relies on guard pages for its 32-bit
+    // memories; 64-bit memories are always checked explicitly (codegen) and live on the heap.
     let need_guard = !module.explicit_bounds_checks();
-    if need_guard && !GUARD_PAGES_AVAILABLE && !info.memories.is_empty() {
+    if need_guard && !GUARD_PAGES_AVAILABLE && info.memories.iter().any(|m| !m.memory64) {
         return Err(InstantiationError::new(
             "module needs guard-page memories (compiled without explicit bounds checks), not available without the `std` feature",
-        )
-        .into());
-    }
-    if need_guard && info.memories.iter().any(|m| m.memory64) {
-        return Err(InstantiationError::new(
-            "module uses a 64-bit memory but was compiled without explicit bounds checks (guard pages only cover 32-bit memories)",
         )
         .into());
     }
@@ -218,10 +214,14 @@ pub(crate) fn instantiate(
                     .try_borrow_mut()
                     .map_err(|_| InstantiationError::new(format!("memory import {what}: the memory is borrowed")))?;
                 let (cur, decl) = (mb.ty(), mb.declared_ty());
-                if cur.memory64 != t.memory64 || cur.shared != t.shared || !limits_ok(cur.min, decl.max, t.min, t.max) {
+                if cur.memory64 != t.memory64
+                    || cur.shared != t.shared
+                    || cur.page_size_log2 != t.page_size_log2
+                    || !limits_ok(cur.min, decl.max, t.min, t.max)
+                {
                     return Err(InstantiationError::new(format!("memory import {what}: incompatible limits")).into());
                 }
-                if need_guard && !mb.is_guarded() {
+                if need_guard && !t.memory64 && !mb.is_guarded() {
                     return Err(InstantiationError::new(format!(
                         "memory import {what}: module needs guard-page memories (compiled without explicit bounds checks), the imported memory has none"
                     ))
@@ -238,7 +238,7 @@ pub(crate) fn instantiate(
                     .map_err(|_| InstantiationError::new(format!("table import {what}: the table is borrowed")))?;
                 let cur = b.ty();
                 let elem_ok = ref_subtype(cur.elem, t.elem) && ref_subtype(t.elem, cur.elem);
-                if !elem_ok || !limits_ok(cur.min, cur.max, t.min, t.max) {
+                if !elem_ok || cur.table64 != t.table64 || !limits_ok(cur.min, cur.max, t.min, t.max) {
                     return Err(InstantiationError::new(format!("table import {what}: incompatible table type")).into());
                 }
                 bind(&mut b.store, &what, "table")?;
@@ -403,9 +403,11 @@ pub(crate) fn instantiate(
     for (i, seg) in info.elems.iter().enumerate() {
         match &seg.mode {
             ElemMode::Active { table, offset } => {
-                let off = eval_const(offset, &get_global, &func_of)?.get_i32() as u32;
+                let v = eval_const(offset, &get_global, &func_of)?;
+                let table64 = info.tables.get(*table as usize).is_some_and(|t| t.table64);
+                let off = if table64 { v.get_i64() as u64 } else { v.get_i32() as u32 as u64 };
                 let len = core.elems.borrow()[i].len() as u32;
-                let c = crate::builtins::table_init_impl(&core, *table, i as u32, off as u64, 0, len);
+                let c = crate::builtins::table_init_impl(&core, *table, i as u32, off, 0, len);
                 crate::builtins::elem_drop_impl(&core, i as u32);
                 if c != 0 {
                     return Err(Trap::with_message(TrapKind::TableOutOfBounds, format!("element segment {i} does not fit")).into());

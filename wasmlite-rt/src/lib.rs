@@ -77,12 +77,12 @@
 //! ```
 //! ```compile_fail,E0624
 //! # use wasmlite_rt::*;
-//! let mut t = Table::new(TableType { elem: ValType::FuncRef, min: 1, max: None }, Val::FuncRef(None)).unwrap();
+//! let mut t = Table::new(TableType { elem: ValType::FuncRef, min: 1, max: None, table64: false }, Val::FuncRef(None)).unwrap();
 //! t.set_raw(0, 8 as *mut core::ffi::c_void); // error[E0624]: method `set_raw` is private
 //! ```
 //! ```compile_fail,E0624
 //! # use wasmlite_rt::*;
-//! let mut t = Table::new(TableType { elem: ValType::FuncRef, min: 1, max: None }, Val::FuncRef(None)).unwrap();
+//! let mut t = Table::new(TableType { elem: ValType::FuncRef, min: 1, max: None, table64: false }, Val::FuncRef(None)).unwrap();
 //! t.elems_mut()[0] = 8 as *mut core::ffi::c_void; // error[E0624]: method `elems_mut` is private
 //! ```
 //! ```compile_fail,E0624
@@ -101,13 +101,13 @@
 //! # use wasmlite_rt::*;
 //! // A shared memory cannot be replaced (or swapped) through its guard: instances point
 //! // into it. (No `DerefMut`: only contents and size change.)
-//! let ty = MemoryType { min: 1, max: None, memory64: false, shared: false };
+//! let ty = MemoryType { min: 1, max: None, memory64: false, shared: false, page_size_log2: 16 };
 //! let shared = SharedMemory::new(Memory::new_heap(ty).unwrap());
 //! let old = core::mem::replace(&mut *shared.borrow_mut(), Memory::new_heap(ty).unwrap());
 //! ```
 //! ```compile_fail,E0596
 //! # use wasmlite_rt::*;
-//! let ty = TableType { elem: ValType::FuncRef, min: 1, max: None };
+//! let ty = TableType { elem: ValType::FuncRef, min: 1, max: None, table64: false };
 //! let shared = SharedTable::new(Table::new(ty, Val::FuncRef(None)).unwrap());
 //! let old = core::mem::replace(&mut *shared.borrow_mut(), Table::new(ty, Val::FuncRef(None)).unwrap());
 //! ```
@@ -124,13 +124,13 @@
 //! ```
 //! # use wasmlite_rt::*;
 //! // The same table through the safe API: typed values, checked bounds.
-//! let ty = TableType { elem: ValType::FuncRef, min: 1, max: None };
+//! let ty = TableType { elem: ValType::FuncRef, min: 1, max: None, table64: false };
 //! let mut t = Table::new(ty, Val::FuncRef(None)).unwrap();
 //! assert!(t.set(0, Val::FuncRef(None)).is_ok());
 //! assert_eq!(t.set(1, Val::FuncRef(None)).unwrap_err().kind(), TrapKind::TableOutOfBounds);
 //! let shared = SharedTable::new(t);
 //! assert_eq!(shared.borrow_mut().grow(1, Val::FuncRef(None)).unwrap(), 1);
-//! let mty = MemoryType { min: 1, max: None, memory64: false, shared: false };
+//! let mty = MemoryType { min: 1, max: None, memory64: false, shared: false, page_size_log2: 16 };
 //! let mem = SharedMemory::new(Memory::new_heap(mty).unwrap());
 //! mem.borrow_mut().write(8, b"abc").unwrap();
 //! assert_eq!(mem.borrow().read(8, 3).unwrap(), b"abc");

@@ -5,13 +5,23 @@ use alloc::format;
 use alloc::rc::Rc;
 use core::cell::{Ref, RefCell, RefMut};
 
-use crate::abi::{MemoryType, VMMemory, WASM_PAGE_SIZE};
+use crate::abi::{MemoryType, VMMemory};
 use crate::trap::{InstantiationError, Trap, TrapKind};
 
-/// Maximum pages of a 32-bit memory (4 GiB).
+/// Maximum 64 KiB pages of a 32-bit memory (4 GiB).
 pub const MAX_PAGES_32: u64 = 65536;
-/// Implementation limit for memory64 memories (heap mode): 2^48 bytes.
+/// Implementation limit for memory64 memories (heap mode): 2^48 bytes in 64 KiB pages.
 pub const MAX_PAGES_64: u64 = 1 << 32;
+
+/// The most pages a memory of type `ty` can ever have: 4 GiB of 32-bit address space
+/// (2^32 − 1 one-byte pages, so that `memory.size` fits an i32), or 2^48 bytes for memory64.
+pub fn hard_limit_pages(ty: &MemoryType) -> u64 {
+    match (ty.memory64, ty.page_size_log2) {
+        (false, 0) => u32::MAX as u64,
+        (false, l) => (1u64 << 32) >> l,
+        (true, l) => (1u64 << 48) >> l,
+    }
+}
 
 /// Whether guard-page memories can be created in this build/platform: the `std` feature on a
 /// host where `wasmlite_abi::target::HOST_GUARD_PAGES` (x86-64 Linux).
@@ -51,7 +61,8 @@ fn oob(msg: impl Into<alloc::string::String>) -> Trap {
 
 impl Memory {
     /// A new memory of `ty.min` zeroed pages. Uses guard pages when available (std, 64-bit
-    /// unix, not memory64), otherwise the heap.
+    /// unix, not memory64), otherwise the heap. 64-bit memories always live on the heap:
+    /// generated code checks every access to them explicitly.
     pub fn new(ty: MemoryType) -> Result<Memory, InstantiationError> {
         Self::with_mode(ty, GUARD_PAGES_AVAILABLE && !ty.memory64)
     }
@@ -62,7 +73,7 @@ impl Memory {
     }
 
     fn limit(ty: &MemoryType) -> u64 {
-        let hard = if ty.memory64 { MAX_PAGES_64 } else { MAX_PAGES_32 };
+        let hard = hard_limit_pages(ty);
         ty.max.map_or(hard, |m| m.min(hard))
     }
 
@@ -72,14 +83,17 @@ impl Memory {
                 return Err(InstantiationError::new("memory: maximum is smaller than minimum"));
             }
         }
-        let hard = if ty.memory64 { MAX_PAGES_64 } else { MAX_PAGES_32 };
+        if ty.page_size_log2 != 0 && ty.page_size_log2 != 16 {
+            return Err(InstantiationError::new(format!("memory: unsupported page size 2^{}", ty.page_size_log2)));
+        }
+        let hard = hard_limit_pages(&ty);
         if ty.min > hard {
             return Err(InstantiationError::new(format!(
                 "memory: minimum of {} pages exceeds the limit of {hard} pages",
                 ty.min
             )));
         }
-        let bytes = ty.min * WASM_PAGE_SIZE;
+        let bytes = ty.min << ty.page_size_log2;
         let mut vm = Box::new(VMMemory { base: core::ptr::null_mut(), length: 0 });
         #[cfg(all(feature = "std", unix, target_pointer_width = "64", any(target_arch = "x86_64", target_arch = "aarch64")))]
         if guard && !ty.memory64 {
@@ -169,9 +183,14 @@ impl Memory {
         self.vm.length
     }
 
-    /// Size in pages.
+    /// Size in pages (of [`Memory::page_size`] bytes).
     pub fn size_pages(&self) -> u64 {
-        self.vm.length / WASM_PAGE_SIZE
+        self.vm.length >> self.ty.page_size_log2
+    }
+
+    /// The page size in bytes: 65536, or 1 (custom-page-sizes proposal).
+    pub fn page_size(&self) -> u64 {
+        self.ty.page_size()
     }
 
     /// The maximum number of pages this memory can grow to.
@@ -190,7 +209,7 @@ impl Memory {
         if delta_pages == 0 {
             return Ok(old);
         }
-        let new_bytes = new * WASM_PAGE_SIZE;
+        let new_bytes = new << self.ty.page_size_log2;
         match &mut self.storage {
             Storage::Heap(v) => {
                 let add = (new_bytes - self.vm.length) as usize;
@@ -335,7 +354,7 @@ mod tests {
     use super::*;
 
     fn ty(min: u64, max: Option<u64>) -> MemoryType {
-        MemoryType { min, max, memory64: false, shared: false }
+        MemoryType::new(min, max, false)
     }
 
     #[test]
@@ -364,6 +383,28 @@ mod tests {
         assert_eq!(m.data().len(), 0);
         assert!(m.grow(65537).is_err());
         assert_eq!(m.max_pages(), 65536);
+    }
+
+    #[test]
+    fn memory64_and_page_sizes() {
+        // 64-bit memories are never guarded; their limit is 2^48 bytes.
+        let m = Memory::new(MemoryType::new(1, None, true)).unwrap();
+        assert!(!m.is_guarded());
+        assert_eq!(m.max_pages(), MAX_PAGES_64);
+        assert!(Memory::new_heap(MemoryType::new(MAX_PAGES_64 + 1, None, true)).is_err());
+        // One-byte pages: sizes count bytes; a 32-bit memory holds at most 2^32 - 1 of them.
+        let tiny = MemoryType { page_size_log2: 0, ..MemoryType::new(3, Some(5), false) };
+        for mut m in [Memory::new(tiny).unwrap(), Memory::new_heap(tiny).unwrap()] {
+            assert_eq!((m.page_size(), m.size_pages(), m.size_bytes()), (1, 3, 3));
+            assert_eq!(m.grow(2).unwrap(), 3);
+            assert_eq!(m.data(), &[0; 5]);
+            assert_eq!(m.grow(1).unwrap_err().kind(), TrapKind::MemoryOutOfBounds);
+            assert_eq!(m.read(5, 1).unwrap_err().kind(), TrapKind::MemoryOutOfBounds);
+        }
+        let unbounded = MemoryType { page_size_log2: 0, ..MemoryType::new(0, None, false) };
+        assert_eq!(Memory::new_heap(unbounded).unwrap().max_pages(), u32::MAX as u64);
+        let bad = MemoryType { page_size_log2: 12, ..MemoryType::new(0, None, false) };
+        assert!(Memory::new_heap(bad).unwrap_err().message().contains("page size"));
     }
 
     #[cfg(all(feature = "std", unix, target_pointer_width = "64", any(target_arch = "x86_64", target_arch = "aarch64")))]

@@ -281,7 +281,7 @@ mod tests {
 
     #[test]
     fn table_ops() {
-        let ty = TableType { elem: ValType::ExternRef, min: 2, max: Some(4) };
+        let ty = TableType { elem: ValType::ExternRef, min: 2, max: Some(4), table64: false };
         let mut t = Table::new(ty, Val::ExternRef(None)).unwrap();
         assert_eq!(t.size(), 2);
         t.set(1, Val::ExternRef(Some(ExternRef::new(5)))).unwrap();
@@ -298,7 +298,7 @@ mod tests {
         t.fill_raw(2, core::ptr::null_mut(), 2).unwrap();
         assert_eq!(t.get(3), Some(Val::ExternRef(None)));
         assert!(Table::new(ty, Val::I32(0)).is_err());
-        let big = TableType { elem: ValType::FuncRef, min: 0, max: None };
+        let big = TableType { elem: ValType::FuncRef, min: 0, max: None, table64: false };
         let mut t = Table::new(big, Val::FuncRef(None)).unwrap();
         assert!(t.grow(u64::from(u32::MAX), Val::FuncRef(None)).is_err());
     }

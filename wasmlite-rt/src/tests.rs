@@ -149,9 +149,9 @@ fn test_info() -> ModuleInfo {
         ],
         funcs: vec![0, 1, 2, 0, 3, 4, 2, 0],
         num_imported_funcs: 1,
-        tables: vec![TableType { elem: FuncRef, min: 4, max: None }],
+        tables: vec![TableType { elem: FuncRef, min: 4, max: None, table64: false }],
         num_imported_tables: 0,
-        memories: vec![MemoryType { min: 1, max: Some(2), memory64: false, shared: false }],
+        memories: vec![MemoryType { min: 1, max: Some(2), memory64: false, shared: false, page_size_log2: 16 }],
         num_imported_memories: 0,
         globals: vec![
             GlobalType { ty: I32, mutable: false },
@@ -561,7 +561,7 @@ fn guard_module_uses_guard_memory_and_rejects_heap_import() {
     assert_eq!(inst.call(4, &[Val::I32(0), Val::I32(1), Val::I32(1)]).unwrap(), vec![Val::I32(1)]);
     assert_eq!(inst.memory(0).data().as_ptr(), base, "guard memory never moves");
     let mut info = test_info();
-    info.memories[0] = MemoryType { min: 1, max: Some(2), memory64: false, shared: false };
+    info.memories[0] = MemoryType { min: 1, max: Some(2), memory64: false, shared: false, page_size_log2: 16 };
     info.imports.push(Import { module: "env".into(), name: "mem".into(), ty: ExternType::Memory(info.memories[0]) });
     info.num_imported_memories = 1;
     let module = {
@@ -574,12 +574,12 @@ fn guard_module_uses_guard_memory_and_rejects_heap_import() {
         _ => panic!("expected an instantiation error"),
     }
     // limits: import wants min 1 max 2; a memory with max 3 is incompatible, min 2 max 2 is fine.
-    let big = Extern::Memory(SharedMemory::new(Memory::new(MemoryType { min: 1, max: Some(3), memory64: false, shared: false }).unwrap()));
+    let big = Extern::Memory(SharedMemory::new(Memory::new(MemoryType { min: 1, max: Some(3), memory64: false, shared: false, page_size_log2: 16 }).unwrap()));
     match Instance::new(&store, &module, &[inc_func(), g_import(3), big], ()) {
         Err(Error::Instantiation(e)) => assert_eq!(e.message(), "memory import `env`.`mem`: incompatible limits"),
         _ => panic!("expected an instantiation error"),
     }
-    let ok = SharedMemory::new(Memory::new(MemoryType { min: 2, max: Some(2), memory64: false, shared: false }).unwrap());
+    let ok = SharedMemory::new(Memory::new(MemoryType { min: 2, max: Some(2), memory64: false, shared: false, page_size_log2: 16 }).unwrap());
     let inst = Instance::new(&store, &module, &[inc_func(), g_import(3), Extern::Memory(ok.clone())], ()).unwrap();
     assert_eq!(&ok.borrow().data()[3..8], b"hello");
     drop(inst);
@@ -593,7 +593,7 @@ fn host_fault_is_chained_not_stolen() {
     extern crate std;
     use std::os::unix::process::ExitStatusExt;
     if std::env::var_os("WASMLITE_RT_FAULT_CHILD").is_some() {
-        let m = Memory::new(MemoryType { min: 1, max: None, memory64: false, shared: false }).unwrap();
+        let m = Memory::new(MemoryType { min: 1, max: None, memory64: false, shared: false, page_size_log2: 16 }).unwrap();
         assert!(m.is_guarded());
         let p = m.data().as_ptr();
         // SAFETY: deliberately reads a PROT_NONE guard page to provoke SIGSEGV (child only).

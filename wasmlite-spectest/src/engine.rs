@@ -81,10 +81,13 @@ pub fn spectest_exports() -> Result<HashMap<String, Extern>, String> {
     m.insert("global_i64".to_string(), global(ValType::I64, Val::I64(666))?);
     m.insert("global_f32".to_string(), global(ValType::F32, Val::F32(666.6f32.to_bits()))?);
     m.insert("global_f64".to_string(), global(ValType::F64, Val::F64(666.6f64.to_bits()))?);
-    let table = wasmlite_rt::Table::new(TableType { elem: ValType::FuncRef, min: 10, max: Some(20) }, Val::FuncRef(None))
+    let table = wasmlite_rt::Table::new(TableType { elem: ValType::FuncRef, min: 10, max: Some(20), table64: false }, Val::FuncRef(None))
         .map_err(|e| e.to_string())?;
     m.insert("table".to_string(), Extern::Table(wasmlite_rt::SharedTable::new(table)));
-    let memory = wasmlite_rt::Memory::new(MemoryType { min: 1, max: Some(2), memory64: false, shared: false })
+    let table64 = wasmlite_rt::Table::new(TableType { elem: ValType::FuncRef, min: 10, max: Some(20), table64: true }, Val::FuncRef(None))
+        .map_err(|e| e.to_string())?;
+    m.insert("table64".to_string(), Extern::Table(wasmlite_rt::SharedTable::new(table64)));
+    let memory = wasmlite_rt::Memory::new(MemoryType { min: 1, max: Some(2), memory64: false, shared: false, page_size_log2: 16 })
         .map_err(|e| e.to_string())?;
     m.insert("memory".to_string(), Extern::Memory(wasmlite_rt::SharedMemory::new(memory)));
     Ok(m)

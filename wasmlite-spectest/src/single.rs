@@ -47,19 +47,29 @@ pub fn run_single(path: &Path, opts: &Options) -> i32 {
     run_script(&text, &stem, features_for(path), opts, &mut emit)
 }
 
-/// The WebAssembly features a script is validated with: Wasm 2.0, plus the proposal a file
-/// under `proposals/<name>/` tests when wasmlite implements it (extended-const, multi-memory).
+/// The WebAssembly features a script is validated with: Wasm 2.0 (not the codegen default,
+/// which adds the standardised Wasm 3.0 features: the root directory is the Wasm 2.0 suite
+/// and each proposal directory forked from it, so their scripts assert that e.g. a second
+/// memory or a memory64 limits flag is invalid), plus the proposal a file under
+/// `proposals/<name>/` tests when wasmlite implements it. Files under a `repro/` directory
+/// (wasmlite's own reproducers): every feature wasmlite implements.
 pub fn features_for(path: &Path) -> wasmlite_codegen::WasmFeatures {
     use wasmlite_codegen::WasmFeatures as F;
-    let mut features = wasmlite_codegen::Config::default().wasm_features;
     let parts: Vec<String> = path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let mut features = F::WASM2;
+    if parts.iter().any(|p| p == "repro") {
+        // wasmlite's own reproducers: everything wasmlite implements.
+        return wasmlite_codegen::Config::default().wasm_features | F::CUSTOM_PAGE_SIZES | F::WIDE_ARITHMETIC;
+    }
     if let Some(i) = parts.iter().position(|p| p == "proposals") {
         match parts.get(i + 1).map(String::as_str) {
             Some("extended-const") => features |= F::EXTENDED_CONST,
             Some("multi-memory") => features |= F::MULTI_MEMORY,
             Some("wide-arithmetic") => features |= F::WIDE_ARITHMETIC,
             Some("relaxed-simd") => features |= F::RELAXED_SIMD,
-            Some("memory64") => features |= F::MEMORY64,
+            // The memory64 and custom-page-sizes forks include multi-memory.
+            Some("memory64") => features |= F::MEMORY64 | F::MULTI_MEMORY,
+            Some("custom-page-sizes") => features |= F::CUSTOM_PAGE_SIZES | F::MEMORY64 | F::MULTI_MEMORY,
             Some("tail-call") => features |= F::TAIL_CALL,
             Some("function-references") => features |= F::FUNCTION_REFERENCES | F::TAIL_CALL,
             _ => {}

@@ -211,7 +211,7 @@ fn heap_memory_moves_on_grow() {
              (func (export "load") (param i32) (result i32) local.get 0 i32.load))"#,
         true,
     );
-    let mem = SharedMemory::new(Memory::new_heap(MemoryType { min: 1, max: None, memory64: false, shared: false }).unwrap());
+    let mem = SharedMemory::new(Memory::new_heap(MemoryType { min: 1, max: None, memory64: false, shared: false, page_size_log2: 16 }).unwrap());
     assert!(!mem.borrow().is_guarded());
     let store = Store::new();
     let mut inst = Instance::new(&store, &m, &[Extern::Memory(mem.clone())], ()).unwrap();

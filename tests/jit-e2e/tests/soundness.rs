@@ -307,7 +307,7 @@ fn linking_across_stores_is_an_error() {
     }));
     let imports2 = [host_fn.clone(), provider.export("mem").unwrap(), provider.export("g").unwrap()];
     assert_eq!(err(Instance::new(&s2, &m, &imports2, ())), "import `p`.`mem`: the memory belongs to a different store");
-    let fresh_mem = Extern::Memory(SharedMemory::new(Memory::new(MemoryType { min: 1, max: None, memory64: false, shared: false }).unwrap()));
+    let fresh_mem = Extern::Memory(SharedMemory::new(Memory::new(MemoryType { min: 1, max: None, memory64: false, shared: false, page_size_log2: 16 }).unwrap()));
     let imports3 = [host_fn.clone(), fresh_mem.clone(), provider.export("g").unwrap()];
     assert_eq!(err(Instance::new(&s2, &m, &imports3, ())), "import `p`.`g`: the global belongs to a different store");
     // Host objects not yet linked join the first store that uses them.
@@ -317,7 +317,7 @@ fn linking_across_stores_is_an_error() {
 
     // A funcref of store 1 cannot reach store 2's tables, globals or functions.
     let seven = exported_func(&provider, "seven").funcref().unwrap();
-    let tab2 = SharedTable::new(Table::new(TableType { elem: ValType::FuncRef, min: 1, max: None }, Val::FuncRef(None)).unwrap());
+    let tab2 = SharedTable::new(Table::new(TableType { elem: ValType::FuncRef, min: 1, max: None, table64: false }, Val::FuncRef(None)).unwrap());
     let user2 = Instance::new(&s2, &u, &[Extern::Table(tab2.clone())], ()).unwrap();
     let t = tab2.borrow_mut().set(0, Val::FuncRef(Some(seven))).unwrap_err();
     assert_eq!(t.message(), Some("a function reference of a different store cannot be stored here"));

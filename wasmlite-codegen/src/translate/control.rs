@@ -245,7 +245,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         let args = self.popn(np)?;
         let table = self.table_ptr(table_index);
         let len = self.table_len(table);
-        let idx64 = self.b.zext(idx, ctx.i64());
+        let idx64 = self.to_u64(idx); // i32 index zero-extended; table64 indices are i64 already
         let oob = self.b.icmp(IntPred::LLVMIntUGE, idx64, len);
         self.trap_if(oob, trap::TABLE_OUT_OF_BOUNDS);
         let base = self.table_base(table);

@@ -40,7 +40,9 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         let ctx = self.ctx;
         let mt = *self.m.info.memories.get(mem as usize).ok_or_else(|| self.err(format!("unknown memory {mem}")))?;
         let base = self.mem_base(mem).ok_or_else(|| self.err(format!("unknown memory {mem}")))?;
-        let checked = self.needs_check(mt.memory64);
+        // Guard pages cannot cover a 64-bit memory, nor trap exactly at the end of a memory of
+        // one-byte pages (its length need not be a multiple of the OS page): always checked.
+        let checked = self.needs_check(mt.memory64 || mt.page_size_log2 != 16);
         if !mt.memory64 {
             // Everything is computed in i64 from the zero-extended index: no overflow (nuw).
             let a = self.b.zext(addr, ctx.i64());
@@ -189,7 +191,8 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
 
             Operator::MemorySize { mem } => {
                 let len = self.mem_len(*mem).ok_or_else(|| self.err("unknown memory"))?;
-                let pages = self.b.lshr(len, ctx.i64_const(16));
+                let log2 = self.m.info.memories.get(*mem as usize).map_or(16, |m| m.page_size_log2);
+                let pages = if log2 == 0 { len } else { self.b.lshr(len, ctx.i64_const(log2 as i64)) };
                 let v = if self.is_mem64(*mem) { pages } else { self.b.trunc(pages, i32t) };
                 self.push(v);
             }

@@ -10,7 +10,7 @@ use crate::CompileError;
 use super::func::FuncTranslator;
 
 impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
-    /// Address of element `idx` (i32) of table `table`, trapping when out of bounds.
+    /// Address of element `idx` (i32, or i64 for a 64-bit table) of table `table`, trapping when out of bounds.
     pub(crate) fn table_elem_addr(&mut self, table: u32, idx: Value<'ctx>) -> Value<'ctx> {
         let t = self.table_ptr(table);
         let len = self.table_len(t);
@@ -19,6 +19,10 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         self.trap_if(oob, trap::TABLE_OUT_OF_BOUNDS);
         let base = self.table_base(t);
         self.b.gep_elem(self.ctx.ptr(), base, idx64)
+    }
+
+    fn is_table64(&self, table: u32) -> bool {
+        self.m.info.tables.get(table as usize).is_some_and(|t| t.table64)
     }
 
     /// Table and reference operators. `Ok(false)` if `op` is not one.
@@ -40,14 +44,14 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             Operator::TableSize { table } => {
                 let t = self.table_ptr(*table);
                 let len = self.table_len(t);
-                let v = self.b.trunc(len, i32t);
+                let v = if self.is_table64(*table) { len } else { self.b.trunc(len, i32t) };
                 self.push(v);
             }
             Operator::TableGrow { table } => {
                 let (init, delta) = self.pop2()?;
                 let d = self.to_u64(delta);
                 let r = self.builtin_call(builtin_index::TABLE_GROW, &[ctx.i32_const(*table as i32), init, d])?;
-                let v = self.b.trunc(r, i32t);
+                let v = if self.is_table64(*table) { r } else { self.b.trunc(r, i32t) };
                 self.push(v);
             }
             Operator::TableFill { table } => {
