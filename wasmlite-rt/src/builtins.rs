@@ -20,6 +20,9 @@ pub static BUILTINS: Builtins = Builtins {
     table_copy,
     table_init,
     elem_drop,
+    memory_atomic_wait32,
+    memory_atomic_wait64,
+    memory_atomic_notify,
 };
 
 /// # Safety
@@ -152,6 +155,67 @@ pub(crate) fn elem_drop_impl(core: &InstanceCore, elem: u32) {
     }
 }
 
+/// Check a `wait`/`notify` address (alignment first, then bounds, like the atomic accesses)
+/// and return the host pointer of the cell and whether the memory is shared, or a negated
+/// trap code.
+fn atomic_cell(core: &InstanceCore, mem: u32, addr: u64, size: u64) -> Result<(*mut u8, bool), i32> {
+    let Some(m) = core.memories.get(mem as usize) else { return Err(-(trap::MEMORY_OUT_OF_BOUNDS as i32)) };
+    let Ok(m) = m.0.try_borrow() else { return Err(-(borrowed(core, "a memory") as i32)) };
+    if addr % size != 0 {
+        return Err(-(trap::UNALIGNED_ATOMIC as i32));
+    }
+    if !in_bounds(addr, size, m.size_bytes()) {
+        return Err(-(trap::MEMORY_OUT_OF_BOUNDS as i32));
+    }
+    // In bounds, so `addr` fits in usize and the cell lies in the committed memory.
+    let ptr = m.data()[addr as usize..].as_ptr() as *mut u8;
+    Ok((ptr, m.declared_ty().shared))
+}
+
+pub(crate) fn atomic_wait_impl(core: &InstanceCore, mem: u32, addr: u64, size: u32, expected: u64, timeout: i64) -> i32 {
+    let (ptr, shared) = match atomic_cell(core, mem, addr, size as u64) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if !shared {
+        return -(trap::WAIT_ON_UNSHARED as i32);
+    }
+    #[cfg(feature = "std")]
+    {
+        let _ = core;
+        // SAFETY: `ptr` is aligned to `size` and lies in a shared memory, which never moves
+        // (its maximum is reserved up front) and is kept alive by this running instance.
+        unsafe { crate::wait::wait(ptr, size, expected, timeout) }
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        let _ = timeout;
+        // SAFETY: as above.
+        match unsafe { crate::wait::wait_nostd(ptr, size, expected) } {
+            Some(r) => r,
+            None => {
+                *core.store.pending.borrow_mut() =
+                    Some(Trap::host("memory.atomic.wait would block forever (no threads without `std`)"));
+                -(trap::HOST as i32)
+            }
+        }
+    }
+}
+
+pub(crate) fn atomic_notify_impl(core: &InstanceCore, mem: u32, addr: u64, count: u32) -> i32 {
+    match atomic_cell(core, mem, addr, 4) {
+        // Unshared memories have no waiters (wait traps on them).
+        Ok((ptr, shared)) => {
+            if shared {
+                crate::wait::notify(ptr, count).min(i32::MAX as u32) as i32
+            } else {
+                0
+            }
+        }
+        Err(code) => code,
+    }
+}
+
 // The extern "C" entry points: each recovers the instance from the VMContext.
 // SAFETY (all below): generated code passes its own VMContext.
 
@@ -194,4 +258,16 @@ unsafe extern "C" fn table_init(vmctx: *mut VMContext, table: u32, elem: u32, ds
 unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, elem: u32) {
     // SAFETY: see above.
     elem_drop_impl(unsafe { core_of(vmctx) }, elem)
+}
+unsafe extern "C" fn memory_atomic_wait32(vmctx: *mut VMContext, mem: u32, addr: u64, expected: u32, timeout: i64) -> i32 {
+    // SAFETY: see above.
+    atomic_wait_impl(unsafe { core_of(vmctx) }, mem, addr, 4, expected as u64, timeout)
+}
+unsafe extern "C" fn memory_atomic_wait64(vmctx: *mut VMContext, mem: u32, addr: u64, expected: u64, timeout: i64) -> i32 {
+    // SAFETY: see above.
+    atomic_wait_impl(unsafe { core_of(vmctx) }, mem, addr, 8, expected, timeout)
+}
+unsafe extern "C" fn memory_atomic_notify(vmctx: *mut VMContext, mem: u32, addr: u64, count: u32) -> i32 {
+    // SAFETY: see above.
+    atomic_notify_impl(unsafe { core_of(vmctx) }, mem, addr, count)
 }

@@ -169,6 +169,7 @@ mod table;
 mod trap;
 mod types;
 mod val;
+mod wait;
 
 #[cfg(test)]
 mod tests;

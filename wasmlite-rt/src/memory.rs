@@ -121,8 +121,14 @@ impl Memory {
         }
         let _ = guard;
         let mut v = alloc::vec::Vec::new();
-        if v.try_reserve_exact(bytes as usize).is_err() {
-            return Err(InstantiationError::new(format!("memory: cannot allocate {} pages", ty.min)));
+        // A shared memory never moves (other threads and waiters hold its address): reserve
+        // its maximum up front (see `crate::shared`).
+        let reserve = if ty.shared { Self::limit(&ty) * WASM_PAGE_SIZE } else { bytes };
+        if v.try_reserve_exact(reserve as usize).is_err() {
+            return Err(InstantiationError::new(format!("memory: cannot allocate {} pages", reserve / WASM_PAGE_SIZE)));
+        }
+        if ty.shared && v.as_ptr() as usize % 8 != 0 {
+            return Err(InstantiationError::new("memory: shared memory allocation is not 8-byte aligned"));
         }
         v.resize(bytes as usize, 0);
         vm.base = v.as_mut_ptr();
@@ -193,6 +199,9 @@ impl Memory {
         let new_bytes = new * WASM_PAGE_SIZE;
         match &mut self.storage {
             Storage::Heap(v) => {
+                if self.ty.shared && (new_bytes as usize) > v.capacity() {
+                    return Err(oob("memory.grow: a shared memory cannot move"));
+                }
                 let add = (new_bytes - self.vm.length) as usize;
                 if v.try_reserve_exact(add).is_err() {
                     return Err(oob(format!("memory.grow: cannot allocate {new} pages")));

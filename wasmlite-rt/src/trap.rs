@@ -30,6 +30,10 @@ pub enum TrapKind {
     Host,
     /// Execution was interrupted through an [`crate::InterruptHandle`].
     Interrupted,
+    /// An atomic access (or `memory.atomic.wait*`/`notify`) at an unaligned address.
+    UnalignedAtomic,
+    /// `memory.atomic.wait*` on a memory that is not shared.
+    ExpectedSharedMemory,
 }
 
 impl TrapKind {
@@ -47,6 +51,8 @@ impl TrapKind {
             code::STACK_OVERFLOW => TrapKind::StackOverflow,
             code::HOST => TrapKind::Host,
             code::INTERRUPTED => TrapKind::Interrupted,
+            code::UNALIGNED_ATOMIC => TrapKind::UnalignedAtomic,
+            code::WAIT_ON_UNSHARED => TrapKind::ExpectedSharedMemory,
             _ => return None,
         })
     }
@@ -65,6 +71,8 @@ impl TrapKind {
             TrapKind::StackOverflow => code::STACK_OVERFLOW,
             TrapKind::Host => code::HOST,
             TrapKind::Interrupted => code::INTERRUPTED,
+            TrapKind::UnalignedAtomic => code::UNALIGNED_ATOMIC,
+            TrapKind::ExpectedSharedMemory => code::WAIT_ON_UNSHARED,
         }
     }
 
@@ -82,6 +90,8 @@ impl TrapKind {
             TrapKind::StackOverflow => "call stack exhausted",
             TrapKind::Host => "host error",
             TrapKind::Interrupted => "interrupted",
+            TrapKind::UnalignedAtomic => "unaligned atomic",
+            TrapKind::ExpectedSharedMemory => "expected shared memory",
         }
     }
 }
