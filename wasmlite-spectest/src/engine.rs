@@ -87,6 +87,9 @@ pub fn spectest_exports() -> Result<HashMap<String, Extern>, String> {
     let memory = wasmlite_rt::Memory::new(MemoryType { min: 1, max: Some(2), memory64: false, shared: false })
         .map_err(|e| e.to_string())?;
     m.insert("memory".to_string(), Extern::Memory(wasmlite_rt::SharedMemory::new(memory)));
+    let shared = wasmlite_rt::Memory::new(MemoryType { min: 1, max: Some(2), memory64: false, shared: true })
+        .map_err(|e| e.to_string())?;
+    m.insert("shared_memory".to_string(), Extern::Memory(wasmlite_rt::SharedMemory::new(shared)));
     Ok(m)
 }
 
