@@ -127,3 +127,48 @@ mod imp {
 }
 
 pub(crate) use imp::*;
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    use super::*;
+    use alloc::boxed::Box;
+    use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn not_equal_and_timeout() {
+        let cell = Box::new(AtomicU64::new(7));
+        let p = cell.as_ptr() as *mut u8;
+        // SAFETY: `cell` is an aligned live 8-byte cell.
+        assert_eq!(unsafe { wait(p, 8, 8, -1) }, 1);
+        let t = Instant::now();
+        // SAFETY: as above.
+        assert_eq!(unsafe { wait(p, 8, 7, 20_000_000) }, 2);
+        assert!(t.elapsed() >= Duration::from_millis(20));
+        assert_eq!(waiters(p), 0, "a timed-out waiter leaves the table");
+        assert_eq!(notify(p, 10), 0);
+    }
+
+    /// Real threads: two waiters parked on one address, woken one by one by `notify`.
+    #[test]
+    fn two_threads_woken_by_notify() {
+        let cell = Arc::new(AtomicU32::new(0));
+        let addr = cell.as_ptr() as usize;
+        let spawn = || {
+            let cell = cell.clone();
+            // SAFETY: the cell is aligned and kept alive by the thread's `Arc`.
+            std::thread::spawn(move || unsafe { wait(cell.as_ptr() as *mut u8, 4, 0, -1) })
+        };
+        let (a, b) = (spawn(), spawn());
+        while waiters(addr as *mut u8) < 2 {
+            std::thread::yield_now();
+        }
+        cell.store(1, Ordering::SeqCst);
+        assert_eq!(notify(addr as *mut u8, 1), 1);
+        assert_eq!(notify(addr as *mut u8, 5), 1);
+        assert_eq!(notify(addr as *mut u8, 5), 0);
+        assert_eq!(a.join().unwrap(), 0);
+        assert_eq!(b.join().unwrap(), 0);
+    }
+}
