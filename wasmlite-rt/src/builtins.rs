@@ -44,6 +44,14 @@ fn borrowed(core: &InstanceCore, what: &str) -> u32 {
     trap::HOST
 }
 
+/// Base address of a (mutably borrowed) memory, attachment or not.
+fn raw_base(m: &mut crate::memory::Memory) -> *mut u8 {
+    match m.thread_shared() {
+        Some((b, _)) => b,
+        None => m.data_mut().as_mut_ptr(),
+    }
+}
+
 pub(crate) fn memory_grow_impl(core: &InstanceCore, mem: u32, delta: u64) -> u64 {
     let Some(m) = core.memories.get(mem as usize) else { return u64::MAX };
     let Ok(mut m) = m.0.try_borrow_mut() else { return u64::MAX };
@@ -55,6 +63,9 @@ pub(crate) fn memory_fill_impl(core: &InstanceCore, mem: u32, dst: u64, val: u32
     let Ok(mut m) = m.0.try_borrow_mut() else { return borrowed(core, "a memory") };
     if !in_bounds(dst, len, m.size_bytes()) {
         return trap::MEMORY_OUT_OF_BOUNDS;
+    }
+    if let Some((base, length)) = m.thread_shared() {
+        return crate::shared::fill(base, length, dst, val as u8, len).map_or(trap::MEMORY_OUT_OF_BOUNDS, |_| trap::NONE);
     }
     m.data_mut()[dst as usize..(dst + len) as usize].fill(val as u8);
     trap::NONE
@@ -69,11 +80,25 @@ pub(crate) fn memory_copy_impl(core: &InstanceCore, dm: u32, sm: u32, dst: u64, 
         if !in_bounds(dst, len, m.size_bytes()) || !in_bounds(src, len, m.size_bytes()) {
             return trap::MEMORY_OUT_OF_BOUNDS;
         }
+        if let Some((base, _)) = m.thread_shared() {
+            // SAFETY: both ranges were checked against the committed length of the storage,
+            // which stays alive (borrowed attachment).
+            unsafe { crate::shared::copy(base.add(dst as usize), base.add(src as usize), len) };
+            return trap::NONE;
+        }
         m.data_mut().copy_within(src as usize..(src + len) as usize, dst as usize);
     } else {
         let (Ok(mut d), Ok(s)) = (d.0.try_borrow_mut(), s.0.try_borrow()) else { return borrowed(core, "a memory") };
         if !in_bounds(dst, len, d.size_bytes()) || !in_bounds(src, len, s.size_bytes()) {
             return trap::MEMORY_OUT_OF_BOUNDS;
+        }
+        if d.thread_shared().is_some() || s.thread_shared().is_some() {
+            let dp = raw_base(&mut d);
+            let sp = s.thread_shared().map_or(s.data().as_ptr() as *mut u8, |(b, _)| b);
+            // SAFETY: both ranges were checked against the committed lengths of two distinct,
+            // borrowed (so live) memories.
+            unsafe { crate::shared::copy(dp.wrapping_add(dst as usize), sp.wrapping_add(src as usize), len) };
+            return trap::NONE;
         }
         d.data_mut()[dst as usize..(dst + len) as usize].copy_from_slice(&s.data()[src as usize..(src + len) as usize]);
     }
@@ -87,6 +112,10 @@ pub(crate) fn memory_init_impl(core: &InstanceCore, mem: u32, data: u32, dst: u6
     let Ok(mut m) = m.0.try_borrow_mut() else { return borrowed(core, "a memory") };
     if !in_bounds(src, len, bytes.len() as u64) || !in_bounds(dst, len, m.size_bytes()) {
         return trap::MEMORY_OUT_OF_BOUNDS;
+    }
+    if let Some((base, length)) = m.thread_shared() {
+        let r = crate::shared::write_bytes(base, length, dst, &bytes[src as usize..(src + len) as usize]);
+        return r.map_or(trap::MEMORY_OUT_OF_BOUNDS, |_| trap::NONE);
     }
     m.data_mut()[dst as usize..(dst + len) as usize].copy_from_slice(&bytes[src as usize..(src + len) as usize]);
     trap::NONE
@@ -168,7 +197,8 @@ fn atomic_cell(core: &InstanceCore, mem: u32, addr: u64, size: u64) -> Result<(*
         return Err(-(trap::MEMORY_OUT_OF_BOUNDS as i32));
     }
     // In bounds, so `addr` fits in usize and the cell lies in the committed memory.
-    let ptr = m.data()[addr as usize..].as_ptr() as *mut u8;
+    let base = m.thread_shared().map_or(m.data().as_ptr() as *mut u8, |(b, _)| b);
+    let ptr = base.wrapping_add(addr as usize);
     Ok((ptr, m.declared_ty().shared))
 }
 

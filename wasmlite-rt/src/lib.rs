@@ -168,6 +168,7 @@ mod store;
 mod table;
 mod trap;
 mod types;
+mod shared;
 mod val;
 mod wait;
 
@@ -182,6 +183,7 @@ pub use instantiate::{resolve_imports, Extern};
 pub use store::{InterruptHandle, Store, DEFAULT_MAX_WASM_STACK, HOST_STACK_RESERVE};
 pub use memory::{Memory, MemoryMut, SharedMemory, GUARD_PAGES_AVAILABLE, MAX_PAGES_32, MAX_PAGES_64};
 pub use module::Module;
+pub use shared::ThreadSharedMemory;
 pub use table::{SharedTable, Table, TableMut, MAX_TABLE_ELEMENTS};
 pub use trap::{Error, InstantiationError, Trap, TrapKind};
 pub use val::{ExternRef, FuncRef, Val, WasmParams, WasmResults, WasmTy};

@@ -113,3 +113,69 @@ fn shared_heap_memory_never_moves() {
     assert_eq!(m.data().as_ptr(), base);
     assert_eq!(m.grow(1).unwrap_err().kind(), TrapKind::MemoryOutOfBounds);
 }
+
+const COUNTER: &str = r#"
+(module
+  (import "env" "mem" (memory 1 1 shared))
+  ;; n atomic increments of the counter at 0, then bump the "done" count at 4 and wake all.
+  (func (export "work") (param $n i32)
+    (loop $l
+      (drop (i32.atomic.rmw.add (i32.const 0) (i32.const 1)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $l (local.get $n)))
+    (drop (i32.atomic.rmw.add (i32.const 4) (i32.const 1)))
+    (drop (memory.atomic.notify (i32.const 4) (i32.const -1))))
+  ;; Park until the done count reaches $k; returns the counter; counts the waits at 8.
+  (func (export "wait_done") (param $k i32) (result i32)
+    (local $v i32)
+    (block $b (loop $l
+      (local.set $v (i32.atomic.load (i32.const 4)))
+      (br_if $b (i32.ge_u (local.get $v) (local.get $k)))
+      (if (i32.eqz (memory.atomic.wait32 (i32.const 4) (local.get $v) (i64.const -1)))
+        (then (drop (i32.atomic.rmw.add (i32.const 8) (i32.const 1)))))
+      (br $l)))
+    (i32.atomic.load (i32.const 0)))
+)"#;
+
+fn assert_send_sync<T: Send + Sync>() {}
+
+/// Two instances on two threads (each with its own store) increment one counter in a
+/// `ThreadSharedMemory`; a third instance on a third thread parks in `memory.atomic.wait32`
+/// until both have notified.
+fn counter(explicit: bool) {
+    assert_send_sync::<ThreadSharedMemory>();
+    let ty = MemoryType { min: 1, max: Some(1), memory64: false, shared: true };
+    let shm = if explicit { ThreadSharedMemory::new_heap(ty) } else { ThreadSharedMemory::new(ty) }.unwrap();
+    const N: i32 = 200_000;
+    let spawn = |f: &'static str, arg: i32| {
+        let shm = shm.clone();
+        std::thread::spawn(move || {
+            let module = load_with_features(COUNTER, explicit, WasmFeatures::THREADS);
+            let store = Store::new();
+            let mut inst = Instance::new(&store, &module, &[Extern::Memory(shm.attach())], ()).expect("instantiate");
+            let r = inst.call_export(f, &[Val::I32(arg)]).map_err(|t| t.to_string())?;
+            Ok::<Vec<Option<i32>>, String>(r.iter().map(Val::i32).collect())
+        })
+    };
+    let waiter = spawn("wait_done", 2);
+    let (a, b) = (spawn("work", N), spawn("work", N));
+    assert_eq!(a.join().unwrap(), Ok(vec![]));
+    assert_eq!(b.join().unwrap(), Ok(vec![]));
+    assert_eq!(waiter.join().unwrap(), Ok(vec![Some(2 * N)]));
+    assert_eq!(shm.read(0, 8).unwrap(), [(2 * N).to_le_bytes(), 2i32.to_le_bytes()].concat());
+    // The host sees the memory only through atomic byte copies, never as a slice.
+    let h = shm.attach();
+    assert!(h.borrow().data().is_empty());
+    assert_eq!(h.borrow().read(0, 4).unwrap_err().kind(), TrapKind::Host);
+    assert_eq!(h.borrow().size_bytes(), 65536);
+}
+
+#[test]
+fn shared_counter_two_threads_guard_pages() {
+    counter(false);
+}
+
+#[test]
+fn shared_counter_two_threads_explicit_bounds() {
+    counter(true);
+}
