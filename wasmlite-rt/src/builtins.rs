@@ -190,7 +190,7 @@ pub(crate) fn elem_drop_impl(core: &InstanceCore, elem: u32) {
 fn atomic_cell(core: &InstanceCore, mem: u32, addr: u64, size: u64) -> Result<(*mut u8, bool), i32> {
     let Some(m) = core.memories.get(mem as usize) else { return Err(-(trap::MEMORY_OUT_OF_BOUNDS as i32)) };
     let Ok(m) = m.0.try_borrow() else { return Err(-(borrowed(core, "a memory") as i32)) };
-    if addr % size != 0 {
+    if !addr.is_multiple_of(size) {
         return Err(-(trap::UNALIGNED_ATOMIC as i32));
     }
     if !in_bounds(addr, size, m.size_bytes()) {

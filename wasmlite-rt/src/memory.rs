@@ -129,7 +129,7 @@ impl Memory {
         if v.try_reserve_exact(reserve as usize).is_err() {
             return Err(InstantiationError::new(format!("memory: cannot allocate {} pages", reserve / WASM_PAGE_SIZE)));
         }
-        if ty.shared && v.as_ptr() as usize % 8 != 0 {
+        if ty.shared && !(v.as_ptr() as usize).is_multiple_of(8) {
             return Err(InstantiationError::new("memory: shared memory allocation is not 8-byte aligned"));
         }
         v.resize(bytes as usize, 0);

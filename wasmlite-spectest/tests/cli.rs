@@ -79,7 +79,7 @@ fn hanging_child_is_killed_after_the_timeout() {
 }
 
 /// A few official scripts run clean end to end: linking between registered instances, traps,
-/// memory and table instructions, two supported proposals (validated per directory), and the
+/// memory and table instructions, three supported proposals (validated per directory), and the
 /// reproducers of codegen bugs the testsuite found (`repro/`: stack checks defeated by
 /// tail-recursion elimination, dropped loads, signalling NaNs) — in both memory modes.
 #[test]
@@ -95,6 +95,7 @@ fn official_scripts_pass() {
         "float_exprs.wast",
         "proposals/extended-const/global.wast",
         "proposals/multi-memory/memory_copy0.wast",
+        "proposals/threads/atomic.wast",
     ]
     .iter()
     .map(|f| dir.join(f))
