@@ -65,7 +65,7 @@ fn run(explicit: bool) {
         let args = if f == "cas16" { i32s(&[a, 0, 0]) } else if f == "add" { i32s(&[a, 1]) } else { i32s(&[a]) };
         let t = inst.call_export(f, &args).unwrap_err();
         assert_eq!(t.kind(), TrapKind::UnalignedAtomic, "{f}({a}): {t}");
-        assert_eq!(t.to_string().contains("unaligned atomic"), true, "{t}");
+        assert!(t.to_string().contains("unaligned atomic"), "{t}");
     }
     let t = inst.call_export("load", &i32s(&[65536])).unwrap_err();
     assert_eq!(t.kind(), TrapKind::MemoryOutOfBounds, "{t}");
