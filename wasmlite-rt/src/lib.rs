@@ -47,7 +47,8 @@
 //! * [`InterruptHandle`] (`Send + Sync`);
 //! * [`ThreadSharedMemory`] (`Send + Sync`): the storage of a `(memory min max shared)`.
 //!   Every thread calls [`ThreadSharedMemory::attach`] to get a [`SharedMemory`] for its own
-//!   store and imports it into its instances. The storage never moves (guard reservation, or
+//!   store and imports it into its instances. Memories a module defines as `shared` are
+//!   created this way too ([`Memory::shared_storage`] returns the storage). The storage never moves (guard reservation, or
 //!   the maximum allocated up front in heap mode), so wasm code on every thread and
 //!   `memory.atomic.wait` (a process-wide parking table keyed by host address) use raw
 //!   addresses into it. Host code never gets a slice of it (other threads may write at any

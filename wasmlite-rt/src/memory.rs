@@ -144,6 +144,14 @@ impl Memory {
         Memory { vm, ty: inner.ty(), storage: Storage::Shared(inner), store: 0 }
     }
 
+    /// The thread-shared storage this memory is attached to, if any.
+    pub(crate) fn shared_inner(&self) -> Option<&alloc::sync::Arc<crate::shared::SharedInner>> {
+        match &self.storage {
+            Storage::Shared(inner) => Some(inner),
+            _ => None,
+        }
+    }
+
     /// Base address and committed length if this is an attachment to a
     /// [`crate::ThreadSharedMemory`] (other threads may access it concurrently).
     pub(crate) fn thread_shared(&self) -> Option<(*mut u8, u64)> {

@@ -1,6 +1,7 @@
 //! Thread-shared linear memories (threads proposal): [`ThreadSharedMemory`] is `Send + Sync`;
 //! every thread attaches its own [`SharedMemory`] handle to it and imports that handle into
-//! the instances of its own [`crate::Store`].
+//! the instances of its own [`crate::Store`]. Every memory a module defines as `shared` is
+//! created this way ([`Memory::shared_storage`] returns its storage).
 //!
 //! * The storage never moves: guard-page mode reserves 8 GiB as for every 32-bit memory, heap
 //!   mode reserves the declared maximum up front (shared memories always have one). So wasm
@@ -124,7 +125,11 @@ impl ThreadSharedMemory {
 
     /// A handle for the calling thread's store: import it into instances like any memory.
     pub fn attach(&self) -> SharedMemory {
-        SharedMemory::new(Memory::attached(self.0.clone()))
+        SharedMemory::new(self.attach_memory())
+    }
+
+    pub(crate) fn attach_memory(&self) -> Memory {
+        Memory::attached(self.0.clone())
     }
 
     /// Current size in bytes.
@@ -145,6 +150,15 @@ impl ThreadSharedMemory {
     /// Checked write of `bytes` at `offset` (each byte written atomically).
     pub fn write(&self, offset: u64, bytes: &[u8]) -> Result<(), Trap> {
         write_bytes(self.0.base, self.0.length(), offset, bytes)
+    }
+}
+
+impl Memory {
+    /// The thread-shared storage of this memory: `Some` for every memory declared `shared` by
+    /// a module (defined shared memories are created as [`ThreadSharedMemory`]) and for
+    /// attachments; other threads can [`ThreadSharedMemory::attach`] to it.
+    pub fn shared_storage(&self) -> Option<ThreadSharedMemory> {
+        self.shared_inner().map(|i| ThreadSharedMemory(i.clone()))
     }
 }
 

@@ -179,3 +179,30 @@ fn shared_counter_two_threads_guard_pages() {
 fn shared_counter_two_threads_explicit_bounds() {
     counter(true);
 }
+
+/// A memory a module defines as `shared` is thread-shared storage: another thread attaches to
+/// the exported memory and its instance's increments are seen by the defining instance.
+#[test]
+fn defined_shared_memory_crosses_threads() {
+    let owner_module = load_with_features(
+        r#"(module (memory (export "mem") 1 1 shared) (data (i32.const 0) "\05")
+             (func (export "get") (result i32) (i32.atomic.load (i32.const 0))))"#,
+        false,
+        WasmFeatures::THREADS,
+    );
+    let store = Store::new();
+    let mut owner = Instance::new(&store, &owner_module, &[], ()).expect("instantiate");
+    let shm = owner.exported_memory("mem").unwrap().shared_storage().expect("defined shared memory is thread-shared");
+    let t = std::thread::spawn(move || {
+        let module = load_with_features(COUNTER, false, WasmFeatures::THREADS);
+        let store = Store::new();
+        let mut inst = Instance::new(&store, &module, &[Extern::Memory(shm.attach())], ()).expect("instantiate");
+        inst.call_export("work", &[Val::I32(1000)]).map(|_| ()).map_err(|t| t.to_string())
+    });
+    assert_eq!(t.join().unwrap(), Ok(()));
+    assert_eq!(owner.call_export("get", &[]).unwrap(), vec![Val::I32(1005)]);
+    // An unshared memory has no thread-shared storage.
+    let plain = load_with_features(r#"(module (memory (export "mem") 1))"#, false, WasmFeatures::THREADS);
+    let inst = Instance::new(&store, &plain, &[], ()).expect("instantiate");
+    assert!(inst.exported_memory("mem").unwrap().shared_storage().is_none());
+}
