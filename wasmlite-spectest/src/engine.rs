@@ -174,4 +174,31 @@ impl Engine for RtEngine {
             _ => Err(Failure::Other(format!("no exported global `{name}`"))),
         }
     }
+
+    /// The exported thread-shared memories (by export name).
+    type Shared = Vec<(String, wasmlite_rt::ThreadSharedMemory)>;
+
+    fn share(&mut self, instance: &Rc<Instance>) -> Result<Self::Shared, Failure> {
+        let mut out = Vec::new();
+        for e in &instance.module().info().exports {
+            if let Some(Extern::Memory(m)) = instance.export(&e.name) {
+                let storage = m.try_borrow().map_err(|t| trap_failure(&t))?.shared_storage();
+                if let Some(shm) = storage {
+                    out.push((e.name.clone(), shm));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn register_shared(&mut self, name: &str, shared: &Self::Shared) {
+        let exports = shared.iter().map(|(n, shm)| (n.clone(), Extern::Memory(shm.attach()))).collect();
+        self.registered.insert(name.to_string(), Exporter::Host(exports));
+    }
+
+    fn fork(&self) -> Box<dyn FnOnce() -> Result<Self, String> + Send> {
+        let (bounds, opt, features) =
+            (self.config.explicit_bounds_checks, self.config.opt_level, self.config.wasm_features);
+        Box::new(move || RtEngine::new(bounds, Some(opt), features))
+    }
 }
