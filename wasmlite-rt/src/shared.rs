@@ -73,7 +73,7 @@ impl SharedInner {
 }
 
 /// A linear memory shared between threads (`(memory min max shared)`): `Send + Sync`, cheap
-/// to clone. See the [module docs](self).
+/// to clone. See the crate docs, section "Threads".
 ///
 /// ```ignore
 /// let shm = ThreadSharedMemory::new(MemoryType { min: 1, max: Some(1), memory64: false, shared: true })?;
