@@ -14,7 +14,8 @@
 //!   released while an attachment lives, so a stale length is merely conservative.
 //! * Other threads may access the contents at any time, so host code never gets a slice of
 //!   an attached memory: [`Memory::data`]/[`Memory::data_mut`] are empty for attachments, and
-//!   [`Memory::read_atomic`]/[`Memory::write_atomic`] and the bulk-memory builtins copy byte by
+//!   [`ThreadSharedMemory::read`]/[`ThreadSharedMemory::write`], [`Memory::write`] and the
+//!   bulk-memory builtins copy byte by
 //!   byte with atomic accesses.
 
 use alloc::sync::Arc;
