@@ -53,7 +53,7 @@ pub use layout::*;
 use core::ffi::c_void;
 
 /// Version of this ABI; stored in every [`ModuleDescriptor`] and checked at instantiation.
-pub const ABI_VERSION: u32 = 2;
+pub const ABI_VERSION: u32 = 3;
 
 /// Size of a wasm page in bytes.
 pub const WASM_PAGE_SIZE: u64 = 65536;
@@ -91,8 +91,13 @@ pub mod trap {
     pub const INTERRUPTED: u32 = 11;
     /// `ref.as_non_null` / `br_on_non_null` contract violated: a null reference.
     pub const NULL_REFERENCE: u32 = 12;
+    /// Atomic access (or `memory.atomic.wait*`/`notify`) at an address that is not a
+    /// multiple of its size (threads).
+    pub const UNALIGNED_ATOMIC: u32 = 13;
+    /// `memory.atomic.wait*` on a memory that is not shared (threads).
+    pub const WAIT_ON_UNSHARED: u32 = 14;
     /// Largest valid trap code.
-    pub const MAX: u32 = 12;
+    pub const MAX: u32 = 14;
 }
 
 /// Function index meaning "unknown" in [`VMStore::trap_func`].
@@ -405,6 +410,17 @@ pub struct Builtins {
     ) -> u32,
     /// `elem.drop`.
     pub elem_drop: unsafe extern "C" fn(vmctx: *mut VMContext, elem: u32),
+    /// `memory.atomic.wait32` at effective address `addr` (`u64::MAX` if it overflowed):
+    /// returns `0` (woken), `1` (value not equal), `2` (timed out; `timeout < 0`: never), or a
+    /// negated trap code (out of bounds, unaligned, unshared memory).
+    pub memory_atomic_wait32:
+        unsafe extern "C" fn(vmctx: *mut VMContext, mem: u32, addr: u64, expected: u32, timeout: i64) -> i32,
+    /// `memory.atomic.wait64`, like [`Self::memory_atomic_wait32`].
+    pub memory_atomic_wait64:
+        unsafe extern "C" fn(vmctx: *mut VMContext, mem: u32, addr: u64, expected: u64, timeout: i64) -> i32,
+    /// `memory.atomic.notify`: wakes up to `count` waiters on `addr`; returns how many were
+    /// woken, or a negated trap code (out of bounds, unaligned).
+    pub memory_atomic_notify: unsafe extern "C" fn(vmctx: *mut VMContext, mem: u32, addr: u64, count: u32) -> i32,
 }
 
 /// Index (in pointer-sized words) of each function pointer in [`Builtins`]; generated code
@@ -430,6 +446,12 @@ pub mod builtin_index {
     pub const TABLE_INIT: u32 = 8;
     /// [`super::Builtins::elem_drop`].
     pub const ELEM_DROP: u32 = 9;
+    /// [`super::Builtins::memory_atomic_wait32`].
+    pub const MEMORY_ATOMIC_WAIT32: u32 = 10;
+    /// [`super::Builtins::memory_atomic_wait64`].
+    pub const MEMORY_ATOMIC_WAIT64: u32 = 11;
+    /// [`super::Builtins::memory_atomic_notify`].
+    pub const MEMORY_ATOMIC_NOTIFY: u32 = 12;
 }
 
 /// Byte offset of builtin `index` (see [`builtin_index`]) in [`Builtins`].
@@ -438,7 +460,7 @@ pub const fn builtin_offset(index: u32) -> u32 {
 }
 
 /// Number of builtins (one past the largest [`builtin_index`]).
-pub const NUM_BUILTINS: u32 = 10;
+pub const NUM_BUILTINS: u32 = 13;
 
 /// Entry points of one defined function, in [`ModuleDescriptor::funcs`].
 #[repr(C)]

@@ -20,6 +20,9 @@ pub static BUILTINS: Builtins = Builtins {
     table_copy,
     table_init,
     elem_drop,
+    memory_atomic_wait32,
+    memory_atomic_wait64,
+    memory_atomic_notify,
 };
 
 /// # Safety
@@ -41,6 +44,14 @@ fn borrowed(core: &InstanceCore, what: &str) -> u32 {
     trap::HOST
 }
 
+/// Base address of a (mutably borrowed) memory, attachment or not.
+fn raw_base(m: &mut crate::memory::Memory) -> *mut u8 {
+    match m.thread_shared() {
+        Some((b, _)) => b,
+        None => m.data_mut().as_mut_ptr(),
+    }
+}
+
 pub(crate) fn memory_grow_impl(core: &InstanceCore, mem: u32, delta: u64) -> u64 {
     let Some(m) = core.memories.get(mem as usize) else { return u64::MAX };
     let Ok(mut m) = m.0.try_borrow_mut() else { return u64::MAX };
@@ -52,6 +63,9 @@ pub(crate) fn memory_fill_impl(core: &InstanceCore, mem: u32, dst: u64, val: u32
     let Ok(mut m) = m.0.try_borrow_mut() else { return borrowed(core, "a memory") };
     if !in_bounds(dst, len, m.size_bytes()) {
         return trap::MEMORY_OUT_OF_BOUNDS;
+    }
+    if let Some((base, length)) = m.thread_shared() {
+        return crate::shared::fill(base, length, dst, val as u8, len).map_or(trap::MEMORY_OUT_OF_BOUNDS, |_| trap::NONE);
     }
     m.data_mut()[dst as usize..(dst + len) as usize].fill(val as u8);
     trap::NONE
@@ -66,11 +80,25 @@ pub(crate) fn memory_copy_impl(core: &InstanceCore, dm: u32, sm: u32, dst: u64, 
         if !in_bounds(dst, len, m.size_bytes()) || !in_bounds(src, len, m.size_bytes()) {
             return trap::MEMORY_OUT_OF_BOUNDS;
         }
+        if let Some((base, _)) = m.thread_shared() {
+            // SAFETY: both ranges were checked against the committed length of the storage,
+            // which stays alive (borrowed attachment).
+            unsafe { crate::shared::copy(base.add(dst as usize), base.add(src as usize), len) };
+            return trap::NONE;
+        }
         m.data_mut().copy_within(src as usize..(src + len) as usize, dst as usize);
     } else {
         let (Ok(mut d), Ok(s)) = (d.0.try_borrow_mut(), s.0.try_borrow()) else { return borrowed(core, "a memory") };
         if !in_bounds(dst, len, d.size_bytes()) || !in_bounds(src, len, s.size_bytes()) {
             return trap::MEMORY_OUT_OF_BOUNDS;
+        }
+        if d.thread_shared().is_some() || s.thread_shared().is_some() {
+            let dp = raw_base(&mut d);
+            let sp = s.thread_shared().map_or(s.data().as_ptr() as *mut u8, |(b, _)| b);
+            // SAFETY: both ranges were checked against the committed lengths of two distinct,
+            // borrowed (so live) memories.
+            unsafe { crate::shared::copy(dp.wrapping_add(dst as usize), sp.wrapping_add(src as usize), len) };
+            return trap::NONE;
         }
         d.data_mut()[dst as usize..(dst + len) as usize].copy_from_slice(&s.data()[src as usize..(src + len) as usize]);
     }
@@ -84,6 +112,10 @@ pub(crate) fn memory_init_impl(core: &InstanceCore, mem: u32, data: u32, dst: u6
     let Ok(mut m) = m.0.try_borrow_mut() else { return borrowed(core, "a memory") };
     if !in_bounds(src, len, bytes.len() as u64) || !in_bounds(dst, len, m.size_bytes()) {
         return trap::MEMORY_OUT_OF_BOUNDS;
+    }
+    if let Some((base, length)) = m.thread_shared() {
+        let r = crate::shared::write_bytes(base, length, dst, &bytes[src as usize..(src + len) as usize]);
+        return r.map_or(trap::MEMORY_OUT_OF_BOUNDS, |_| trap::NONE);
     }
     m.data_mut()[dst as usize..(dst + len) as usize].copy_from_slice(&bytes[src as usize..(src + len) as usize]);
     trap::NONE
@@ -152,6 +184,68 @@ pub(crate) fn elem_drop_impl(core: &InstanceCore, elem: u32) {
     }
 }
 
+/// Check a `wait`/`notify` address (alignment first, then bounds, like the atomic accesses)
+/// and return the host pointer of the cell and whether the memory is shared, or a negated
+/// trap code.
+fn atomic_cell(core: &InstanceCore, mem: u32, addr: u64, size: u64) -> Result<(*mut u8, bool), i32> {
+    let Some(m) = core.memories.get(mem as usize) else { return Err(-(trap::MEMORY_OUT_OF_BOUNDS as i32)) };
+    let Ok(m) = m.0.try_borrow() else { return Err(-(borrowed(core, "a memory") as i32)) };
+    if !addr.is_multiple_of(size) {
+        return Err(-(trap::UNALIGNED_ATOMIC as i32));
+    }
+    if !in_bounds(addr, size, m.size_bytes()) {
+        return Err(-(trap::MEMORY_OUT_OF_BOUNDS as i32));
+    }
+    // In bounds, so `addr` fits in usize and the cell lies in the committed memory.
+    let base = m.thread_shared().map_or(m.data().as_ptr() as *mut u8, |(b, _)| b);
+    let ptr = base.wrapping_add(addr as usize);
+    Ok((ptr, m.declared_ty().shared))
+}
+
+pub(crate) fn atomic_wait_impl(core: &InstanceCore, mem: u32, addr: u64, size: u32, expected: u64, timeout: i64) -> i32 {
+    let (ptr, shared) = match atomic_cell(core, mem, addr, size as u64) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if !shared {
+        return -(trap::WAIT_ON_UNSHARED as i32);
+    }
+    #[cfg(feature = "std")]
+    {
+        let _ = core;
+        // SAFETY: `ptr` is aligned to `size` and lies in a shared memory, which never moves
+        // (its maximum is reserved up front) and is kept alive by this running instance.
+        unsafe { crate::wait::wait(ptr, size, expected, timeout) }
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        let _ = timeout;
+        // SAFETY: as above.
+        match unsafe { crate::wait::wait_nostd(ptr, size, expected) } {
+            Some(r) => r,
+            None => {
+                *core.store.pending.borrow_mut() =
+                    Some(Trap::host("memory.atomic.wait would block forever (no threads without `std`)"));
+                -(trap::HOST as i32)
+            }
+        }
+    }
+}
+
+pub(crate) fn atomic_notify_impl(core: &InstanceCore, mem: u32, addr: u64, count: u32) -> i32 {
+    match atomic_cell(core, mem, addr, 4) {
+        // Unshared memories have no waiters (wait traps on them).
+        Ok((ptr, shared)) => {
+            if shared {
+                crate::wait::notify(ptr, count).min(i32::MAX as u32) as i32
+            } else {
+                0
+            }
+        }
+        Err(code) => code,
+    }
+}
+
 // The extern "C" entry points: each recovers the instance from the VMContext.
 // SAFETY (all below): generated code passes its own VMContext.
 
@@ -194,4 +288,16 @@ unsafe extern "C" fn table_init(vmctx: *mut VMContext, table: u32, elem: u32, ds
 unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, elem: u32) {
     // SAFETY: see above.
     elem_drop_impl(unsafe { core_of(vmctx) }, elem)
+}
+unsafe extern "C" fn memory_atomic_wait32(vmctx: *mut VMContext, mem: u32, addr: u64, expected: u32, timeout: i64) -> i32 {
+    // SAFETY: see above.
+    atomic_wait_impl(unsafe { core_of(vmctx) }, mem, addr, 4, expected as u64, timeout)
+}
+unsafe extern "C" fn memory_atomic_wait64(vmctx: *mut VMContext, mem: u32, addr: u64, expected: u64, timeout: i64) -> i32 {
+    // SAFETY: see above.
+    atomic_wait_impl(unsafe { core_of(vmctx) }, mem, addr, 8, expected, timeout)
+}
+unsafe extern "C" fn memory_atomic_notify(vmctx: *mut VMContext, mem: u32, addr: u64, count: u32) -> i32 {
+    // SAFETY: see above.
+    atomic_notify_impl(unsafe { core_of(vmctx) }, mem, addr, count)
 }

@@ -273,7 +273,8 @@ pub(crate) fn instantiate(
 
     // Defined memories and tables.
     for ty in &info.memories[info.num_imported_memories as usize..] {
-        let mut m = Memory::new(*ty)?;
+        // A shared memory gets thread-shareable storage (see `ThreadSharedMemory`).
+        let mut m = if ty.shared { crate::shared::ThreadSharedMemory::new(*ty)?.attach_memory() } else { Memory::new(*ty)? };
         m.store = sid;
         memories.push(SharedMemory::new(m));
     }

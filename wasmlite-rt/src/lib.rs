@@ -41,8 +41,38 @@
 //! as [`TrapKind::Host`] traps. An instance stays usable after any trap.
 //!
 //! ## Threads
-//! Stores, instances and memories are single-threaded (`Rc` inside, not `Send`). Only an
-//! [`InterruptHandle`] may cross threads.
+//! [`Store`], [`Instance`], [`Func`], [`Val`], [`SharedMemory`] (the `Rc` handle of any
+//! memory), tables and globals are single-threaded: `Rc`/`RefCell` inside, neither `Send` nor
+//! `Sync`. What may cross threads:
+//! * [`InterruptHandle`] (`Send + Sync`);
+//! * [`ThreadSharedMemory`] (`Send + Sync`): the storage of a `(memory min max shared)`.
+//!   Every thread calls [`ThreadSharedMemory::attach`] to get a [`SharedMemory`] for its own
+//!   store and imports it into its instances. Memories a module defines as `shared` are
+//!   created this way too ([`Memory::shared_storage`] returns the storage). The storage never moves (guard reservation, or
+//!   the maximum allocated up front in heap mode), so wasm code on every thread and
+//!   `memory.atomic.wait` (a process-wide parking table keyed by host address) use raw
+//!   addresses into it. Host code never gets a slice of it (other threads may write at any
+//!   time): [`Memory::data`] is empty for an attachment; [`ThreadSharedMemory::read`]/`write`
+//!   and the bulk-memory builtins copy with atomic byte accesses. An attachment's length is
+//!   refreshed when it grows (`memory.grow 0` included); stale lengths are only conservative.
+//!
+//! Atomic operators are sequentially consistent; an unaligned atomic access traps with
+//! [`TrapKind::UnalignedAtomic`], `memory.atomic.wait*` on an unshared memory with
+//! [`TrapKind::ExpectedSharedMemory`]. Without `std` there are no threads: a wait that would
+//! block forever is a `Host` trap.
+//!
+//! ```compile_fail,E0277
+//! # use wasmlite_rt::*;
+//! fn send<T: Send>(_: T) {}
+//! let m = Memory::new(MemoryType { shared: true, ..MemoryType::new(1, Some(1), false) }).unwrap();
+//! send(SharedMemory::new(m)); // error[E0277]: `Rc<RefCell<Memory>>` cannot be sent between threads
+//! ```
+//! ```
+//! # use wasmlite_rt::*;
+//! fn send_sync<T: Send + Sync>(_: T) {}
+//! let ty = MemoryType { shared: true, ..MemoryType::new(1, Some(1), false) };
+//! send_sync(ThreadSharedMemory::new(ty).unwrap());
+//! ```
 //!
 //! ## Soundness
 //! No safe function can cause undefined behaviour:
@@ -168,7 +198,9 @@ mod store;
 mod table;
 mod trap;
 mod types;
+mod shared;
 mod val;
+mod wait;
 
 #[cfg(test)]
 mod tests;
@@ -181,6 +213,7 @@ pub use instantiate::{resolve_imports, Extern};
 pub use store::{InterruptHandle, Store, DEFAULT_MAX_WASM_STACK, HOST_STACK_RESERVE};
 pub use memory::{Memory, MemoryMut, SharedMemory, GUARD_PAGES_AVAILABLE, MAX_PAGES_32, MAX_PAGES_64};
 pub use module::Module;
+pub use shared::ThreadSharedMemory;
 pub use table::{SharedTable, Table, TableMut, MAX_TABLE_ELEMENTS};
 pub use trap::{Error, InstantiationError, Trap, TrapKind};
 pub use val::{ExternRef, FuncRef, Val, WasmParams, WasmResults, WasmTy};

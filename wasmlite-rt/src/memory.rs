@@ -33,6 +33,8 @@ enum Storage {
     /// mmap reservation of `abi::GUARD_RESERVATION` bytes; base never moves.
     #[cfg(all(feature = "std", unix, target_pointer_width = "64", any(target_arch = "x86_64", target_arch = "aarch64")))]
     Guard { base: *mut u8, reserved: usize },
+    /// An attachment to a [`crate::ThreadSharedMemory`] (storage owned there, never moves).
+    Shared(alloc::sync::Arc<crate::shared::SharedInner>),
 }
 
 /// A linear memory. Generated code accesses it through the boxed [`VMMemory`], whose address
@@ -135,13 +137,42 @@ impl Memory {
         }
         let _ = guard;
         let mut v = alloc::vec::Vec::new();
-        if v.try_reserve_exact(bytes as usize).is_err() {
-            return Err(InstantiationError::new(format!("memory: cannot allocate {} pages", ty.min)));
+        // A shared memory never moves (other threads and waiters hold its address): reserve
+        // its maximum up front.
+        let reserve = if ty.shared { Self::limit(&ty) * ty.page_size() } else { bytes };
+        if v.try_reserve_exact(reserve as usize).is_err() {
+            return Err(InstantiationError::new(format!("memory: cannot allocate {} pages", reserve / ty.page_size())));
+        }
+        if ty.shared && !(v.as_ptr() as usize).is_multiple_of(8) {
+            return Err(InstantiationError::new("memory: shared memory allocation is not 8-byte aligned"));
         }
         v.resize(bytes as usize, 0);
         vm.base = v.as_mut_ptr();
         vm.length = bytes;
         Ok(Memory { vm, ty, storage: Storage::Heap(v), store: 0 })
+    }
+
+    /// An attachment of the calling thread to thread-shared storage (`crate::shared`).
+    pub(crate) fn attached(inner: alloc::sync::Arc<crate::shared::SharedInner>) -> Memory {
+        let vm = Box::new(VMMemory { base: inner.base(), length: inner.length() });
+        Memory { vm, ty: inner.ty(), storage: Storage::Shared(inner), store: 0 }
+    }
+
+    /// The thread-shared storage this memory is attached to, if any.
+    pub(crate) fn shared_inner(&self) -> Option<&alloc::sync::Arc<crate::shared::SharedInner>> {
+        match &self.storage {
+            Storage::Shared(inner) => Some(inner),
+            _ => None,
+        }
+    }
+
+    /// Base address and committed length if this is an attachment to a
+    /// [`crate::ThreadSharedMemory`] (other threads may access it concurrently).
+    pub(crate) fn thread_shared(&self) -> Option<(*mut u8, u64)> {
+        match &self.storage {
+            Storage::Shared(_) => Some((self.vm.base, self.vm.length)),
+            _ => None,
+        }
     }
 
     /// The memory's type (with the current size as minimum).
@@ -157,21 +188,27 @@ impl Memory {
     /// Whether this memory uses guard pages (base never moves; usable by modules compiled
     /// without explicit bounds checks).
     pub fn is_guarded(&self) -> bool {
-        !matches!(self.storage, Storage::Heap(_))
+        match &self.storage {
+            Storage::Heap(_) => false,
+            Storage::Shared(inner) => inner.is_guarded(),
+            #[allow(unreachable_patterns)]
+            _ => true,
+        }
     }
 
-    /// The contents.
+    /// The contents (empty for an attachment to a [`crate::ThreadSharedMemory`], which other
+    /// threads may change at any time: use its `read`/`write`).
     pub fn data(&self) -> &[u8] {
-        if self.vm.length == 0 {
+        if self.vm.length == 0 || matches!(self.storage, Storage::Shared(_)) {
             return &[];
         }
         // SAFETY: [base, base+length) is committed, readable memory owned by self.
         unsafe { core::slice::from_raw_parts(self.vm.base, self.vm.length as usize) }
     }
 
-    /// The contents, mutable.
+    /// The contents, mutable (empty for an attachment to a [`crate::ThreadSharedMemory`]).
     pub fn data_mut(&mut self) -> &mut [u8] {
-        if self.vm.length == 0 {
+        if self.vm.length == 0 || matches!(self.storage, Storage::Shared(_)) {
             return &mut [];
         }
         // SAFETY: as in `data`, and `&mut self` guarantees exclusivity on the Rust side.
@@ -201,6 +238,11 @@ impl Memory {
     /// Grow by `delta_pages`; returns the old size in pages. Failure (beyond the maximum or
     /// out of host memory) is a `MemoryOutOfBounds` trap with a message; the memory is unchanged.
     pub fn grow(&mut self, delta_pages: u64) -> Result<u64, Trap> {
+        if let Storage::Shared(inner) = &self.storage {
+            let r = inner.grow(delta_pages);
+            self.vm.length = inner.length();
+            return r;
+        }
         let old = self.size_pages();
         let new = old
             .checked_add(delta_pages)
@@ -212,6 +254,9 @@ impl Memory {
         let new_bytes = new << self.ty.page_size_log2;
         match &mut self.storage {
             Storage::Heap(v) => {
+                if self.ty.shared && (new_bytes as usize) > v.capacity() {
+                    return Err(oob("memory.grow: a shared memory cannot move"));
+                }
                 let add = (new_bytes - self.vm.length) as usize;
                 if v.try_reserve_exact(add).is_err() {
                     return Err(oob(format!("memory.grow: cannot allocate {new} pages")));
@@ -219,6 +264,7 @@ impl Memory {
                 v.resize(new_bytes as usize, 0);
                 self.vm.base = v.as_mut_ptr();
             }
+            Storage::Shared(_) => return Err(oob("memory.grow: shared storage")),
             #[cfg(all(feature = "std", unix, target_pointer_width = "64", any(target_arch = "x86_64", target_arch = "aarch64")))]
             Storage::Guard { base, reserved } => {
                 if new_bytes as usize > *reserved {
@@ -244,14 +290,21 @@ impl Memory {
         Ok(offset as usize..end as usize)
     }
 
-    /// Checked read of `len` bytes at `offset`.
+    /// Checked read of `len` bytes at `offset` (an attachment to a
+    /// [`crate::ThreadSharedMemory`] has no slices: a `Host` trap, use that type's `read`).
     pub fn read(&self, offset: u64, len: usize) -> Result<&[u8], Trap> {
+        if matches!(self.storage, Storage::Shared(_)) {
+            return Err(Trap::host("a thread-shared memory cannot be borrowed as a slice; use ThreadSharedMemory::read"));
+        }
         let r = self.range(offset, len)?;
         Ok(&self.data()[r])
     }
 
     /// Checked write of `bytes` at `offset`.
     pub fn write(&mut self, offset: u64, bytes: &[u8]) -> Result<(), Trap> {
+        if let Some((base, length)) = self.thread_shared() {
+            return crate::shared::write_bytes(base, length, offset, bytes);
+        }
         let r = self.range(offset, bytes.len())?;
         self.data_mut()[r].copy_from_slice(bytes);
         Ok(())

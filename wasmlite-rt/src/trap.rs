@@ -32,6 +32,10 @@ pub enum TrapKind {
     Interrupted,
     /// `ref.as_non_null` of a null reference.
     NullReference,
+    /// An atomic access (or `memory.atomic.wait*`/`notify`) at an unaligned address.
+    UnalignedAtomic,
+    /// `memory.atomic.wait*` on a memory that is not shared.
+    ExpectedSharedMemory,
 }
 
 impl TrapKind {
@@ -50,6 +54,8 @@ impl TrapKind {
             code::HOST => TrapKind::Host,
             code::INTERRUPTED => TrapKind::Interrupted,
             code::NULL_REFERENCE => TrapKind::NullReference,
+            code::UNALIGNED_ATOMIC => TrapKind::UnalignedAtomic,
+            code::WAIT_ON_UNSHARED => TrapKind::ExpectedSharedMemory,
             _ => return None,
         })
     }
@@ -69,6 +75,8 @@ impl TrapKind {
             TrapKind::Host => code::HOST,
             TrapKind::Interrupted => code::INTERRUPTED,
             TrapKind::NullReference => code::NULL_REFERENCE,
+            TrapKind::UnalignedAtomic => code::UNALIGNED_ATOMIC,
+            TrapKind::ExpectedSharedMemory => code::WAIT_ON_UNSHARED,
         }
     }
 
@@ -87,6 +95,8 @@ impl TrapKind {
             TrapKind::Host => "host error",
             TrapKind::Interrupted => "interrupted",
             TrapKind::NullReference => "null reference",
+            TrapKind::UnalignedAtomic => "unaligned atomic",
+            TrapKind::ExpectedSharedMemory => "expected shared memory",
         }
     }
 }

@@ -11,12 +11,12 @@ pub fn parse_buffer(text: &str) -> Result<wast::parser::ParseBuffer<'_>, wast::E
     wast::parser::ParseBuffer::new_with_lexer(lexer)
 }
 
-/// Whether a directive counts as one assertion: every `assert_*`, every top-level `invoke`,
-/// and a `thread` block (reported as one skipped assertion).
+/// Whether a directive counts as one assertion: every `assert_*` and every top-level
+/// `invoke` (a `thread` block counts its own directives, see [`count_directives`]).
 pub fn is_assertion(d: &WastDirective<'_>) -> bool {
     use WastDirective::*;
     match d {
-        Module(_) | ModuleDefinition(_) | ModuleInstance { .. } | Register { .. } | Wait { .. } => false,
+        Module(_) | ModuleDefinition(_) | ModuleInstance { .. } | Register { .. } | Wait { .. } | Thread(_) => false,
         Invoke(_)
         | AssertMalformed { .. }
         | AssertInvalid { .. }
@@ -27,9 +27,19 @@ pub fn is_assertion(d: &WastDirective<'_>) -> bool {
         | AssertUnlinkable { .. }
         | AssertException { .. }
         | AssertSuspension { .. }
-        | AssertMalformedCustom { .. }
-        | Thread(_) => true,
+        | AssertMalformedCustom { .. } => true,
     }
+}
+
+/// Number of assertions among `directives`, including those inside `thread` blocks.
+pub fn count_directives(directives: &[WastDirective<'_>]) -> usize {
+    directives
+        .iter()
+        .map(|d| match d {
+            WastDirective::Thread(t) => count_directives(&t.directives),
+            d => is_assertion(d) as usize,
+        })
+        .sum()
 }
 
 /// Number of assertions in a script's text. A script that does not parse counts as one
@@ -37,7 +47,7 @@ pub fn is_assertion(d: &WastDirective<'_>) -> bool {
 pub fn count_assertions(text: &str) -> usize {
     let Ok(buf) = parse_buffer(text) else { return 1 };
     match wast::parser::parse::<wast::Wast<'_>>(&buf) {
-        Ok(w) => w.directives.iter().filter(|d| is_assertion(d)).count(),
+        Ok(w) => count_directives(&w.directives),
         Err(_) => 1,
     }
 }
@@ -60,6 +70,17 @@ mod tests {
             (assert_exhaustion (invoke "f") "call stack exhausted")
         "#;
         assert_eq!(count_assertions(text), 6);
+    }
+
+    #[test]
+    fn thread_blocks_count_their_assertions() {
+        let text = r#"
+            (module $m (memory (export "m") 1 1 shared))
+            (thread $t (shared (module $m)) (register "m" $m) (invoke "f") (assert_return (invoke "f")))
+            (wait $t)
+            (invoke "g")
+        "#;
+        assert_eq!(count_assertions(text), 3);
     }
 
     #[test]

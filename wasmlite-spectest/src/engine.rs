@@ -90,6 +90,9 @@ pub fn spectest_exports() -> Result<HashMap<String, Extern>, String> {
     let memory = wasmlite_rt::Memory::new(MemoryType { min: 1, max: Some(2), memory64: false, shared: false, page_size_log2: 16 })
         .map_err(|e| e.to_string())?;
     m.insert("memory".to_string(), Extern::Memory(wasmlite_rt::SharedMemory::new(memory)));
+    let shared = wasmlite_rt::Memory::new(MemoryType { shared: true, ..MemoryType::new(1, Some(2), false) })
+        .map_err(|e| e.to_string())?;
+    m.insert("shared_memory".to_string(), Extern::Memory(wasmlite_rt::SharedMemory::new(shared)));
     Ok(m)
 }
 
@@ -187,5 +190,32 @@ impl Engine for RtEngine {
             Some(Extern::Global(g)) => Ok(from_val(&g.get())),
             _ => Err(Failure::Other(format!("no exported global `{name}`"))),
         }
+    }
+
+    /// The exported thread-shared memories (by export name).
+    type Shared = Vec<(String, wasmlite_rt::ThreadSharedMemory)>;
+
+    fn share(&mut self, instance: &Rc<Instance>) -> Result<Self::Shared, Failure> {
+        let mut out = Vec::new();
+        for e in &instance.module().info().exports {
+            if let Some(Extern::Memory(m)) = instance.export(&e.name) {
+                let storage = m.try_borrow().map_err(|t| trap_failure(&t))?.shared_storage();
+                if let Some(shm) = storage {
+                    out.push((e.name.clone(), shm));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn register_shared(&mut self, name: &str, shared: &Self::Shared) {
+        let exports = shared.iter().map(|(n, shm)| (n.clone(), Extern::Memory(shm.attach()))).collect();
+        self.registered.insert(name.to_string(), Exporter::Host(exports));
+    }
+
+    fn fork(&self) -> Box<dyn FnOnce() -> Result<Self, String> + Send> {
+        let (bounds, opt, features) =
+            (self.config.explicit_bounds_checks, self.config.opt_level, self.config.wasm_features);
+        Box::new(move || RtEngine::new(bounds, Some(opt), features))
     }
 }

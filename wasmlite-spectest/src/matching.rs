@@ -205,6 +205,8 @@ pub const TRAP_TABLE: &[(&str, &[TrapClass])] = {
         ("null reference", &[NullReference]),
         ("null reference", &[IndirectCallToNull]),
         ("null", &[IndirectCallToNull]),
+        ("unaligned atomic", &[UnalignedAtomic]),
+        ("expected shared memory", &[ExpectedSharedMemory]),
         ("out of bounds", &[MemoryOutOfBounds, TableOutOfBounds]),
     ]
 };
@@ -321,7 +323,9 @@ mod tests {
         assert_eq!(trap_matches("call stack exhausted", StackOverflow), Some(true));
         assert_eq!(trap_matches("null function reference", IndirectCallToNull), Some(true));
         assert_eq!(trap_matches("out of bounds", TableOutOfBounds), Some(true));
-        assert_eq!(trap_matches("unaligned atomic", MemoryOutOfBounds), None);
+        assert_eq!(trap_matches("unaligned atomic", MemoryOutOfBounds), Some(false));
+        assert_eq!(trap_matches("unaligned atomic", UnalignedAtomic), Some(true));
+        assert_eq!(trap_matches("expected shared memory", ExpectedSharedMemory), Some(true));
     }
 }
 

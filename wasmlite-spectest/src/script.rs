@@ -38,7 +38,7 @@ impl std::fmt::Display for Failure {
 }
 
 /// What the script executor needs from a wasm engine.
-pub trait Engine {
+pub trait Engine: Sized + 'static {
     /// A compiled module.
     type Module: Clone;
     /// An instance handle (instances live as long as the engine).
@@ -54,7 +54,20 @@ pub trait Engine {
     fn invoke(&mut self, instance: &Self::Instance, name: &str, args: &[Value]) -> Result<Vec<Value>, Failure>;
     /// Read an exported global.
     fn get(&mut self, instance: &Self::Instance, name: &str) -> Result<Value, Failure>;
+    /// What a `thread` block can use of an instance named in `(shared (module $M))`: its
+    /// thread-shared memories.
+    type Shared: Send + 'static;
+    /// The thread-shareable part of `instance`.
+    fn share(&mut self, instance: &Self::Instance) -> Result<Self::Shared, Failure>;
+    /// `(register "name" $M)` inside a `thread` block for a shared instance `$M`.
+    fn register_shared(&mut self, name: &str, shared: &Self::Shared);
+    /// A constructor of a fresh engine with this engine's configuration, to be called on the
+    /// new OS thread of a `thread` block.
+    fn fork(&self) -> Box<dyn FnOnce() -> Result<Self, String> + Send>;
 }
+
+/// A running `thread` block: its events, reported at `(wait $T)`.
+type ThreadHandle = std::thread::JoinHandle<Vec<Event>>;
 
 /// Executes one script.
 pub struct Script<'e, E: Engine> {
@@ -67,6 +80,12 @@ pub struct Script<'e, E: Engine> {
     definitions: HashMap<String, E::Module>,
     last_definition: Option<E::Module>,
     modules_compiled: usize,
+    /// Shared instances visible in a `thread` block.
+    shared: HashMap<String, E::Shared>,
+    /// Running `thread` blocks by name.
+    threads: HashMap<String, ThreadHandle>,
+    /// Events of joined threads, emitted after the current directive.
+    pending: Vec<Event>,
 }
 
 fn linecol(text: &str, span: Span) -> (usize, usize) {
@@ -106,6 +125,9 @@ impl<'e, E: Engine> Script<'e, E> {
             definitions: HashMap::new(),
             last_definition: None,
             modules_compiled: 0,
+            shared: HashMap::new(),
+            threads: HashMap::new(),
+            pending: Vec::new(),
         }
     }
 
@@ -130,7 +152,35 @@ impl<'e, E: Engine> Script<'e, E> {
                 return;
             }
         };
-        for d in wast.directives {
+        self.run_directives(wast.directives, emit);
+        // Threads never waited for still report their assertions.
+        let mut rest: Vec<(String, ThreadHandle)> = self.threads.drain().collect();
+        rest.sort_by(|a, b| a.0.cmp(&b.0));
+        for (_, h) in rest {
+            self.join(h);
+        }
+        for e in self.pending.drain(..) {
+            emit(e);
+        }
+        emit(Event::Done);
+    }
+
+    fn join(&mut self, h: ThreadHandle) {
+        match h.join() {
+            Ok(events) => self.pending.extend(events),
+            Err(_) => self.pending.push(Event::Outcome {
+                outcome: Outcome::ModuleFail,
+                line: 1,
+                col: 1,
+                reason: "thread panicked".into(),
+            }),
+        }
+    }
+
+    /// Run directives, emitting one event per assertion / failed module.
+    fn run_directives(&mut self, directives: Vec<WastDirective<'_>>, emit: &mut dyn FnMut(Event)) {
+        let text = self.text;
+        for d in directives {
             let counted = is_assertion(&d);
             let (line, col) = linecol(text, d.span());
             let res = self.directive(d);
@@ -143,8 +193,71 @@ impl<'e, E: Engine> Script<'e, E> {
             if let Some((outcome, reason)) = event {
                 emit(Event::Outcome { outcome, line, col, reason });
             }
+            for e in self.pending.drain(..) {
+                emit(e);
+            }
         }
-        emit(Event::Done);
+    }
+
+    /// Start a `thread` block on a new OS thread with a fresh engine. The block's directives
+    /// borrow the script text, so the thread re-parses the text and runs the block found at
+    /// the same offset; its events are kept until `(wait $T)`.
+    fn spawn_thread(&mut self, t: wast::WastThread<'_>) -> Result<(), Res> {
+        let shared = match t.shared_module {
+            Some(id) => {
+                let inst = self.instance(Some(id))?;
+                let sh = self.engine.share(&inst).map_err(|e| Res::Fail(format!("thread: {e}")))?;
+                Some((id.name().to_string(), sh))
+            }
+            None => None,
+        };
+        let fork = self.engine.fork();
+        let text = self.text.to_string();
+        let offset = t.span.offset();
+        let stem = format!("{}_{}", self.stem, t.name.name());
+        let h = std::thread::Builder::new()
+            .name(format!("wast thread {}", t.name.name()))
+            .spawn(move || {
+                let mut events = Vec::new();
+                let mut emit = |e: Event| events.push(e);
+                let parsed = crate::count::parse_buffer(&text).ok();
+                let wast = parsed.as_ref().and_then(|b| wast::parser::parse::<wast::Wast<'_>>(b).ok());
+                let block = wast.and_then(|w| {
+                    w.directives.into_iter().find_map(|d| match d {
+                        WastDirective::Thread(t) if t.span.offset() == offset => Some(t),
+                        _ => None,
+                    })
+                });
+                let Some(block) = block else { return events };
+                match fork() {
+                    Ok(mut engine) => {
+                        let mut script = Script::new(&mut engine, &text, &stem);
+                        if let Some((name, sh)) = shared {
+                            script.shared.insert(name, sh);
+                        }
+                        script.run_directives(block.directives, &mut emit);
+                        let rest: Vec<ThreadHandle> = script.threads.drain().map(|(_, h)| h).collect();
+                        for h in rest {
+                            script.join(h);
+                        }
+                        events.append(&mut script.pending);
+                    }
+                    Err(e) => {
+                        // Every assertion of the block fails.
+                        for d in &block.directives {
+                            let (line, col) = linecol(&text, d.span());
+                            for _ in 0..crate::count::count_directives(core::slice::from_ref(d)) {
+                                let reason = format!("thread: cannot create engine: {e}");
+                                emit(Event::Outcome { outcome: Outcome::Fail, line, col, reason });
+                            }
+                        }
+                    }
+                }
+                events
+            })
+            .map_err(|e| Res::Fail(format!("cannot start thread: {e}")))?;
+        self.threads.insert(t.name.name().to_string(), h);
+        Ok(())
     }
 
     fn next_name(&mut self) -> String {
@@ -259,6 +372,12 @@ impl<'e, E: Engine> Script<'e, E> {
                 self.current = Some(inst);
                 Ok(())
             }
+            Register { name, module: Some(id), .. } if !self.named.contains_key(id.name()) && self.shared.contains_key(id.name()) => {
+                if let Some(sh) = self.shared.get(id.name()) {
+                    self.engine.register_shared(name, sh);
+                }
+                Ok(())
+            }
             Register { name, module, .. } => {
                 let inst = self.instance(module)?;
                 self.engine.register(name, &inst);
@@ -304,8 +423,12 @@ impl<'e, E: Engine> Script<'e, E> {
             }
             AssertException { .. } => Err(Res::Skip("exceptions are not supported".into())),
             AssertSuspension { .. } => Err(Res::Skip("stack switching is not supported".into())),
-            Thread(_) => Err(Res::Skip("threads are not supported".into())),
-            Wait { .. } => Ok(()),
+            Thread(t) => self.spawn_thread(t),
+            Wait { thread, .. } => {
+                let h = self.threads.remove(thread.name()).ok_or_else(|| Res::Fail(format!("unknown thread ${}", thread.name())))?;
+                self.join(h);
+                Ok(())
+            }
         }
     }
 }
@@ -408,6 +531,16 @@ mod tests {
         }
         fn get(&mut self, _i: &usize, name: &str) -> Result<Value, Failure> {
             if name == "g" { Ok(Value::I32(7)) } else { Err(Failure::Other("no global".into())) }
+        }
+        type Shared = ();
+        fn share(&mut self, _i: &usize) -> Result<(), Failure> {
+            Ok(())
+        }
+        fn register_shared(&mut self, name: &str, _s: &()) {
+            self.registered.push(name.to_string());
+        }
+        fn fork(&self) -> Box<dyn FnOnce() -> Result<Self, String> + Send> {
+            Box::new(|| Ok(Fake::default()))
         }
     }
 

@@ -79,7 +79,7 @@ fn hanging_child_is_killed_after_the_timeout() {
 }
 
 /// A few official scripts run clean end to end: linking between registered instances, traps,
-/// memory and table instructions, two supported proposals (validated per directory), and the
+/// memory and table instructions, three supported proposals (validated per directory), and the
 /// reproducers of codegen bugs the testsuite found (`repro/`: stack checks defeated by
 /// tail-recursion elimination, dropped loads, signalling NaNs) — in both memory modes.
 #[test]
@@ -95,6 +95,7 @@ fn official_scripts_pass() {
         "float_exprs.wast",
         "proposals/extended-const/global.wast",
         "proposals/multi-memory/memory_copy0.wast",
+        "proposals/threads/atomic.wast",
     ]
     .iter()
     .map(|f| dir.join(f))
@@ -111,4 +112,28 @@ fn official_scripts_pass() {
         assert!(stdout.contains(" 0 failed, 0 skipped\n"), "{extra:?}: {stdout}");
         assert_eq!(out.status.code(), Some(0), "{stdout}");
     }
+}
+
+/// `thread`/`wait` commands: two threads with their own engines share a memory of the main
+/// thread's instance; one publishes a value and notifies, the other waits for it; a wrong
+/// expectation inside a thread is reported as a failure at its line.
+#[test]
+fn thread_blocks_share_memory() {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let good = manifest.join("tests/scripts/proposals/threads/message_passing.wast");
+    for mode in [&[][..], &["--bounds-checks"][..]] {
+        let out = bin().args(mode).arg(&good).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}");
+        assert!(stdout.ends_with("3 passed, 0 failed, 0 skipped\n"), "{stdout}");
+    }
+    let text = std::fs::read_to_string(&good).unwrap().replace("(i32.const 42)))", "(i32.const 43)))");
+    let dir = std::env::temp_dir().join(format!("wst-cli-thr-{}", std::process::id())).join("proposals/threads");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.wast");
+    std::fs::write(&bad, text).unwrap();
+    let out = bin().arg("--verbose").arg(&bad).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(":26:4: expected [i32 43 (0x2b)], got [i32 42 (0x2a)]"), "{stdout}");
+    assert!(stdout.ends_with("2 passed, 1 failed, 0 skipped\n"), "{stdout}");
 }

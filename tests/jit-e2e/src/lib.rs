@@ -26,3 +26,13 @@ pub fn load(wat_src: &str, explicit: bool) -> Module {
     // SAFETY: the JIT lives for the whole test process (static, never dropped).
     unsafe { Module::from_descriptor(desc) }.expect("module")
 }
+
+/// [`load`] with extra wasm features enabled (e.g. `WasmFeatures::THREADS`).
+pub fn load_with_features(wat_src: &str, explicit: bool, features: wasmlite_codegen::WasmFeatures) -> Module {
+    let wasm = wat::parse_str(wat_src).expect("wat");
+    let mut cfg = wasmlite_codegen::Config { explicit_bounds_checks: explicit, ..Default::default() };
+    cfg.wasm_features |= features;
+    let desc = jit().0.lock().unwrap().load_wasm(&wasm, "e2e", &cfg).expect("compile/load");
+    // SAFETY: the JIT lives for the whole test process (static, never dropped).
+    unsafe { Module::from_descriptor(desc) }.expect("module")
+}

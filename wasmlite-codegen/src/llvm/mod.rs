@@ -351,9 +351,9 @@ impl<'ctx> Value<'ctx> {
         // SAFETY: `self` is a global, load, store or alloca.
         unsafe { LLVMSetAlignment(self.raw, align) }
     }
-    /// Mark a load/store volatile.
+    /// Mark a load/store/atomicrmw/cmpxchg volatile.
     pub fn set_volatile(self) {
-        // SAFETY: `self` is a load or store.
+        // SAFETY: `self` is a load, store, atomicrmw or cmpxchg.
         unsafe { LLVMSetVolatile(self.raw, 1) }
     }
     /// Give a function or call instruction LLVM's `tailcc` calling convention (callee pops its
@@ -589,6 +589,23 @@ macro_rules! binop {
     )*};
 }
 
+/// Read-modify-write operations of [`Builder::atomic_rmw`].
+#[derive(Clone, Copy, Debug)]
+pub enum AtomicOp {
+    /// `add`.
+    Add,
+    /// `sub`.
+    Sub,
+    /// `and`.
+    And,
+    /// `or`.
+    Or,
+    /// `xor`.
+    Xor,
+    /// `xchg`.
+    Xchg,
+}
+
 macro_rules! castop {
     ($($name:ident => $f:ident;)*) => {$(
         /// Cast instruction.
@@ -717,6 +734,50 @@ impl<'ctx> Builder<'ctx> {
     pub fn set_monotonic(&self, inst: Value<'ctx>) {
         // SAFETY: `inst` is a load or store.
         unsafe { LLVMSetOrdering(inst.raw, llvm_sys::LLVMAtomicOrdering::LLVMAtomicOrderingMonotonic) }
+    }
+    /// Make a load/store atomic with sequentially consistent ordering (the alignment must be
+    /// the access size; the caller checks it).
+    pub fn set_seq_cst(&self, inst: Value<'ctx>) {
+        // SAFETY: `inst` is a load or store.
+        unsafe { LLVMSetOrdering(inst.raw, llvm_sys::LLVMAtomicOrdering::LLVMAtomicOrderingSequentiallyConsistent) }
+    }
+    /// `atomicrmw op ptr, val seq_cst` (natural alignment); returns the old value.
+    pub fn atomic_rmw(&self, op: AtomicOp, ptr: Value<'ctx>, val: Value<'ctx>) -> Value<'ctx> {
+        use llvm_sys::LLVMAtomicRMWBinOp as O;
+        let op = match op {
+            AtomicOp::Add => O::LLVMAtomicRMWBinOpAdd,
+            AtomicOp::Sub => O::LLVMAtomicRMWBinOpSub,
+            AtomicOp::And => O::LLVMAtomicRMWBinOpAnd,
+            AtomicOp::Or => O::LLVMAtomicRMWBinOpOr,
+            AtomicOp::Xor => O::LLVMAtomicRMWBinOpXor,
+            AtomicOp::Xchg => O::LLVMAtomicRMWBinOpXchg,
+        };
+        // SAFETY: operands of this context; `ptr` is a pointer, `val` an integer.
+        self.v(unsafe {
+            LLVMBuildAtomicRMW(
+                self.raw,
+                op,
+                ptr.raw,
+                val.raw,
+                llvm_sys::LLVMAtomicOrdering::LLVMAtomicOrderingSequentiallyConsistent,
+                0,
+            )
+        })
+    }
+    /// `cmpxchg ptr, expected, new seq_cst seq_cst` (natural alignment); returns the
+    /// instruction and the old value.
+    pub fn atomic_cmpxchg(&self, ptr: Value<'ctx>, expected: Value<'ctx>, new: Value<'ctx>) -> (Value<'ctx>, Value<'ctx>) {
+        let sc = llvm_sys::LLVMAtomicOrdering::LLVMAtomicOrderingSequentiallyConsistent;
+        // SAFETY: operands of this context; `expected` and `new` have the same integer type.
+        let pair = self.v(unsafe { LLVMBuildAtomicCmpXchg(self.raw, ptr.raw, expected.raw, new.raw, sc, sc, 0) });
+        (pair, self.extract_value(pair, 0))
+    }
+    /// `fence seq_cst`.
+    pub fn fence_seq_cst(&self) {
+        // SAFETY: valid builder.
+        unsafe {
+            LLVMBuildFence(self.raw, llvm_sys::LLVMAtomicOrdering::LLVMAtomicOrderingSequentiallyConsistent, 0, EMPTY)
+        };
     }
     /// `getelementptr inbounds i8, ptr, offset` (byte offset).
     pub fn gep_bytes(&self, ptr: Value<'ctx>, offset: Value<'ctx>) -> Value<'ctx> {

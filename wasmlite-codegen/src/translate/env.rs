@@ -157,6 +157,9 @@ const BUILTIN_SIGS: [(B, &[B]); NUM_BUILTINS as usize] = {
     t[builtin_index::TABLE_COPY as usize] = (I32, &[P, I32, I32, I64, I64, I64]);
     t[builtin_index::TABLE_INIT as usize] = (I32, &[P, I32, I32, I64, I32, I32]);
     t[builtin_index::ELEM_DROP as usize] = (Void, &[P, I32]);
+    t[builtin_index::MEMORY_ATOMIC_WAIT32 as usize] = (I32, &[P, I32, I64, I32, I64]);
+    t[builtin_index::MEMORY_ATOMIC_WAIT64 as usize] = (I32, &[P, I32, I64, I64, I64]);
+    t[builtin_index::MEMORY_ATOMIC_NOTIFY as usize] = (I32, &[P, I32, I64, I32]);
     t
 };
 

@@ -278,6 +278,9 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         if self.translate_table(op)? {
             return Ok(());
         }
+        if self.translate_atomic(op)? {
+            return Ok(());
+        }
         super::simd::translate_simd(self, op)
     }
 }

@@ -4,8 +4,9 @@
 //! * [`env`]: everything that touches the VMContext layout;
 //! * [`func`]: the function translator (value stack, locals, control frames);
 //! * one file per operator family: [`numeric`], [`conversions`], [`memory`], [`table`],
-//!   [`control`], [`simd`].
+//!   [`control`], [`simd`], [`atomics`].
 
+pub(crate) mod atomics;
 pub(crate) mod control;
 pub(crate) mod conversions;
 pub(crate) mod env;
