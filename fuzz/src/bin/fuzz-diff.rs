@@ -1,0 +1,310 @@
+//! Target A: differential fuzzing of wasmlite (codegen → JIT → runtime) against wasmi.
+
+use std::time::Instant;
+
+use wasmlite_fuzz::campaign::{self, Counters, Crash};
+use wasmlite_fuzz::engines::{Mode, Wasmi, Wasmi1, Wasmlite};
+use wasmlite_fuzz::exec::{self, Verdict};
+use wasmlite_fuzz::gen::{self, Case, DiffGenOptions};
+
+const USAGE: &str = "\
+fuzz-diff: wasm-smith modules run on wasmlite (every mode) and on wasmi; results, trap kinds,
+exported memories and globals are compared after every call.
+
+usage: fuzz-diff [--seed N] [--count N] [--time SECS] [--jobs N] [--modes LIST]
+                 [--fuel N] [--calls-per-func N] [--out DIR] [--batch N] [--seed-timeout SECS]
+                 [--in-process] [--quiet] [--progress SECS]
+
+  --seed N            first seed (default 0); seed S always generates the same case
+  --count N           number of modules (default 100 unless --time is given)
+  --time SECS         stop starting modules after SECS
+  --jobs N            parallel child processes (default 2)
+  --modes LIST        comma-separated of guard-O0,guard-O2,bounds-O0,bounds-O2 (default: all)
+  --fuel N            wasm-smith fuel per call (default 1000; bounds loops, call depth, bulk lengths)
+  --calls-per-func N  calls of every exported function (default 2)
+  --out DIR           divergence artifacts (default: divergences)
+  --in-process        no child processes (debugging a single seed)
+  --module PATH       run this module (.wasm or .wat) instead of generated ones, with the call
+                      plan of --seed (in-process; for minimised divergences and regressions)
+
+exit status: 0 when no divergence and no crash, 1 otherwise, 2 on usage errors";
+
+struct Target {
+    module: Option<Vec<u8>>,
+    modes: Vec<Mode>,
+    gen: DiffGenOptions,
+    out: std::path::PathBuf,
+}
+
+fn main() {
+    let cli = match campaign::parse_cli(&["modes", "fuel", "calls-per-func", "module"], USAGE) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("fuzz-diff: {e}");
+            std::process::exit(2);
+        }
+    };
+    let mut target = Target {
+        module: None,
+        modes: Mode::ALL.to_vec(),
+        gen: DiffGenOptions { fuel: 1000, calls_per_func: 2 },
+        out: cli.opts.out_dir.clone(),
+    };
+    for (k, v) in &cli.extra {
+        let r = match k.as_str() {
+            "module" => wat::parse_file(v).map(|w| target.module = Some(w)).map_err(|e| format!("--module: {e}")),
+            "modes" => v.split(',').map(Mode::parse).collect::<Result<Vec<_>, _>>().map(|m| target.modes = m),
+            "fuel" => v.parse().map(|n| target.gen.fuel = n).map_err(|e| format!("--fuel: {e}")),
+            "calls-per-func" => {
+                v.parse().map(|n| target.gen.calls_per_func = n).map_err(|e| format!("--calls-per-func: {e}"))
+            }
+            _ => Ok(()),
+        };
+        if let Err(e) = r {
+            eprintln!("fuzz-diff: {e}");
+            std::process::exit(2);
+        }
+    }
+
+    if let Some((from, to, deadline)) = cli.child {
+        let mut jit = new_jit();
+        campaign::run_child(from, to, deadline, |seed, c| target.run_seed(&mut jit, seed, c));
+        return;
+    }
+
+    let totals = if cli.opts.in_process || target.module.is_some() {
+        let mut jit = new_jit();
+        let start = Instant::now();
+        let mut t = campaign::Totals::default();
+        let n = cli.opts.count.unwrap_or(1);
+        for seed in cli.opts.seed..cli.opts.seed.saturating_add(n) {
+            if cli.opts.time.is_some_and(|d| start.elapsed() >= d) {
+                break;
+            }
+            let mut c = Counters::new();
+            target.run_seed(&mut jit, seed, &mut c);
+            t.seeds += 1;
+            for (k, v) in c {
+                *t.counters.entry(k).or_default() += v;
+            }
+        }
+        t.elapsed = start.elapsed();
+        t
+    } else {
+        campaign::run_parent(&cli.opts, &campaign::forward(&cli.extra), &|crash: &Crash| target.record_crash(crash))
+    };
+
+    // Summary.
+    let divergences: u64 = target.modes.iter().map(|m| totals.get(&format!("divergences:{}", m.name()))).sum();
+    let calls: u64 = target.modes.iter().map(|m| totals.get(&format!("calls:{}", m.name()))).sum();
+    eprintln!();
+    for m in &target.modes {
+        let n = m.name();
+        eprintln!(
+            "{n:>9}: {} calls compared, {} divergent modules, {} inconclusive (stack limits)",
+            totals.get(&format!("calls:{n}")),
+            totals.get(&format!("divergences:{n}")),
+            totals.get(&format!("inconclusive:{n}")),
+        );
+    }
+    let classes: Vec<_> = totals.counters.iter().filter(|(k, _)| k.starts_with("class:")).collect();
+    if !classes.is_empty() {
+        eprintln!("divergence classes:");
+        for (k, v) in classes {
+            eprintln!("  {v:>6}  {}", &k["class:".len()..]);
+        }
+    }
+    let overruled: u64 = target.modes.iter().map(|m| totals.get(&format!("reference_overruled:{}", m.name()))).sum();
+    if overruled > 0 {
+        eprintln!("{overruled} (module, mode) verdicts overruled: wasmi 2.0 disagreed with wasmi 1.1 and wasmlite");
+    }
+    eprintln!(
+        "generator: {} modules ({} not generated), {} reference calls, {} instantiation traps, {} reference rejected; {:.1} s",
+        totals.get("modules"),
+        totals.get("gen_failed"),
+        totals.get("reference_calls"),
+        totals.get("instantiation_traps"),
+        totals.get("reference_rejected"),
+        totals.elapsed.as_secs_f64()
+    );
+    for c in &totals.crashes {
+        eprintln!("CRASH seed {}: {}", c.seed, c.what);
+    }
+    println!(
+        "{} modules, {} calls, {} divergences{}",
+        totals.get("modules"),
+        calls,
+        divergences,
+        if totals.crashes.is_empty() { String::new() } else { format!(", {} crashes", totals.crashes.len()) }
+    );
+    let failed = divergences > 0 || !totals.crashes.is_empty() || totals.get("reference_rejected") > 0;
+    std::process::exit(i32::from(failed));
+}
+
+fn new_jit() -> wasmlite_jit::Jit {
+    match wasmlite_jit::Jit::new() {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("fuzz-diff: cannot create the JIT: {e}");
+            std::process::exit(2);
+        }
+    }
+}
+
+impl Target {
+    fn run_seed(&self, jit: &mut wasmlite_jit::Jit, seed: u64, c: &mut Counters) {
+        let case = match &self.module {
+            Some(w) => gen::case_for_module(w.clone(), seed, &self.gen),
+            None => gen::diff_case(seed, &self.gen),
+        };
+        let case = match case {
+            Ok(case) => case,
+            Err(_) => {
+                *c.entry("gen_failed".into()).or_default() += 1;
+                return;
+            }
+        };
+        *c.entry("modules".into()).or_default() += 1;
+        let mut reference = match Wasmi::new(&case.wasm) {
+            Ok(r) => r,
+            Err(e) => {
+                *c.entry("reference_rejected".into()).or_default() += 1;
+                self.write_case(seed, &case);
+                campaign::write_artifact(&self.out, &format!("{seed}-reference.txt"), e.as_bytes());
+                return;
+            }
+        };
+        let trace = exec::record(&mut reference, &case);
+        if std::env::var_os("FUZZ_DEBUG").is_some() {
+            eprintln!("seed {seed}: {} funcs, plan {} calls; instantiation {}", case.shape.funcs.len(), case.plan.len(), trace.instantiation.outcome);
+            for (i, s) in trace.calls.iter().enumerate() {
+                eprintln!("  #{i} {}", s.outcome);
+            }
+        }
+        *c.entry("reference_calls".into()).or_default() += trace.calls.len() as u64;
+        if matches!(trace.instantiation.outcome, exec::Outcome::Trap(..)) {
+            *c.entry("instantiation_traps".into()).or_default() += 1;
+        }
+        // wasmi 1.1's trace, computed only when wasmlite and wasmi 2.0 disagree.
+        let mut second: Option<Option<exec::Trace>> = None;
+        for mode in &self.modes {
+            let name = mode.name();
+            let mut verdict = self.judge(jit, &trace, &case, *mode);
+            if let Verdict::Diverge { call, .. } = &verdict {
+                // Tie-break: if the two reference versions disagree before or at this call,
+                // re-judge wasmlite against wasmi 1.1.
+                let t1 = second.get_or_insert_with(|| {
+                    Wasmi1::new(&case.wasm).ok().map(|mut r| exec::record(&mut r, &case))
+                });
+                if let Some(t1) = t1 {
+                    if let Some(at) = exec::trace_diff(&trace, t1) {
+                        if at.is_none() || at <= *call {
+                            let second_verdict = self.judge(jit, t1, &case, *mode);
+                            if !matches!(second_verdict, Verdict::Diverge { .. }) {
+                                *c.entry(format!("reference_overruled:{name}")).or_default() += 1;
+                                self.write_reference_bug(seed, &case, *mode, &verdict, at);
+                                verdict = second_verdict;
+                            }
+                        }
+                    }
+                }
+            }
+            match verdict {
+                Verdict::Agree { calls } => *c.entry(format!("calls:{name}")).or_default() += calls as u64,
+                Verdict::Inconclusive { calls, .. } => {
+                    *c.entry(format!("calls:{name}")).or_default() += calls as u64;
+                    *c.entry(format!("inconclusive:{name}")).or_default() += 1;
+                }
+                Verdict::Diverge { calls, call, class, detail } => {
+                    // The divergent call counts as compared.
+                    *c.entry(format!("calls:{name}")).or_default() += calls as u64 + u64::from(call.is_some());
+                    *c.entry(format!("divergences:{name}")).or_default() += 1;
+                    *c.entry(format!("class:{name}: {class}")).or_default() += 1;
+                    self.write_divergence(jit, seed, &case, *mode, call, &class, &detail);
+                }
+            }
+        }
+    }
+
+    /// Compiles `case` in `mode` and compares it with `reference`.
+    fn judge(&self, jit: &mut wasmlite_jit::Jit, reference: &exec::Trace, case: &Case, mode: Mode) -> Verdict {
+        match Wasmlite::new(jit, &case.wasm, mode) {
+            Ok(mut subject) => exec::compare(reference, &mut subject, case),
+            Err(e) => Verdict::Diverge { calls: 0, call: None, class: "compile error".into(), detail: e },
+        }
+    }
+
+    /// wasmlite agreed with wasmi 1.1 where wasmi 2.0 differed: recorded, not a divergence.
+    fn write_reference_bug(&self, seed: u64, case: &Case, mode: Mode, verdict: &Verdict, at: Option<usize>) {
+        self.write_case(seed, case);
+        let text = format!(
+            "seed: {seed}\nmode: {}\nwasmi 2.0 disagrees with wasmi 1.1 at {}; wasmlite agrees with wasmi 1.1.\nverdict against wasmi 2.0: {verdict:?}\n",
+            mode.name(),
+            at.map_or("instantiation".to_string(), |i| format!("call #{i}"))
+        );
+        campaign::write_artifact(&self.out, &format!("{seed}-{}-reference.txt", mode.name()), text.as_bytes());
+    }
+
+    fn write_case(&self, seed: u64, case: &Case) {
+        let wasm_name = format!("{seed}.wasm");
+        if !self.out.join(&wasm_name).exists() {
+            campaign::write_artifact(&self.out, &wasm_name, &case.wasm);
+            campaign::write_artifact(&self.out, &format!("{seed}.wat"), campaign::to_wat(&case.wasm).as_bytes());
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn write_divergence(
+        &self,
+        jit: &mut wasmlite_jit::Jit,
+        seed: u64,
+        case: &Case,
+        mode: Mode,
+        call: Option<usize>,
+        class: &str,
+        detail: &str,
+    ) {
+        self.write_case(seed, case);
+        let mut d = String::new();
+        d.push_str(&format!("seed: {seed}\nmode: {}\nclass: {class}\n", mode.name()));
+        d.push_str(&format!("reproduce: fuzz-diff --seed {seed} --count 1 --modes {} --in-process\n", mode.name()));
+        d.push_str(&format!("module: {seed}.wasm / {seed}.wat (fuel per call {})\n", case.fuel));
+        match call {
+            None => d.push_str("at: instantiation\n"),
+            Some(i) => {
+                d.push_str("calls (the last one diverged):\n");
+                for (j, (fi, args)) in case.plan.iter().take(i + 1).enumerate() {
+                    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+                    d.push_str(&format!("  #{j} {}({})\n", case.shape.funcs[*fi].name, args.join(", ")));
+                }
+            }
+        }
+        d.push_str(&format!("detail: {detail}\n"));
+        if class.contains("memory contents") {
+            // Replay both engines to show where the memories differ.
+            if let Ok(mut r) = Wasmi::new(&case.wasm) {
+                let expected = exec::memories_after(&mut r, case, call);
+                if let Ok(mut s) = Wasmlite::new(jit, &case.wasm, mode) {
+                    let got = exec::memories_after(&mut s, case, call);
+                    for ((name, e), (_, g)) in expected.iter().zip(&got) {
+                        if e != g {
+                            d.push_str(&format!("memory `{name}`: {}\n", exec::diff_memory(e, g)));
+                        }
+                    }
+                }
+            }
+        }
+        campaign::write_artifact(&self.out, &format!("{seed}-{}.txt", mode.name()), d.as_bytes());
+    }
+
+    fn record_crash(&self, crash: &Crash) {
+        if let Ok(case) = gen::diff_case(crash.seed, &self.gen) {
+            self.write_case(crash.seed, &case);
+        }
+        let text = format!(
+            "seed: {}\nwhat: {}\nreproduce: fuzz-diff --seed {} --count 1 --in-process\nstderr (tail):\n{}\n",
+            crash.seed, crash.what, crash.seed, crash.stderr_tail
+        );
+        campaign::write_artifact(&self.out, &format!("{}-crash.txt", crash.seed), text.as_bytes());
+    }
+}
