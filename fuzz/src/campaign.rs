@@ -50,7 +50,7 @@ impl Default for Options {
             jobs: 2,
             batch: 20,
             seed_timeout: Duration::from_secs(120),
-            out_dir: PathBuf::from("divergences"),
+            out_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/divergences")),
             in_process: false,
             progress: Some(Duration::from_secs(30)),
         }
@@ -62,6 +62,7 @@ impl Default for Options {
 pub struct Crash {
     pub seed: u64,
     pub what: String,
+    /// Head and tail of the child's stderr.
     pub stderr_tail: String,
 }
 
@@ -233,6 +234,8 @@ fn run_batch(
         cmd.arg("--child")
             .args(["--from", &from.to_string(), "--to", &to.to_string()])
             .args(["--deadline-ms", &shared.deadline_ms.to_string()])
+            .arg("--out")
+            .arg(&opts.out_dir)
             .args(child_args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -267,9 +270,16 @@ fn run_batch(
             if let Some(mut e) = stderr {
                 let _ = e.read_to_end(&mut buf);
             }
+            // The head holds the panic message, the tail the end of a backtrace or an abort.
             let s = String::from_utf8_lossy(&buf).into_owned();
-            let tail: String = s.chars().rev().take(4000).collect::<Vec<_>>().into_iter().rev().collect();
-            tail
+            let chars: Vec<char> = s.chars().collect();
+            if chars.len() <= 6000 {
+                s
+            } else {
+                let head: String = chars[..3000].iter().collect();
+                let tail: String = chars[chars.len() - 3000..].iter().collect();
+                format!("{head}\n[...]\n{tail}")
+            }
         });
 
         let mut current: Option<u64> = None;

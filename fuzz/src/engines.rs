@@ -1,10 +1,21 @@
 //! The two engines behind [`Runner`]: wasmi (reference) and wasmlite (codegen → JIT → runtime).
 
-use crate::exec::{Outcome, Runner, TrapKind, Value};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use crate::exec::{hash_bytes, Outcome, Runner, TrapKind, Value};
 use crate::gen::{Arg, FuncExport, Ty, FUEL_EXPORT};
 
+/// wasmi's own fuel per call (instructions, roughly): out of fuel is inconclusive. Generated
+/// modules stop far earlier through their fuel global; this bounds modules where shrinking
+/// removed it.
+pub const ENGINE_FUEL: u64 = 200_000_000;
+
+/// Wall-clock limit of one wasmlite call (then it is interrupted: `TrapKind::Other`).
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(20);
+
 // ---------------------------------------------------------------------------------------------
-// wasmi (2.0: the reference; 1.1: tie-breaker when wasmlite and wasmi 2.0 disagree)
+// wasmi (1.1: the reference; 2.0: tie-breaker when wasmlite and wasmi 1.1 disagree)
 
 macro_rules! wasmi_runner {
     ($(#[$doc:meta])* $name:ident, $w:ident, $nullable:ident, $default:ident, $extra_config:expr) => {
@@ -32,7 +43,8 @@ macro_rules! wasmi_runner {
                     .wasm_relaxed_simd(false)
                     .wasm_wide_arithmetic(false)
                     .wasm_custom_page_sizes(false)
-                    .set_max_recursion_depth(20_000);
+                    .set_max_recursion_depth(20_000)
+                    .consume_fuel(true);
                 #[allow(clippy::redundant_closure_call)]
                 ($extra_config)(&mut config);
                 let engine = $w::Engine::new(&config);
@@ -105,6 +117,9 @@ macro_rules! wasmi_runner {
 
         impl Runner for $name {
             fn instantiate(&mut self) -> Outcome {
+                if let Err(e) = self.store.set_fuel(ENGINE_FUEL) {
+                    return Outcome::Trap(TrapKind::Other, e.to_string());
+                }
                 let linker = $w::Linker::<()>::new(self.store.engine());
                 match linker.instantiate_and_start(&mut self.store, &self.module) {
                     Ok(i) => {
@@ -127,6 +142,9 @@ macro_rules! wasmi_runner {
                 let Some(f) = self.instance.and_then(|i| i.get_func(&self.store, &func.name)) else {
                     return Outcome::Trap(TrapKind::Other, format!("wasmi: no function `{}`", func.name));
                 };
+                if let Err(e) = self.store.set_fuel(ENGINE_FUEL) {
+                    return Outcome::Trap(TrapKind::Other, e.to_string());
+                }
                 let args: Vec<$w::Val> = args.iter().map(|a| self.arg(a)).collect();
                 let mut results: Vec<$w::Val> =
                     func.results.iter().map(|t| $w::Val::$default($name::ty(*t))).collect();
@@ -141,6 +159,12 @@ macro_rules! wasmi_runner {
                 Some(m.data(&self.store).to_vec())
             }
 
+            fn memory_hash(&self, name: &str) -> Option<(usize, u64)> {
+                let m = self.instance?.get_memory(&self.store, name)?;
+                let d = m.data(&self.store);
+                Some((d.len(), hash_bytes(d)))
+            }
+
             fn global(&self, name: &str) -> Option<Value> {
                 let g = self.instance?.get_global(&self.store, name)?;
                 Some(self.val(&g.get(&self.store)))
@@ -150,8 +174,8 @@ macro_rules! wasmi_runner {
 }
 
 wasmi_runner!(
-    /// The reference interpreter: wasmi 2.0.
-    Wasmi,
+    /// wasmi 2.0 (new translator): consulted when wasmlite and wasmi 1.1 disagree.
+    Wasmi2,
     wasmi,
     Nullable,
     default_for_ty,
@@ -159,7 +183,7 @@ wasmi_runner!(
 );
 
 wasmi_runner!(
-    /// wasmi 1.1 (older translator): consulted when wasmlite and wasmi 2.0 disagree.
+    /// The reference interpreter: wasmi 1.1.
     Wasmi1,
     wasmi1,
     Ref,
@@ -199,6 +223,34 @@ impl Mode {
         let opt_level = opt.parse::<u8>().ok().filter(|o| *o <= 3).ok_or_else(|| format!("bad opt level in `{s}`"))?;
         Ok(Mode { bounds_checks, opt_level })
     }
+}
+
+/// One watchdog thread per process interrupts a wasmlite call running past its deadline.
+static WATCHDOG: OnceLock<Mutex<Option<(Instant, wasmlite_rt::InterruptHandle)>>> = OnceLock::new();
+
+fn watchdog() -> &'static Mutex<Option<(Instant, wasmlite_rt::InterruptHandle)>> {
+    WATCHDOG.get_or_init(|| {
+        std::thread::spawn(|| loop {
+            std::thread::sleep(Duration::from_millis(100));
+            if let Some(w) = WATCHDOG.get() {
+                let mut slot = w.lock().unwrap_or_else(|e| e.into_inner());
+                if slot.as_ref().is_some_and(|(deadline, _)| Instant::now() >= *deadline) {
+                    if let Some((_, h)) = slot.take() {
+                        h.interrupt();
+                    }
+                }
+            }
+        });
+        Mutex::new(None)
+    })
+}
+
+fn arm(h: wasmlite_rt::InterruptHandle) {
+    *watchdog().lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now() + CALL_TIMEOUT, h));
+}
+
+fn disarm() {
+    *watchdog().lock().unwrap_or_else(|e| e.into_inner()) = None;
 }
 
 /// wasmlite: `wasmlite_codegen::compile` → `wasmlite_jit` → `wasmlite_rt`.
@@ -278,7 +330,10 @@ impl<'j> Wasmlite<'j> {
 
 impl Runner for Wasmlite<'_> {
     fn instantiate(&mut self) -> Outcome {
-        match wasmlite_rt::Instance::new(&self.store, &self.module, &[], ()) {
+        arm(self.store.interrupt_handle());
+        let r = wasmlite_rt::Instance::new(&self.store, &self.module, &[], ());
+        disarm();
+        match r {
             Ok(i) => {
                 self.instance = Some(i);
                 Outcome::Return(Vec::new())
@@ -300,7 +355,10 @@ impl Runner for Wasmlite<'_> {
             return Outcome::Trap(TrapKind::Other, format!("wasmlite: no function `{}`", func.name));
         };
         let args: Vec<wasmlite_rt::Val> = args.iter().map(Wasmlite::arg).collect();
-        match f.call(&args) {
+        arm(self.store.interrupt_handle());
+        let r = f.call(&args);
+        disarm();
+        match r {
             Ok(r) => Outcome::Return(r.iter().map(Wasmlite::val).collect()),
             Err(t) => Wasmlite::trap(&t),
         }
@@ -309,6 +367,16 @@ impl Runner for Wasmlite<'_> {
     fn memory(&self, name: &str) -> Option<Vec<u8>> {
         match self.export(name)? {
             wasmlite_rt::Extern::Memory(m) => Some(m.borrow().data().to_vec()),
+            _ => None,
+        }
+    }
+
+    fn memory_hash(&self, name: &str) -> Option<(usize, u64)> {
+        match self.export(name)? {
+            wasmlite_rt::Extern::Memory(m) => {
+                let m = m.borrow();
+                Some((m.data().len(), hash_bytes(m.data())))
+            }
             _ => None,
         }
     }

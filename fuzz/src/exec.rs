@@ -106,6 +106,8 @@ pub trait Runner {
     fn call(&mut self, func: &FuncExport, args: &[Arg]) -> Outcome;
     /// Contents of an exported memory.
     fn memory(&self, name: &str) -> Option<Vec<u8>>;
+    /// Length and [`hash_bytes`] of an exported memory.
+    fn memory_hash(&self, name: &str) -> Option<(usize, u64)>;
     /// Value of an exported global.
     fn global(&self, name: &str) -> Option<Value>;
 
@@ -115,8 +117,8 @@ pub trait Runner {
                 .memories
                 .iter()
                 .map(|n| {
-                    let m = self.memory(n).unwrap_or_default();
-                    (n.clone(), m.len(), hash_bytes(&m))
+                    let (len, hash) = self.memory_hash(n).unwrap_or((0, 0));
+                    (n.clone(), len, hash)
                 })
                 .collect(),
             globals: shape
@@ -197,6 +199,9 @@ pub enum Verdict {
 
 /// Runs `case` on `subject` in lock step with `reference`, stopping at the first divergence.
 pub fn compare(reference: &Trace, subject: &mut dyn Runner, case: &Case) -> Verdict {
+    if let Outcome::Trap(TrapKind::Other, m) = &reference.instantiation.outcome {
+        return Verdict::Inconclusive { calls: 0, reason: format!("reference: instantiation: {m}") };
+    }
     let got = subject.instantiate();
     let failed = matches!(got, Outcome::Trap(..));
     let state = if failed { empty_state() } else { subject.state(&case.shape) };

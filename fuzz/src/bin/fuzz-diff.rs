@@ -1,9 +1,14 @@
 //! Target A: differential fuzzing of wasmlite (codegen → JIT → runtime) against wasmi.
 
+use std::path::Path;
 use std::time::Instant;
 
 use wasmlite_fuzz::campaign::{self, Counters, Crash};
-use wasmlite_fuzz::engines::{Mode, Wasmi, Wasmi1, Wasmlite};
+use wasmlite_fuzz::engines::{Mode, Wasmi1, Wasmi2, Wasmlite};
+
+/// The reference engine and the tie-breaker consulted when wasmlite disagrees with it.
+type Reference = Wasmi1;
+type TieBreaker = Wasmi2;
 use wasmlite_fuzz::exec::{self, Verdict};
 use wasmlite_fuzz::gen::{self, Case, DiffGenOptions};
 
@@ -22,10 +27,14 @@ usage: fuzz-diff [--seed N] [--count N] [--time SECS] [--jobs N] [--modes LIST]
   --modes LIST        comma-separated of guard-O0,guard-O2,bounds-O0,bounds-O2 (default: all)
   --fuel N            wasm-smith fuel per call (default 1000; bounds loops, call depth, bulk lengths)
   --calls-per-func N  calls of every exported function (default 2)
-  --out DIR           divergence artifacts (default: divergences)
+  --out DIR           divergence artifacts (default: fuzz/divergences)
   --in-process        no child processes (debugging a single seed)
   --module PATH       run this module (.wasm or .wat) instead of generated ones, with the call
                       plan of --seed (in-process; for minimised divergences and regressions)
+  --shrink OUT        with --module, --seed and one --modes entry: shrink the module (wasm-shrink)
+                      while it keeps diverging in the same class (and the two wasmi versions
+                      agree); writes OUT.wasm and OUT.wat
+  --attempts N        shrink attempts without progress before stopping (default 1000)
 
 exit status: 0 when no divergence and no crash, 1 otherwise, 2 on usage errors";
 
@@ -37,7 +46,7 @@ struct Target {
 }
 
 fn main() {
-    let cli = match campaign::parse_cli(&["modes", "fuel", "calls-per-func", "module"], USAGE) {
+    let cli = match campaign::parse_cli(&["modes", "fuel", "calls-per-func", "module", "shrink", "attempts"], USAGE) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("fuzz-diff: {e}");
@@ -64,6 +73,15 @@ fn main() {
             eprintln!("fuzz-diff: {e}");
             std::process::exit(2);
         }
+    }
+
+    if let Some((_, out)) = cli.extra.iter().find(|(k, _)| k == "shrink") {
+        let (Some(wasm), [mode]) = (target.module.clone(), target.modes.as_slice()) else {
+            eprintln!("fuzz-diff: --shrink needs --module and exactly one mode in --modes");
+            std::process::exit(2);
+        };
+        let attempts = cli.extra.iter().find(|(k, _)| k == "attempts").and_then(|(_, v)| v.parse().ok()).unwrap_or(1000);
+        std::process::exit(target.shrink(wasm, cli.opts.seed, *mode, attempts, out));
     }
 
     if let Some((from, to, deadline)) = cli.child {
@@ -116,7 +134,7 @@ fn main() {
     }
     let overruled: u64 = target.modes.iter().map(|m| totals.get(&format!("reference_overruled:{}", m.name()))).sum();
     if overruled > 0 {
-        eprintln!("{overruled} (module, mode) verdicts overruled: wasmi 2.0 disagreed with wasmi 1.1 and wasmlite");
+        eprintln!("{overruled} (module, mode) verdicts overruled: the reference (wasmi 1.1) disagreed with wasmi 2.0 and wasmlite");
     }
     eprintln!(
         "generator: {} modules ({} not generated), {} reference calls, {} instantiation traps, {} reference rejected; {:.1} s",
@@ -165,7 +183,7 @@ impl Target {
             }
         };
         *c.entry("modules".into()).or_default() += 1;
-        let mut reference = match Wasmi::new(&case.wasm) {
+        let mut reference = match Reference::new(&case.wasm) {
             Ok(r) => r,
             Err(e) => {
                 *c.entry("reference_rejected".into()).or_default() += 1;
@@ -185,16 +203,16 @@ impl Target {
         if matches!(trace.instantiation.outcome, exec::Outcome::Trap(..)) {
             *c.entry("instantiation_traps".into()).or_default() += 1;
         }
-        // wasmi 1.1's trace, computed only when wasmlite and wasmi 2.0 disagree.
+        // The tie-breaker's trace, computed only when wasmlite and the reference disagree.
         let mut second: Option<Option<exec::Trace>> = None;
         for mode in &self.modes {
             let name = mode.name();
             let mut verdict = self.judge(jit, &trace, &case, *mode);
             if let Verdict::Diverge { call, .. } = &verdict {
-                // Tie-break: if the two reference versions disagree before or at this call,
-                // re-judge wasmlite against wasmi 1.1.
+                // Tie-break: if the reference and the tie-breaker disagree before or at this call,
+                // re-judge wasmlite against the tie-breaker.
                 let t1 = second.get_or_insert_with(|| {
-                    Wasmi1::new(&case.wasm).ok().map(|mut r| exec::record(&mut r, &case))
+                    TieBreaker::new(&case.wasm).ok().map(|mut r| exec::record(&mut r, &case))
                 });
                 if let Some(t1) = t1 {
                     if let Some(at) = exec::trace_diff(&trace, t1) {
@@ -226,6 +244,58 @@ impl Target {
         }
     }
 
+    /// The divergence class of `wasm` (plan from `seed`) in `mode`, if it diverges and both
+    /// wasmi versions agree up to the divergent call.
+    fn classify(&self, jit: &mut wasmlite_jit::Jit, wasm: &[u8], seed: u64, mode: Mode) -> Option<(String, String)> {
+        let case = gen::case_for_module(wasm.to_vec(), seed, &self.gen).ok()?;
+        let trace = exec::record(&mut Reference::new(&case.wasm).ok()?, &case);
+        let Verdict::Diverge { class, call, detail, .. } = self.judge(jit, &trace, &case, mode) else {
+            return None;
+        };
+        let t1 = exec::record(&mut TieBreaker::new(&case.wasm).ok()?, &case);
+        if exec::trace_diff(&trace, &t1).is_some_and(|at| at.is_none() || at <= call) {
+            return None;
+        }
+        Some((class, detail))
+    }
+
+    /// Shrinks a divergent module; returns the process exit status.
+    fn shrink(&self, wasm: Vec<u8>, seed: u64, mode: Mode, attempts: u32, out: &str) -> i32 {
+        let mut jit = new_jit();
+        let Some((class, _)) = self.classify(&mut jit, &wasm, seed, mode) else {
+            eprintln!("fuzz-diff: the module does not diverge in {} with the plan of seed {seed}", mode.name());
+            return 1;
+        };
+        eprintln!("shrinking `{class}` ({} bytes)", wasm.len());
+        let mut tested = 0u32;
+        let result = wasm_shrink::WasmShrink::default().attempts(attempts).seed(seed).run(wasm, |candidate| {
+            tested += 1;
+            if tested % 200 == 0 {
+                // Loaded code lives as long as the JIT: start a fresh one now and then.
+                jit = new_jit();
+            }
+            Ok(self.classify(&mut jit, candidate, seed, mode).is_some_and(|(c, _)| c == class))
+        });
+        match result {
+            Ok(info) => {
+                let detail = self.classify(&mut jit, &info.output, seed, mode).map(|(_, d)| d).unwrap_or_default();
+                campaign::write_artifact(Path::new("."), &format!("{out}.wasm"), &info.output);
+                let wat = format!(
+                    ";; fuzz-diff --module {out}.wat --seed {seed} --count 1 --modes {}\n;; class: {class}\n;; {detail}\n{}",
+                    mode.name(),
+                    campaign::to_wat(&info.output)
+                );
+                campaign::write_artifact(Path::new("."), &format!("{out}.wat"), wat.as_bytes());
+                eprintln!("{} -> {} bytes after {tested} candidates: {out}.wat", info.input_size, info.output_size);
+                0
+            }
+            Err(e) => {
+                eprintln!("fuzz-diff: shrinking failed: {e}");
+                1
+            }
+        }
+    }
+
     /// Compiles `case` in `mode` and compares it with `reference`.
     fn judge(&self, jit: &mut wasmlite_jit::Jit, reference: &exec::Trace, case: &Case, mode: Mode) -> Verdict {
         match Wasmlite::new(jit, &case.wasm, mode) {
@@ -234,11 +304,11 @@ impl Target {
         }
     }
 
-    /// wasmlite agreed with wasmi 1.1 where wasmi 2.0 differed: recorded, not a divergence.
+    /// wasmlite agreed with the tie-breaker where the reference differed: recorded, not a divergence.
     fn write_reference_bug(&self, seed: u64, case: &Case, mode: Mode, verdict: &Verdict, at: Option<usize>) {
         self.write_case(seed, case);
         let text = format!(
-            "seed: {seed}\nmode: {}\nwasmi 2.0 disagrees with wasmi 1.1 at {}; wasmlite agrees with wasmi 1.1.\nverdict against wasmi 2.0: {verdict:?}\n",
+            "seed: {seed}\nmode: {}\nthe reference (wasmi 1.1) disagrees with the tie-breaker (wasmi 2.0) at {}; wasmlite agrees with the tie-breaker.\nverdict against the reference: {verdict:?}\n",
             mode.name(),
             at.map_or("instantiation".to_string(), |i| format!("call #{i}"))
         );
@@ -282,7 +352,7 @@ impl Target {
         d.push_str(&format!("detail: {detail}\n"));
         if class.contains("memory contents") {
             // Replay both engines to show where the memories differ.
-            if let Ok(mut r) = Wasmi::new(&case.wasm) {
+            if let Ok(mut r) = Reference::new(&case.wasm) {
                 let expected = exec::memories_after(&mut r, case, call);
                 if let Ok(mut s) = Wasmlite::new(jit, &case.wasm, mode) {
                     let got = exec::memories_after(&mut s, case, call);
