@@ -16,6 +16,8 @@ pub enum Strategy {
     Truncate,
     InsertDelete,
     Splice,
+    /// wasm-mutate (structure-aware: the result is usually still valid, so it reaches codegen).
+    WasmMutate,
 }
 
 impl Strategy {
@@ -28,6 +30,7 @@ impl Strategy {
             Strategy::Truncate => "truncate",
             Strategy::InsertDelete => "insert-delete",
             Strategy::Splice => "splice",
+            Strategy::WasmMutate => "wasm-mutate",
         }
     }
 }
@@ -39,14 +42,14 @@ fn any_module(u: &mut Unstructured<'_>) -> ArbResult<Vec<u8>> {
     c.export_everything = u.arbitrary()?;
     c.canonicalize_nans = u.arbitrary()?;
     c.max_imports = u.int_in_range(0..=6)?;
-    c.exceptions_enabled = u.ratio(1u8, 8u8)?;
-    c.gc_enabled = u.ratio(1u8, 8u8)?;
-    c.relaxed_simd_enabled = u.ratio(1u8, 8u8)?;
-    c.tail_call_enabled = u.ratio(1u8, 8u8)?;
-    c.threads_enabled = u.ratio(1u8, 8u8)?;
-    c.wide_arithmetic_enabled = u.ratio(1u8, 8u8)?;
+    c.exceptions_enabled = u.ratio(1u8, 16u8)?;
+    c.gc_enabled = u.ratio(1u8, 16u8)?;
+    c.relaxed_simd_enabled = u.ratio(1u8, 16u8)?;
+    c.tail_call_enabled = u.ratio(1u8, 16u8)?;
+    c.threads_enabled = u.ratio(1u8, 16u8)?;
+    c.wide_arithmetic_enabled = u.ratio(1u8, 16u8)?;
     c.extended_const_enabled = u.ratio(1u8, 4u8)?;
-    c.memory64_enabled = u.ratio(1u8, 8u8)?;
+    c.memory64_enabled = u.ratio(1u8, 16u8)?;
     c.custom_page_sizes_enabled = u.ratio(1u8, 16u8)?;
     c.simd_enabled = u.ratio(3u8, 4u8)?;
     c.reference_types_enabled = u.ratio(3u8, 4u8)?;
@@ -103,14 +106,15 @@ pub fn input(seed: u64) -> (Vec<u8>, Strategy) {
 }
 
 fn make(u: &mut Unstructured<'_>) -> ArbResult<(Vec<u8>, Strategy)> {
-    let strategy = match u.int_in_range(0u8..=15)? {
+    let strategy = match u.int_in_range(0u8..=17)? {
         0..=1 => Strategy::Random,
         2..=3 => Strategy::Valid,
         4..=6 => Strategy::BitFlips,
         7..=8 => Strategy::Overwrite,
         9..=10 => Strategy::Truncate,
         11..=12 => Strategy::InsertDelete,
-        _ => Strategy::Splice,
+        13..=14 => Strategy::Splice,
+        _ => Strategy::WasmMutate,
     };
     if strategy == Strategy::Random {
         let len = u.int_in_range(0..=2048)?;
@@ -124,6 +128,22 @@ fn make(u: &mut Unstructured<'_>) -> ArbResult<(Vec<u8>, Strategy)> {
     let mut m = any_module(u)?;
     match strategy {
         Strategy::Valid | Strategy::Random => {}
+        Strategy::WasmMutate => {
+            let seed: u64 = u.arbitrary()?;
+            let rounds = u.int_in_range(1..=4)?;
+            for round in 0..rounds {
+                let mut mutate = wasm_mutate::WasmMutate::default();
+                mutate.seed(seed.wrapping_add(round)).fuel(1000).preserve_semantics(false);
+                let next = match mutate.run(&m) {
+                    Ok(mut it) => it.find_map(|r| r.ok()),
+                    Err(_) => None,
+                };
+                match next {
+                    Some(n) => m = n,
+                    None => break,
+                }
+            }
+        }
         Strategy::BitFlips => {
             for _ in 0..u.int_in_range(1..=8)? {
                 if m.len() > 8 {

@@ -35,9 +35,12 @@ usage: fuzz-diff [--seed N] [--count N] [--time SECS] [--jobs N] [--modes LIST]
                       while it keeps diverging in the same class (and the two wasmi versions
                       agree); writes OUT.wasm and OUT.wat
   --attempts N        shrink attempts without progress before stopping (default 1000)
+  --regressions DIR   run every .wat/.wasm in DIR (call plan from its `;; seed: N` line) in the
+                      selected modes; fails if any diverges
 
 exit status: 0 when no divergence and no crash, 1 otherwise, 2 on usage errors";
 
+#[derive(Clone)]
 struct Target {
     module: Option<Vec<u8>>,
     modes: Vec<Mode>,
@@ -46,7 +49,7 @@ struct Target {
 }
 
 fn main() {
-    let cli = match campaign::parse_cli(&["modes", "fuel", "calls-per-func", "module", "shrink", "attempts"], USAGE) {
+    let cli = match campaign::parse_cli(&["modes", "fuel", "calls-per-func", "module", "shrink", "attempts", "regressions"], USAGE) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("fuzz-diff: {e}");
@@ -82,6 +85,10 @@ fn main() {
         };
         let attempts = cli.extra.iter().find(|(k, _)| k == "attempts").and_then(|(_, v)| v.parse().ok()).unwrap_or(1000);
         std::process::exit(target.shrink(wasm, cli.opts.seed, *mode, attempts, out));
+    }
+
+    if let Some((_, dir)) = cli.extra.iter().find(|(k, _)| k == "regressions") {
+        std::process::exit(target.regressions(Path::new(dir)));
     }
 
     if let Some((from, to, deadline)) = cli.child {
@@ -244,6 +251,51 @@ impl Target {
         }
     }
 
+    /// Runs the regression modules in `dir`; returns the process exit status.
+    fn regressions(&self, dir: &Path) -> i32 {
+        let mut files: Vec<_> = match std::fs::read_dir(dir) {
+            Ok(d) => d
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "wat" || e == "wasm"))
+                .collect(),
+            Err(e) => {
+                eprintln!("fuzz-diff: {}: {e}", dir.display());
+                return 2;
+            }
+        };
+        files.sort();
+        let mut jit = new_jit();
+        let mut failing = 0;
+        for f in &files {
+            let text = std::fs::read(f).unwrap_or_default();
+            let seed = String::from_utf8_lossy(&text)
+                .lines()
+                .find_map(|l| l.trim().strip_prefix(";; seed:").and_then(|n| n.trim().parse::<u64>().ok()))
+                .unwrap_or(0);
+            let wasm = match wat::parse_bytes(&text) {
+                Ok(w) => w.into_owned(),
+                Err(e) => {
+                    eprintln!("FAIL {}: {e}", f.display());
+                    failing += 1;
+                    continue;
+                }
+            };
+            let mut t = self.clone();
+            t.module = Some(wasm);
+            let mut c = Counters::new();
+            t.run_seed(&mut jit, seed, &mut c);
+            let classes: Vec<&str> = c.keys().filter_map(|k| k.strip_prefix("class:")).collect();
+            if classes.is_empty() && c.get("modules") == Some(&1) {
+                eprintln!("ok   {}", f.display());
+            } else {
+                failing += 1;
+                eprintln!("FAIL {}: {}", f.display(), if classes.is_empty() { "not run".to_string() } else { classes.join("; ") });
+            }
+        }
+        println!("{} regressions, {failing} failing", files.len());
+        i32::from(failing > 0)
+    }
+
     /// The divergence class of `wasm` (plan from `seed`) in `mode`, if it diverges and both
     /// wasmi versions agree up to the divergent call.
     fn classify(&self, jit: &mut wasmlite_jit::Jit, wasm: &[u8], seed: u64, mode: Mode) -> Option<(String, String)> {
@@ -281,7 +333,7 @@ impl Target {
                 let detail = self.classify(&mut jit, &info.output, seed, mode).map(|(_, d)| d).unwrap_or_default();
                 campaign::write_artifact(Path::new("."), &format!("{out}.wasm"), &info.output);
                 let wat = format!(
-                    ";; fuzz-diff --module {out}.wat --seed {seed} --count 1 --modes {}\n;; class: {class}\n;; {detail}\n{}",
+                    ";; seed: {seed}\n;; fuzz-diff --module {out}.wat --seed {seed} --count 1 --modes {}\n;; class: {class}\n;; {detail}\n{}",
                     mode.name(),
                     campaign::to_wat(&info.output)
                 );
