@@ -20,8 +20,9 @@ SEED="${FUZZ_SEED:-7000000}"
 MODES="${FUZZ_MODES:-guard-O0,guard-O2,bounds-O0,bounds-O2}"
 OUT="$PWD/fuzz/divergences"
 
-echo "== fuzz: build"
+echo "== fuzz: build and harness self-tests"
 cargo build --manifest-path fuzz/Cargo.toml --bins
+cargo test --manifest-path fuzz/Cargo.toml
 BIN="$CARGO_TARGET_DIR/debug"
 
 status=0
