@@ -3,8 +3,9 @@
 //! is reported with that seed, and the campaign goes on.
 //!
 //! Child protocol (stdout, one record per line, tab-separated):
-//! `BEGIN <seed>` before a seed, `COUNT <key> <n>` for its counters, `DONE <seed>` after it.
-//! Counters of a seed are only taken when its `DONE` arrives.
+//! `BEGIN <seed>` before a seed, `PHASE <name>` when the child enters a phase whose crash is not
+//! a finding (e.g. the tie-breaking engine), `COUNT <key> <n>` for its counters, `DONE <seed>`
+//! after it. Counters of a seed are only taken when its `DONE` arrives.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -62,6 +63,8 @@ impl Default for Options {
 pub struct Crash {
     pub seed: u64,
     pub what: String,
+    /// The phase announced with [`phase`] before the crash (`None`: the code under test).
+    pub phase: Option<String>,
     /// Head and tail of the child's stderr.
     pub stderr_tail: String,
 }
@@ -71,7 +74,10 @@ pub struct Crash {
 pub struct Totals {
     pub seeds: u64,
     pub counters: Counters,
+    /// Crashes and hangs of the code under test.
     pub crashes: Vec<Crash>,
+    /// Crashes during an announced phase (not findings about wasmlite).
+    pub phase_crashes: Vec<Crash>,
     pub elapsed: Duration,
 }
 
@@ -88,9 +94,13 @@ fn now_ms() -> u64 {
 // ---------------------------------------------------------------------------------------------
 // child side
 
+/// Set by [`run_child`]: only then do [`phase`] records go to stdout.
+static IN_CHILD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Child main loop: runs seeds `from..to` (stops starting new ones after `deadline_ms`, a Unix
 /// time in milliseconds, 0 = none) and speaks the protocol on stdout.
 pub fn run_child(from: u64, to: u64, deadline_ms: u64, mut run_seed: impl FnMut(u64, &mut Counters)) {
+    IN_CHILD.store(true, Ordering::Relaxed);
     let stdout = std::io::stdout();
     for seed in from..to {
         if deadline_ms != 0 && now_ms() >= deadline_ms {
@@ -110,6 +120,19 @@ pub fn run_child(from: u64, to: u64, deadline_ms: u64, mut run_seed: impl FnMut(
         let _ = writeln!(out, "DONE\t{seed}");
         let _ = out.flush();
     }
+}
+
+/// Announces (in a child) that what follows, until the next `phase` call or the end of the seed,
+/// is `name`: a crash there is reported as a crash of that phase, not of the code under test.
+/// `phase("")` returns to the code under test.
+pub fn phase(name: &str) {
+    if !IN_CHILD.load(Ordering::Relaxed) {
+        return;
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let _ = writeln!(out, "PHASE\t{name}");
+    let _ = out.flush();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -283,6 +306,7 @@ fn run_batch(
         });
 
         let mut current: Option<u64> = None;
+        let mut current_phase: Option<String> = None;
         let mut counters = Counters::new();
         let mut hung = false;
         loop {
@@ -292,7 +316,11 @@ fn run_batch(
                     match (parts.next(), parts.next(), parts.next()) {
                         (Some("BEGIN"), Some(s), None) => {
                             current = s.parse().ok();
+                            current_phase = None;
                             counters.clear();
+                        }
+                        (Some("PHASE"), Some(p), None) => {
+                            current_phase = (!p.is_empty()).then(|| p.to_string());
                         }
                         (Some("COUNT"), Some(k), Some(v)) => {
                             *counters.entry(k.to_string()).or_default() += v.parse::<u64>().unwrap_or(0);
@@ -332,10 +360,18 @@ fn run_batch(
                         Err(e) => format!("child died: {e}"),
                     }
                 };
-                let crash = Crash { seed, what, stderr_tail };
-                eprintln!("seed {seed}: {}", crash.what);
+                let crash = Crash { seed, what, phase: current_phase.take(), stderr_tail };
+                match &crash.phase {
+                    Some(p) => eprintln!("seed {seed}: {} (in {p})", crash.what),
+                    None => eprintln!("seed {seed}: {}", crash.what),
+                }
                 on_crash(&crash);
-                shared.totals.lock().unwrap_or_else(|e| e.into_inner()).crashes.push(crash);
+                let mut t = shared.totals.lock().unwrap_or_else(|e| e.into_inner());
+                if crash.phase.is_some() {
+                    t.phase_crashes.push(crash);
+                } else {
+                    t.crashes.push(crash);
+                }
                 from = seed + 1;
             }
             None => {

@@ -155,6 +155,15 @@ fn main() {
     for c in &totals.crashes {
         eprintln!("CRASH seed {}: {}", c.seed, c.what);
     }
+    for c in &totals.phase_crashes {
+        eprintln!(
+            "seed {} not compared: {} in the {} (see {}-crash.txt)",
+            c.seed,
+            c.what,
+            c.phase.as_deref().unwrap_or("?"),
+            c.seed
+        );
+    }
     println!(
         "{} modules, {} calls, {} divergences{}",
         totals.get("modules"),
@@ -162,6 +171,11 @@ fn main() {
         divergences,
         if totals.crashes.is_empty() { String::new() } else { format!(", {} crashes", totals.crashes.len()) }
     );
+    // Modules lost to a tie-breaker crash were generated but not fully judged: not a failure,
+    // but visible.
+    if !totals.phase_crashes.is_empty() {
+        eprintln!("({} modules not judged: tie-breaker crashed)", totals.phase_crashes.len());
+    }
     let failed = divergences > 0 || !totals.crashes.is_empty() || totals.get("reference_rejected") > 0;
     std::process::exit(i32::from(failed));
 }
@@ -219,7 +233,12 @@ impl Target {
                 // Tie-break: if the reference and the tie-breaker disagree before or at this call,
                 // re-judge wasmlite against the tie-breaker.
                 let t1 = second.get_or_insert_with(|| {
-                    TieBreaker::new(&case.wasm).ok().map(|mut r| exec::record(&mut r, &case))
+                    // wasmi 2.0.0 can abort (a panic in a non-unwinding function): tell the
+                    // parent that a crash from here on is the tie-breaker's.
+                    campaign::phase("tie-breaker");
+                    let t = TieBreaker::new(&case.wasm).ok().map(|mut r| exec::record(&mut r, &case));
+                    campaign::phase("");
+                    t
                 });
                 if let Some(t1) = t1 {
                     if let Some(at) = exec::trace_diff(&trace, t1) {
@@ -424,8 +443,12 @@ impl Target {
             self.write_case(crash.seed, &case);
         }
         let text = format!(
-            "seed: {}\nwhat: {}\nreproduce: fuzz-diff --seed {} --count 1 --in-process\nstderr (tail):\n{}\n",
-            crash.seed, crash.what, crash.seed, crash.stderr_tail
+            "seed: {}\nwhat: {}\nphase: {}\nreproduce: fuzz-diff --seed {} --count 1 --in-process\nstderr (head and tail):\n{}\n",
+            crash.seed,
+            crash.what,
+            crash.phase.as_deref().unwrap_or("wasmlite or the reference"),
+            crash.seed,
+            crash.stderr_tail
         );
         campaign::write_artifact(&self.out, &format!("{}-crash.txt", crash.seed), text.as_bytes());
     }
