@@ -365,7 +365,7 @@ pub fn export_global(wasm: &[u8], index: u32, name: &str) -> Result<Vec<u8>, Str
         }
         if let Some((id, range)) = payload.as_section() {
             // No export section: insert one before the first section that must follow it.
-            if !done && matches!(id, 8 | 9 | 10 | 11 | 12) {
+            if !done && matches!(id, 8..=12) {
                 out.section(&export_section(Vec::new())?);
                 done = true;
             }

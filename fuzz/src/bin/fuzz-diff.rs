@@ -341,7 +341,7 @@ impl Target {
         let mut tested = 0u32;
         let result = wasm_shrink::WasmShrink::default().attempts(attempts).seed(seed).run(wasm, |candidate| {
             tested += 1;
-            if tested % 200 == 0 {
+            if tested.is_multiple_of(200) {
                 // Loaded code lives as long as the JIT: start a fresh one now and then.
                 jit = new_jit();
             }

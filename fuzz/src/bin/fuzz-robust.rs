@@ -107,7 +107,7 @@ fn run_seed(out: &std::path::Path, seed: u64, c: &mut Counters) {
     *c.entry(format!("strategy:{}", strategy.name())).or_default() += 1;
 
     let mut features = wasmlite_abi::parse::default_features();
-    if seed % 4 == 0 {
+    if seed.is_multiple_of(4) {
         features |= wasmlite_codegen::WasmFeatures::MULTI_MEMORY | wasmlite_codegen::WasmFeatures::EXTENDED_CONST;
     }
     let mut findings = Vec::new();
@@ -117,7 +117,7 @@ fn run_seed(out: &std::path::Path, seed: u64, c: &mut Counters) {
         Err(_) => findings.push(("wasmlite_abi::parse::parse_module_with_features", take_panic())),
     }
     let config = wasmlite_codegen::Config {
-        opt_level: if seed % 3 == 0 { 2 } else { 0 },
+        opt_level: if seed.is_multiple_of(3) { 2 } else { 0 },
         explicit_bounds_checks: seed % 2 == 1,
         wasm_features: features,
         ..Default::default()
