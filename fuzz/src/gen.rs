@@ -1,0 +1,379 @@
+//! Seeded generation: random bytes, wasm-smith modules for differential runs, call plans.
+
+use arbitrary::{Result as ArbResult, Unstructured};
+use wasm_smith::{Config, MemoryOffsetChoices};
+
+/// Name of the export added for wasm-smith's fuel global (reset before every call).
+pub const FUEL_EXPORT: &str = "__fuel";
+
+/// Deterministic pseudo-random bytes for `seed` (SplitMix64; stable across platforms and
+/// versions, so a seed printed by a campaign reproduces the same input everywhere).
+pub fn seed_bytes(seed: u64, stream: u64, len: usize) -> Vec<u8> {
+    let mut state = seed ^ stream.wrapping_mul(0xD6E8_FEB8_6659_FD93);
+    let mut out = Vec::with_capacity(len + 8);
+    while out.len() < len {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        out.extend_from_slice(&z.to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}
+
+/// A Wasm value type as far as the harness cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ty {
+    I32,
+    I64,
+    F32,
+    F64,
+    V128,
+    FuncRef,
+    ExternRef,
+}
+
+impl Ty {
+    fn from_wasmparser(t: wasmparser::ValType) -> Option<Ty> {
+        use wasmparser::ValType as V;
+        Some(match t {
+            V::I32 => Ty::I32,
+            V::I64 => Ty::I64,
+            V::F32 => Ty::F32,
+            V::F64 => Ty::F64,
+            V::V128 => Ty::V128,
+            V::Ref(r) if r == wasmparser::RefType::FUNCREF => Ty::FuncRef,
+            V::Ref(r) if r == wasmparser::RefType::EXTERNREF => Ty::ExternRef,
+            V::Ref(_) => return None,
+        })
+    }
+}
+
+/// An argument value (references: only null funcrefs and host externrefs with an id).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arg {
+    I32(i32),
+    I64(i64),
+    F32(u32),
+    F64(u64),
+    V128(u128),
+    NullFunc,
+    Extern(Option<u32>),
+}
+
+impl std::fmt::Display for Arg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Arg::I32(x) => write!(f, "i32:{x}"),
+            Arg::I64(x) => write!(f, "i64:{x}"),
+            Arg::F32(b) => write!(f, "f32:{:#010x}({})", b, f32::from_bits(*b)),
+            Arg::F64(b) => write!(f, "f64:{:#018x}({})", b, f64::from_bits(*b)),
+            Arg::V128(x) => write!(f, "v128:{x:#034x}"),
+            Arg::NullFunc => write!(f, "funcref:null"),
+            Arg::Extern(None) => write!(f, "externref:null"),
+            Arg::Extern(Some(n)) => write!(f, "externref:{n}"),
+        }
+    }
+}
+
+/// One exported function.
+#[derive(Clone, Debug)]
+pub struct FuncExport {
+    pub name: String,
+    pub params: Vec<Ty>,
+    pub results: Vec<Ty>,
+}
+
+/// What a module exports (in export order).
+#[derive(Clone, Debug, Default)]
+pub struct Shape {
+    pub funcs: Vec<FuncExport>,
+    pub memories: Vec<String>,
+    pub globals: Vec<String>,
+    pub tables: Vec<String>,
+}
+
+/// Reads the exports of a valid module.
+pub fn shape_of(wasm: &[u8]) -> Result<Shape, String> {
+    use wasmparser::{ExternalKind, Parser, Payload, TypeRef};
+    let mut types: Vec<Option<(Vec<Ty>, Vec<Ty>)>> = Vec::new();
+    let mut func_types: Vec<u32> = Vec::new();
+    let mut shape = Shape::default();
+    let mut exports = Vec::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload.map_err(|e| e.to_string())? {
+            Payload::TypeSection(r) => {
+                for ty in r.into_iter_err_on_gc_types() {
+                    let ty = ty.map_err(|e| e.to_string())?;
+                    let p: Option<Vec<Ty>> = ty.params().iter().map(|t| Ty::from_wasmparser(*t)).collect();
+                    let q: Option<Vec<Ty>> = ty.results().iter().map(|t| Ty::from_wasmparser(*t)).collect();
+                    types.push(p.zip(q));
+                }
+            }
+            Payload::ImportSection(r) => {
+                for imp in r.into_imports() {
+                    if let TypeRef::Func(t) = imp.map_err(|e| e.to_string())?.ty {
+                        func_types.push(t);
+                    }
+                }
+            }
+            Payload::FunctionSection(r) => {
+                for t in r {
+                    func_types.push(t.map_err(|e| e.to_string())?);
+                }
+            }
+            Payload::ExportSection(r) => {
+                for e in r {
+                    let e = e.map_err(|e| e.to_string())?;
+                    exports.push((e.name.to_string(), e.kind, e.index));
+                }
+            }
+            _ => {}
+        }
+    }
+    for (name, kind, index) in exports {
+        match kind {
+            ExternalKind::Func => {
+                let sig = func_types.get(index as usize).and_then(|t| types.get(*t as usize)).cloned().flatten();
+                if let Some((params, results)) = sig {
+                    shape.funcs.push(FuncExport { name, params, results });
+                }
+            }
+            ExternalKind::Memory => shape.memories.push(name),
+            ExternalKind::Global => shape.globals.push(name),
+            ExternalKind::Table => shape.tables.push(name),
+            _ => {}
+        }
+    }
+    Ok(shape)
+}
+
+/// Knobs of the differential generator.
+#[derive(Clone, Debug)]
+pub struct DiffGenOptions {
+    /// Fuel given to wasm-smith's termination global before every call.
+    pub fuel: u32,
+    /// Calls per exported function.
+    pub calls_per_func: usize,
+}
+
+/// A generated differential case.
+#[derive(Clone, Debug)]
+pub struct Case {
+    pub wasm: Vec<u8>,
+    pub shape: Shape,
+    /// Calls in order: (index into `shape.funcs`, arguments).
+    pub plan: Vec<(usize, Vec<Arg>)>,
+    pub fuel: u32,
+}
+
+impl Case {
+    /// Whether the module has the exported fuel global (reset to `fuel` before every call).
+    pub fn has_fuel(&self) -> bool {
+        self.shape.globals.iter().any(|g| g == FUEL_EXPORT)
+    }
+}
+
+/// The wasm-smith configuration: Wasm 2.0 only (MVP, multi-value, bulk memory, reference types,
+/// sign extension, saturating conversions, SIMD), no imports, everything exported, NaNs
+/// canonicalised after arithmetic (so memory and results are deterministic bit for bit),
+/// small memories and offsets biased toward the bounds.
+pub fn diff_config(u: &mut Unstructured<'_>) -> ArbResult<Config> {
+    let mut c = Config::default();
+    // Features beyond Wasm 2.0: off.
+    c.exceptions_enabled = false;
+    c.gc_enabled = false;
+    c.compact_imports_enabled = false;
+    c.relaxed_simd_enabled = false;
+    c.tail_call_enabled = false;
+    c.threads_enabled = false;
+    c.wide_arithmetic_enabled = false;
+    c.extended_const_enabled = false;
+    c.memory64_enabled = false;
+    c.custom_page_sizes_enabled = false;
+    // Wasm 2.0: on.
+    c.simd_enabled = true;
+    c.reference_types_enabled = true;
+    c.bulk_memory_enabled = true;
+    c.multi_value_enabled = true;
+    c.saturating_float_to_int_enabled = true;
+    c.sign_extension_ops_enabled = true;
+    c.max_imports = 0;
+    c.export_everything = true;
+    c.canonicalize_nans = true;
+    c.allow_start_export = true;
+    // A quarter of the modules cannot trap (wasm-smith masks addresses, guards divisions...):
+    // long executions that compare values and memory; the rest are trap-heavy.
+    c.disallow_traps = u.ratio(1u8, 4u8)?;
+    // Memories: mostly one, 0..=4 pages, always with a maximum (also <= 4 pages; without one a
+    // module may grow to 4 GiB, which the reference engine allocates for real).
+    c.max_memories = 1;
+    c.min_memories = u32::from(u.ratio(9u8, 10u8)?);
+    c.max_memory32_bytes = if u.ratio(1u8, 10u8)? { 0 } else { u.int_in_range(1u64..=4)? * 65536 };
+    c.memory_max_size_required = true;
+    // (in bounds, maybe in bounds after growth, out of bounds)
+    c.memory_offset_choices = MemoryOffsetChoices(70, 15, 15);
+    c.max_data_segments = 8;
+    // Small modules: compile time dominates the campaign.
+    c.max_funcs = u.int_in_range(1..=12)?;
+    c.min_funcs = u.int_in_range(1..=c.max_funcs)?;
+    c.max_instructions = u.int_in_range(10..=150)?;
+    c.max_types = 20;
+    c.min_types = u.int_in_range(1..=4)?;
+    c.max_globals = 12;
+    c.max_tables = 2;
+    c.max_table_elements = 64;
+    c.max_element_segments = 6;
+    c.max_elements = 16;
+    c.max_nesting_depth = 6;
+    c.min_uleb_size = if u.ratio(1u8, 8u8)? { u.int_in_range(1..=5)? } else { 1 };
+    Ok(c)
+}
+
+/// Generates the module for `seed`: wasm-smith output with its termination fuel global
+/// (initialised to `fuel`, so a start function can run) exported as [`FUEL_EXPORT`].
+pub fn diff_module(seed: u64, fuel: u32) -> Result<Vec<u8>, String> {
+    let len = 1024 + (seed_bytes(seed, 9, 8)[0] as usize) * 96;
+    let bytes = seed_bytes(seed, 1, len);
+    let mut u = Unstructured::new(&bytes);
+    let config = diff_config(&mut u).map_err(|e| format!("config: {e}"))?;
+    let mut m = wasm_smith::Module::new(config, &mut u).map_err(|e| format!("wasm-smith: {e}"))?;
+    let fuel_global = m.ensure_termination(fuel).map_err(|e| format!("ensure_termination: {e}"))?;
+    export_global(&m.to_bytes(), fuel_global, FUEL_EXPORT)
+}
+
+/// Generates the whole differential case for `seed`.
+pub fn diff_case(seed: u64, opts: &DiffGenOptions) -> Result<Case, String> {
+    case_for_module(diff_module(seed, opts.fuel)?, seed, opts)
+}
+
+/// A case for a given module (e.g. a minimised divergence): the call plan comes from `seed`.
+/// Without an exported `__fuel` global, fuel is not reset between calls.
+pub fn case_for_module(wasm: Vec<u8>, seed: u64, opts: &DiffGenOptions) -> Result<Case, String> {
+    let shape = shape_of(&wasm)?;
+    let arg_bytes = seed_bytes(seed, 2, 64 * 1024);
+    let mut u = Unstructured::new(&arg_bytes);
+    let mut plan = Vec::new();
+    for _round in 0..opts.calls_per_func {
+        for (i, f) in shape.funcs.iter().enumerate() {
+            let args = f.params.iter().map(|t| gen_arg(&mut u, *t)).collect::<ArbResult<Vec<_>>>();
+            plan.push((i, args.map_err(|e| format!("args: {e}"))?));
+        }
+    }
+    Ok(Case { wasm, shape, plan, fuel: opts.fuel })
+}
+
+fn gen_arg(u: &mut Unstructured<'_>, t: Ty) -> ArbResult<Arg> {
+    Ok(match t {
+        Ty::I32 => Arg::I32(gen_i32(u)?),
+        Ty::I64 => Arg::I64(match u.int_in_range(0u8..=3)? {
+            0 => i64::from(gen_i32(u)?),
+            1 => i64::from(gen_i32(u)? as u32),
+            2 => *u.choose(&[0, 1, -1, i64::MIN, i64::MAX, 1 << 32, (1 << 32) - 1])?,
+            _ => u.arbitrary()?,
+        }),
+        Ty::F32 => Arg::F32(match u.int_in_range(0u8..=3)? {
+            0 => *u.choose(&[
+                0u32, 0x8000_0000, 0x7f80_0000, 0xff80_0000, 0x7fc0_0000, 0xffc0_0000, 0x7f80_0001, 0x3f80_0000,
+                0x4f00_0000, 0xcf00_0000, 0x4f80_0000, 0x0000_0001,
+            ])?,
+            1 => (gen_i32(u)? as f32).to_bits(),
+            _ => u.arbitrary()?,
+        }),
+        Ty::F64 => Arg::F64(match u.int_in_range(0u8..=3)? {
+            0 => *u.choose(&[
+                0u64,
+                0x8000_0000_0000_0000,
+                0x7ff0_0000_0000_0000,
+                0xfff0_0000_0000_0000,
+                0x7ff8_0000_0000_0000,
+                0xfff8_0000_0000_0000,
+                0x7ff0_0000_0000_0001,
+                0x3ff0_0000_0000_0000,
+                0x41e0_0000_0000_0000,
+                0xc1e0_0000_0000_0000,
+                0x43e0_0000_0000_0000,
+            ])?,
+            1 => (gen_i32(u)? as f64).to_bits(),
+            _ => u.arbitrary()?,
+        }),
+        Ty::V128 => Arg::V128(match u.int_in_range(0u8..=2)? {
+            0 => {
+                let x = gen_i32(u)? as u32 as u128;
+                x | (x << 32) | (x << 64) | (x << 96)
+            }
+            _ => u.arbitrary()?,
+        }),
+        Ty::FuncRef => Arg::NullFunc,
+        Ty::ExternRef => Arg::Extern(if u.ratio(1u8, 3u8)? { None } else { Some(u.int_in_range(0u32..=1000)?) }),
+    })
+}
+
+/// i32 arguments biased toward addresses near page boundaries and edge values.
+fn gen_i32(u: &mut Unstructured<'_>) -> ArbResult<i32> {
+    Ok(match u.int_in_range(0u8..=5)? {
+        0 => *u.choose(&[0, 1, -1, 2, 4, 8, i32::MIN, i32::MAX, 65536, 65535, 131072, -65536])?,
+        1 => u.int_in_range(0..=255)?,
+        2 => {
+            let page: i32 = u.int_in_range(0..=5)?;
+            page * 65536 - u.int_in_range(-16..=32)?
+        }
+        3 => u.int_in_range(0..=300_000)?,
+        _ => u.arbitrary()?,
+    })
+}
+
+/// Adds an export `name` of global `index` to a valid module (re-encoding the export section).
+pub fn export_global(wasm: &[u8], index: u32, name: &str) -> Result<Vec<u8>, String> {
+    use wasm_encoder::{ExportKind, ExportSection, RawSection};
+    use wasmparser::{ExternalKind, Parser, Payload};
+    let mut out = wasm_encoder::Module::new();
+    let mut done = false;
+    let export_section = |existing: Vec<(String, ExportKind, u32)>| -> Result<ExportSection, String> {
+        let mut s = ExportSection::new();
+        let mut unique = name.to_string();
+        while existing.iter().any(|(n, _, _)| *n == unique) {
+            unique.push('_');
+        }
+        for (n, k, i) in &existing {
+            s.export(n, *k, *i);
+        }
+        s.export(&unique, ExportKind::Global, index);
+        Ok(s)
+    };
+    for payload in Parser::new(0).parse_all(wasm) {
+        let payload = payload.map_err(|e| e.to_string())?;
+        if let Payload::ExportSection(r) = &payload {
+            let mut existing = Vec::new();
+            for e in r.clone() {
+                let e = e.map_err(|e| e.to_string())?;
+                let k = match e.kind {
+                    ExternalKind::Func => ExportKind::Func,
+                    ExternalKind::Table => ExportKind::Table,
+                    ExternalKind::Memory => ExportKind::Memory,
+                    ExternalKind::Global => ExportKind::Global,
+                    ExternalKind::Tag => ExportKind::Tag,
+                    other => return Err(format!("unexpected export kind {other:?}")),
+                };
+                existing.push((e.name.to_string(), k, e.index));
+            }
+            out.section(&export_section(existing)?);
+            done = true;
+            continue;
+        }
+        if let Some((id, range)) = payload.as_section() {
+            // No export section: insert one before the first section that must follow it.
+            if !done && matches!(id, 8..=12) {
+                out.section(&export_section(Vec::new())?);
+                done = true;
+            }
+            out.section(&RawSection { id, data: &wasm[range.start as usize..range.end as usize] });
+        }
+    }
+    if !done {
+        out.section(&export_section(Vec::new())?);
+    }
+    Ok(out.finish())
+}
