@@ -92,12 +92,10 @@ fn ref_subtype(a: ValType, b: ValType) -> bool {
         ValType::Ref(r) => r.heap,
         _ => H::Func,
     };
-    match (heap(a), heap(b)) {
-        (_, H::Func | H::Extern) => true,
-        (H::NoFunc | H::NoExtern, _) => true,
-        (H::Concrete(_), H::Concrete(_)) => true,
-        _ => false,
-    }
+    matches!(
+        (heap(a), heap(b)),
+        (_, H::Func | H::Extern) | (H::NoFunc | H::NoExtern, _) | (H::Concrete(_), H::Concrete(_))
+    )
 }
 
 fn limits_ok(actual_min: u64, actual_max: Option<u64>, min: u64, max: Option<u64>) -> bool {
