@@ -116,14 +116,14 @@ long long F(run_lz4_decompress)(int n) {
     return d;
 }
 
-/* XXH64 and XXH32 of the first n bytes of the input, 4 times (seed = round). */
+/* XXH64 and XXH32 of the first n bytes of the input, 16 times (seed = round). */
 long long F(run_xxh64)(int n) {
     u64 h = 0;
-    for (int r = 0; r < 4; r++) h ^= XXH64(lz_src, n < 0 || n > LZ_MAX ? 0 : (size_t)n, (u64)r);
+    for (int r = 0; r < 16; r++) h ^= XXH64(lz_src, n < 0 || n > LZ_MAX ? 0 : (size_t)n, (u64)r);
     return (long long)h;
 }
 long long F(run_xxh32)(int n) {
     u32 h = 0;
-    for (int r = 0; r < 4; r++) h ^= XXH32(lz_src, n < 0 || n > LZ_MAX ? 0 : (size_t)n, (u32)r);
+    for (int r = 0; r < 16; r++) h ^= XXH32(lz_src, n < 0 || n > LZ_MAX ? 0 : (size_t)n, (u32)r);
     return h;
 }

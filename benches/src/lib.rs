@@ -90,10 +90,10 @@ const fn k(func: Func, export: &'static str, label: &'static str, program: Progr
 pub const KERNELS: &[Kernel] = &[
     k(Func::Fib, "fib", "fib(30) (calls)", Program::Workloads, 30),
     k(Func::Sieve, "sieve", "sieve 1e6", Program::Workloads, 1_000_000),
-    k(Func::Matmul, "matmul", "matmul f64 128² (i-j-k)", Program::Workloads, 128),
+    k(Func::Matmul, "matmul", "matmul f64 150² (i-j-k)", Program::Workloads, 150),
     k(Func::Crc32, "crc32", "crc32 1 MiB", Program::Workloads, 1 << 20),
-    k(Func::MmI32, "mm_i32", "matmul i32 200² (i-k-j)", Program::Workloads, 200),
-    k(Func::MmF32, "mm_f32", "matmul f32 200² (i-k-j)", Program::Workloads, 200),
+    k(Func::MmI32, "mm_i32", "matmul i32 256² (i-k-j)", Program::Workloads, 256),
+    k(Func::MmF32, "mm_f32", "matmul f32 256² (i-k-j)", Program::Workloads, 256),
     k(Func::Gemm, "gemm", "PolyBench gemm 200", Program::Workloads, 200),
     k(Func::TwoMm, "two_mm", "PolyBench 2mm 160", Program::Workloads, 160),
     k(Func::Atax, "atax", "PolyBench atax 1600 ×2", Program::Workloads, 2),
@@ -103,10 +103,10 @@ pub const KERNELS: &[Kernel] = &[
     k(Func::Coremark, "coremark", "CoreMark-like ×40", Program::Workloads, 40),
     k(Func::Sha256, "sha256", "sha256 1 MiB", Program::Workloads, 1 << 20),
     k(Func::Lz4Compress, "run_lz4_compress", "LZ4 compress + decompress 1 MiB", Program::Lz4, 1 << 20),
-    k(Func::Lz4Decompress, "run_lz4_decompress", "LZ4 decompress 1 MiB ×4 (HC stream)", Program::Lz4, 4),
+    k(Func::Lz4Decompress, "run_lz4_decompress", "LZ4 decompress 1 MiB ×10 (HC stream)", Program::Lz4, 10),
     k(Func::Lz4hcCompress, "run_lz4hc_compress", "LZ4 HC level 9, 256 KiB", Program::Lz4, 9),
-    k(Func::Xxh64, "run_xxh64", "xxHash64 1 MiB ×4", Program::Lz4, 1 << 20),
-    k(Func::Xxh32, "run_xxh32", "xxHash32 1 MiB ×4", Program::Lz4, 1 << 20),
+    k(Func::Xxh64, "run_xxh64", "xxHash64 1 MiB ×16", Program::Lz4, 1 << 20),
+    k(Func::Xxh32, "run_xxh32", "xxHash32 1 MiB ×16", Program::Lz4, 1 << 20),
 ];
 
 /// The kernel exported as `name`.
