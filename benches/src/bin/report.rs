@@ -1,10 +1,13 @@
 //! The benchmark report: prints markdown tables (kernels, calls, instantiation, compile time).
 //!
-//! `cargo run --release --bin report [-- RUNS]` (default 11).
+//! `cargo run --release --bin report [-- [--wall] RUNS]` (default 11).
 //!
 //! Every kernel runs once on every engine first and all engines must return the identical
 //! checksum (asserted). Then RUNS rounds; each round runs every kernel on every engine, one
 //! after the other, so background load hits all engines alike; the tables show medians.
+//! Run-time tables measure the thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`: user + system
+//! time of this thread, not the time it spent waiting for a core on a shared machine);
+//! `--wall` measures wall-clock time instead. Compile times are always wall-clock.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -14,6 +17,35 @@ use wasmlite_bench::*;
 const CALL_BATCH: u32 = 200_000;
 /// Instantiations per timed batch.
 const INST_BATCH: u32 = 200;
+
+/// A point in time on the clock the run-time tables use.
+#[derive(Clone, Copy)]
+struct Clock {
+    wall: bool,
+}
+
+impl Clock {
+    fn now(self) -> Duration {
+        if self.wall {
+            return EPOCH.with(|e| e.elapsed());
+        }
+        let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+        // SAFETY: clock_gettime writes only the timespec it is given, which lives on the stack.
+        let r = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+        assert_eq!(r, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+        Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+    }
+    /// Time `f` on this clock.
+    fn time<T>(self, f: impl FnOnce() -> T) -> (T, Duration) {
+        let t = self.now();
+        let r = f();
+        (r, self.now().saturating_sub(t))
+    }
+}
+
+thread_local! {
+    static EPOCH: Instant = Instant::now();
+}
 
 fn median(v: &mut [Duration]) -> Duration {
     v.sort();
@@ -61,7 +93,11 @@ fn machine() -> String {
 }
 
 fn main() -> BenchResult<()> {
-    let runs: usize = match std::env::args().nth(1) {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let wall = args.iter().any(|a| a == "--wall");
+    args.retain(|a| a != "--wall");
+    let clock = Clock { wall };
+    let runs: usize = match args.first() {
         Some(s) => s.parse().map_err(|e| format!("RUNS must be a positive integer: {e}"))?,
         None => 11,
     };
@@ -113,25 +149,22 @@ fn main() -> BenchResult<()> {
     for _ in 0..runs {
         for (ki, k) in KERNELS.iter().enumerate() {
             for (ei, e) in engines.iter_mut().enumerate() {
-                let t = Instant::now();
-                let r = e.run(k.func, std::hint::black_box(k.n))?;
-                kt[ki][ei].push(t.elapsed());
-                assert_eq!(r, expected[ki], "{}: {} changed its result", k.label, e.name());
+                let (r, d) = clock.time(|| e.run(k.func, std::hint::black_box(k.n)));
+                kt[ki][ei].push(d);
+                assert_eq!(r?, expected[ki], "{}: {} changed its result", k.label, e.name());
             }
         }
         for (ci, (_, f)) in calls.iter().enumerate() {
             for (ei, e) in engines.iter_mut().enumerate() {
-                let t = Instant::now();
-                f(e.as_mut())?;
-                ct[ci][ei].push(t.elapsed());
+                let (r, d) = clock.time(|| f(e.as_mut()));
+                r?;
+                ct[ci][ei].push(d);
             }
         }
         for (ii, i) in insts.iter_mut().enumerate() {
-            let t = Instant::now();
-            for _ in 0..INST_BATCH {
-                i.instantiate()?;
-            }
-            it[ii].push(t.elapsed());
+            let (r, d) = clock.time(|| (0..INST_BATCH).try_for_each(|_| i.instantiate().map(drop)));
+            r?;
+            it[ii].push(d);
         }
     }
     drop(engines);
@@ -148,7 +181,12 @@ fn main() -> BenchResult<()> {
         "{started}; {}; load average (1/5/15 min) {load_before} before, {load_mid} after the run-time tables, {load_after} at the end.\n",
         machine()
     );
-    println!("Kernels, ms (median of {runs} interleaved runs) and time / native time:\n");
+    let what = if wall {
+        "wall-clock time"
+    } else {
+        "thread CPU time (`CLOCK_THREAD_CPUTIME_ID`, user + system: excludes time spent waiting for a core)"
+    };
+    println!("Kernels, ms of {what}, median of {runs} interleaved runs, and time / native time:\n");
     println!("| kernel | native | wasmlite (guard) | wasmlite (bounds) | wasmtime | wasmi | guard/native | bounds/native | wasmtime/native | wasmi/native | wasmtime/guard |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut ratios = vec![Vec::new(); ne];
@@ -184,7 +222,7 @@ fn main() -> BenchResult<()> {
         ratio(geomean(&wt_vs_guard)),
     );
 
-    println!("\nCalls, ns per call (batches of {CALL_BATCH}; native = an indirect call to C / from C to a Rust function):\n");
+    println!("\nCalls, ns of {} per call (batches of {CALL_BATCH}; native = an indirect call to C / from C to a Rust function):\n", if wall { "wall-clock time" } else { "thread CPU time" });
     println!("| call | native | wasmlite (guard) | wasmlite (bounds) | wasmtime | wasmi | guard/native | wasmtime/native |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (ci, (name, _)) in calls.iter().enumerate() {
@@ -201,7 +239,7 @@ fn main() -> BenchResult<()> {
         );
     }
 
-    println!("\nInstantiation of `c/inst.wat` (one memory page, a data segment, a global; new store + instance + one call + drop), µs (batches of {INST_BATCH}):\n");
+    println!("\nInstantiation of `c/inst.wat` (one memory page, a data segment, a global; new store + instance + one call + drop), µs of {} (batches of {INST_BATCH}):\n", if wall { "wall-clock time" } else { "thread CPU time" });
     println!("| {} |", insts.iter().map(|i| i.name()).collect::<Vec<_>>().join(" | "));
     println!("|{}", "---:|".repeat(insts.len()));
     let med: Vec<String> =
@@ -209,7 +247,7 @@ fn main() -> BenchResult<()> {
     println!("| {} |", med.join(" | "));
 
     println!("\n### Compile time\n");
-    println!("Median of {reps}; wasmlite = `wasmlite_codegen::compile` at O2 (parse, translate, optimise, emit object; one thread); clang = `clang-19 -O2 -c` on the same C sources (one process per file); Wasmtime = `Module::new` with the default configuration (Cranelift, parallel on all cores) and with `parallel_compilation(false)`.\n");
+    println!("Wall-clock, median of {reps}; wasmlite = `wasmlite_codegen::compile` at O2 (parse, translate, optimise, emit object; one thread); clang = `clang-19 -O2 -c` on the same C sources (one process per file); Wasmtime = `Module::new` with the default configuration (Cranelift, parallel on all cores) and with `parallel_compilation(false)`.\n");
     println!("| program | wasm size | wasmlite O2 | clang-19 -O2 (native) | wasmlite/clang | wasmlite MB/s | wasmtime | wasmtime MB/s | wasmtime 1 thread | wasmtime 1 thread MB/s |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for c in &compile {
@@ -229,7 +267,8 @@ fn main() -> BenchResult<()> {
         );
     }
     println!(
-        "\nAll engines returned identical results for every kernel, call and instantiation (asserted). Rerun: `cd benches && cargo run --release --bin report -- {runs}`."
+        "\nAll engines returned identical results for every kernel, call and instantiation (asserted). Rerun: `cd benches && cargo run --release --bin report -- {}{runs}`.",
+        if wall { "--wall " } else { "" }
     );
     Ok(())
 }
