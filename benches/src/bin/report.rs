@@ -172,7 +172,7 @@ fn main() -> BenchResult<()> {
 
     // ---------------------------------------------------------------- compile time
     let reps = (runs / 4).clamp(1, 5);
-    let compile = compile_times(reps)?;
+    let compile = compile_times(reps, wall)?;
     let load_after = loadavg();
 
     // ---------------------------------------------------------------- output
@@ -247,7 +247,11 @@ fn main() -> BenchResult<()> {
     println!("| {} |", med.join(" | "));
 
     println!("\n### Compile time\n");
-    println!("Wall-clock, median of {reps}; wasmlite = `wasmlite_codegen::compile` at O2 (parse, translate, optimise, emit object; one thread); clang = `clang-19 -O2 -c` on the same C sources (one process per file); Wasmtime = `Module::new` with the default configuration (Cranelift, parallel on all cores) and with `parallel_compilation(false)`.\n");
+    println!(
+        "{}, median of {reps}; wasmlite = `wasmlite_codegen::compile` at O2 (parse, translate, optimise, emit object; one thread); clang = `clang-19 -O2 -c` on the same C sources (one process per file, including its start-up); Wasmtime = `Module::new` with the default configuration (Cranelift, parallel compilation: {}) and with `parallel_compilation(false)`. MB/s = wasm bytes / time.\n",
+        if wall { "Wall-clock time" } else { "CPU time (user + system, all threads; clang: the child processes)" },
+        if wall { "wall-clock on all cores" } else { "CPU time summed over its threads" }
+    );
     println!("| program | wasm size | wasmlite O2 | clang-19 -O2 (native) | wasmlite/clang | wasmlite MB/s | wasmtime | wasmtime MB/s | wasmtime 1 thread | wasmtime 1 thread MB/s |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for c in &compile {
@@ -286,17 +290,34 @@ struct CompileTime {
     wasmtime_1: f64,
 }
 
-fn time_median(reps: usize, mut f: impl FnMut() -> BenchResult<()>) -> BenchResult<f64> {
+/// CPU time (user + system) used so far by this process (all its threads) and by its
+/// finished, waited-for children.
+fn cpu_time() -> Duration {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes only the timespec it is given, which lives on the stack.
+    let r = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    assert_eq!(r, 0, "clock_gettime(CLOCK_PROCESS_CPUTIME_ID) failed");
+    // SAFETY: an all-zero rusage is a valid value of this plain C struct.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage writes only the rusage it is given, which lives on the stack.
+    let r = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) };
+    assert_eq!(r, 0, "getrusage(RUSAGE_CHILDREN) failed");
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32) + tv(ru.ru_utime) + tv(ru.ru_stime)
+}
+
+/// Median over `reps` runs of `f`: CPU time (process + children), or wall-clock time.
+fn time_median(reps: usize, wall: bool, mut f: impl FnMut() -> BenchResult<()>) -> BenchResult<f64> {
     let mut v = Vec::new();
     for _ in 0..reps {
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu_time());
         f()?;
-        v.push(t.elapsed());
+        v.push(if wall { t.elapsed() } else { cpu_time().saturating_sub(c) });
     }
     Ok(median(&mut v).as_secs_f64())
 }
 
-fn compile_times(reps: usize) -> BenchResult<Vec<CompileTime>> {
+fn compile_times(reps: usize, wall: bool) -> BenchResult<Vec<CompileTime>> {
     let clang = env!("BENCH_CLANG");
     let programs: [(&str, &[u8], &str, &str); 2] = [
         ("workloads.c", WORKLOADS_WASM, env!("BENCH_WORKLOADS_SOURCES"), env!("BENCH_WORKLOADS_CFLAGS")),
@@ -307,13 +328,13 @@ fn compile_times(reps: usize) -> BenchResult<Vec<CompileTime>> {
     for (program, wasm, sources, cflags) in programs {
         let config = wasmlite_codegen::Config { opt_level: 2, ..Default::default() };
         let prefix = wasmlite_abi::symbol_prefix("bench", wasm);
-        let wasmlite = time_median(reps, || {
+        let wasmlite = time_median(reps, wall, || {
             let obj = wasmlite_codegen::compile(wasm, &prefix, &config).map_err(|e| e.to_string())?;
             assert!(!obj.is_empty());
             Ok(())
         })?;
         let flags: Vec<&str> = cflags.split('\u{1f}').filter(|s| !s.is_empty()).collect();
-        let clang_t = time_median(reps, || {
+        let clang_t = time_median(reps, wall, || {
             for src in sources.split('\u{1f}') {
                 let st = Command::new(clang)
                     .args(["-O2", "-c"])
@@ -333,7 +354,7 @@ fn compile_times(reps: usize) -> BenchResult<Vec<CompileTime>> {
             let mut cfg = wasmtime::Config::default();
             cfg.parallel_compilation(parallel);
             let engine = wasmtime::Engine::new(&cfg).map_err(|e| e.to_string())?;
-            time_median(reps, || {
+            time_median(reps, wall, || {
                 wasmtime::Module::new(&engine, wasm).map_err(|e| e.to_string())?;
                 Ok(())
             })
