@@ -116,4 +116,16 @@ fn main() {
     wasmlite_build::Build::new().file(&inst).bounds_checks(false).compile();
     wasmlite_build::Build::new().file(&inst_bc).bounds_checks(true).compile();
     println!("cargo:rustc-env=BENCH_CLANG={clang}");
+
+    // Engine versions for the report header, from Cargo.lock.
+    let lock = std::fs::read_to_string(manifest.join("Cargo.lock")).unwrap_or_default();
+    let version = |name: &str| {
+        let key = format!("name = \"{name}\"\nversion = \"");
+        lock.find(&key)
+            .and_then(|i| lock[i + key.len()..].split('"').next())
+            .unwrap_or("?")
+            .to_string()
+    };
+    println!("cargo:rerun-if-changed={}", manifest.join("Cargo.lock").display());
+    println!("cargo:rustc-env=BENCH_VERSIONS=wasmtime {}, wasmi {}", version("wasmtime"), version("wasmi"));
 }

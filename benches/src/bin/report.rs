@@ -178,8 +178,10 @@ fn main() -> BenchResult<()> {
     // ---------------------------------------------------------------- output
     println!("### Run time\n");
     println!(
-        "{started}; {}; load average (1/5/15 min) {load_before} before, {load_mid} after the run-time tables, {load_after} at the end.\n",
-        machine()
+        "{started}; {}; {}, clang-19 ({}); load average (1/5/15 min) {load_before} before, {load_mid} after the run-time tables, {load_after} at the end.\n",
+        machine(),
+        env!("BENCH_VERSIONS"),
+        sh(env!("BENCH_CLANG"), &["--version"]).lines().next().unwrap_or("?")
     );
     let what = if wall {
         "wall-clock time"
