@@ -1,13 +1,18 @@
 //! Profiling helper: runs one workload on one engine in a loop, for `perf record`/`perf stat`.
 //!
-//! `profile <native|guard|bounds|wasmi> <empty|fib|sieve|matmul|crc32> [ITERATIONS]`
+//! `profile <native|guard|bounds|wasmtime|wasmi> <KERNEL|empty|inc|call_host> [ITERATIONS]`
+//! (KERNEL: an export name from `KERNELS`, e.g. `sieve`, `gemm`, `lz4_compress`).
 
-use wasmlite_bench::{sizes::*, BenchResult, Engine, Native, Wasmi, WasmliteBounds, WasmliteGuard};
+use wasmlite_bench::{engine, kernel, BenchResult, KERNELS, SEED};
 
 fn main() -> BenchResult<()> {
     let args: Vec<String> = std::env::args().collect();
-    let usage = "usage: profile <native|guard|bounds|wasmi> <empty|fib|sieve|matmul|crc32> [ITERATIONS]";
-    let (engine, workload) = match (args.get(1), args.get(2)) {
+    let names: Vec<&str> = KERNELS.iter().map(|k| k.export).collect();
+    let usage = format!(
+        "usage: profile <native|guard|bounds|wasmtime|wasmi> <{}|empty|inc|call_host> [ITERATIONS]",
+        names.join("|")
+    );
+    let (engine_name, workload) = match (args.get(1), args.get(2)) {
         (Some(e), Some(w)) => (e.as_str(), w.as_str()),
         _ => return Err(usage.into()),
     };
@@ -15,24 +20,20 @@ fn main() -> BenchResult<()> {
         Some(s) => s.parse().map_err(|e| format!("ITERATIONS: {e}"))?,
         None => 100,
     };
-    let mut e: Box<dyn Engine> = match engine {
-        "native" => Box::new(Native),
-        "guard" => Box::new(WasmliteGuard::new()?),
-        "bounds" => Box::new(WasmliteBounds::new()?),
-        "wasmi" => Box::new(Wasmi::new()?),
-        _ => return Err(usage.into()),
-    };
-    e.crc_fill(CRC_SEED)?;
+    let mut e = engine(engine_name)?;
+    e.init(SEED)?;
+    let k = kernel(workload);
+    if k.is_none() && !["empty", "inc", "call_host"].contains(&workload) {
+        return Err(usage.into());
+    }
     let t = std::time::Instant::now();
     let mut check = 0u64;
     for _ in 0..n {
-        check = check.wrapping_add(match workload {
-            "empty" => e.empty().map(|()| 0)?,
-            "fib" => e.fib(FIB_N)? as u64,
-            "sieve" => e.sieve(SIEVE_N)? as u64,
-            "matmul" => e.matmul(MAT_N)?.to_bits(),
-            "crc32" => e.crc32(CRC_N)? as u64,
-            _ => return Err(usage.into()),
+        check = check.wrapping_add(match (k, workload) {
+            (Some(k), _) => e.run(k.func, k.n)? as u64,
+            (None, "empty") => e.empty_calls(1).map(|()| 0)?,
+            (None, "inc") => e.inc_calls(1)? as u64,
+            (None, _) => e.call_host(1)? as u64,
         });
     }
     let per = t.elapsed().as_secs_f64() / n as f64;
