@@ -27,3 +27,8 @@ cargo run -q -p wasmlite-spectest -- --bounds-checks "$SUITE"
 cargo run -q -p wasmlite-spectest -- "$SUITE"
 # Lazy JIT: every function compiled on its first call (ORC lazy re-exports).
 cargo run -q -p wasmlite-spectest -- --lazy "$SUITE"
+
+# Differential fuzzing slice (fuzz/, own workspace): minimised regressions, then wasm-smith
+# modules against the wasmi reference in all four modes and arbitrary/mutated bytes into the
+# compiler, 45 s each, fixed seed. Long campaigns: README "Fuzzing".
+FUZZ_TIME="${FUZZ_TIME:-45}" bash scripts/fuzz-ci.sh
