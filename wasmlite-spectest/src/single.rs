@@ -68,7 +68,7 @@ pub fn features_for(path: &Path) -> wasmlite_codegen::WasmFeatures {
             Some("wide-arithmetic") => features |= F::WIDE_ARITHMETIC,
             Some("relaxed-simd") => features |= F::RELAXED_SIMD,
             // The memory64 and custom-page-sizes forks include multi-memory.
-            Some("memory64") => features |= F::MEMORY64 | F::MULTI_MEMORY,
+            Some("memory64") => features |= F::MEMORY64 | F::MULTI_MEMORY | F::FUNCTION_REFERENCES,
             Some("custom-page-sizes") => features |= F::CUSTOM_PAGE_SIZES | F::MEMORY64 | F::MULTI_MEMORY,
             Some("tail-call") => features |= F::TAIL_CALL,
             Some("function-references") => features |= F::FUNCTION_REFERENCES | F::TAIL_CALL,
