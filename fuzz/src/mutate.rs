@@ -134,10 +134,13 @@ fn make(u: &mut Unstructured<'_>) -> ArbResult<(Vec<u8>, Strategy)> {
             for round in 0..rounds {
                 let mut mutate = wasm_mutate::WasmMutate::default();
                 mutate.seed(seed.wrapping_add(round)).fuel(1000).preserve_semantics(false);
-                let next = match mutate.run(&m) {
+                // wasm-mutate itself panics on some inputs (e.g. rename_export on a tag export):
+                // that is the input generator failing, not wasmlite; keep the last module.
+                let next = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match mutate.run(&m) {
                     Ok(mut it) => it.find_map(|r| r.ok()),
                     Err(_) => None,
-                };
+                }))
+                .unwrap_or(None);
                 match next {
                     Some(n) => m = n,
                     None => break,
