@@ -222,11 +222,18 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     /// compared like `call_indirect` does (validation already guarantees it; the check keeps
     /// a wrongly typed reference from the host from ever being called with the wrong ABI).
     fn op_call_ref(&mut self, ti: u32, tail: bool) -> Result<(), CompileError> {
-        let ctx = self.ctx;
         let ft = self.m.info.types.get(ti as usize).ok_or_else(|| self.err("bad type index"))?;
         let np = ft.params.len();
         let fr = self.pop()?;
         let args = self.popn(np)?;
+        self.checked_call_funcref(fr, ti, args, tail)
+    }
+
+    /// Call the `VMFuncRef` `fr` as type `ti` after the indirect-call checks: null →
+    /// `INDIRECT_CALL_TO_NULL`; type → exact identity with the canonical id the runtime wrote
+    /// into `type_ids[ti]`, else `BAD_SIGNATURE`.
+    fn checked_call_funcref(&mut self, fr: Value<'ctx>, ti: u32, args: Vec<Value<'ctx>>, tail: bool) -> Result<(), CompileError> {
+        let ctx = self.ctx;
         let null = self.b.icmp(IntPred::LLVMIntEQ, fr, ctx.const_null(ctx.ptr()));
         self.trap_if(null, trap::INDIRECT_CALL_TO_NULL);
         let tid = self.funcref_load(fr, FuncRefField::TypeId);
@@ -251,14 +258,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         let base = self.table_base(table);
         let slot = self.b.gep_elem(ctx.ptr(), base, idx64);
         let fr = self.b.load(ctx.ptr(), slot, 8);
-        let null = self.b.icmp(IntPred::LLVMIntEQ, fr, ctx.const_null(ctx.ptr()));
-        self.trap_if(null, trap::INDIRECT_CALL_TO_NULL);
-        let tid = self.funcref_load(fr, FuncRefField::TypeId);
-        // Exact type identity: the canonical id the runtime wrote into type_ids[ti].
-        let want = self.expected_type_id(ti);
-        let bad = self.b.icmp(IntPred::LLVMIntNE, tid, want);
-        self.trap_if(bad, trap::BAD_SIGNATURE);
-        self.call_funcref(fr, ti, args, tail)
+        self.checked_call_funcref(fr, ti, args, tail)
     }
 
     /// Control, parametric, variable and call operators. `Ok(false)` if `op` is not one.
@@ -394,8 +394,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
                 self.set_unreachable();
             }
             Operator::Drop => {
-                let v = self.pop()?;
-                self.keep_dropped_load(v);
+                self.pop()?;
             }
             Operator::Select | Operator::TypedSelect { .. } => {
                 let (a, b, c) = self.pop3()?;

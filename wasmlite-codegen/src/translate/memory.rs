@@ -101,10 +101,6 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         self.effective_addr(mem, memarg.offset, addr, size)
     }
 
-    /// Kept for the `drop` operator: every unchecked access is already pinned (volatile), so a
-    /// dropped load needs nothing more.
-    pub(crate) fn keep_dropped_load(&self, _v: Value<'ctx>) {}
-
     /// Load a `ty` from linear memory at `p` (see [`Self::needs_check`]).
     pub(crate) fn mem_load(&mut self, ty: Type<'ctx>, p: MemPtr<'ctx>) -> Value<'ctx> {
         let v = self.b.load(ty, p.ptr, 1);
