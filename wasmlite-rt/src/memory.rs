@@ -100,36 +100,7 @@ impl Memory {
         #[cfg(all(feature = "std", unix, target_pointer_width = "64", any(target_arch = "x86_64", target_arch = "aarch64")))]
         if guard && !ty.memory64 {
             let reserved = crate::abi::GUARD_RESERVATION as usize;
-            // SAFETY: anonymous private PROT_NONE mapping; no existing memory is affected.
-            let p = unsafe {
-                libc::mmap(
-                    core::ptr::null_mut(),
-                    reserved,
-                    libc::PROT_NONE,
-                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-                    -1,
-                    0,
-                )
-            };
-            if p == libc::MAP_FAILED {
-                return Err(InstantiationError::new("memory: cannot reserve guard-page memory (mmap failed)"));
-            }
-            let base = p as *mut u8;
-            if let Err(e) = crate::signals::register_reservation(p as usize, reserved) {
-                // SAFETY: unmapping our own reservation.
-                unsafe { libc::munmap(p, reserved) };
-                return Err(InstantiationError::new(format!("memory: {e}")));
-            }
-            if bytes > 0 {
-                // SAFETY: [base, base+bytes) lies inside the reservation just made.
-                let r = unsafe { libc::mprotect(p, bytes as usize, libc::PROT_READ | libc::PROT_WRITE) };
-                if r != 0 {
-                    crate::signals::unregister_reservation(p as usize);
-                    // SAFETY: unmapping our own reservation.
-                    unsafe { libc::munmap(p, reserved) };
-                    return Err(InstantiationError::new("memory: cannot commit initial pages (mprotect failed)"));
-                }
-            }
+            let base = pool::reserve(bytes as usize).map_err(|e| InstantiationError::new(format!("memory: {e}")))?;
             vm.base = base;
             vm.length = bytes;
             crate::signals::ensure_installed();
@@ -320,9 +291,9 @@ impl Drop for Memory {
     fn drop(&mut self) {
         #[cfg(all(feature = "std", unix, target_pointer_width = "64", any(target_arch = "x86_64", target_arch = "aarch64")))]
         if let Storage::Guard { base, reserved } = self.storage {
-            crate::signals::unregister_reservation(base as usize);
-            // SAFETY: unmapping our own reservation; no references into it outlive `self`.
-            unsafe { libc::munmap(base as *mut libc::c_void, reserved) };
+            debug_assert_eq!(reserved, crate::abi::GUARD_RESERVATION as usize);
+            // SAFETY: the reservation is ours and nothing points into it once `self` is gone.
+            unsafe { pool::release(base, self.vm.length as usize) };
         }
     }
 }
@@ -476,5 +447,125 @@ mod tests {
         assert_eq!(m.grow(65536 - 11).unwrap(), 11);
         assert_eq!(m.size_pages(), 65536);
         assert!(m.grow(1).is_err());
+    }
+}
+
+/// Guard-page reservations, recycled (std, 64-bit unix).
+///
+/// A dropped memory's reservation is zeroed (`madvise(MADV_DONTNEED)`) and kept, still mapped
+/// and registered with the signal handler, in a small process-wide pool. The next memory takes
+/// it and only adjusts which pages are accessible, usually not at all when the same module is
+/// instantiated again. Instantiating a one-page module thus costs no `mmap`, and dropping it
+/// one `madvise` instead of a `munmap` (the instantiation goal; Wasmtime's pooling
+/// allocator does the same).
+#[cfg(all(feature = "std", unix, target_pointer_width = "64", any(target_arch = "x86_64", target_arch = "aarch64")))]
+mod pool {
+    use std::sync::Mutex;
+    use std::vec::Vec;
+
+    /// Reservations kept at most (each is `GUARD_RESERVATION` bytes of address space only).
+    const MAX_POOLED: usize = 16;
+    const OS_PAGE: usize = 4096;
+
+    /// A pooled reservation: base, and how many bytes from it are readable and writable.
+    struct Pooled {
+        base: usize,
+        committed: usize,
+    }
+
+    static POOL: Mutex<Vec<Pooled>> = Mutex::new(Vec::new());
+
+    fn round_up(bytes: usize) -> usize {
+        bytes.div_ceil(OS_PAGE) * OS_PAGE
+    }
+
+    /// Change the protection of `[base+from, base+to)` to read/write (`to > from`) or none.
+    ///
+    /// # Safety
+    /// The range must lie inside a reservation owned by the caller.
+    unsafe fn set_committed(base: usize, from: usize, to: usize) -> bool {
+        let (start, len, prot) = if to > from {
+            (from, to - from, libc::PROT_READ | libc::PROT_WRITE)
+        } else {
+            (to, from - to, libc::PROT_NONE)
+        };
+        if len == 0 {
+            return true;
+        }
+        // SAFETY: the range lies inside the caller's reservation (contract).
+        unsafe { libc::mprotect((base + start) as *mut libc::c_void, len, prot) == 0 }
+    }
+
+    /// A zeroed reservation whose first `bytes` are accessible: recycled or newly mapped.
+    pub(super) fn reserve(bytes: usize) -> Result<*mut u8, &'static str> {
+        let want = round_up(bytes);
+        let pooled = POOL.lock().ok().and_then(|mut p| p.pop());
+        if let Some(Pooled { base, committed }) = pooled {
+            // SAFETY: the pooled reservation is now ours alone.
+            if unsafe { set_committed(base, committed, want) } {
+                return Ok(base as *mut u8);
+            }
+            // SAFETY: as above; it is unmapped and forgotten.
+            unsafe { unmap(base) };
+        }
+        let reserved = crate::abi::GUARD_RESERVATION as usize;
+        // SAFETY: anonymous private PROT_NONE mapping; no existing memory is affected.
+        let p = unsafe {
+            libc::mmap(
+                core::ptr::null_mut(),
+                reserved,
+                libc::PROT_NONE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+                -1,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            return Err("cannot reserve guard-page memory (mmap failed)");
+        }
+        if let Err(e) = crate::signals::register_reservation(p as usize, reserved) {
+            // SAFETY: unmapping our own new reservation.
+            unsafe { libc::munmap(p, reserved) };
+            return Err(e);
+        }
+        // SAFETY: [p, p+want) lies inside the reservation just made.
+        if !unsafe { set_committed(p as usize, 0, want) } {
+            // SAFETY: our own reservation, unused.
+            unsafe { unmap(p as usize) };
+            return Err("cannot commit initial pages (mprotect failed)");
+        }
+        Ok(p as *mut u8)
+    }
+
+    /// Unregister and unmap a reservation.
+    ///
+    /// # Safety
+    /// `base` is a reservation from [`reserve`] that nothing uses any more.
+    unsafe fn unmap(base: usize) {
+        crate::signals::unregister_reservation(base);
+        // SAFETY: the caller owns the reservation (contract).
+        unsafe { libc::munmap(base as *mut libc::c_void, crate::abi::GUARD_RESERVATION as usize) };
+    }
+
+    /// Give back a reservation whose first `length` bytes were accessible.
+    ///
+    /// # Safety
+    /// `base` is a reservation from [`reserve`] and nothing refers into it any more.
+    pub(super) unsafe fn release(base: *mut u8, length: usize) {
+        let base = base as usize;
+        let committed = round_up(length);
+        // Zero what was accessible: the next owner must see a fresh memory.
+        // SAFETY: [base, base+committed) is inside the caller's reservation (contract).
+        let zeroed = committed == 0 || unsafe { libc::madvise(base as *mut libc::c_void, committed, libc::MADV_DONTNEED) } == 0;
+        if zeroed {
+            if let Ok(mut p) = POOL.lock() {
+                if p.len() < MAX_POOLED {
+                    p.push(Pooled { base, committed });
+                    return;
+                }
+            }
+        }
+        // SAFETY: the caller's reservation, no longer used (contract).
+        unsafe { unmap(base) };
     }
 }

@@ -657,3 +657,41 @@ fn cross_store_import_and_borrowed_memory_are_rejected() {
     drop(guard);
     assert_eq!(add.call(&[Val::I32(1), Val::I32(2)]).unwrap(), vec![Val::I32(3)]);
 }
+
+/// Protection (`rwxp` column of /proc/self/maps) of the mapping containing `addr`.
+#[cfg(target_os = "linux")]
+fn protection_at(addr: usize) -> Option<String> {
+    let maps = std::fs::read_to_string("/proc/self/maps").ok()?;
+    maps.lines().find_map(|l| {
+        let mut it = l.split_whitespace();
+        let (range, perms) = (it.next()?, it.next()?);
+        let (a, b) = range.split_once('-')?;
+        let (a, b) = (usize::from_str_radix(a, 16).ok()?, usize::from_str_radix(b, 16).ok()?);
+        (a <= addr && addr < b).then(|| perms.to_string())
+    })
+}
+
+/// Recycled guard reservations come back zeroed and with exactly the new size accessible.
+#[cfg(target_os = "linux")]
+#[test]
+fn recycled_guard_memory_is_zeroed_and_resized() {
+    if !GUARD_PAGES_AVAILABLE {
+        return;
+    }
+    let ty = |min| MemoryType { min, max: None, memory64: false, shared: false, page_size_log2: 16 };
+    for round in 0..4 {
+        let mut big = Memory::new(ty(3)).unwrap();
+        assert!(big.is_guarded());
+        big.data_mut().fill(0xAB);
+        drop(big);
+        let mut small = Memory::new(ty(1)).unwrap();
+        assert!(small.data().iter().all(|&b| b == 0), "round {round}: recycled memory not zeroed");
+        // SAFETY: vm_ptr points at the memory's live VMMemory.
+        let base = unsafe { (*small.vm_ptr()).base } as usize;
+        assert_eq!(protection_at(base).as_deref().map(|p| &p[..2]), Some("rw"));
+        assert_eq!(protection_at(base + 65536).as_deref().map(|p| &p[..2]), Some("--"), "round {round}: page past the end accessible");
+        small.grow(2).unwrap();
+        assert_eq!(protection_at(base + 2 * 65536).as_deref().map(|p| &p[..2]), Some("rw"));
+        assert!(small.data().iter().all(|&b| b == 0));
+    }
+}
