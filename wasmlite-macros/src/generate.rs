@@ -368,7 +368,12 @@ fn export_func(export_name: &str, name: &Ident, idx: &Literal, ty: &FuncType) ->
             1 => quote!(a0),
             _ => quote!((#(#args),*)),
         };
-        quote!(self.inner.call_typed::<#params, #ret>(#idx, #pack))
+        let slots = Literal::usize_unsuffixed(ty.params.len().max(ty.results.len()).max(1));
+        quote! {
+            // SAFETY: the type comes from this very module (the descriptor symbol is tied to
+            // the file's bytes), and there are `max(params, results, 1)` slots.
+            unsafe { self.inner.call_typed_unchecked::<#params, #ret, #slots>(#idx, #pack) }
+        }
     } else {
         // Beyond the typed tuple arity: go through the dynamic call path.
         let vals = ty.params.iter().zip(&args).map(|(t, a)| to_val(*t, &quote!(#a)));

@@ -57,9 +57,9 @@ fn expands_plugin() {
     // Function imports exist, so `()` does not implement Imports.
     assert!(!compact.contains("implImportsfor()"), "{out}");
     // Exports.
-    assert!(compact.contains("pubfnadd(&mutself,a0:i32,a1:i32)->::core::result::Result<i32,::wasmlite_rt::Trap>{self.inner.call_typed::<(i32,i32),i32>(2u32,(a0,a1))}"), "{out}");
+    assert!(compact.contains("pubfnadd(&mutself,a0:i32,a1:i32)->::core::result::Result<i32,::wasmlite_rt::Trap>{unsafe{self.inner.call_typed_unchecked::<(i32,i32),i32,2>(2u32,(a0,a1))}}"), "{out}");
     assert!(compact.contains("pubfndivmod(&mutself,a0:i32,a1:i32)->::core::result::Result<(i32,i32),::wasmlite_rt::Trap>"), "{out}");
-    assert!(compact.contains("pubfnnew_2(&mutself,a0:f32)->::core::result::Result<f32,::wasmlite_rt::Trap>{self.inner.call_typed::<f32,f32>(4u32,a0)}"), "{out}");
+    assert!(compact.contains("pubfnnew_2(&mutself,a0:f32)->::core::result::Result<f32,::wasmlite_rt::Trap>{unsafe{self.inner.call_typed_unchecked::<f32,f32,1>(4u32,a0)}}"), "{out}");
     assert!(compact.contains("pubfntype_(&mutself,a0:u128,a1:::core::option::Option<::wasmlite_rt::ExternRef>,a2:::core::option::Option<::wasmlite_rt::FuncRef>)->::core::result::Result<(),::wasmlite_rt::Trap>"), "{out}");
     assert!(compact.contains("pubfnadd_two(&mutself,a0:i64)"), "{out}");
     // More than 8 params: dynamic call path.

@@ -23,6 +23,7 @@ struct CallGuard {
 impl CallGuard {
     /// # Safety
     /// `vm` must be a live VMStore, `vmctx` a live VMContext of a module with descriptor `desc`.
+    #[inline]
     unsafe fn enter(vm: *mut VMStore, max_stack: usize, vmctx: *mut VMContext, desc: &abi::ModuleDescriptor) -> CallGuard {
         let _ = (vmctx, desc);
         // SAFETY: vm is live and only accessed from this thread (besides the atomic interrupt).
@@ -52,6 +53,7 @@ impl CallGuard {
 }
 
 impl Drop for CallGuard {
+    #[inline]
     fn drop(&mut self) {
         #[cfg(feature = "std")]
         crate::signals::leave_wasm(self.prev);
@@ -79,6 +81,7 @@ impl InstanceCore {
 
     /// Call through the array entry; `funcref` must be a live VMFuncRef of this store and
     /// `slots` hold max(params, results) values of its type.
+    #[inline]
     pub(crate) fn call_raw(&self, funcref: *const VMFuncRef, slots: &mut [ValRaw]) -> Result<(), Trap> {
         // No host borrow of a memory or table may alias what wasm code touches.
         self.store.check_unborrowed()?;

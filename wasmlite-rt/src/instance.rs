@@ -181,21 +181,36 @@ impl<H: 'static> Instance<H> {
             return Err(Trap::with_message(TrapKind::BadSignature, format!("function #{func_index} has type {ty}, called as {want}")));
         }
         let n = ty.params.len().max(ty.results.len()).max(1);
-        // Typed signatures have at most 8 params/results: the slots live on the stack (no
-        // allocation per call).
-        let mut inline = [ValRaw::default(); 8];
-        let mut heap;
-        let slots: &mut [ValRaw] = if n <= inline.len() {
-            &mut inline[..n]
+        // Typed signatures are short: the slots usually live on the stack.
+        if n <= 8 {
+            // SAFETY: function `func_index` has type `P -> R` (checked above).
+            unsafe { self.call_typed_unchecked::<P, R, 8>(func_index, params) }
         } else {
-            heap = alloc::vec![ValRaw::default(); n];
-            &mut heap
-        };
+            let mut slots = alloc::vec![ValRaw::default(); n];
+            let store = self.core.store.id;
+            params.store(&mut slots, store)?;
+            self.core.call_raw(self.core.funcref_ptr(func_index), &mut slots)?;
+            // SAFETY: on success the callee wrote values of the result types (checked above).
+            Ok(unsafe { R::load(&slots, store) })
+        }
+    }
+
+    /// [`Instance::call_typed`] without the type check, with `N` argument/result slots on
+    /// the stack: the path of `include_wasm!` bindings, whose types come from the module
+    /// itself.
+    ///
+    /// # Safety
+    /// Function `func_index` exists and has exactly the type `P -> R`, and `N` is at least
+    /// the number of its parameters and of its results.
+    #[doc(hidden)]
+    #[inline]
+    pub unsafe fn call_typed_unchecked<P: WasmParams, R: WasmResults, const N: usize>(&mut self, func_index: u32, params: P) -> Result<R, Trap> {
+        let mut slots = [ValRaw::default(); N];
         let store = self.core.store.id;
-        params.store(slots, store)?;
-        self.core.call_raw(self.core.funcref_ptr(func_index), slots)?;
-        // SAFETY: on success the callee wrote values of the result types (checked above).
-        Ok(unsafe { R::load(slots, store) })
+        params.store(&mut slots, store)?;
+        self.core.call_raw(self.core.funcref_ptr(func_index), &mut slots)?;
+        // SAFETY: on success the callee wrote values of the result types (caller's contract).
+        Ok(unsafe { R::load(&slots, store) })
     }
 
     /// Memory `index`, borrowed. Panics if the module has no such memory (like slice

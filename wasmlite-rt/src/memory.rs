@@ -335,6 +335,7 @@ impl SharedMemory {
         Rc::ptr_eq(&self.0, &other.0)
     }
     /// Whether any borrow of the memory is alive.
+    #[inline]
     pub(crate) fn is_borrowed(&self) -> bool {
         self.0.try_borrow_mut().is_err()
     }

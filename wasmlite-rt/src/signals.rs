@@ -93,11 +93,13 @@ mod imp {
     }
 
     /// Set the current wasm call state; returns the previous one (restore it afterwards).
+    #[inline]
     pub(crate) fn enter_wasm(vmctx: *mut VMContext, raise_trap: RaiseTrapFn) -> WasmCallState {
         CURRENT.with(|c| c.replace(WasmCallState { vmctx, raise_trap: Some(raise_trap) }))
     }
 
     /// Restore the state returned by [`enter_wasm`].
+    #[inline]
     pub(crate) fn leave_wasm(prev: WasmCallState) {
         CURRENT.with(|c| c.set(prev));
     }
@@ -109,6 +111,7 @@ mod imp {
 
     /// Lowest usable address of this thread's stack (0 if unknown), cached per thread (the
     /// signal handler reads the cache only).
+    #[inline]
     pub(crate) fn thread_stack_low() -> usize {
         let cached = STACK_LOW.with(|c| c.get());
         if cached != 0 {

@@ -69,6 +69,7 @@ impl StoreState {
     /// table of the store that is still borrowed (a `Ref`/`RefMut` from
     /// [`SharedMemory::borrow`], [`crate::Caller::memory`], [`crate::Instance::memory`], ...)
     /// would alias the accesses of wasm code: that is a [`crate::TrapKind::Host`] trap instead.
+    #[inline]
     pub(crate) fn check_unborrowed(&self) -> Result<(), Trap> {
         if self.memories.borrow().iter().any(|m| m.is_borrowed()) {
             return Err(Trap::host(

@@ -242,6 +242,7 @@ impl SharedTable {
         Rc::ptr_eq(&self.0, &other.0)
     }
     /// Whether any borrow of the table is alive.
+    #[inline]
     pub(crate) fn is_borrowed(&self) -> bool {
         self.0.try_borrow_mut().is_err()
     }
