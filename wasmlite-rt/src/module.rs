@@ -37,8 +37,26 @@ impl Module {
     /// code are what generated code and the runtime rely on); a hand-made one may point
     /// anywhere.
     pub unsafe fn from_static(desc: &'static ModuleDescriptor) -> Result<Module, InstantiationError> {
+        #[cfg(feature = "std")]
+        {
+            // Decoded once per thread: instantiating again skips decoding and type interning.
+            std::thread_local! {
+                static DECODED: core::cell::RefCell<Vec<Module>> = const { core::cell::RefCell::new(Vec::new()) };
+            }
+            let key: *const ModuleDescriptor = desc;
+            if let Some(m) = DECODED.with(|c| c.borrow().iter().find(|m| m.0.desc == key).cloned()) {
+                return Ok(m);
+            }
+            // SAFETY: per the contract, and a 'static descriptor and its code live forever.
+            let m = unsafe { Module::from_descriptor(desc) }?;
+            DECODED.with(|c| c.borrow_mut().push(m.clone()));
+            Ok(m)
+        }
+        #[cfg(not(feature = "std"))]
         // SAFETY: per the contract, and a 'static descriptor and its code live forever.
-        unsafe { Module::from_descriptor(desc) }
+        unsafe {
+            Module::from_descriptor(desc)
+        }
     }
 
     /// A module from a descriptor (e.g. loaded by a JIT).
