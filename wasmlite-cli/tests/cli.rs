@@ -364,3 +364,85 @@ fn repl_starts_from_a_file() {
     assert!(lines[2].starts_with("00000000  77 61 73 6d") && lines[2].ends_with("wasm"), "{}", lines[2]);
     assert_eq!(lines.len(), 3);
 }
+
+/// Run `wasmlite ARGS` with `input` on stdin.
+fn wasmlite_stdin(cache: &Path, args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wasmlite"))
+        .args(args)
+        .env("XDG_CACHE_HOME", cache)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run wasmlite");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    // A writer thread: the child may fill its stdout pipe before reading all of stdin.
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = stdin.write_all(&input);
+    });
+    let o = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    o
+}
+
+/// A real program through the CLI: the `lz4` command line tool (LZ4 1.10.0's programs/,
+/// built for wasm32-wasi by tests/programs/lz4/build.sh), compressing and decompressing files
+/// in a `--dir` preopen and stdin → stdout; its own exit codes for failures.
+#[test]
+fn lz4_tool() {
+    let lz4 = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs/lz4/lz4.wasm");
+    let lz4 = lz4.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let host = dir.path().join("host");
+    std::fs::create_dir(&host).unwrap();
+    // Compressible text followed by incompressible bytes (xorshift), 300 KB in all.
+    let mut data = Vec::new();
+    while data.len() < 200_000 {
+        data.extend_from_slice(format!("line {} of some compressible text\n", data.len() % 977).as_bytes());
+    }
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    while data.len() < 300_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        data.push(x as u8);
+    }
+    std::fs::write(host.join("in.bin"), &data).unwrap();
+    let preopen = format!("{}::/data", host.display());
+
+    let o = wasmlite(&cache, &["run", "--dir", &preopen, lz4, "-f", "/data/in.bin", "/data/in.bin.lz4"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let packed = std::fs::read(host.join("in.bin.lz4")).unwrap();
+    assert_eq!(packed[..4], [0x04, 0x22, 0x4d, 0x18], "LZ4 frame magic");
+    assert!(packed.len() < 150_000, "compressed to {} bytes", packed.len());
+    assert_eq!(cache_entries(&cache).len(), 1, "compiled once, cached");
+
+    let o = wasmlite(&cache, &["run", "--dir", &preopen, lz4, "-d", "-f", "/data/in.bin.lz4", "/data/out.bin"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("decoded 300000 bytes"), "{}", stderr(&o));
+    assert!(std::fs::read(host.join("out.bin")).unwrap() == data, "decompressed file differs");
+
+    // stdin → stdout both ways (lz4 picks stdin/stdout when they are not terminals).
+    let o = wasmlite_stdin(&cache, &["run", lz4, "-c"], &data);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(o.stdout[..4], [0x04, 0x22, 0x4d, 0x18]);
+    let o = wasmlite_stdin(&cache, &["run", lz4, "-d", "-c"], &o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(o.stdout == data, "stdin/stdout round trip differs");
+
+    // Failures are the program's own exit codes, not traps.
+    let o = wasmlite(&cache, &["run", "--dir", &preopen, lz4, "-d", "-f", "/data/in.bin", "/data/x"]);
+    assert_eq!(o.status.code(), Some(44), "not an lz4 file: {}", stderr(&o));
+    assert!(stderr(&o).contains("Unrecognized header"), "{}", stderr(&o));
+    let o = wasmlite(&cache, &["run", "--dir", &preopen, lz4, "-f", "/data/missing", "/data/x.lz4"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("/data/missing: No such file or directory"), "{}", stderr(&o));
+    // Outside the preopen nothing is reachable.
+    let o = wasmlite(&cache, &["run", "--dir", &preopen, lz4, "-f", "/data/../in.bin", "/data/y.lz4"]);
+    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!host.join("y.lz4").exists());
+    assert_eq!(cache_entries(&cache).len(), 1);
+}
