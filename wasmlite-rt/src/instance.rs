@@ -181,9 +181,9 @@ impl<H: 'static> Instance<H> {
             return Err(Trap::with_message(TrapKind::BadSignature, format!("function #{func_index} has type {ty}, called as {want}")));
         }
         let n = ty.params.len().max(ty.results.len()).max(1);
-        // Typed signatures have at most 8 params/results: the slots live on the stack (no
-        // allocation per call).
-        let mut inline = [ValRaw::default(); 8];
+        // Typed signatures have at most MAX_TYPED_ARITY params/results: the slots live on the
+        // stack (no allocation per call).
+        let mut inline = [ValRaw::default(); crate::val::MAX_TYPED_ARITY];
         let mut heap;
         let slots: &mut [ValRaw] = if n <= inline.len() {
             &mut inline[..n]
