@@ -446,3 +446,108 @@ fn lz4_tool() {
     assert!(!host.join("y.lz4").exists());
     assert_eq!(cache_entries(&cache).len(), 1);
 }
+
+/// Run `wasmlite repl` with `input` piped in; (stdout lines, stderr, status).
+fn repl_session(input: &str) -> (Vec<String>, String, Option<i32>) {
+    let dir = tempfile::tempdir().unwrap();
+    let o = wasmlite_stdin(dir.path(), &["repl"], input.as_bytes());
+    (stdout(&o).lines().map(String::from).collect(), stderr(&o), o.status.code())
+}
+
+/// `$names` of earlier definitions resolve in later ones in every index space (functions,
+/// globals, memories, tables, types, data and element segments); the exact output lines.
+#[test]
+fn repl_names_in_every_index_space() {
+    let input = r#"(memory $m 1)
+(memory $m2 2)
+(type $bin (func (param i32 i32) (result i32)))
+(type $pair (func (result i32 i32)))
+(global $g (mut i32) (i32.const 5))
+(global $c i32 (i32.const 7))
+(global $d i32 (global.get $c))
+(table $t 4 funcref)
+(table $t2 2 externref)
+(func $add (type $bin) local.get 0 local.get 1 i32.add)
+(data $pd "hello")
+(data $ad (memory $m2) (i32.const 8) "AB")
+(elem $pe func $add)
+(elem $ae (table $t) (i32.const 3) func $add)
+;; passive data, by name
+(func (export "minit") (result i32)
+  i32.const 0 i32.const 0 i32.const 5 memory.init $pd
+  i32.const 4 i32.load8_u)
+(invoke "minit")
+(func (export "m2") (result i32) i32.const 8 i32.load8_u $m2)
+(invoke "m2")
+(func (export "tinit") (result i32)
+  i32.const 1 i32.const 0 i32.const 1 table.init $t $pe
+  i32.const 2 i32.const 3 i32.const 1 call_indirect $t (type $bin))
+(invoke "tinit")
+(func (export "viaelem") (result i32) i32.const 20 i32.const 22 i32.const 3 call_indirect $t (type $bin))
+(invoke "viaelem")
+(func (export "rf") (result i32) ref.func $add ref.is_null)
+(invoke "rf")
+(func (export "gd") (result i32) global.get $d global.get $g i32.add)
+(invoke "gd")
+(func (export "setg") (param i32) local.get 0 global.set $g)
+(invoke "setg" (i32.const 100))
+(invoke "gd")
+(func (export "tsz") (result i32) table.size $t2)
+(invoke "tsz")
+(func (export "p") (type $pair) i32.const 1 i32.const 2)
+(invoke "p")
+;; an active segment is dropped once applied: memory.init of it traps unless empty
+(func (export "ad") (param i32) i32.const 0 i32.const 0 local.get 0 memory.init $m2 $ad)
+(invoke "ad" (i32.const 0))
+(invoke "ad" (i32.const 1))
+(func (export "drop") data.drop $pd elem.drop $pe)
+(invoke "drop")
+(func $bad (result i32) call $nosuch)
+(func (export "div") (param i32) (result i32) i32.const 1 local.get 0 i32.div_s)
+(assert_return (invoke "div" (i32.const 1)) (i32.const 1))
+(assert_return (invoke "div" (i32.const 1)) (i32.const 2))
+(assert_trap (invoke "div" (i32.const 0)) "integer divide by zero")
+(assert_trap (invoke "div" (i32.const 1)) "integer divide by zero")
+(invoke "div" (i32.const 0))
+(get "nope")
+(module $M
+  (memory (export "mem") 1)
+  (func $id (export "id") (param i32) (result i32) local.get 0)
+  (data $md "xyz"))
+(invoke "minit")
+(func (export "two") (param i32) (result i32)
+  local.get 0
+  call $id)
+(invoke "two" (i32.const 4))
+(func (export "q") (result i32) i32.const 0 i32.const 0 i32.const 3 memory.init $md i32.const 2 i32.load8_u)
+(invoke "q")
+(register "M")
+(import "M" "id" (func $imported (param i32) (result i32)))
+(func (export "r") (result i32) i32.const 9 call $imported)
+(invoke "r")
+"#;
+    let (lines, err, code) = repl_session(input);
+    assert_eq!(code, Some(0), "{err}");
+    let want = [
+        "(i32.const 111)",                // 'o'
+        "(i32.const 65)",                 // 'A' in $m2
+        "(i32.const 5)",                  // $add through table.init of $pe
+        "(i32.const 42)",                 // $add put in $t by the active $ae
+        "(i32.const 0)",                  // ref.func of an earlier function
+        "(i32.const 12)",                 // $d = $c = 7, $g = 5
+        "(i32.const 107)",                // $g set to 100 by another definition
+        "(i32.const 2)",                  // $t2
+        "(i32.const 1) (i32.const 2)",    // (type $pair): two results
+        "trap: out of bounds memory access",
+        "error: unknown func: failed to find name `$nosuch`",
+        "error: assertion failed: got [(i32.const 1)]",
+        "error: assertion failed: expected trap `integer divide by zero`, got [(i32.const 1)]",
+        "trap: integer divide by zero",
+        "error: unknown export `nope`",
+        "error: unknown export `minit`", // (module …) started a fresh session
+        "(i32.const 4)",
+        "(i32.const 122)",                // 'z' of the module's passive $md
+        "(i32.const 9)",
+    ];
+    assert_eq!(lines, want, "stderr: {err}");
+}
