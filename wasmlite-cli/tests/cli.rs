@@ -551,3 +551,65 @@ fn repl_names_in_every_index_space() {
     ];
     assert_eq!(lines, want, "stderr: {err}");
 }
+
+/// `--invoke` prints like `wasmtime run --invoke`: v128 as an unsigned decimal, references as
+/// `<null funcref>` / `<funcref>` / `<null externref>`, NaN and infinities as Rust prints them.
+#[test]
+fn invoke_prints_v128_refs_and_special_floats() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("v.wat");
+    std::fs::write(
+        &f,
+        r#"(module
+             (func $g (export "g"))
+             (elem declare func $g)
+             (func (export "v") (param v128) (result v128) local.get 0)
+             (func (export "refs") (param externref) (result funcref funcref externref)
+               ref.null func ref.func $g local.get 0)
+             (func (export "nan") (result f32 f64 f64) f32.const nan f64.const -inf f64.const 1e300))"#,
+    )
+    .unwrap();
+    let f = f.to_str().unwrap();
+    let c = dir.path().join("cache");
+    let o = wasmlite(&c, &["run", "--invoke", "v", f, "0x0102030405060708090a0b0c0d0e0f10"]);
+    assert_eq!(stdout(&o), format!("{}\n", 0x0102030405060708090a0b0c0d0e0f10u128), "{}", stderr(&o));
+    let o = wasmlite(&c, &["run", "--invoke", "v", f, "-1"]);
+    assert_eq!(stdout(&o), format!("{}\n", u128::MAX));
+    let o = wasmlite(&c, &["run", "--invoke", "refs", f, "null"]);
+    assert_eq!(stdout(&o), "<null funcref>\n<funcref>\n<null externref>\n", "{}", stderr(&o));
+    let o = wasmlite(&c, &["run", "--invoke", "refs", f, "7"]);
+    assert_eq!(o.status.code(), Some(1), "only null references can be given");
+    let o = wasmlite(&c, &["run", "--invoke", "nan", f]);
+    assert_eq!(stdout(&o), format!("NaN\n-inf\n{}\n", 1e300f64), "{}", stderr(&o));
+}
+
+/// The cache key covers the module bytes; an entry of another module copied over this one's
+/// (a foreign entry) is ignored and rebuilt; writes leave no temporary files behind.
+#[test]
+fn cache_foreign_entry_and_atomic_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("cache");
+    let a = dir.path().join("a.wat");
+    let b = dir.path().join("b.wat");
+    std::fs::write(&a, r#"(module (func (export "f") (result i32) i32.const 1))"#).unwrap();
+    std::fs::write(&b, r#"(module (func (export "f") (result i32) i32.const 2))"#).unwrap();
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    assert_eq!(stdout(&wasmlite(&c, &["run", "--invoke", "f", a])), "1\n");
+    let ea = cache_entries(&c);
+    assert_eq!(ea.len(), 1);
+    assert_eq!(stdout(&wasmlite(&c, &["run", "--invoke", "f", b])), "2\n");
+    let mut eb = cache_entries(&c);
+    eb.retain(|p| *p != ea[0]);
+    assert_eq!(eb.len(), 1, "another module is another entry");
+    let (good_a, good_b) = (std::fs::read(&ea[0]).unwrap(), std::fs::read(&eb[0]).unwrap());
+    std::fs::write(&eb[0], &good_a).unwrap();
+    let o = wasmlite(&c, &["run", "--invoke", "f", b]);
+    assert_eq!(stdout(&o), "2\n", "a foreign entry must not be linked");
+    assert!(stderr(&o).contains("ignoring invalid cache entry"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&eb[0]).unwrap(), good_b, "rebuilt");
+    let names: Vec<String> = std::fs::read_dir(c.join("wasmlite"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "only the two entries, no temporary files: {names:?}");
+}
