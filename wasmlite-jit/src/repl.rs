@@ -797,8 +797,11 @@ fn item_names(wasm: &[u8]) -> HashMap<(Kind, u32), String> {
     out
 }
 
+/// (index, name) pairs of one index space from the name section.
+type IndexNames = Vec<(u32, String)>;
+
 /// Names of data and element segments from the name section.
-fn segment_names(wasm: &[u8]) -> (Vec<(u32, String)>, Vec<(u32, String)>) {
+fn segment_names(wasm: &[u8]) -> (IndexNames, IndexNames) {
     let (mut data, mut elem) = (Vec::new(), Vec::new());
     for_each_name(wasm, |n| match n {
         wasmparser::Name::Data(m) => data.extend(m.into_iter().flatten().map(|n| (n.index, n.name.to_string()))),
