@@ -191,17 +191,12 @@ extern "C" fn materialize(ctx: *mut c_void, mr: LLVMOrcMaterializationResponsibi
     let rest: Vec<u32> = unit.funcs.iter().copied().filter(|&i| i != index).collect();
     if !rest.is_empty() {
         let replaced = body_unit(&unit.module, rest, unit.layer, unit.es, unit.global_prefix).and_then(|mu| {
-            // SAFETY: `mr` is live and responsible for `mu`'s symbols; on success ORC owns
-            // `mu`, on failure it is still ours.
-            unsafe {
-                let err = LLVMOrcMaterializationResponsibilityReplace(mr, mu);
-                match crate::orc::take_error(err) {
-                    Some(e) => {
-                        LLVMOrcDisposeMaterializationUnit(mu);
-                        Err(JitError::Llvm(e))
-                    }
-                    None => Ok(()),
-                }
+            // SAFETY: `mr` is live and responsible for `mu`'s symbols; the C API takes
+            // ownership of `mu` whether or not it succeeds (unlike LLVMOrcJITDylibDefine).
+            let err = unsafe { LLVMOrcMaterializationResponsibilityReplace(mr, mu) };
+            match crate::orc::take_error(err) {
+                Some(e) => Err(JitError::Llvm(e)),
+                None => Ok(()),
             }
         });
         if let Err(e) = replaced {
