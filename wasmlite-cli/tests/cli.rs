@@ -503,6 +503,8 @@ fn repl_names_in_every_index_space() {
 (func (export "drop") data.drop $pd elem.drop $pe)
 (invoke "drop")
 (func $bad (result i32) call $nosuch)
+(func (export "gd") (result i32) i64.const 0)
+(invoke "gd")
 (func (export "div") (param i32) (result i32) i32.const 1 local.get 0 i32.div_s)
 (assert_return (invoke "div" (i32.const 1)) (i32.const 1))
 (assert_return (invoke "div" (i32.const 1)) (i32.const 2))
@@ -540,6 +542,8 @@ fn repl_names_in_every_index_space() {
         "(i32.const 1) (i32.const 2)",    // (type $pair): two results
         "trap: out of bounds memory access",
         "error: unknown func: failed to find name `$nosuch`",
+        "error: type mismatch: expected i32, found i64",
+        "(i32.const 107)",                // the failed redefinition changed nothing
         "error: assertion failed: got [(i32.const 1)]",
         "error: assertion failed: expected trap `integer divide by zero`, got [(i32.const 1)]",
         "trap: integer divide by zero",
