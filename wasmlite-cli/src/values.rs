@@ -53,17 +53,20 @@ fn parse_int(s: &str, bits: u32) -> Option<i128> {
 }
 
 /// A result as `wasmtime run --invoke` prints it: integers in signed decimal, floats as the
-/// shortest decimal that round-trips (`Display`), v128 as hex, references as `null` or `ref`.
+/// shortest decimal that round-trips (`Display`: `0.1`, `-0`, `inf`, `NaN`), v128 as an
+/// unsigned decimal 128-bit integer, references as `<null funcref>`, `<funcref>`,
+/// `<null externref>`, `<externref>`.
 pub fn cli_format(v: &Val) -> String {
     match v {
         Val::I32(x) => x.to_string(),
         Val::I64(x) => x.to_string(),
         Val::F32(b) => f32::from_bits(*b).to_string(),
         Val::F64(b) => f64::from_bits(*b).to_string(),
-        Val::V128(x) => format!("{x:#034x}"),
-        Val::FuncRef(None) | Val::ExternRef(None) => "null".to_string(),
-        Val::FuncRef(Some(_)) => "funcref".to_string(),
-        Val::ExternRef(Some(e)) => format!("externref({})", e.id()),
+        Val::V128(x) => x.to_string(),
+        Val::FuncRef(None) => "<null funcref>".to_string(),
+        Val::FuncRef(Some(_)) => "<funcref>".to_string(),
+        Val::ExternRef(None) => "<null externref>".to_string(),
+        Val::ExternRef(Some(_)) => "<externref>".to_string(),
     }
 }
 
@@ -89,5 +92,11 @@ mod tests {
         assert_eq!(cli_format(&Val::F64(0.1f64.to_bits())), "0.1");
         assert_eq!(cli_format(&Val::F32(f32::INFINITY.to_bits())), "inf");
         assert_eq!(cli_format(&Val::I32(-7)), "-7");
+        assert_eq!(cli_format(&Val::F64(f64::NAN.to_bits())), "NaN");
+        assert_eq!(cli_format(&Val::F32(1e-7f32.to_bits())), "0.0000001");
+        assert_eq!(cli_format(&parse_arg("0xff", ValType::V128).unwrap()), "255");
+        assert_eq!(cli_format(&parse_arg("-1", ValType::V128).unwrap()), u128::MAX.to_string());
+        assert_eq!(cli_format(&parse_arg("null", ValType::FuncRef).unwrap()), "<null funcref>");
+        assert_eq!(cli_format(&parse_arg("null", ValType::ExternRef).unwrap()), "<null externref>");
     }
 }

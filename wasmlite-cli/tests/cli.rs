@@ -364,3 +364,256 @@ fn repl_starts_from_a_file() {
     assert!(lines[2].starts_with("00000000  77 61 73 6d") && lines[2].ends_with("wasm"), "{}", lines[2]);
     assert_eq!(lines.len(), 3);
 }
+
+/// Run `wasmlite ARGS` with `input` on stdin.
+fn wasmlite_stdin(cache: &Path, args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wasmlite"))
+        .args(args)
+        .env("XDG_CACHE_HOME", cache)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run wasmlite");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    // A writer thread: the child may fill its stdout pipe before reading all of stdin.
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = stdin.write_all(&input);
+    });
+    let o = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    o
+}
+
+/// A real program through the CLI: the `lz4` command line tool (LZ4 1.10.0's programs/,
+/// built for wasm32-wasi by tests/programs/lz4/build.sh), compressing and decompressing files
+/// in a `--dir` preopen and stdin → stdout; its own exit codes for failures.
+#[test]
+fn lz4_tool() {
+    let lz4 = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs/lz4/lz4.wasm");
+    let lz4 = lz4.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let host = dir.path().join("host");
+    std::fs::create_dir(&host).unwrap();
+    // Compressible text followed by incompressible bytes (xorshift), 300 KB in all.
+    let mut data = Vec::new();
+    while data.len() < 200_000 {
+        data.extend_from_slice(format!("line {} of some compressible text\n", data.len() % 977).as_bytes());
+    }
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    while data.len() < 300_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        data.push(x as u8);
+    }
+    std::fs::write(host.join("in.bin"), &data).unwrap();
+    let preopen = format!("{}::/data", host.display());
+
+    let o = wasmlite(&cache, &["run", "--dir", &preopen, lz4, "-f", "/data/in.bin", "/data/in.bin.lz4"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let packed = std::fs::read(host.join("in.bin.lz4")).unwrap();
+    assert_eq!(packed[..4], [0x04, 0x22, 0x4d, 0x18], "LZ4 frame magic");
+    assert!(packed.len() < 150_000, "compressed to {} bytes", packed.len());
+    assert_eq!(cache_entries(&cache).len(), 1, "compiled once, cached");
+
+    let o = wasmlite(&cache, &["run", "--dir", &preopen, lz4, "-d", "-f", "/data/in.bin.lz4", "/data/out.bin"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("decoded 300000 bytes"), "{}", stderr(&o));
+    assert!(std::fs::read(host.join("out.bin")).unwrap() == data, "decompressed file differs");
+
+    // stdin → stdout both ways (lz4 picks stdin/stdout when they are not terminals).
+    let o = wasmlite_stdin(&cache, &["run", lz4, "-c"], &data);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(o.stdout[..4], [0x04, 0x22, 0x4d, 0x18]);
+    let o = wasmlite_stdin(&cache, &["run", lz4, "-d", "-c"], &o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(o.stdout == data, "stdin/stdout round trip differs");
+
+    // Failures are the program's own exit codes, not traps.
+    let o = wasmlite(&cache, &["run", "--dir", &preopen, lz4, "-d", "-f", "/data/in.bin", "/data/x"]);
+    assert_eq!(o.status.code(), Some(44), "not an lz4 file: {}", stderr(&o));
+    assert!(stderr(&o).contains("Unrecognized header"), "{}", stderr(&o));
+    let o = wasmlite(&cache, &["run", "--dir", &preopen, lz4, "-f", "/data/missing", "/data/x.lz4"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("/data/missing: No such file or directory"), "{}", stderr(&o));
+    // Outside the preopen nothing is reachable.
+    let o = wasmlite(&cache, &["run", "--dir", &preopen, lz4, "-f", "/data/../in.bin", "/data/y.lz4"]);
+    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!host.join("y.lz4").exists());
+    assert_eq!(cache_entries(&cache).len(), 1);
+}
+
+/// Run `wasmlite repl` with `input` piped in; (stdout lines, stderr, status).
+fn repl_session(input: &str) -> (Vec<String>, String, Option<i32>) {
+    let dir = tempfile::tempdir().unwrap();
+    let o = wasmlite_stdin(dir.path(), &["repl"], input.as_bytes());
+    (stdout(&o).lines().map(String::from).collect(), stderr(&o), o.status.code())
+}
+
+/// `$names` of earlier definitions resolve in later ones in every index space (functions,
+/// globals, memories, tables, types, data and element segments); the exact output lines.
+#[test]
+fn repl_names_in_every_index_space() {
+    let input = r#"(memory $m 1)
+(memory $m2 2)
+(type $bin (func (param i32 i32) (result i32)))
+(type $pair (func (result i32 i32)))
+(global $g (mut i32) (i32.const 5))
+(global $c i32 (i32.const 7))
+(global $d i32 (global.get $c))
+(table $t 4 funcref)
+(table $t2 2 externref)
+(func $add (type $bin) local.get 0 local.get 1 i32.add)
+(data $pd "hello")
+(data $ad (memory $m2) (i32.const 8) "AB")
+(elem $pe func $add)
+(elem $ae (table $t) (i32.const 3) func $add)
+;; passive data, by name
+(func (export "minit") (result i32)
+  i32.const 0 i32.const 0 i32.const 5 memory.init $pd
+  i32.const 4 i32.load8_u)
+(invoke "minit")
+(func (export "m2") (result i32) i32.const 8 i32.load8_u $m2)
+(invoke "m2")
+(func (export "tinit") (result i32)
+  i32.const 1 i32.const 0 i32.const 1 table.init $t $pe
+  i32.const 2 i32.const 3 i32.const 1 call_indirect $t (type $bin))
+(invoke "tinit")
+(func (export "viaelem") (result i32) i32.const 20 i32.const 22 i32.const 3 call_indirect $t (type $bin))
+(invoke "viaelem")
+(func (export "rf") (result i32) ref.func $add ref.is_null)
+(invoke "rf")
+(func (export "gd") (result i32) global.get $d global.get $g i32.add)
+(invoke "gd")
+(func (export "setg") (param i32) local.get 0 global.set $g)
+(invoke "setg" (i32.const 100))
+(invoke "gd")
+(func (export "tsz") (result i32) table.size $t2)
+(invoke "tsz")
+(func (export "p") (type $pair) i32.const 1 i32.const 2)
+(invoke "p")
+;; an active segment is dropped once applied: memory.init of it traps unless empty
+(func (export "ad") (param i32) i32.const 0 i32.const 0 local.get 0 memory.init $m2 $ad)
+(invoke "ad" (i32.const 0))
+(invoke "ad" (i32.const 1))
+(func (export "drop") data.drop $pd elem.drop $pe)
+(invoke "drop")
+(func $bad (result i32) call $nosuch)
+(func (export "gd") (result i32) i64.const 0)
+(invoke "gd")
+(func (export "div") (param i32) (result i32) i32.const 1 local.get 0 i32.div_s)
+(assert_return (invoke "div" (i32.const 1)) (i32.const 1))
+(assert_return (invoke "div" (i32.const 1)) (i32.const 2))
+(assert_trap (invoke "div" (i32.const 0)) "integer divide by zero")
+(assert_trap (invoke "div" (i32.const 1)) "integer divide by zero")
+(invoke "div" (i32.const 0))
+(get "nope")
+(module $M
+  (memory (export "mem") 1)
+  (func $id (export "id") (param i32) (result i32) local.get 0)
+  (data $md "xyz"))
+(invoke "minit")
+(func (export "two") (param i32) (result i32)
+  local.get 0
+  call $id)
+(invoke "two" (i32.const 4))
+(func (export "q") (result i32) i32.const 0 i32.const 0 i32.const 3 memory.init $md i32.const 2 i32.load8_u)
+(invoke "q")
+(register "M")
+(import "M" "id" (func $imported (param i32) (result i32)))
+(func (export "r") (result i32) i32.const 9 call $imported)
+(invoke "r")
+"#;
+    let (lines, err, code) = repl_session(input);
+    assert_eq!(code, Some(0), "{err}");
+    let want = [
+        "(i32.const 111)",                // 'o'
+        "(i32.const 65)",                 // 'A' in $m2
+        "(i32.const 5)",                  // $add through table.init of $pe
+        "(i32.const 42)",                 // $add put in $t by the active $ae
+        "(i32.const 0)",                  // ref.func of an earlier function
+        "(i32.const 12)",                 // $d = $c = 7, $g = 5
+        "(i32.const 107)",                // $g set to 100 by another definition
+        "(i32.const 2)",                  // $t2
+        "(i32.const 1) (i32.const 2)",    // (type $pair): two results
+        "trap: out of bounds memory access",
+        "error: unknown func: failed to find name `$nosuch`",
+        "error: type mismatch: expected i32, found i64",
+        "(i32.const 107)",                // the failed redefinition changed nothing
+        "error: assertion failed: got [(i32.const 1)]",
+        "error: assertion failed: expected trap `integer divide by zero`, got [(i32.const 1)]",
+        "trap: integer divide by zero",
+        "error: unknown export `nope`",
+        "error: unknown export `minit`", // (module …) started a fresh session
+        "(i32.const 4)",
+        "(i32.const 122)",                // 'z' of the module's passive $md
+        "(i32.const 9)",
+    ];
+    assert_eq!(lines, want, "stderr: {err}");
+}
+
+/// `--invoke` prints like `wasmtime run --invoke`: v128 as an unsigned decimal, references as
+/// `<null funcref>` / `<funcref>` / `<null externref>`, NaN and infinities as Rust prints them.
+#[test]
+fn invoke_prints_v128_refs_and_special_floats() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("v.wat");
+    std::fs::write(
+        &f,
+        r#"(module
+             (func $g (export "g"))
+             (elem declare func $g)
+             (func (export "v") (param v128) (result v128) local.get 0)
+             (func (export "refs") (param externref) (result funcref funcref externref)
+               ref.null func ref.func $g local.get 0)
+             (func (export "nan") (result f32 f64 f64) f32.const nan f64.const -inf f64.const 1e300))"#,
+    )
+    .unwrap();
+    let f = f.to_str().unwrap();
+    let c = dir.path().join("cache");
+    let o = wasmlite(&c, &["run", "--invoke", "v", f, "0x0102030405060708090a0b0c0d0e0f10"]);
+    assert_eq!(stdout(&o), format!("{}\n", 0x0102030405060708090a0b0c0d0e0f10u128), "{}", stderr(&o));
+    let o = wasmlite(&c, &["run", "--invoke", "v", f, "-1"]);
+    assert_eq!(stdout(&o), format!("{}\n", u128::MAX));
+    let o = wasmlite(&c, &["run", "--invoke", "refs", f, "null"]);
+    assert_eq!(stdout(&o), "<null funcref>\n<funcref>\n<null externref>\n", "{}", stderr(&o));
+    let o = wasmlite(&c, &["run", "--invoke", "refs", f, "7"]);
+    assert_eq!(o.status.code(), Some(1), "only null references can be given");
+    let o = wasmlite(&c, &["run", "--invoke", "nan", f]);
+    assert_eq!(stdout(&o), format!("NaN\n-inf\n{}\n", 1e300f64), "{}", stderr(&o));
+}
+
+/// The cache key covers the module bytes; an entry of another module copied over this one's
+/// (a foreign entry) is ignored and rebuilt; writes leave no temporary files behind.
+#[test]
+fn cache_foreign_entry_and_atomic_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("cache");
+    let a = dir.path().join("a.wat");
+    let b = dir.path().join("b.wat");
+    std::fs::write(&a, r#"(module (func (export "f") (result i32) i32.const 1))"#).unwrap();
+    std::fs::write(&b, r#"(module (func (export "f") (result i32) i32.const 2))"#).unwrap();
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    assert_eq!(stdout(&wasmlite(&c, &["run", "--invoke", "f", a])), "1\n");
+    let ea = cache_entries(&c);
+    assert_eq!(ea.len(), 1);
+    assert_eq!(stdout(&wasmlite(&c, &["run", "--invoke", "f", b])), "2\n");
+    let mut eb = cache_entries(&c);
+    eb.retain(|p| *p != ea[0]);
+    assert_eq!(eb.len(), 1, "another module is another entry");
+    let (good_a, good_b) = (std::fs::read(&ea[0]).unwrap(), std::fs::read(&eb[0]).unwrap());
+    std::fs::write(&eb[0], &good_a).unwrap();
+    let o = wasmlite(&c, &["run", "--invoke", "f", b]);
+    assert_eq!(stdout(&o), "2\n", "a foreign entry must not be linked");
+    assert!(stderr(&o).contains("ignoring invalid cache entry"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&eb[0]).unwrap(), good_b, "rebuilt");
+    let names: Vec<String> = std::fs::read_dir(c.join("wasmlite"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "only the two entries, no temporary files: {names:?}");
+}

@@ -121,12 +121,26 @@ impl Kind {
     }
 }
 
+/// Kinds of named segments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Seg {
+    Data,
+    Elem,
+}
+
 /// A live REPL session (see the module docs).
 pub struct Session {
     config: wasmlite_codegen::Config,
     store: Store,
     named: HashMap<(Kind, String), Extern>,
-    types: HashMap<String, String>,
+    /// `(type $t …)` texts by `$t`, with their definition order (inlined in that order).
+    types: HashMap<String, (u64, String)>,
+    /// Named data / element segments: the text a later definition inlines to use them by
+    /// `$name` (passive: as written; active or declarative: an empty passive segment, since
+    /// those are dropped once instantiated), with their definition order.
+    segments: HashMap<(Seg, String), (u64, String)>,
+    /// Definition order counter for `types` and `segments`.
+    seq: u64,
     default_memory: Option<SharedMemory>,
     default_table: Option<SharedTable>,
     exports: Vec<(String, Extern)>,
@@ -159,6 +173,8 @@ impl Session {
             store: Store::new(),
             named: HashMap::new(),
             types: HashMap::new(),
+            segments: HashMap::new(),
+            seq: 0,
             default_memory: None,
             default_table: None,
             exports: Vec::new(),
@@ -219,16 +235,55 @@ impl Session {
 
     fn define_tokens(&mut self, field: &str, toks: &[Tok]) -> Result<(), ReplError> {
         let (new_kind, own_id) = defined_item(toks)?;
-        let ids: HashSet<&str> = toks.iter().filter_map(|t| if let Tok::Id(s) = t { Some(s.as_str()) } else { None }).collect();
-        let mut text = String::from("(module\n");
-        // Types first, then the imports (the text format wants imports before definitions).
-        for id in &ids {
-            if let Some(t) = self.types.get(*id) {
-                if new_kind.is_some() || own_id.as_deref() != Some(*id) {
-                    text.push_str(t);
-                    text.push('\n');
+        let head = match toks.get(1) {
+            Some(Tok::Word(w)) => w.as_str(),
+            _ => "",
+        };
+        let own_seg = match (head, toks.get(2)) {
+            ("data", Some(Tok::Id(id))) => Some((Seg::Data, id.clone())),
+            ("elem", Some(Tok::Id(id))) => Some((Seg::Elem, id.clone())),
+            _ => None,
+        };
+        let own_type = if head == "type" { own_id.clone() } else { None };
+        // The `$names` the definition uses, also through the types and segments it inlines
+        // (a passive element segment names functions, a type may name other types).
+        let mut ids: HashSet<String> = HashSet::new();
+        let mut inline_types: Vec<(u64, &str)> = Vec::new();
+        let mut inline_segs: Vec<(u64, &str)> = Vec::new();
+        let mut work: Vec<String> = ids_of(toks);
+        while let Some(id) = work.pop() {
+            if !ids.insert(id.clone()) {
+                continue;
+            }
+            let mut texts = Vec::new();
+            if own_type.as_deref() != Some(id.as_str()) {
+                if let Some((seq, t)) = self.types.get(&id) {
+                    inline_types.push((*seq, t));
+                    texts.push(t.as_str());
                 }
             }
+            for kind in [Seg::Data, Seg::Elem] {
+                let key = (kind, id.clone());
+                if own_seg.as_ref() == Some(&key) {
+                    continue;
+                }
+                if let Some((seq, t)) = self.segments.get(&key) {
+                    inline_segs.push((*seq, t));
+                    texts.push(t.as_str());
+                }
+            }
+            for t in texts {
+                work.extend(ids_of(&lex(t).map_err(err)?));
+            }
+        }
+        inline_types.sort_unstable();
+        inline_segs.sort_unstable();
+        let ids: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let mut text = String::from("(module\n");
+        // Types first, then the imports (the text format wants imports before definitions).
+        for (_, t) in &inline_types {
+            text.push_str(t);
+            text.push('\n');
         }
         let mut imports: HashMap<String, Extern> = HashMap::new();
         let mut counts: HashMap<Kind, u32> = HashMap::new();
@@ -273,6 +328,17 @@ impl Session {
         }
         text.push_str(field);
         text.push('\n');
+        // After the field, so that its own segment is data/element segment 0.
+        for (_, t) in &inline_segs {
+            text.push_str(t);
+            text.push('\n');
+        }
+        // `ref.func` needs its function declared in the module: declare every function.
+        let nfuncs = counts.get(&Kind::Func).copied().unwrap_or(0) + u32::from(new_kind == Some(Kind::Func));
+        if nfuncs > 0 {
+            let list: Vec<String> = (0..nfuncs).map(|i| i.to_string()).collect();
+            text.push_str(&format!("(elem declare func {})\n", list.join(" ")));
+        }
         if let Some(kind) = new_kind {
             let index = counts.get(&kind).copied().unwrap_or(0);
             text.push_str(&format!("(export \"{NEW}\" ({} {index}))\n", kind.keyword()));
@@ -294,10 +360,25 @@ impl Session {
             wasmlite_rt::Error::Instantiation(e) => err(e.to_string()),
         })?;
         // Success: record the new item, its name and the user's exports.
-        if toks.get(1) == Some(&Tok::Word("type".into())) {
-            if let Some(id) = &own_id {
-                self.types.insert(id.clone(), field.to_string());
-            }
+        if let Some(id) = own_type {
+            self.seq += 1;
+            self.types.insert(id, (self.seq, field.to_string()));
+        }
+        if let Some((kind, id)) = own_seg {
+            let info = module.info();
+            let inline = match kind {
+                Seg::Data => match info.datas.first().map(|d| &d.mode) {
+                    Some(wasmlite_abi::DataMode::Passive) => field.to_string(),
+                    _ => format!("(data {id} \"\")"),
+                },
+                Seg::Elem => match info.elems.first() {
+                    Some(e) if e.mode == wasmlite_abi::ElemMode::Passive => field.to_string(),
+                    Some(e) => format!("(elem {id} {})", e.ty),
+                    None => format!("(elem {id} funcref)"),
+                },
+            };
+            self.seq += 1;
+            self.segments.insert((kind, id), (self.seq, inline));
         }
         if let Some(kind) = new_kind {
             let new = instance.export(NEW).ok_or_else(|| err("internal error: the new definition is not exported"))?;
@@ -396,11 +477,50 @@ impl Session {
                 }
             }
         }
+        let mut seq = self.seq;
         let mut types = HashMap::new();
-        for (i, name) in type_names(wasm) {
+        let mut tnames = type_names(wasm);
+        tnames.sort_unstable();
+        for (i, name) in tnames {
             if let Some(t) = info.types.get(i as usize) {
-                types.insert(format!("${name}"), format!("(type ${name} {t})"));
+                seq += 1;
+                types.insert(format!("${name}"), (seq, format!("(type ${name} {t})")));
             }
+        }
+        // Named segments, for later definitions (see `Session::segments`).
+        let mut segments = HashMap::new();
+        let (data_names, elem_names) = segment_names(wasm);
+        for (i, name) in data_names {
+            let Some(d) = info.datas.get(i as usize) else { continue };
+            let text = match d.mode {
+                wasmlite_abi::DataMode::Passive => format!("(data ${name} {})", wat_string(&d.bytes)),
+                wasmlite_abi::DataMode::Active { .. } => format!("(data ${name} \"\")"),
+            };
+            seq += 1;
+            segments.insert((Seg::Data, format!("${name}")), (seq, text));
+        }
+        for (i, name) in elem_names {
+            let Some(e) = info.elems.get(i as usize) else { continue };
+            let text = if e.mode == wasmlite_abi::ElemMode::Passive {
+                // Items by the names the session binds (only `ref.func $named` / `ref.null`).
+                let items: Option<Vec<String>> = e
+                    .items
+                    .iter()
+                    .map(|x| match x.0.as_slice() {
+                        [wasmlite_abi::ConstOp::RefFunc(f)] => names.get(&(Kind::Func, *f)).map(|n| format!("(ref.func ${n})")),
+                        [wasmlite_abi::ConstOp::RefNull(t)] => Some(format!("(ref.null {})", if t.repr() == ValType::ExternRef { "extern" } else { "func" })),
+                        _ => None,
+                    })
+                    .collect();
+                match items {
+                    Some(items) => format!("(elem ${name} {} {})", e.ty, items.join(" ")),
+                    None => continue,
+                }
+            } else {
+                format!("(elem ${name} {})", e.ty)
+            };
+            seq += 1;
+            segments.insert((Seg::Elem, format!("${name}")), (seq, text));
         }
         let default_memory = match item(Kind::Memory, 0) {
             Some(Extern::Memory(m)) => Some(m),
@@ -420,6 +540,8 @@ impl Session {
         self.store = store;
         self.named = named;
         self.types = types;
+        self.segments = segments;
+        self.seq = seq;
         self.default_memory = default_memory;
         self.default_table = default_table;
         self.exports = exports;
@@ -591,6 +713,22 @@ fn defined_item(toks: &[Tok]) -> Result<(Option<Kind>, Option<String>), ReplErro
     })
 }
 
+/// The `$names` among `toks`.
+fn ids_of(toks: &[Tok]) -> Vec<String> {
+    toks.iter().filter_map(|t| if let Tok::Id(s) = t { Some(s.clone()) } else { None }).collect()
+}
+
+/// `bytes` as a wat string literal.
+fn wat_string(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 3 + 2);
+    s.push('"');
+    for b in bytes {
+        s.push_str(&format!("\\{b:02x}"));
+    }
+    s.push('"');
+    s
+}
+
 fn same_extern(a: &Extern, b: &Extern) -> bool {
     match (a, b) {
         (Extern::Memory(x), Extern::Memory(y)) => x.ptr_eq(y),
@@ -657,6 +795,20 @@ fn item_names(wasm: &[u8]) -> HashMap<(Kind, u32), String> {
         }
     });
     out
+}
+
+/// (index, name) pairs of one index space from the name section.
+type IndexNames = Vec<(u32, String)>;
+
+/// Names of data and element segments from the name section.
+fn segment_names(wasm: &[u8]) -> (IndexNames, IndexNames) {
+    let (mut data, mut elem) = (Vec::new(), Vec::new());
+    for_each_name(wasm, |n| match n {
+        wasmparser::Name::Data(m) => data.extend(m.into_iter().flatten().map(|n| (n.index, n.name.to_string()))),
+        wasmparser::Name::Element(m) => elem.extend(m.into_iter().flatten().map(|n| (n.index, n.name.to_string()))),
+        _ => {}
+    });
+    (data, elem)
 }
 
 fn type_names(wasm: &[u8]) -> Vec<(u32, String)> {

@@ -49,3 +49,39 @@ fn invalid_module_fails_up_front() {
     let e = wasmlite_jit::compile_module_lazy(&wasm, "bad", &Default::default()).unwrap_err();
     assert!(e.to_string().contains("type mismatch"), "{e}");
 }
+
+/// More functions than one lazy unit holds (units of 64, split on each first call): every
+/// function, first reached in a scrambled order — from the host, through a direct call from
+/// another lazily compiled function and through `call_indirect` — computes its own value.
+#[test]
+fn many_functions_first_called_in_any_order() {
+    const N: u32 = 150;
+    let mut wat = String::from("(module (table 150 funcref)\n");
+    for k in 0..N {
+        // f<k>(x) = x * 3 + k, and g<k> calls f<(k*7) % N> directly.
+        wat.push_str(&format!(
+            "(func $f{k} (export \"f{k}\") (param i32) (result i32) local.get 0 i32.const 3 i32.mul i32.const {k} i32.add)\n\
+             (func (export \"g{k}\") (param i32) (result i32) local.get 0 call $f{})\n\
+             (elem (i32.const {k}) $f{k})\n",
+            (k * 7) % N
+        ));
+    }
+    wat.push_str("(func (export \"ind\") (param i32 i32) (result i32) local.get 1 local.get 0 call_indirect (param i32) (result i32)))");
+    let wasm = wat::parse_str(&wat).unwrap();
+    let module = wasmlite_jit::compile_module_lazy(&wasm, "lazy_many", &Default::default()).unwrap();
+    let store = Store::new();
+    let mut inst = Instance::new(&store, &module, &[], ()).unwrap();
+    let f = |k: u32, x: i32| x * 3 + k as i32;
+    for step in 0..N {
+        let k = (step * 113 + 17) % N; // a permutation of 0..N
+        match step % 3 {
+            0 => assert_eq!(inst.call_export(&format!("f{k}"), &[Val::I32(5)]).unwrap(), [Val::I32(f(k, 5))]),
+            1 => assert_eq!(inst.call_export(&format!("g{k}"), &[Val::I32(2)]).unwrap(), [Val::I32(f((k * 7) % N, 2))]),
+            _ => assert_eq!(inst.call_export("ind", &[Val::I32(k as i32), Val::I32(4)]).unwrap(), [Val::I32(f(k, 4))]),
+        }
+    }
+    for k in 0..N {
+        assert_eq!(inst.call_export(&format!("f{k}"), &[Val::I32(1)]).unwrap(), [Val::I32(f(k, 1))]);
+        assert_eq!(inst.call_export(&format!("g{k}"), &[Val::I32(1)]).unwrap(), [Val::I32(f((k * 7) % N, 1))]);
+    }
+}

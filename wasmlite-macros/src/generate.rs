@@ -7,7 +7,8 @@ use std::path::Path;
 use wasmlite_abi::{ExportKind, ExternType, FuncType, ModuleInfo, ValType};
 
 /// Largest parameter/result count the typed call path (`WasmParams` tuples) supports.
-const MAX_TYPED: usize = 8;
+/// Largest typed arity (`wasmlite_rt::MAX_TYPED_ARITY`: the runtime's `WasmParams` tuples).
+const MAX_TYPED: usize = 16;
 
 /// Methods of the generated `Instance` that exports may not shadow.
 const RESERVED_METHODS: &[&str] =

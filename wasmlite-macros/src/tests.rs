@@ -32,6 +32,7 @@ const PLUGIN: &str = r#"(module
   (func (export "type") (param v128 externref funcref))
   (func (export "addTwo") (param i64) (result i64) local.get 0)
   (func (export "many") (param i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32) local.get 8)
+  (func (export "huge") (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i64) (result i32) i32.const 0)
 )"#;
 
 #[test]
@@ -62,9 +63,10 @@ fn expands_plugin() {
     assert!(compact.contains("pubfnnew_2(&mutself,a0:f32)->::core::result::Result<f32,::wasmlite_rt::Trap>{unsafe{self.inner.call_typed_unchecked::<f32,f32,1>(4u32,a0)}}"), "{out}");
     assert!(compact.contains("pubfntype_(&mutself,a0:u128,a1:::core::option::Option<::wasmlite_rt::ExternRef>,a2:::core::option::Option<::wasmlite_rt::FuncRef>)->::core::result::Result<(),::wasmlite_rt::Trap>"), "{out}");
     assert!(compact.contains("pubfnadd_two(&mutself,a0:i64)"), "{out}");
-    // More than 8 params: dynamic call path.
+    // Up to 16 params: typed; more: dynamic call path.
     assert!(compact.contains("pubfnmany(&mutself,a0:i32,a1:i32,a2:i32,a3:i32,a4:i32,a5:i32,a6:i32,a7:i32,a8:i32)"), "{out}");
-    assert!(compact.contains("self.inner.call(7u32,&[::wasmlite_rt::Val::I32(a0),"), "{out}");
+    assert!(compact.contains("self.inner.call_typed::<(i32,i32,i32,i32,i32,i32,i32,i32,i32),i32>(7u32,(a0,a1,a2,a3,a4,a5,a6,a7,a8))"), "{out}");
+    assert!(compact.contains("self.inner.call(8u32,&[::wasmlite_rt::Val::I32(a0),"), "{out}");
     // Memory, globals, table.
     assert!(compact.contains("pubfnmemory(&self)->::core::cell::Ref<'_,::wasmlite_rt::Memory>{self.inner.memory(0u32)}"), "{out}");
     assert!(compact.contains("pubfnmemory_mut(&mutself)->::wasmlite_rt::MemoryMut<'_>{self.inner.memory_mut(0u32)}"), "{out}");

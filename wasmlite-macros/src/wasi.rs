@@ -7,9 +7,8 @@
 //! depends on `wasmlite-wasi`; an import `wasmlite_wasi` does not provide, or one with a wrong
 //! type, is a type error in the generated default body.
 //!
-//! A WASI function with more than 8 parameters (`path_open`) cannot go through the typed
-//! host-function path; it is bound as a dynamic function over the context returned by
-//! `wasi_ctx()` at instantiation (no trait method, so it cannot be overridden).
+//! Every WASI function (the largest, `path_open`, has 9 parameters) goes through the typed
+//! host-function path, so every one can be overridden.
 
 use crate::names::{snake_case, Namer};
 use proc_macro2::{Ident, Span, TokenStream as TokenStream2};
@@ -21,7 +20,7 @@ pub const MODULE: &str = "wasi_snapshot_preview1";
 
 /// What one WASI import contributes to the bindings.
 pub struct WasiImport {
-    /// Trait method with a default body (`None` for functions bound dynamically).
+    /// Trait method with a default body.
     pub method: Option<TokenStream2>,
     /// Free function adapting the trait method to `Func::wrap` (may be empty).
     pub wrapper: TokenStream2,
@@ -65,14 +64,7 @@ pub fn import(index: usize, name: &str, ty: &FuncType, max_typed: usize, namer: 
     }
     let func = format_ident!("{}", name);
     if ty.params.len() > max_typed {
-        let name_lit = proc_macro2::Literal::string(name);
-        return Some(WasiImport {
-            method: None,
-            wrapper: quote!(),
-            extern_: quote! {
-                ::wasmlite_rt::Extern::Func(::wasmlite_wasi::dynamic_func(Imports::wasi_ctx(&mut host), #name_lit)?)
-            },
-        });
+        return None; // no WASI function has that many: an ordinary (unsupported) import
     }
     let method = &Ident::new(&namer.claim(&format!("{}_{}", snake_case(MODULE), snake_case(name)), |b| vec![b.to_string()]), Span::call_site());
     let args: Vec<Ident> = (0..params.len()).map(|k| format_ident!("a{}", k)).collect();
@@ -149,9 +141,11 @@ mod tests {
         assert!(s.contains(":: wasmlite_wasi :: preview1 :: proc_exit (self . wasi_ctx () , caller , a0) }"), "{s}");
         assert!(s.contains("fn wasi_ctx (& mut self) -> & mut :: wasmlite_wasi :: WasiCtx ;"), "{s}");
         assert_eq!(s.matches("fn wasi_ctx").count(), 1);
-        // path_open (9 parameters) is bound dynamically over the context.
-        assert!(s.contains(":: wasmlite_wasi :: dynamic_func (Imports :: wasi_ctx (& mut host) , \"path_open\") ?"), "{s}");
-        assert!(!s.contains("fn wasi_snapshot_preview1_path_open"), "{s}");
+        // path_open (9 parameters) is a typed, overridable method too.
+        assert!(s.contains(
+            "fn wasi_snapshot_preview1_path_open (& mut self , caller : & mut :: wasmlite_rt :: Caller < '_ > , a0 : i32 , a1 : i32 , a2 : i32 , a3 : i32 , a4 : i32 , a5 : i64 , a6 : i64 , a7 : i32 , a8 : i32) -> :: core :: result :: Result < i32 , :: wasmlite_rt :: Trap > { :: wasmlite_wasi :: preview1 :: path_open (self . wasi_ctx () , caller , a0 , a1 , a2 , a3 , a4 , a5 , a6 , a7 , a8) }"
+        ), "{s}");
+        assert!(!s.contains("dynamic_func"), "{s}");
         // Ordinary imports stay required methods.
         assert!(s.contains("fn env_log (& mut self , caller : & mut :: wasmlite_rt :: Caller < '_ > , a0 : i32) -> :: core :: result :: Result < () , :: wasmlite_rt :: Trap > ;"), "{s}");
     }

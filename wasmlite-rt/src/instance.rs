@@ -181,10 +181,14 @@ impl<H: 'static> Instance<H> {
             return Err(Trap::with_message(TrapKind::BadSignature, format!("function #{func_index} has type {ty}, called as {want}")));
         }
         let n = ty.params.len().max(ty.results.len()).max(1);
-        // Typed signatures are short: the slots usually live on the stack.
-        if n <= 8 {
-            // SAFETY: function `func_index` has type `P -> R` (checked above).
-            unsafe { self.call_typed_unchecked::<P, R, 8>(func_index, params) }
+        // Typed signatures have at most MAX_TYPED_ARITY params/results: the slots live on the
+        // stack (no allocation per call).
+        if n <= 4 {
+            // SAFETY: function `func_index` has type `P -> R` (checked above), n <= 4.
+            unsafe { self.call_typed_unchecked::<P, R, 4>(func_index, params) }
+        } else if n <= crate::val::MAX_TYPED_ARITY {
+            // SAFETY: as above, n <= MAX_TYPED_ARITY.
+            unsafe { self.call_typed_unchecked::<P, R, { crate::val::MAX_TYPED_ARITY }>(func_index, params) }
         } else {
             let mut slots = alloc::vec![ValRaw::default(); n];
             let store = self.core.store.id;

@@ -216,4 +216,4 @@ pub use module::Module;
 pub use shared::ThreadSharedMemory;
 pub use table::{SharedTable, Table, TableMut, MAX_TABLE_ELEMENTS};
 pub use trap::{Error, InstantiationError, Trap, TrapKind};
-pub use val::{ExternRef, FuncRef, Val, WasmParams, WasmResults, WasmTy};
+pub use val::{ExternRef, FuncRef, Val, WasmParams, WasmResults, WasmTy, MAX_TYPED_ARITY};

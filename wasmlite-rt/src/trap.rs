@@ -36,6 +36,10 @@ pub enum TrapKind {
     UnalignedAtomic,
     /// `memory.atomic.wait*` on a memory that is not shared.
     ExpectedSharedMemory,
+    /// Not an error of the code: a host function ended the program with this exit status
+    /// (WASI `proc_exit`; [`Trap::exit`]). Like [`TrapKind::Host`], the ABI code is
+    /// [`abi::trap::HOST`](crate::abi::trap::HOST); the runtime keeps the kind.
+    Exit(u32),
 }
 
 impl TrapKind {
@@ -60,7 +64,8 @@ impl TrapKind {
         })
     }
 
-    /// The [`abi::trap`](crate::abi::trap) code of this kind.
+    /// The [`abi::trap`](crate::abi::trap) code of this kind ([`TrapKind::Exit`] travels as
+    /// `HOST`, so `from_code(k.code())` is `Exit`'s only non-identity).
     pub fn code(self) -> u32 {
         match self {
             TrapKind::Unreachable => code::UNREACHABLE,
@@ -72,7 +77,7 @@ impl TrapKind {
             TrapKind::IndirectCallToNull => code::INDIRECT_CALL_TO_NULL,
             TrapKind::BadSignature => code::BAD_SIGNATURE,
             TrapKind::StackOverflow => code::STACK_OVERFLOW,
-            TrapKind::Host => code::HOST,
+            TrapKind::Host | TrapKind::Exit(_) => code::HOST,
             TrapKind::Interrupted => code::INTERRUPTED,
             TrapKind::NullReference => code::NULL_REFERENCE,
             TrapKind::UnalignedAtomic => code::UNALIGNED_ATOMIC,
@@ -97,13 +102,17 @@ impl TrapKind {
             TrapKind::NullReference => "null reference",
             TrapKind::UnalignedAtomic => "unaligned atomic",
             TrapKind::ExpectedSharedMemory => "expected shared memory",
+            TrapKind::Exit(_) => "exit",
         }
     }
 }
 
 impl fmt::Display for TrapKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.description())
+        match self {
+            TrapKind::Exit(code) => write!(f, "exit with status {code}"),
+            k => f.write_str(k.description()),
+        }
     }
 }
 
@@ -130,6 +139,21 @@ impl Trap {
     /// A host error ([`TrapKind::Host`]) with a message.
     pub fn host(msg: impl Into<String>) -> Trap {
         Trap::with_message(TrapKind::Host, msg)
+    }
+
+    /// The program asked to exit with `status` (WASI `proc_exit`): a [`TrapKind::Exit`] trap.
+    /// A host function returns it to end the running wasm call; the embedder reads the status
+    /// with [`Trap::exit_status`] (compare Wasmtime's `I32Exit`).
+    pub fn exit(status: u32) -> Trap {
+        Trap::new(TrapKind::Exit(status))
+    }
+
+    /// The exit status if this is a [`TrapKind::Exit`] trap.
+    pub fn exit_status(&self) -> Option<u32> {
+        match self.kind {
+            TrapKind::Exit(s) => Some(s),
+            _ => None,
+        }
     }
 
     /// The kind.
@@ -266,6 +290,11 @@ mod tests {
         assert_eq!(t.to_string(), "wasm trap: host error: boom (in wasm function #1)");
         assert_eq!(Trap::new(TrapKind::BadSignature).to_string(), "wasm trap: indirect call type mismatch");
         assert_eq!(TrapKind::MemoryOutOfBounds.to_string(), "out of bounds memory access");
+        let t = Trap::exit(3).with_func(2, Some("_start"));
+        assert_eq!((t.kind(), t.exit_status()), (TrapKind::Exit(3), Some(3)));
+        assert_eq!(t.to_string(), "wasm trap: exit with status 3 (in wasm function `_start`, #2)");
+        assert_eq!(TrapKind::Exit(3).code(), code::HOST);
+        assert_eq!(Trap::host("x").exit_status(), None);
         let e: Error = InstantiationError::new("unknown import `env`.`x`").into();
         assert_eq!(e.to_string(), "unknown import `env`.`x`");
     }

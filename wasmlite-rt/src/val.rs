@@ -319,7 +319,7 @@ wasm_ty!(
     |st| no_check
 );
 
-/// A parameter list: `()`, a single [`WasmTy`], or a tuple of up to 8.
+/// A parameter list: `()`, a single [`WasmTy`], or a tuple of up to 16 ([`MAX_TYPED_ARITY`]).
 pub trait WasmParams: Sized + 'static {
     /// The wasm types.
     fn types() -> Vec<ValType>;
@@ -337,7 +337,7 @@ pub trait WasmParams: Sized + 'static {
     unsafe fn load(slots: &[ValRaw], store: u64) -> Self;
 }
 
-/// A result list: `()`, a single [`WasmTy`], or a tuple of up to 8.
+/// A result list: `()`, a single [`WasmTy`], or a tuple of up to 16 ([`MAX_TYPED_ARITY`]).
 pub trait WasmResults: WasmParams {}
 impl<T: WasmParams> WasmResults for T {}
 
@@ -390,10 +390,38 @@ tuple_params!(A 0, B 1, C 2, D 3, E 4);
 tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5);
 tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
 tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14, P 15);
+
+/// The largest number of parameters or results a typed signature ([`WasmParams`] tuple,
+/// `Func::wrap`, `call_typed`, `include_wasm!` bindings) can have.
+pub const MAX_TYPED_ARITY: usize = 16;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sixteen_tuple() {
+        type P = (i32, i64, f32, f64, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, u128, i64);
+        assert_eq!(P::types().len(), MAX_TYPED_ARITY);
+        assert!(P::matches(&P::types()));
+        assert!(!P::matches(&P::types()[1..]));
+        let p: P = (1, -2, 3.5, 4.25, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, u128::MAX - 1, -16);
+        let mut slots = [ValRaw::default(); MAX_TYPED_ARITY];
+        p.store(&mut slots, 1).unwrap();
+        // SAFETY: the slots were just written with values of P's types.
+        let q: P = unsafe { P::load(&slots, 1) };
+        // (std implements PartialEq only up to 12-tuples)
+        assert_eq!((q.0, q.1, q.2, q.3, q.4, q.5, q.6, q.7), (p.0, p.1, p.2, p.3, p.4, p.5, p.6, p.7));
+        assert_eq!((q.8, q.9, q.10, q.11, q.12, q.13, q.14, q.15), (p.8, p.9, p.10, p.11, p.12, p.13, p.14, p.15));
+    }
 
     #[test]
     fn matches_typed_references() {

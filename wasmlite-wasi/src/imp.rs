@@ -97,12 +97,10 @@ pub(crate) fn sched_yield(_: &mut WasiState, _: &mut GuestMem<'_>) -> R {
     Ok(())
 }
 
-/// Text of the trap `proc_exit` ends the program with; [`crate::exit_code`] recognises it.
-pub(crate) const EXIT_PREFIX: &str = "wasi proc_exit with code ";
-
+/// Ends the program with a `TrapKind::Exit(code)` trap.
 pub(crate) fn proc_exit(st: &mut WasiState, _: &mut GuestMem<'_>, code: u32) -> R {
     st.exit_code = Some(code);
-    Err(Error::Trap(Trap::host(format!("{EXIT_PREFIX}{code}"))))
+    Err(Error::Trap(Trap::exit(code)))
 }
 
 pub(crate) fn proc_raise(_: &mut WasiState, _: &mut GuestMem<'_>, _sig: u32) -> R {

@@ -26,8 +26,9 @@
 //!
 //! ## `proc_exit`
 //! `proc_exit(code)` records the code in the context ([`WasiCtx::exit_code`]) and ends the
-//! program with a `TrapKind::Host` trap whose message [`exit_code`] recognises;
-//! [`command_exit_status`] turns the result of `_start` into an exit status.
+//! program with a [`TrapKind::Exit`]`(code)` trap ([`Trap::exit`]; read the code with
+//! `trap.exit_status()` or [`exit_code`]); [`command_exit_status`] turns the result of
+//! `_start` into an exit status.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -83,8 +84,7 @@ pub fn wasi_func(ctx: &WasiCtx, name: &str, ty: &FuncType) -> Result<Func, Insta
 }
 
 /// A host function implementing `wasi_snapshot_preview1`.`name` over `ctx`, with the WASI
-/// type (the runtime checks it against the import at instantiation). `include_wasm!` bindings
-/// use it for WASI functions with more than 8 parameters (`path_open`).
+/// type (the runtime checks it against the import at instantiation).
 pub fn dynamic_func(ctx: &WasiCtx, name: &str) -> Result<Func, InstantiationError> {
     let ty = function_type(name).ok_or_else(|| InstantiationError::new(format!("unknown WASI import `{MODULE}`.`{name}`")))?;
     wasi_func(ctx, name, &ty)
@@ -119,22 +119,22 @@ pub fn resolve_imports(
         .collect()
 }
 
-/// The exit code if `trap` is the trap `proc_exit` ends a program with.
+/// The exit code if `trap` is the [`TrapKind::Exit`] trap `proc_exit` ends a program with
+/// (the same as [`Trap::exit_status`]).
 pub fn exit_code(trap: &Trap) -> Option<u32> {
-    if trap.kind() != TrapKind::Host {
-        return None;
+    match trap.kind() {
+        TrapKind::Exit(code) => Some(code),
+        _ => None,
     }
-    trap.message()?.strip_prefix(imp::EXIT_PREFIX)?.parse().ok()
 }
 
 /// The exit status of a WASI command from the result of calling its `_start`: `0` when it
-/// returned, the code when it called `proc_exit` (checked against `ctx`), otherwise the trap.
-pub fn command_exit_status<T>(ctx: &WasiCtx, result: Result<T, Trap>) -> Result<u32, Trap> {
+/// returned, the code of a [`TrapKind::Exit`] trap (`proc_exit`), otherwise the trap. `ctx`
+/// is the program's context; the status travels in the trap itself, so `ctx` only serves to
+/// keep the call sites explicit about which program ran.
+pub fn command_exit_status<T>(_ctx: &WasiCtx, result: Result<T, Trap>) -> Result<u32, Trap> {
     match result {
         Ok(_) => Ok(0),
-        Err(t) => match (exit_code(&t), ctx.exit_code()) {
-            (Some(a), Some(b)) if a == b => Ok(a),
-            _ => Err(t),
-        },
+        Err(t) => exit_code(&t).ok_or(t),
     }
 }

@@ -293,7 +293,8 @@ fn raw_calls(wasm: &[u8], config: &wasmlite_codegen::Config) {
         assert_eq!(call("close", &[Val::I32(2)]).unwrap(), [Val::I32(0)]);
         assert_eq!(call("close", &[Val::I32(2)]).unwrap(), [ebadf]);
         let t = call("exit", &[Val::I32(42)]).unwrap_err();
-        assert_eq!(t.kind(), TrapKind::Host);
+        assert_eq!(t.kind(), TrapKind::Exit(42));
+        assert_eq!(t.exit_status(), Some(42));
         assert_eq!(wasmlite_wasi::exit_code(&t), Some(42));
         assert_eq!(ctx.exit_code(), Some(42));
         assert_eq!(wasmlite_wasi::command_exit_status(&ctx, Err::<(), _>(t)), Ok(42));
