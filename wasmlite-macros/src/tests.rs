@@ -65,7 +65,7 @@ fn expands_plugin() {
     assert!(compact.contains("pubfnadd_two(&mutself,a0:i64)"), "{out}");
     // Up to 16 params: typed; more: dynamic call path.
     assert!(compact.contains("pubfnmany(&mutself,a0:i32,a1:i32,a2:i32,a3:i32,a4:i32,a5:i32,a6:i32,a7:i32,a8:i32)"), "{out}");
-    assert!(compact.contains("self.inner.call_typed::<(i32,i32,i32,i32,i32,i32,i32,i32,i32),i32>(7u32,(a0,a1,a2,a3,a4,a5,a6,a7,a8))"), "{out}");
+    assert!(compact.contains("self.inner.call_typed_unchecked::<(i32,i32,i32,i32,i32,i32,i32,i32,i32),i32,9>(7u32,(a0,a1,a2,a3,a4,a5,a6,a7,a8))"), "{out}");
     assert!(compact.contains("self.inner.call(8u32,&[::wasmlite_rt::Val::I32(a0),"), "{out}");
     // Memory, globals, table.
     assert!(compact.contains("pubfnmemory(&self)->::core::cell::Ref<'_,::wasmlite_rt::Memory>{self.inner.memory(0u32)}"), "{out}");
