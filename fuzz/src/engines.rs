@@ -11,6 +11,9 @@ use crate::gen::{Arg, FuncExport, Ty, FUEL_EXPORT};
 /// removed it.
 pub const ENGINE_FUEL: u64 = 200_000_000;
 
+/// wasmlite's table size limit, imposed on the reference engines too.
+const REFERENCE_MAX_TABLE_ELEMENTS: usize = wasmlite_rt::MAX_TABLE_ELEMENTS as usize;
+
 /// Wall-clock limit of one wasmlite call (then it is interrupted: `TrapKind::Other`).
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -21,7 +24,7 @@ macro_rules! wasmi_runner {
     ($(#[$doc:meta])* $name:ident, $w:ident, $nullable:ident, $default:ident, $extra_config:expr) => {
         $(#[$doc])*
         pub struct $name {
-            store: $w::Store<()>,
+            store: $w::Store<$w::StoreLimits>,
             module: $w::Module,
             instance: Option<$w::Instance>,
         }
@@ -37,19 +40,29 @@ macro_rules! wasmi_runner {
                     .wasm_bulk_memory(true)
                     .wasm_reference_types(true)
                     .wasm_simd(true)
-                    .wasm_multi_memory(false)
-                    .wasm_tail_call(false)
-                    .wasm_extended_const(false)
-                    .wasm_relaxed_simd(false)
-                    .wasm_wide_arithmetic(false)
-                    .wasm_custom_page_sizes(false)
+                    // The later features the generator uses (`gen::diff_config`).
+                    .wasm_multi_memory(true)
+                    .wasm_tail_call(true)
+                    .wasm_extended_const(true)
+                    .wasm_relaxed_simd(true)
+                    .wasm_wide_arithmetic(true)
+                    .wasm_custom_page_sizes(true)
+                    .wasm_memory64(true)
                     .set_max_recursion_depth(20_000)
                     .consume_fuel(true);
                 #[allow(clippy::redundant_closure_call)]
                 ($extra_config)(&mut config);
                 let engine = $w::Engine::new(&config);
                 let module = $w::Module::new(&engine, wasm).map_err(|e| format!("{} rejected module: {e}", stringify!($name)))?;
-                Ok($name { store: $w::Store::new(&engine, ()), module, instance: None })
+                // wasmlite's implementation limits (a `table.grow` past them returns -1, as the
+                // spec allows): without them wasmi grows a table to 10^8 elements where wasmlite
+                // refuses, and a module looping on the grow result diverges (seed 30001683).
+                let limits = $w::StoreLimitsBuilder::new()
+                    .table_elements(REFERENCE_MAX_TABLE_ELEMENTS)
+                    .build();
+                let mut store = $w::Store::new(&engine, limits);
+                store.limiter(|l| l);
+                Ok($name { store, module, instance: None })
             }
 
             fn trap(e: &$w::Error) -> Outcome {
@@ -120,7 +133,7 @@ macro_rules! wasmi_runner {
                 if let Err(e) = self.store.set_fuel(ENGINE_FUEL) {
                     return Outcome::Trap(TrapKind::Other, e.to_string());
                 }
-                let linker = $w::Linker::<()>::new(self.store.engine());
+                let linker = $w::Linker::<$w::StoreLimits>::new(self.store.engine());
                 match linker.instantiate_and_start(&mut self.store, &self.module) {
                     Ok(i) => {
                         self.instance = Some(i);
@@ -270,6 +283,8 @@ impl<'j> Wasmlite<'j> {
         let config = wasmlite_codegen::Config {
             opt_level: mode.opt_level,
             explicit_bounds_checks: mode.bounds_checks,
+            // Everything wasmlite implements (the generator decides what is used).
+            wasm_features: wasmlite_abi::parse::supported_features(),
             ..Default::default()
         };
         let desc = jit.load_wasm(wasm, "fuzz", &config).map_err(|e| e.to_string())?;

@@ -176,23 +176,31 @@ impl Case {
     }
 }
 
-/// The wasm-smith configuration: Wasm 2.0 only (MVP, multi-value, bulk memory, reference types,
-/// sign extension, saturating conversions, SIMD), no imports, everything exported, NaNs
-/// canonicalised after arithmetic (so memory and results are deterministic bit for bit),
-/// small memories and offsets biased toward the bounds.
+/// The wasm-smith configuration: Wasm 2.0 (MVP, multi-value, bulk memory, reference types,
+/// sign extension, saturating conversions, SIMD) plus, each in half of the modules, the later
+/// features that both wasmlite and the reference (wasmi 1.1) implement: tail calls,
+/// extended-const, multi-memory, memory64, custom-page-sizes, wide-arithmetic and relaxed SIMD
+/// (see [`diff_module`] for the latter). No imports, everything exported, NaNs canonicalised
+/// after arithmetic (so memory and results are deterministic bit for bit), small memories and
+/// offsets biased toward the bounds.
+///
+/// Not generated: typed function references (wasm-smith only emits them together with GC),
+/// threads, exceptions and GC (wasmi implements none of them).
 pub fn diff_config(u: &mut Unstructured<'_>) -> ArbResult<Config> {
     let mut c = Config::default();
-    // Features beyond Wasm 2.0: off.
+    // Features wasmi 1.1 does not implement: off.
     c.exceptions_enabled = false;
     c.gc_enabled = false;
     c.compact_imports_enabled = false;
-    c.relaxed_simd_enabled = false;
-    c.tail_call_enabled = false;
     c.threads_enabled = false;
-    c.wide_arithmetic_enabled = false;
-    c.extended_const_enabled = false;
-    c.memory64_enabled = false;
-    c.custom_page_sizes_enabled = false;
+    // Later features both engines implement: each in half of the modules.
+    c.tail_call_enabled = u.arbitrary()?;
+    c.extended_const_enabled = u.arbitrary()?;
+    c.wide_arithmetic_enabled = u.arbitrary()?;
+    c.memory64_enabled = u.arbitrary()?;
+    c.custom_page_sizes_enabled = u.arbitrary()?;
+    c.relaxed_simd_enabled = u.arbitrary()?;
+    let multi_memory: bool = u.arbitrary()?;
     // Wasm 2.0: on.
     c.simd_enabled = true;
     c.reference_types_enabled = true;
@@ -207,11 +215,13 @@ pub fn diff_config(u: &mut Unstructured<'_>) -> ArbResult<Config> {
     // A quarter of the modules cannot trap (wasm-smith masks addresses, guards divisions...):
     // long executions that compare values and memory; the rest are trap-heavy.
     c.disallow_traps = u.ratio(1u8, 4u8)?;
-    // Memories: mostly one, 0..=4 pages, always with a maximum (also <= 4 pages; without one a
+    // Memories: mostly one (up to three with multi-memory), 0..=4 pages of 64 KiB (or as many
+    // bytes with 1-byte pages), always with a maximum (also <= 4 pages; without one a
     // module may grow to 4 GiB, which the reference engine allocates for real).
-    c.max_memories = 1;
+    c.max_memories = if multi_memory { u.int_in_range(2..=3)? } else { 1 };
     c.min_memories = u32::from(u.ratio(9u8, 10u8)?);
     c.max_memory32_bytes = if u.ratio(1u8, 10u8)? { 0 } else { u.int_in_range(1u64..=4)? * 65536 };
+    c.max_memory64_bytes = u128::from(c.max_memory32_bytes);
     c.memory_max_size_required = true;
     // (in bounds, maybe in bounds after growth, out of bounds)
     c.memory_offset_choices = MemoryOffsetChoices(70, 15, 15);
@@ -234,14 +244,51 @@ pub fn diff_config(u: &mut Unstructured<'_>) -> ArbResult<Config> {
 
 /// Generates the module for `seed`: wasm-smith output with its termination fuel global
 /// (initialised to `fuel`, so a start function can run) exported as [`FUEL_EXPORT`].
+///
+/// Relaxed SIMD: wasmlite and wasmi make the same deterministic choice for every relaxed
+/// operator except `relaxed_madd`/`relaxed_nmadd` (wasmlite rounds the product, wasmi fuses)
+/// and the `relaxed_dot` pair (wasmi wraps the i16 pair sums, wasmlite does not); both choices
+/// are allowed, so a module using one of those is generated again without relaxed SIMD.
 pub fn diff_module(seed: u64, fuel: u32) -> Result<Vec<u8>, String> {
     let len = 1024 + (seed_bytes(seed, 9, 8)[0] as usize) * 96;
     let bytes = seed_bytes(seed, 1, len);
-    let mut u = Unstructured::new(&bytes);
-    let config = diff_config(&mut u).map_err(|e| format!("config: {e}"))?;
-    let mut m = wasm_smith::Module::new(config, &mut u).map_err(|e| format!("wasm-smith: {e}"))?;
+    let generate = |allow_relaxed: bool| -> Result<wasm_smith::Module, String> {
+        let mut u = Unstructured::new(&bytes);
+        let mut config = diff_config(&mut u).map_err(|e| format!("config: {e}"))?;
+        config.relaxed_simd_enabled &= allow_relaxed;
+        wasm_smith::Module::new(config, &mut u).map_err(|e| format!("wasm-smith: {e}"))
+    };
+    let mut m = generate(true)?;
+    if uses_nondeterministic_relaxed_simd(&m.to_bytes())? {
+        m = generate(false)?;
+    }
     let fuel_global = m.ensure_termination(fuel).map_err(|e| format!("ensure_termination: {e}"))?;
     export_global(&m.to_bytes(), fuel_global, FUEL_EXPORT)
+}
+
+/// Whether `wasm` uses a relaxed SIMD operator whose result differs between wasmlite's and
+/// wasmi's (equally allowed) choices.
+pub fn uses_nondeterministic_relaxed_simd(wasm: &[u8]) -> Result<bool, String> {
+    use wasmparser::{Operator as O, Parser, Payload};
+    for payload in Parser::new(0).parse_all(wasm) {
+        if let Payload::CodeSectionEntry(body) = payload.map_err(|e| e.to_string())? {
+            let mut ops = body.get_operators_reader().map_err(|e| e.to_string())?;
+            while !ops.eof() {
+                if matches!(
+                    ops.read().map_err(|e| e.to_string())?,
+                    O::F32x4RelaxedMadd
+                        | O::F32x4RelaxedNmadd
+                        | O::F64x2RelaxedMadd
+                        | O::F64x2RelaxedNmadd
+                        | O::I16x8RelaxedDotI8x16I7x16S
+                        | O::I32x4RelaxedDotI8x16I7x16AddS
+                ) {
+                    return Ok(true);
+                }
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// Generates the whole differential case for `seed`.

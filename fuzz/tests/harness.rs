@@ -19,7 +19,7 @@ fn generation_is_deterministic_valid_and_has_the_fuel_export() {
         let b = gen::diff_case(seed, &opts()).unwrap();
         assert_eq!(a.wasm, b.wasm, "seed {seed}");
         assert_eq!(a.plan.len(), b.plan.len());
-        wasmparser::Validator::new().validate_all(&a.wasm).unwrap();
+        wasmparser::Validator::new_with_features(wasmlite_codegen::WasmFeatures::all()).validate_all(&a.wasm).unwrap();
         assert!(a.shape.globals.iter().any(|g| g == FUEL_EXPORT), "seed {seed}");
         assert!(a.has_fuel());
         assert_eq!(a.plan.len(), a.shape.funcs.len() * 2);
@@ -138,4 +138,66 @@ fn the_tie_breaker_catches_the_wasmi2_select_bug() {
     let t1 = exec::record(&mut Wasmi1::new(&c.wasm).unwrap(), &c);
     let t2 = exec::record(&mut Wasmi2::new(&c.wasm).unwrap(), &c);
     assert!(exec::trace_diff(&t1, &t2).is_some());
+}
+
+#[test]
+fn generated_modules_use_the_later_features_both_engines_implement() {
+    // Every module is valid for wasmlite's implemented features, none uses a relaxed SIMD
+    // operator whose allowed results differ between the engines, and some need more than
+    // Wasm 2.0 (so the later features are really generated).
+    let wasmlite = wasmlite_abi::parse::supported_features();
+    let mut beyond_wasm2 = 0;
+    for seed in 0..40 {
+        let m = gen::diff_module(seed, 1000).unwrap();
+        wasmparser::Validator::new_with_features(wasmlite).validate_all(&m).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        assert!(!gen::uses_nondeterministic_relaxed_simd(&m).unwrap(), "seed {seed}");
+        if wasmparser::Validator::new_with_features(wasmlite_codegen::WasmFeatures::WASM2).validate_all(&m).is_err() {
+            beyond_wasm2 += 1;
+        }
+        assert!(Wasmi1::new(&m).is_ok(), "seed {seed}: the reference rejects it");
+    }
+    assert!(beyond_wasm2 >= 10, "only {beyond_wasm2} of 40 modules need a post-2.0 feature");
+}
+
+#[test]
+fn relaxed_simd_operators_with_engine_specific_results_are_detected() {
+    let madd = wat::parse_str(
+        "(module (func (param v128) (result v128) (f32x4.relaxed_madd (local.get 0) (local.get 0) (local.get 0))))",
+    )
+    .unwrap();
+    let dot = wat::parse_str(
+        "(module (func (param v128) (result v128) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get 0) (local.get 0))))",
+    )
+    .unwrap();
+    let swizzle = wat::parse_str(
+        "(module (func (param v128) (result v128) (i8x16.relaxed_swizzle (local.get 0) (local.get 0))))",
+    )
+    .unwrap();
+    assert!(gen::uses_nondeterministic_relaxed_simd(&madd).unwrap());
+    assert!(gen::uses_nondeterministic_relaxed_simd(&dot).unwrap());
+    assert!(!gen::uses_nondeterministic_relaxed_simd(&swizzle).unwrap());
+}
+
+#[test]
+fn the_reference_engines_have_wasmlites_table_limit() {
+    // Seed 30001683: wasmi grew a table to 10^8 elements where wasmlite returns -1.
+    let c = case(
+        r#"(module (table 10 funcref)
+             (func (export "big") (result i32) (table.grow 0 (ref.null func) (i32.const 104812770)))
+             (func (export "small") (result i32) (table.grow 0 (ref.null func) (i32.const 5))))"#,
+    );
+    let t1 = exec::record(&mut Wasmi1::new(&c.wasm).unwrap(), &c);
+    let t2 = exec::record(&mut Wasmi2::new(&c.wasm).unwrap(), &c);
+    let mut jit = wasmlite_jit::Jit::new().unwrap();
+    let mut s = Wasmlite::new(&mut jit, &c.wasm, Mode::ALL[1]).unwrap();
+    let t3 = exec::record(&mut s, &c);
+    drop(s);
+    for t in [&t1, &t2, &t3] {
+        let results: Vec<String> = t.calls.iter().map(|s| s.outcome.to_string()).collect();
+        assert_eq!(results[..2], ["returned [i32:-1]", "returned [i32:10]"], "{results:?}");
+    }
+    match exec::compare(&t1, &mut Wasmlite::new(&mut jit, &c.wasm, Mode::ALL[0]).unwrap(), &c) {
+        Verdict::Agree { calls } => assert_eq!(calls, 4),
+        v => panic!("{v:?}"),
+    }
 }
