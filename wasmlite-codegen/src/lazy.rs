@@ -24,7 +24,8 @@ use wasmparser::{BinaryReader, FunctionBody, Operator, Parser, Payload};
 use crate::llvm::{self, Context, Linkage, Module, TargetMachine, Value};
 use crate::translate::func::translate_function;
 use crate::translate::module::{
-    common_attrs, emit_array_entry, emit_descriptor, emit_import_stub, internal_fn, native_fn_type, ModuleCtx,
+    common_attrs, emit_array_entry, emit_descriptor, emit_import_stub, emit_personality, exceptions_enabled,
+    internal_fn, native_fn_type, unwind_attrs, ModuleCtx,
 };
 use crate::{CompileError, Config};
 
@@ -200,6 +201,9 @@ impl LazyModule {
                     };
                     let f = module.add_function(&name, fty(function_index)?);
                     common_attrs(&ctx, f);
+                    if exceptions_enabled(&self.config) {
+                        unwind_attrs(&ctx, f);
+                    }
                     f.set_tailcc();
                     if let Some(slot) = funcs.get_mut(function_index as usize) {
                         *slot = f;
@@ -259,6 +263,7 @@ impl LazyModule {
             } else {
                 None
             },
+            personality: exceptions_enabled(&self.config).then(|| emit_personality(ctx, module, &self.prefix)),
         }
     }
 
