@@ -847,8 +847,11 @@ impl<'ctx> Builder<'ctx> {
             LLVMBuildInvoke2(self.raw, fty.raw, callee.raw, raws.as_mut_ptr(), raws.len() as u32, normal.raw, unwind.raw, EMPTY)
         })
     }
-    /// `landingpad { ptr, i32 } catch ptr null`: a catch-all landing pad (must be the first
-    /// instruction of its block; the function needs a personality).
+    /// `landingpad { ptr, i32 } cleanup catch ptr null`: a catch-all landing pad (must be the
+    /// first instruction of its block; the function needs a personality). Also `cleanup`:
+    /// LLVM's DwarfEHPrepare deletes every `resume` reachable only from non-cleanup pads (for
+    /// C++ such a pad is entered only when a clause matched), but our pads test the tag
+    /// themselves and resume when nothing matches.
     pub fn landingpad_catch_all(&self) -> Value<'ctx> {
         let ctx = self.ctx;
         let ty = ctx.struct_type(&[ctx.ptr(), ctx.i32()]);
@@ -856,13 +859,9 @@ impl<'ctx> Builder<'ctx> {
         unsafe {
             let lp = LLVMBuildLandingPad(self.raw, ty.raw, std::ptr::null_mut(), 1, EMPTY);
             LLVMAddClause(lp, LLVMConstNull(ctx.ptr().raw));
+            LLVMSetCleanup(lp, 1);
             self.v(lp)
         }
-    }
-    /// `resume v` (continue unwinding with a landing pad's value).
-    pub fn resume(&self, v: Value<'ctx>) {
-        // SAFETY: valid operand of this context.
-        unsafe { LLVMBuildResume(self.raw, v.raw) };
     }
     /// `br bb`.
     pub fn br(&self, bb: BasicBlock<'ctx>) {

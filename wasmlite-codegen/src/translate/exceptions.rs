@@ -9,7 +9,8 @@
 //! the landing pad with the `VMException` pointer; the pad reloads the memory caches and
 //! branches to the try's *dispatch* block, which compares the exception's canonical tag id
 //! with each clause's `tag_ids[t]` and branches to the clause's label with the payload, or
-//! forwards to the enclosing try's dispatch in the same function, or `resume`s unwinding.
+//! forwards to the enclosing try's dispatch in the same function, or raises the exception
+//! again for the caller's frames (`throw_ref`; see `resume_bb`).
 //! Traps are not exceptions: they `longjmp` to the array entry and never enter a landing pad.
 //! Tail calls leave the try scope (they are plain `musttail` calls, never invokes).
 
@@ -98,30 +99,34 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         s
     }
 
-    /// The block that resumes unwinding with the exception in flight (leaves the function).
-    fn resume_bb(&mut self) -> BasicBlock<'ctx> {
+    /// The block that sends the exception in flight to the caller when no handler of this
+    /// function matched. Not `resume`: phase 1 of the unwinder stopped at this frame (every
+    /// pad is catch-all), and libgcc aborts if phase 2 continues past that frame. The
+    /// exception is raised again (a new search starting at the caller); this call has no
+    /// landing pad in this function.
+    fn resume_bb(&mut self) -> Result<BasicBlock<'ctx>, CompileError> {
         if let Some(bb) = self.eh.resume_bb {
-            return bb;
+            return Ok(bb);
         }
         let slot = self.exn_slot();
-        let bb = self.block("eh_resume");
+        let bb = self.block("eh_rethrow");
         let cur = self.b.current_block();
         self.b.position_at_end(bb);
         let exn = self.b.load(self.ctx.ptr(), slot, 8);
-        let ty = self.ctx.struct_type(&[self.ctx.ptr(), self.ctx.i32()]);
-        let v = self.b.insert_value(self.ctx.poison(ty), exn, 0);
-        let v = self.b.insert_value(v, self.ctx.i32_const(0), 1);
-        self.b.resume(v);
+        let (fty, f) = self.builtin_fn(builtin_index::THROW_REF)?;
+        let rc = self.b.call(fty, f, &[self.vmctx, exn]);
+        self.b.call(self.m.raise_trap_ty, self.m.raise_trap, &[self.vmctx, rc, self.ctx.i32_const(self.func_index as i32)]);
+        self.b.unreachable();
         self.b.position_at_end(cur);
         self.eh.resume_bb = Some(bb);
-        bb
+        Ok(bb)
     }
 
     /// Where an exception not handled by a handler of frames above `frame` goes: the
     /// innermost active handler of frame `frame` or below, else resume.
-    fn handler_at_or_below(&mut self, frame: usize) -> BasicBlock<'ctx> {
+    fn handler_at_or_below(&mut self, frame: usize) -> Result<BasicBlock<'ctx>, CompileError> {
         match self.eh.handlers.iter().rev().find(|h| h.frame <= frame) {
-            Some(h) => h.dispatch,
+            Some(h) => Ok(h.dispatch),
             None => self.resume_bb(),
         }
     }
@@ -220,7 +225,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         let height = self.stack.len().checked_sub(params.len()).ok_or_else(|| self.err("operand stack underflow"))?;
         let (lp, dispatch) = self.new_handler_blocks()?;
         let slot = self.exn_slot();
-        let outer = self.handler_at_or_below(usize::MAX);
+        let outer = self.handler_at_or_below(usize::MAX)?;
         let cur = self.b.current_block();
         self.b.position_at_end(dispatch);
         let exn = self.b.load(self.ctx.ptr(), slot, 8);
@@ -403,7 +408,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
                 if let Some(test) = l.next_test {
                     let dest = match l.delegate.or(Some(l.outer)).flatten() {
                         Some(d) => d,
-                        None => self.resume_bb(),
+                        None => self.resume_bb()?,
                     };
                     let cur = self.b.current_block();
                     self.b.position_at_end(test);
