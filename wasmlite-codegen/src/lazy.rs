@@ -145,7 +145,7 @@ impl LazyModule {
                 arrays.push(module.add_function(&array_symbol(prefix, i), array_ty));
             }
         }
-        let m = self.module_ctx(&ctx, &module, &tm, funcs, fn_types, raise_trap);
+        let m = self.module_ctx(&ctx, &module, &tm, funcs, fn_types, raise_trap, &format!("{prefix}_personality"));
         for i in 0..nimp {
             emit_import_stub(&m, i)?;
         }
@@ -215,7 +215,11 @@ impl LazyModule {
         let array = module.add_function(&array_body_symbol(prefix, index), array_ty);
         common_attrs(&ctx, array);
         ctx.add_fn_attr(array, "noinline");
-        let m = self.module_ctx(&ctx, &module, &tm, funcs, fn_types, raise_trap);
+        // A personality stub of its own name per object: its `DW.ref.<name>` (the weak
+        // pointer `.eh_frame` refers to) must resolve inside this object (ORC would otherwise
+        // bind it to another object's copy, out of the 32-bit pc-relative range).
+        let personality = format!("{prefix}_personality{index}");
+        let m = self.module_ctx(&ctx, &module, &tm, funcs, fn_types, raise_trap, &personality);
         emit_array_entry(&m, index, array)?;
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| translate_function(&m, index, &body)));
         match r {
@@ -243,6 +247,7 @@ impl LazyModule {
         funcs: Vec<Value<'ctx>>,
         fn_types: Vec<crate::llvm::Type<'ctx>>,
         raise_trap: Value<'ctx>,
+        personality: &str,
     ) -> ModuleCtx<'a, 'ctx> {
         let triple = tm.triple();
         ModuleCtx {
@@ -263,7 +268,7 @@ impl LazyModule {
             } else {
                 None
             },
-            personality: exceptions_enabled(&self.config).then(|| emit_personality(ctx, module, &self.prefix)),
+            personality: exceptions_enabled(&self.config).then(|| emit_personality(ctx, module, personality)),
         }
     }
 

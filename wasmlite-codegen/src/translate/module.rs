@@ -56,13 +56,13 @@ pub(crate) fn unwind_attrs(ctx: &Context, f: Value<'_>) {
     ctx.add_fn_attr_value(f, "uwtable", 2);
 }
 
-/// The module's personality stub `<prefix>_personality` (internal): exceptions of another
+/// The module's personality stub `name` (internal; `<prefix>_personality`): exceptions of another
 /// class (`abi::EXCEPTION_CLASS`) continue unwinding (`_URC_CONTINUE_UNWIND` = 8); wasm
 /// exceptions go to the runtime's personality routine stored in the exception itself
 /// (`VMException::personality`), so a compiled module references no runtime symbol.
-pub(crate) fn emit_personality<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, prefix: &str) -> Value<'ctx> {
+pub(crate) fn emit_personality<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, name: &str) -> Value<'ctx> {
     let ty = personality_type(ctx);
-    let f = internal_fn(ctx, module, &format!("{prefix}_personality"), ty);
+    let f = internal_fn(ctx, module, name, ty);
     let b = ctx.builder();
     let entry = ctx.append_block(f, "entry");
     let ours = ctx.append_block(f, "ours");
@@ -222,7 +222,7 @@ pub(crate) fn translate_module<'ctx>(
         } else {
             None
         },
-        personality: exceptions_enabled(config).then(|| emit_personality(ctx, module, prefix)),
+        personality: exceptions_enabled(config).then(|| emit_personality(ctx, module, &format!("{prefix}_personality"))),
     };
 
     // 4. Import stubs.
