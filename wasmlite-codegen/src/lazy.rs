@@ -145,7 +145,8 @@ impl LazyModule {
                 arrays.push(module.add_function(&array_symbol(prefix, i), array_ty));
             }
         }
-        let m = self.module_ctx(&ctx, &module, &tm, funcs, fn_types, raise_trap, &format!("{prefix}_personality"));
+        let m = self.module_ctx(&ctx, &module, &tm, funcs, fn_types, raise_trap);
+        let m = self.with_personality(m, &format!("{prefix}_personality"));
         for i in 0..nimp {
             emit_import_stub(&m, i)?;
         }
@@ -219,7 +220,8 @@ impl LazyModule {
         // pointer `.eh_frame` refers to) must resolve inside this object (ORC would otherwise
         // bind it to another object's copy, out of the 32-bit pc-relative range).
         let personality = format!("{prefix}_personality{index}");
-        let m = self.module_ctx(&ctx, &module, &tm, funcs, fn_types, raise_trap, &personality);
+        let m = self.module_ctx(&ctx, &module, &tm, funcs, fn_types, raise_trap);
+        let m = self.with_personality(m, &personality);
         emit_array_entry(&m, index, array)?;
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| translate_function(&m, index, &body)));
         match r {
@@ -247,7 +249,6 @@ impl LazyModule {
         funcs: Vec<Value<'ctx>>,
         fn_types: Vec<crate::llvm::Type<'ctx>>,
         raise_trap: Value<'ctx>,
-        personality: &str,
     ) -> ModuleCtx<'a, 'ctx> {
         let triple = tm.triple();
         ModuleCtx {
@@ -268,8 +269,15 @@ impl LazyModule {
             } else {
                 None
             },
-            personality: exceptions_enabled(&self.config).then(|| emit_personality(ctx, module, personality)),
+            // Set by the caller (`with_personality`).
+            personality: None,
         }
+    }
+
+    /// `m` with a personality stub named `name` when exception handling is enabled.
+    fn with_personality<'a, 'ctx>(&self, mut m: ModuleCtx<'a, 'ctx>, name: &str) -> ModuleCtx<'a, 'ctx> {
+        m.personality = exceptions_enabled(&self.config).then(|| emit_personality(m.ctx, m.module, name));
+        m
     }
 
     fn finish(&self, module: &Module<'_>, tm: &TargetMachine) -> Result<Vec<u8>, CompileError> {

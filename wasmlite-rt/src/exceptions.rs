@@ -202,7 +202,7 @@ impl ExnHeap {
     }
 
     /// A new object for a host exception, to be raised in wasm of store `store`.
-    pub(crate) fn from_host(&self, e: &Exception, store: u64) -> Result<*mut VMException, Trap> {
+    pub(crate) fn alloc_host(&self, e: &Exception, store: u64) -> Result<*mut VMException, Trap> {
         let mut raw = Vec::with_capacity(e.payload.len());
         for v in &e.payload {
             v.check_store(store)?;

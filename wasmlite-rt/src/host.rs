@@ -292,7 +292,7 @@ pub(crate) unsafe extern "C" fn host_trampoline(ctx: *mut c_void, caller_vmctx: 
         .and_then(|()| store.check_unborrowed());
     match r {
         Ok(()) => abi::trap::NONE,
-        Err(t) => match t.exception().map(|e| store.exceptions.from_host(e, store.id)) {
+        Err(t) => match t.exception().map(|e| store.exceptions.alloc_host(e, store.id)) {
             // The host function throws: the import stub rethrows the exception in wasm.
             Some(Ok(exn)) => {
                 // SAFETY: the store's VMStore is live.

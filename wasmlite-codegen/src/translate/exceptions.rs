@@ -364,25 +364,22 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         }
         self.stack.truncate(height);
         let body = self.block("catch_body");
-        match test {
-            Some(test) => {
-                self.b.position_at_end(test);
-                let exn = self.b.load(self.ctx.ptr(), caught, 8);
-                match tag {
-                    Some(t) => {
-                        let next = self.block("try_catch_test");
-                        let m = self.tag_matches(exn, t);
-                        self.b.cond_br(m, body, next);
-                        self.legacy_top()?.next_test = Some(next);
-                    }
-                    None => {
-                        self.b.br(body);
-                        self.legacy_top()?.next_test = None;
-                    }
+        // After a catch_all (`None`) no clause can be reached (validation rejects it anyway).
+        if let Some(test) = test {
+            self.b.position_at_end(test);
+            let exn = self.b.load(self.ctx.ptr(), caught, 8);
+            match tag {
+                Some(t) => {
+                    let next = self.block("try_catch_test");
+                    let m = self.tag_matches(exn, t);
+                    self.b.cond_br(m, body, next);
+                    self.legacy_top()?.next_test = Some(next);
+                }
+                None => {
+                    self.b.br(body);
+                    self.legacy_top()?.next_test = None;
                 }
             }
-            // A clause after catch_all cannot be reached (validation rejects it anyway).
-            None => {}
         }
         self.b.position_at_end(body);
         if let Some(t) = tag {

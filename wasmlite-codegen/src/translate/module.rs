@@ -355,27 +355,24 @@ pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), Comp
     let ok = ctx.append_block(f, "ok");
     b.cond_br(failed, trap, ok);
     b.position_at_end(trap);
-    match m.personality {
-        Some(_) => {
-            // The host function threw: rethrow its exception (VMStore::exception) in wasm.
-            unwind_attrs(ctx, f);
-            let rethrow = ctx.append_block(f, "rethrow");
-            let raise = ctx.append_block(f, "raise");
-            let is_exn = b.icmp(crate::llvm::IntPred::LLVMIntEQ, rc, ctx.i32_const(abi::trap::EXCEPTION as i32));
-            b.cond_br(is_exn, rethrow, raise);
-            b.position_at_end(rethrow);
-            let store = load_store(ctx, &b, vmctx);
-            let exn = b.load(ctx.ptr(), store_field(&b, store, StoreField::Exception), 8);
-            let builtins = b.load(ctx.ptr(), b.ptr_add(vmctx, abi::VMCTX_BUILTINS as u64), 8);
-            let fp = b.load(ctx.ptr(), b.ptr_add(builtins, abi::builtin_offset(abi::builtin_index::THROW_REF) as u64), 8);
-            let fty = builtin_type(ctx, abi::builtin_index::THROW_REF)
-                .ok_or_else(|| CompileError::msg("no throw_ref builtin signature"))?;
-            let rc2 = b.call(fty, fp, &[vmctx, exn]);
-            b.call(m.raise_trap_ty, m.raise_trap, &[vmctx, rc2, ctx.i32_const(i as i32)]);
-            b.unreachable();
-            b.position_at_end(raise);
-        }
-        None => {}
+    if m.personality.is_some() {
+        // The host function threw: rethrow its exception (VMStore::exception) in wasm.
+        unwind_attrs(ctx, f);
+        let rethrow = ctx.append_block(f, "rethrow");
+        let raise = ctx.append_block(f, "raise");
+        let is_exn = b.icmp(crate::llvm::IntPred::LLVMIntEQ, rc, ctx.i32_const(abi::trap::EXCEPTION as i32));
+        b.cond_br(is_exn, rethrow, raise);
+        b.position_at_end(rethrow);
+        let store = load_store(ctx, &b, vmctx);
+        let exn = b.load(ctx.ptr(), store_field(&b, store, StoreField::Exception), 8);
+        let builtins = b.load(ctx.ptr(), b.ptr_add(vmctx, abi::VMCTX_BUILTINS as u64), 8);
+        let fp = b.load(ctx.ptr(), b.ptr_add(builtins, abi::builtin_offset(abi::builtin_index::THROW_REF) as u64), 8);
+        let fty = builtin_type(ctx, abi::builtin_index::THROW_REF)
+            .ok_or_else(|| CompileError::msg("no throw_ref builtin signature"))?;
+        let rc2 = b.call(fty, fp, &[vmctx, exn]);
+        b.call(m.raise_trap_ty, m.raise_trap, &[vmctx, rc2, ctx.i32_const(i as i32)]);
+        b.unreachable();
+        b.position_at_end(raise);
     }
     b.call(m.raise_trap_ty, m.raise_trap, &[vmctx, rc, ctx.i32_const(i as i32)]);
     b.unreachable();
