@@ -215,3 +215,27 @@ fn exceptions_can_be_switched_off() {
     let e = wasmlite_codegen::compile(&wasm, "noexn", &cfg).unwrap_err();
     assert!(e.to_string().contains("exception"), "{e}");
 }
+
+/// A module compiled without exception handling has no unwind tables: an exception thrown
+/// through its frames cannot be caught on the other side, it ends the call as an
+/// `UncaughtException` trap (the unwinder's search fails, `throw` reports it as a trap).
+#[test]
+fn frames_without_exception_handling_end_the_call_as_a_trap() {
+    let a = load(r#"(module (tag $t (export "t") (param i32))
+        (func (export "throw") (param i32) (throw $t (local.get 0))))"#, false);
+    let mut cfg = wasmlite_codegen::Config::default();
+    cfg.wasm_features.remove(wasmlite_codegen::WasmFeatures::EXCEPTIONS);
+    let b = wasmlite_jit_e2e::load_with_config(
+        r#"(module (import "a" "throw" (func $throw (param i32)))
+            (func (export "g") (call $throw (i32.const 5))))"#,
+        &cfg,
+    );
+    let store = Store::new();
+    let ia = Instance::new(&store, &a, &[], ()).unwrap();
+    let mut ib = Instance::new(&store, &b, &[ia.export("throw").unwrap()], ()).unwrap();
+    for _ in 0..3 {
+        let t = ib.call_export("g", &[]).unwrap_err();
+        assert_eq!(t.kind(), TrapKind::UncaughtException, "{t}");
+        assert_eq!(t.exception().unwrap().payload(), &[Val::I32(5)]);
+    }
+}
