@@ -509,3 +509,52 @@ mod lsda {
         Ok(None)
     }
 }
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lsda_call_site_lookup() {
+        // No lpstart/ttype; uleb128 call sites: [0x10, +8) → pad 0x40, [0x20, +4) → no pad.
+        let lsda = [0xff, 0xff, 0x01, 8, 0x10, 0x08, 0x40, 0x00, 0x20, 0x04, 0x00, 0x00];
+        let f = 0x1000;
+        // SAFETY: a well-formed LSDA.
+        let pad = |ip| unsafe { lsda::landing_pad(lsda.as_ptr(), f, ip) };
+        assert_eq!(pad(0x1012), Ok(Some(0x1040)));
+        assert_eq!(pad(0x1010), Ok(Some(0x1040)));
+        assert_eq!(pad(0x1018), Ok(None), "end of the range is exclusive");
+        assert_eq!(pad(0x1021), Ok(None), "call site without landing pad");
+        assert_eq!(pad(0x1005), Ok(None));
+        assert_eq!(pad(0x1030), Ok(None));
+        // udata4 call sites, with a ttype offset to skip.
+        let mut l = alloc::vec![0xff, 0x9b, 0x02, 0x03, 16];
+        for v in [0x100u32, 0x10, 0x200, 0x1] {
+            l.extend_from_slice(&v.to_le_bytes());
+        }
+        // SAFETY: as above.
+        assert_eq!(unsafe { lsda::landing_pad(l.as_ptr(), f, 0x1105) }, Ok(Some(0x1200)));
+        // An unknown encoding is an error, not a guess.
+        let bad = [0xff, 0xff, 0x07, 3, 0, 0, 0];
+        // SAFETY: readable bytes; the encoding is rejected before anything else is read.
+        assert_eq!(unsafe { lsda::landing_pad(bad.as_ptr(), f, 0x1000) }, Err(()));
+    }
+
+    #[test]
+    fn exception_objects_are_released_unless_escaped() {
+        let heap = ExnHeap::default();
+        let tag = Tag::new(alloc::vec![crate::abi::ValType::I32]);
+        let a = heap.alloc(tag.clone(), alloc::vec![ValRaw::i32(1)]);
+        let b = heap.alloc(tag.clone(), alloc::vec![ValRaw::i32(2)]);
+        // SAFETY: b is a live object of the heap.
+        unsafe { (*b).escaped = 1 };
+        heap.release(a);
+        heap.release(b);
+        assert_eq!(heap.live.borrow().len(), 1, "the escaped one stays");
+        assert!(heap.take(a, 1).is_none(), "a released object is not found again");
+        let e = heap.take(b, 1).unwrap();
+        assert_eq!(*e.tag(), tag);
+        assert_eq!(e.payload(), &[Val::I32(2)]);
+        assert!(Exception::new(&tag, alloc::vec![Val::I64(1)]).is_err());
+    }
+}
