@@ -61,7 +61,10 @@ pub fn features_for(path: &Path) -> wasmlite_codegen::WasmFeatures {
     let mut features = F::WASM2;
     if parts.iter().any(|p| p == "repro") {
         // wasmlite's own reproducers: everything wasmlite implements.
-        return wasmlite_codegen::Config::default().wasm_features | F::CUSTOM_PAGE_SIZES | F::WIDE_ARITHMETIC;
+        return wasmlite_codegen::Config::default().wasm_features
+            | F::CUSTOM_PAGE_SIZES
+            | F::WIDE_ARITHMETIC
+            | F::LEGACY_EXCEPTIONS;
     }
     if let Some(i) = parts.iter().position(|p| p == "proposals") {
         match parts.get(i + 1).map(String::as_str) {
