@@ -258,7 +258,14 @@ pub(crate) unsafe extern "C-unwind" fn throw_ref(vmctx: *mut VMContext, exn: *mu
         return trap::NULL_REFERENCE;
     }
     // SAFETY: per the contract.
-    let vm = unsafe { core_of(vmctx) }.store.vm.get();
+    let core = unsafe { core_of(vmctx) };
+    // Defence in depth: only exceptions of this store are raised (an `exnref` of another
+    // store is refused wherever the host hands one in).
+    if core.store.exceptions.get(exn).is_none() {
+        *core.store.pending.borrow_mut() = Some(Trap::host("throw_ref of an exception of another store"));
+        return trap::HOST;
+    }
+    let vm = core.store.vm.get();
     // SAFETY: as above.
     unsafe { raise(vm, exn) }
 }

@@ -98,7 +98,7 @@ fn ref_subtype(a: ValType, b: ValType) -> bool {
     };
     matches!(
         (heap(a), heap(b)),
-        (_, H::Func | H::Extern) | (H::NoFunc | H::NoExtern, _) | (H::Concrete(_), H::Concrete(_))
+        (_, H::Func | H::Extern | H::Exn) | (H::NoFunc | H::NoExtern | H::NoExn, _) | (H::Concrete(_), H::Concrete(_))
     )
 }
 

@@ -239,3 +239,21 @@ fn frames_without_exception_handling_end_the_call_as_a_trap() {
         assert_eq!(t.exception().unwrap().payload(), &[Val::I32(5)]);
     }
 }
+
+/// An `exnref` ties a global to its store like a funcref does: a global holding one cannot
+/// be linked into another store (its exception would be raised there).
+#[test]
+fn exnref_globals_belong_to_their_store() {
+    let mut s = setup(false);
+    let r = s.inst.call_export("catch_ref", &[]).unwrap();
+    let g = Global::new(GlobalType { ty: ValType::EXNREF, mutable: true }, r[0]).unwrap();
+    let g = SharedGlobal::new(g);
+    let m = load(r#"(module (global $g (import "h" "g") (mut exnref)) (func (export "f") (throw_ref (global.get $g))))"#, false);
+    // Linked into its own store, the exception is thrown again.
+    let mut same = Instance::new(s.inst.store(), &m, &[Extern::Global(g.clone())], ()).unwrap();
+    let t = same.call_export("f", &[]).unwrap_err();
+    assert_eq!(t.exception().unwrap().payload(), &[Val::I32(3), Val::I64(4)]);
+    // Another store refuses it.
+    let e = Instance::new(&Store::new(), &m, &[Extern::Global(g)], ()).unwrap_err();
+    assert!(e.to_string().contains("different store"), "{e}");
+}
