@@ -34,6 +34,15 @@
 //! (see [`ModuleDescriptor::raise_trap`]), which stores the code and function index in the
 //! [`VMStore`] and `llvm.eh.sjlj.longjmp`s to the innermost entry. Only wasm frames are ever
 //! jumped over: host functions are reached through array calls that return codes.
+//!
+//! ## Exceptions
+//!
+//! Wasm exceptions ([`VMException`]) unwind with the Itanium ABI (`_Unwind_RaiseException`,
+//! raised by [`Builtins::throw`]/[`Builtins::throw_ref`]) through wasm frames only: every
+//! array entry catches them and returns [`trap::EXCEPTION`] with the exception in
+//! [`VMStore::exception`]; a host function that throws returns the same code and the import
+//! stub rethrows it. Tags are compared by canonical id (`tag_ids` in the VMContext,
+//! [`VmLayout::tag_id`]).
 #![no_std]
 #![deny(missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks)]
