@@ -116,3 +116,24 @@
 (assert_exception (invoke "return_call_indirect_in_try"))
 (assert_return (invoke "delegate_to_caller") (i32.const 5))
 (assert_return (invoke "rethrow_outer") (i32.const 6))
+
+;; A legacy catch keeps its exception for `rethrow` even after a nested handler caught
+;; (and would have released) the same exception.
+(module
+  (tag $e (param i32))
+  (func (export "rethrow_after_inner_catch") (result i32)
+    (try (result i32)
+      (do
+        (try (result i32)
+          (do (throw $e (i32.const 8)))
+          (catch $e
+            (drop)
+            (block $h (result i32)
+              (try_table (catch $e $h) (rethrow 2))
+              (unreachable))
+            (drop)
+            (try (result i32) (do (rethrow 1)) (catch $e)))))
+      (catch $e)))
+)
+
+(assert_return (invoke "rethrow_after_inner_catch") (i32.const 8))

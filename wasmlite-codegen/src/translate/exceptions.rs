@@ -382,8 +382,11 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             }
         }
         self.b.position_at_end(body);
+        // The clause may `rethrow` it, also after a nested handler caught it again: never
+        // released (it lives until the store is dropped).
+        let exn = self.b.load(self.ctx.ptr(), caught, 8);
+        self.mark_escaped(exn);
         if let Some(t) = tag {
-            let exn = self.b.load(self.ctx.ptr(), caught, 8);
             for v in self.load_payload(exn, t)? {
                 self.push(v);
             }
