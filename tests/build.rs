@@ -17,6 +17,7 @@ fn main() {
         .file("wasm/tail.wat")
         .file("wasm/funcref.wat")
         .file("wasm/memory64.wat")
+        .file("wasm/exceptions.wat")
         .wasm_feature(wasmlite_build::WasmFeatures::CUSTOM_PAGE_SIZES, true)
         .compile();
 

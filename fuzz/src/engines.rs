@@ -325,6 +325,8 @@ impl<'j> Wasmlite<'j> {
             V::V128(x) => Value::V128(*x),
             V::FuncRef(r) => Value::FuncRef { null: r.is_none() },
             V::ExternRef(r) => Value::ExternRef(r.map(|r| u32::try_from(r.id()).unwrap_or(u32::MAX))),
+            // Never produced: the generated modules do not use exception handling.
+            V::ExnRef(r) => Value::ExternRef(r.map(|_| u32::MAX)),
         }
     }
 

@@ -45,6 +45,10 @@ pub enum HeapType {
     NoExtern,
     /// A function of type index `n` of the module.
     Concrete(u32),
+    /// `exn`: any exception (exception handling).
+    Exn,
+    /// `noexn`: the bottom of the exception hierarchy (only null).
+    NoExn,
 }
 
 /// A reference type.
@@ -68,6 +72,10 @@ impl RefType {
 }
 
 impl ValType {
+    /// `exnref` = `(ref null exn)` (exception handling): the top of the exception hierarchy,
+    /// its own representation (see [`ValType::repr`]).
+    pub const EXNREF: ValType = ValType::Ref(RefType { nullable: true, heap: HeapType::Exn });
+
     /// The wasm binary encoding of the type.
     pub fn code(self) -> u8 {
         match self {
@@ -92,6 +100,7 @@ impl ValType {
     pub fn repr(self) -> ValType {
         match self {
             ValType::Ref(RefType { heap: HeapType::Extern | HeapType::NoExtern, .. }) => ValType::ExternRef,
+            ValType::Ref(RefType { heap: HeapType::Exn | HeapType::NoExn, .. }) => ValType::EXNREF,
             ValType::Ref(_) => ValType::FuncRef,
             t => t,
         }
@@ -116,6 +125,8 @@ impl core::fmt::Display for ValType {
                 HeapType::NoFunc => f.write_str("nofunc)"),
                 HeapType::NoExtern => f.write_str("noextern)"),
                 HeapType::Concrete(n) => write!(f, "{n})"),
+                HeapType::Exn => f.write_str("exn)"),
+                HeapType::NoExn => f.write_str("noexn)"),
             };
         }
         f.write_str(match self {
@@ -272,6 +283,8 @@ pub enum ExternType {
     Memory(MemoryType),
     /// A global.
     Global(GlobalType),
+    /// An exception tag of the given (function) type index; its results are empty.
+    Tag(u32),
 }
 
 /// An import.
@@ -296,6 +309,8 @@ pub enum ExportKind {
     Memory,
     /// Global.
     Global,
+    /// Exception tag.
+    Tag,
 }
 
 /// An export.
@@ -397,6 +412,12 @@ pub struct ModuleInfo {
     /// Initialiser of every *defined* table that has one (function-references proposal:
     /// `(table n (ref $t) expr)`), as (table index, expression); other tables start null.
     pub table_inits: Vec<(u32, ConstExpr)>,
+    /// Type index of every exception tag (imported first; exception handling).
+    #[serde(default)]
+    pub tags: Vec<u32>,
+    /// Number of imported tags.
+    #[serde(default)]
+    pub num_imported_tags: u32,
 }
 
 impl ModuleInfo {

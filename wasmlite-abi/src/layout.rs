@@ -12,6 +12,7 @@
 //! type_ids_offset                [u64;           num_types]         (canonical type ids)
 //! defined_globals_offset (16-al) [VMGlobal;      num_defined_globals]   (inline storage)
 //! funcs_offset                   [VMFuncRef;     num_funcs]         (imported first)
+//! tag_ids_offset                 [u64;           num_tags]          (canonical tag ids)
 //! size
 //! ```
 //!
@@ -24,6 +25,10 @@
 //! instantiation from its process-wide type registry (equal ids ⇔ equal function types; 0 is
 //! never a valid id). `VMFuncRef::type_id` holds the same kind of id, so `call_indirect` checks
 //! `funcref.type_id == type_ids[t]`: exact type identity, not a hash.
+//!
+//! `tag_ids[t]` is the canonical identity of exception tag `t` (written by the runtime: a fresh
+//! process-unique id per defined tag, the exporter's id for an imported one); `throw` records
+//! it in the exception and a `catch` compares it.
 
 use crate::ModuleInfo;
 
@@ -72,6 +77,10 @@ pub struct VmLayout {
     pub defined_globals_offset: u32,
     /// Offset of the `VMFuncRef` array.
     pub funcs_offset: u32,
+    /// Number of exception tags (imported + defined).
+    pub num_tags: u32,
+    /// Offset of the canonical tag-id array (`[u64; num_tags]`).
+    pub tag_ids_offset: u32,
     /// Total size in bytes (a multiple of 16); allocate with 16-byte alignment.
     pub size: u32,
 }
@@ -96,7 +105,8 @@ impl VmLayout {
         let type_ids_offset = imported_globals_offset + 8 * num_imported_globals;
         let defined_globals_offset = align_up(type_ids_offset + 8 * num_types, 16);
         let funcs_offset = defined_globals_offset + 16 * num_defined_globals;
-        let size = align_up(funcs_offset + crate::funcref_offsets::SIZE * num_funcs, 16);
+        let tag_ids_offset = align_up(funcs_offset + crate::funcref_offsets::SIZE * num_funcs, 8);
+        let size = align_up(tag_ids_offset, 16);
         VmLayout {
             num_memories,
             num_tables,
@@ -110,8 +120,22 @@ impl VmLayout {
             type_ids_offset,
             defined_globals_offset,
             funcs_offset,
+            num_tags: 0,
+            tag_ids_offset,
             size,
         }
+    }
+
+    /// This layout with `num_tags` exception tags (their ids follow the funcrefs).
+    pub fn with_tags(mut self, num_tags: u32) -> VmLayout {
+        self.num_tags = num_tags;
+        self.size = align_up(self.tag_ids_offset + 8 * num_tags, 16);
+        self
+    }
+
+    /// Offset of the canonical id (`u64`) of exception tag `index`.
+    pub fn tag_id(&self, index: u32) -> u32 {
+        self.tag_ids_offset + 8 * index
     }
 
     /// The layout for a module.
@@ -124,6 +148,7 @@ impl VmLayout {
             info.globals.len() as u32 - info.num_imported_globals,
             info.funcs.len() as u32,
         )
+        .with_tags(info.tags.len() as u32)
     }
 
     /// Offset of the `*mut VMMemory` of memory `index`.

@@ -34,6 +34,15 @@
 //! (see [`ModuleDescriptor::raise_trap`]), which stores the code and function index in the
 //! [`VMStore`] and `llvm.eh.sjlj.longjmp`s to the innermost entry. Only wasm frames are ever
 //! jumped over: host functions are reached through array calls that return codes.
+//!
+//! ## Exceptions
+//!
+//! Wasm exceptions ([`VMException`]) unwind with the Itanium ABI (`_Unwind_RaiseException`,
+//! raised by [`Builtins::throw`]/[`Builtins::throw_ref`]) through wasm frames only: every
+//! array entry catches them and returns [`trap::EXCEPTION`] with the exception in
+//! [`VMStore::exception`]; a host function that throws returns the same code and the import
+//! stub rethrows it. Tags are compared by canonical id (`tag_ids` in the VMContext,
+//! [`VmLayout::tag_id`]).
 #![no_std]
 #![deny(missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks)]
@@ -53,7 +62,7 @@ pub use layout::*;
 use core::ffi::c_void;
 
 /// Version of this ABI; stored in every [`ModuleDescriptor`] and checked at instantiation.
-pub const ABI_VERSION: u32 = 3;
+pub const ABI_VERSION: u32 = 4;
 
 /// Size of a wasm page in bytes.
 pub const WASM_PAGE_SIZE: u64 = 65536;
@@ -96,8 +105,12 @@ pub mod trap {
     pub const UNALIGNED_ATOMIC: u32 = 13;
     /// `memory.atomic.wait*` on a memory that is not shared (threads).
     pub const WAIT_ON_UNSHARED: u32 = 14;
+    /// An exception is pending (exception handling): returned by an array entry when a wasm
+    /// exception left wasm code (the exception is in [`super::VMStore::exception`]), and by a
+    /// host function that throws (the import stub then rethrows that exception in wasm).
+    pub const EXCEPTION: u32 = 15;
     /// Largest valid trap code.
-    pub const MAX: u32 = 14;
+    pub const MAX: u32 = 15;
 }
 
 /// Function index meaning "unknown" in [`VMStore::trap_func`].
@@ -238,6 +251,9 @@ pub struct VMStore {
     pub interrupt: u32,
     /// Padding.
     pub _pad: u32,
+    /// The pending exception ([`VMException`]) when an array entry or a host function returns
+    /// [`trap::EXCEPTION`]; null otherwise.
+    pub exception: *mut VMException,
 }
 
 /// The jump buffer an array entry installs in [`VMStore::jmp_buf`]: five pointer-sized words
@@ -268,6 +284,54 @@ pub mod store_offsets {
     pub const STACK_LIMIT: u32 = 16;
     /// `VMStore::interrupt`.
     pub const INTERRUPT: u32 = 24;
+    /// `VMStore::exception`.
+    pub const EXCEPTION: u32 = 32;
+}
+
+/// `exception_class` of every exception wasmlite raises (`_Unwind_Exception` header): the
+/// personality routine ignores (continues unwinding past) exceptions of any other class.
+pub const EXCEPTION_CLASS: u64 = u64::from_be_bytes(*b"WLITWASM");
+
+/// The personality routine (Itanium C++ ABI level 1: `_Unwind_Personality_Fn`). The
+/// runtime's implementation is reached through [`VMException::personality`]: each module's
+/// own personality stub checks [`EXCEPTION_CLASS`] and forwards to it, so compiled modules
+/// reference no external symbol.
+pub type PersonalityFn =
+    unsafe extern "C" fn(version: i32, actions: i32, class: u64, exception: *mut VMException, context: *mut c_void) -> i32;
+
+/// A wasm exception in flight or held as an `exnref` (exception handling). The first field
+/// is the `_Unwind_Exception` header of the Itanium ABI (x86-64: class, cleanup, two private
+/// words; 16-byte aligned), so the pointer the unwinder passes to a landing pad is the
+/// `VMException` (and the `exnref` value). Allocated and owned by the runtime's store.
+#[repr(C, align(16))]
+pub struct VMException {
+    /// `_Unwind_Exception`: `exception_class` ([`EXCEPTION_CLASS`]), `exception_cleanup`,
+    /// `private_1`, `private_2`.
+    pub unwind: [u64; 4],
+    /// The runtime's personality routine.
+    pub personality: Option<PersonalityFn>,
+    /// Canonical identity of the exception's tag (equal for an imported tag and its export).
+    pub tag_id: u64,
+    /// The payload: one [`ValRaw`] per parameter of the tag's type.
+    pub payload: *mut ValRaw,
+    /// Non-zero once the exception was exposed as an `exnref` (`catch_ref`, `catch_all_ref`,
+    /// legacy `catch` whose body may `rethrow` it): it then lives until its store is dropped;
+    /// otherwise a `catch`/`catch_all` releases it.
+    pub escaped: u32,
+    /// Padding.
+    pub _pad: u32,
+}
+
+/// Offsets into [`VMException`].
+pub mod exception_offsets {
+    /// `VMException::personality`.
+    pub const PERSONALITY: u32 = 32;
+    /// `VMException::tag_id`.
+    pub const TAG_ID: u32 = 40;
+    /// `VMException::payload`.
+    pub const PAYLOAD: u32 = 48;
+    /// `VMException::escaped`.
+    pub const ESCAPED: u32 = 56;
 }
 
 /// A linear memory as generated code sees it. Owned by the runtime; the VMContext holds a
@@ -421,6 +485,19 @@ pub struct Builtins {
     /// `memory.atomic.notify`: wakes up to `count` waiters on `addr`; returns how many were
     /// woken, or a negated trap code (out of bounds, unaligned).
     pub memory_atomic_notify: unsafe extern "C" fn(vmctx: *mut VMContext, mem: u32, addr: u64, count: u32) -> i32,
+    /// `throw`: allocates an exception of the module's tag `tag` with the payload `values`
+    /// (one slot per tag parameter) and raises it (unwinds). Returns only when no frame can
+    /// catch it (e.g. frames without unwind information): then the exception is in
+    /// [`VMStore::exception`] and the result is [`trap::EXCEPTION`] (or another trap code),
+    /// which the caller raises as a trap.
+    pub throw: unsafe extern "C-unwind" fn(vmctx: *mut VMContext, tag: u32, values: *const ValRaw) -> u32,
+    /// `throw_ref` (also legacy `rethrow`, and an import stub rethrowing a host exception):
+    /// raises `exn` again; null returns [`trap::NULL_REFERENCE`]; otherwise returns only like
+    /// [`Builtins::throw`].
+    pub throw_ref: unsafe extern "C-unwind" fn(vmctx: *mut VMContext, exn: *mut VMException) -> u32,
+    /// Releases a caught exception that was never exposed as an `exnref`
+    /// ([`VMException::escaped`] is 0); called by `catch`/`catch_all` after reading the payload.
+    pub exn_release: unsafe extern "C" fn(vmctx: *mut VMContext, exn: *mut VMException),
 }
 
 /// Index (in pointer-sized words) of each function pointer in [`Builtins`]; generated code
@@ -452,6 +529,12 @@ pub mod builtin_index {
     pub const MEMORY_ATOMIC_WAIT64: u32 = 11;
     /// [`super::Builtins::memory_atomic_notify`].
     pub const MEMORY_ATOMIC_NOTIFY: u32 = 12;
+    /// [`super::Builtins::throw`].
+    pub const THROW: u32 = 13;
+    /// [`super::Builtins::throw_ref`].
+    pub const THROW_REF: u32 = 14;
+    /// [`super::Builtins::exn_release`].
+    pub const EXN_RELEASE: u32 = 15;
 }
 
 /// Byte offset of builtin `index` (see [`builtin_index`]) in [`Builtins`].
@@ -460,7 +543,7 @@ pub const fn builtin_offset(index: u32) -> u32 {
 }
 
 /// Number of builtins (one past the largest [`builtin_index`]).
-pub const NUM_BUILTINS: u32 = 13;
+pub const NUM_BUILTINS: u32 = 16;
 
 /// Entry points of one defined function, in [`ModuleDescriptor::funcs`].
 #[repr(C)]
@@ -568,6 +651,14 @@ mod tests {
         assert_eq!(core::mem::offset_of!(Builtins, table_init) as u32, builtin_offset(builtin_index::TABLE_INIT));
         assert_eq!(core::mem::offset_of!(Builtins, elem_drop) as u32, builtin_offset(builtin_index::ELEM_DROP));
         assert_eq!(core::mem::size_of::<Builtins>() as u32, builtin_offset(NUM_BUILTINS));
+        assert_eq!(core::mem::offset_of!(Builtins, throw) as u32, builtin_offset(builtin_index::THROW));
+        assert_eq!(core::mem::offset_of!(Builtins, exn_release) as u32, builtin_offset(builtin_index::EXN_RELEASE));
+        assert_eq!(core::mem::offset_of!(VMStore, exception) as u32, store_offsets::EXCEPTION);
+        assert_eq!(core::mem::offset_of!(VMException, personality) as u32, exception_offsets::PERSONALITY);
+        assert_eq!(core::mem::offset_of!(VMException, tag_id) as u32, exception_offsets::TAG_ID);
+        assert_eq!(core::mem::offset_of!(VMException, payload) as u32, exception_offsets::PAYLOAD);
+        assert_eq!(core::mem::offset_of!(VMException, escaped) as u32, exception_offsets::ESCAPED);
+        assert_eq!(core::mem::size_of::<VMException>(), 64);
     }
 
     #[test]

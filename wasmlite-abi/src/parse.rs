@@ -48,7 +48,7 @@ fn err(offset: u64, message: impl Into<String>) -> ParseError {
 
 /// The feature set wasmlite compiles by default: WebAssembly 2.0 plus the standardised
 /// Wasm 3.0 proposals wasmlite implements (tail calls, typed function references, memory64,
-/// multi-memory, extended-const, relaxed-simd), as Wasmtime enables standardised features
+/// multi-memory, extended-const, relaxed-simd, exception handling), as Wasmtime enables standardised features
 /// by default.
 pub fn default_features() -> WasmFeatures {
     WasmFeatures::WASM2
@@ -58,12 +58,18 @@ pub fn default_features() -> WasmFeatures {
         | WasmFeatures::MULTI_MEMORY
         | WasmFeatures::EXTENDED_CONST
         | WasmFeatures::RELAXED_SIMD
+        | WasmFeatures::EXCEPTIONS
 }
 
 /// Every post-2.0 feature wasmlite implements: [`default_features`] plus the
-/// not-yet-standardised custom-page-sizes and wide-arithmetic (off by default).
+/// not-yet-standardised custom-page-sizes and wide-arithmetic and the legacy exception
+/// instructions (`try`/`catch`/`delegate`/`rethrow`, superseded by `try_table`), all off by
+/// default.
 pub fn supported_features() -> WasmFeatures {
-    default_features() | WasmFeatures::CUSTOM_PAGE_SIZES | WasmFeatures::WIDE_ARITHMETIC
+    default_features()
+        | WasmFeatures::CUSTOM_PAGE_SIZES
+        | WasmFeatures::WIDE_ARITHMETIC
+        | WasmFeatures::LEGACY_EXCEPTIONS
 }
 
 /// Read a module from a file: binary `.wasm` as is, anything else as WebAssembly text.
@@ -117,6 +123,8 @@ fn ref_type(r: wasmparser::RefType, offset: u64) -> Result<ValType, ParseError> 
         HeapType::Abstract { shared: false, ty: A::Extern } => crate::HeapType::Extern,
         HeapType::Abstract { shared: false, ty: A::NoFunc } => crate::HeapType::NoFunc,
         HeapType::Abstract { shared: false, ty: A::NoExtern } => crate::HeapType::NoExtern,
+        HeapType::Abstract { shared: false, ty: A::Exn } => crate::HeapType::Exn,
+        HeapType::Abstract { shared: false, ty: A::NoExn } => crate::HeapType::NoExn,
         HeapType::Concrete(i) | HeapType::Exact(i) => match i.as_module_index() {
             Some(n) => crate::HeapType::Concrete(n),
             None => return Err(err(offset, format!("unsupported reference type {r}"))),
@@ -226,7 +234,11 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
                             info.num_imported_globals += 1;
                             ExternType::Global(g)
                         }
-                        TypeRef::Tag(_) => return Err(err(offset, "tag imports are not supported")),
+                        TypeRef::Tag(t) => {
+                            info.tags.push(t.func_type_idx);
+                            info.num_imported_tags += 1;
+                            ExternType::Tag(t.func_type_idx)
+                        }
                     };
                     info.imports.push(Import {
                         module: imp.module.to_string(),
@@ -265,7 +277,6 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
                 }
             }
             Payload::ExportSection(r) => {
-                let offset = r.range().start;
                 for e in r {
                     let e = e?;
                     let kind = match e.kind {
@@ -273,7 +284,7 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
                         ExternalKind::Table => ExportKind::Table,
                         ExternalKind::Memory => ExportKind::Memory,
                         ExternalKind::Global => ExportKind::Global,
-                        ExternalKind::Tag => return Err(err(offset, "tag exports are not supported")),
+                        ExternalKind::Tag => ExportKind::Tag,
                     };
                     info.exports.push(Export { name: e.name.to_string(), kind, index: e.index });
                 }
@@ -336,7 +347,9 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
                 }
             }
             Payload::TagSection(r) => {
-                return Err(err(r.range().start, "exception handling (tags) is not supported"))
+                for t in r {
+                    info.tags.push(t?.func_type_idx);
+                }
             }
             _ => {}
         }

@@ -22,8 +22,8 @@
 //! directive where cargo supports it, and on stderr) and exits with status 1 — no panic, no
 //! backtrace. [`Build::try_compile`] returns the [`BuildError`] instead.
 //!
-//! WebAssembly features: the codegen default (Wasm 2.0 plus memory64, multi-memory,
-//! extended-const and relaxed-simd); switch single ones with [`Build::wasm_feature`] or set
+//! WebAssembly features: the codegen default (Wasm 2.0 plus tail calls, typed function
+//! references, memory64, multi-memory, extended-const, relaxed-simd and exception handling); switch single ones with [`Build::wasm_feature`] or set
 //! the whole set with [`Build::wasm_features`]:
 //!
 //! ```no_run
@@ -132,7 +132,8 @@ impl Build {
 
     /// The WebAssembly features modules may use (validation); a module using another one
     /// fails the build. Default: `wasmlite_codegen::Config::default().wasm_features` (Wasm
-    /// 2.0 plus memory64, multi-memory, extended-const, relaxed-simd).
+    /// 2.0 plus tail calls, typed function references, memory64, multi-memory, extended-const,
+    /// relaxed-simd, exception handling).
     pub fn wasm_features(&mut self, features: WasmFeatures) -> &mut Build {
         self.wasm_features = Some(features);
         self

@@ -46,6 +46,7 @@ fn extern_type(info: &ModuleInfo, t: &ExternType) -> String {
         ExternType::Memory(m) => format!("(memory {})", memory(m)),
         ExternType::Table(t) => format!("(table {})", table(t)),
         ExternType::Global(g) => format!("(global {})", global(g)),
+        ExternType::Tag(ti) => format!("(tag {})", info.types.get(*ti as usize).map(|t| t.to_string()).unwrap_or_default()),
     }
 }
 
@@ -66,6 +67,7 @@ pub fn describe(wasm: &[u8]) -> Result<String, String> {
             ExportKind::Memory => info.memories.get(e.index as usize).map(|m| format!("(memory {})", memory(m))).unwrap_or_default(),
             ExportKind::Table => info.tables.get(e.index as usize).map(|t| format!("(table {})", table(t))).unwrap_or_default(),
             ExportKind::Global => info.globals.get(e.index as usize).map(|g| format!("(global {})", global(g))).unwrap_or_default(),
+            ExportKind::Tag => info.tags.get(e.index as usize).map(|&t| extern_type(&info, &ExternType::Tag(t))).unwrap_or_default(),
         };
         let _ = writeln!(o, "  {}: {ty}", e.name);
     }

@@ -57,6 +57,7 @@ fn meta(session: &Session, line: &str) -> String {
                         let m = if ty.mutable { "mut " } else { "" };
                         format!("{n}: (global {m}{}) = {}", ty.ty, format_values(&[g.get()]))
                     }
+                    Extern::Tag(t) => format!("{n}: (tag {})", t.ty()),
                 })
                 .collect();
             if lines.is_empty() {

@@ -67,6 +67,8 @@ pub fn cli_format(v: &Val) -> String {
         Val::FuncRef(Some(_)) => "<funcref>".to_string(),
         Val::ExternRef(None) => "<null externref>".to_string(),
         Val::ExternRef(Some(_)) => "<externref>".to_string(),
+        Val::ExnRef(None) => "<null exnref>".to_string(),
+        Val::ExnRef(Some(_)) => "<exnref>".to_string(),
     }
 }
 

@@ -24,7 +24,8 @@ use wasmparser::{BinaryReader, FunctionBody, Operator, Parser, Payload};
 use crate::llvm::{self, Context, Linkage, Module, TargetMachine, Value};
 use crate::translate::func::translate_function;
 use crate::translate::module::{
-    common_attrs, emit_array_entry, emit_descriptor, emit_import_stub, internal_fn, native_fn_type, ModuleCtx,
+    common_attrs, emit_array_entry, emit_descriptor, emit_import_stub, emit_personality, exceptions_enabled,
+    internal_fn, native_fn_type, unwind_attrs, ModuleCtx,
 };
 use crate::{CompileError, Config};
 
@@ -148,6 +149,7 @@ impl LazyModule {
             }
         }
         let m = self.module_ctx(&ctx, &module, &tm, funcs, fn_types, raise_trap);
+        let m = self.with_personality(m, &format!("{prefix}_personality"));
         for i in 0..nimp {
             emit_import_stub(&m, i)?;
         }
@@ -207,6 +209,9 @@ impl LazyModule {
                     };
                     let f = module.add_function(&name, fty(function_index)?);
                     common_attrs(&ctx, f);
+                    if exceptions_enabled(&self.config) {
+                        unwind_attrs(&ctx, f);
+                    }
                     f.set_tailcc();
                     if let Some(slot) = funcs.get_mut(function_index as usize) {
                         *slot = f;
@@ -218,7 +223,12 @@ impl LazyModule {
         let array = module.add_function(&array_body_symbol(prefix, index), array_ty);
         common_attrs(&ctx, array);
         ctx.add_fn_attr(array, "noinline");
+        // A personality stub of its own name per object: its `DW.ref.<name>` (the weak
+        // pointer `.eh_frame` refers to) must resolve inside this object (ORC would otherwise
+        // bind it to another object's copy, out of the 32-bit pc-relative range).
+        let personality = format!("{prefix}_personality{index}");
         let m = self.module_ctx(&ctx, &module, &tm, funcs, fn_types, raise_trap);
+        let m = self.with_personality(m, &personality);
         emit_array_entry(&m, index, array)?;
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| translate_function(&m, index, &body)));
         match r {
@@ -266,7 +276,15 @@ impl LazyModule {
             } else {
                 None
             },
+            // Set by the caller (`with_personality`).
+            personality: None,
         }
+    }
+
+    /// `m` with a personality stub named `name` when exception handling is enabled.
+    fn with_personality<'a, 'ctx>(&self, mut m: ModuleCtx<'a, 'ctx>, name: &str) -> ModuleCtx<'a, 'ctx> {
+        m.personality = exceptions_enabled(&self.config).then(|| emit_personality(m.ctx, m.module, name));
+        m
     }
 
     fn finish(&self, module: &Module<'_>, tm: &TargetMachine, pipeline: &str) -> Result<Vec<u8>, CompileError> {

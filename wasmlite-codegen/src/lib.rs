@@ -110,8 +110,10 @@ pub struct Config {
     /// WebAssembly features the module may use (validation); a module using a switched-off
     /// feature is rejected with a [`CompileError`]. Default
     /// (`wasmlite_abi::parse::default_features()`): Wasm 2.0 plus `TAIL_CALL`,
-    /// `FUNCTION_REFERENCES`, `MEMORY64`, `MULTI_MEMORY`, `EXTENDED_CONST` and `RELAXED_SIMD`;
-    /// each can be switched off. `CUSTOM_PAGE_SIZES` and `WIDE_ARITHMETIC` are implemented but
+    /// `FUNCTION_REFERENCES`, `MEMORY64`, `MULTI_MEMORY`, `EXTENDED_CONST`, `RELAXED_SIMD` and
+    /// `EXCEPTIONS`; each can be switched off (without `EXCEPTIONS` and `LEGACY_EXCEPTIONS`,
+    /// functions are `nounwind` without unwind tables and array entries catch nothing).
+    /// `CUSTOM_PAGE_SIZES`, `WIDE_ARITHMETIC` and `LEGACY_EXCEPTIONS` are implemented but
     /// off by default (`wasmlite_abi::parse::supported_features()` is everything implemented).
     pub wasm_features: WasmFeatures,
     /// How out-of-bounds traps are kept precise in guard-page mode. Default

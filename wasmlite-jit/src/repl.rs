@@ -776,6 +776,11 @@ fn import_type(e: &Extern) -> Result<String, ReplError> {
                 ty.ty.to_string()
             }
         }
+        // Tags are not session items (a definition never imports one).
+        Extern::Tag(t) => {
+            let s = t.ty().to_string();
+            s.strip_prefix("(func").and_then(|s| s.strip_suffix(')')).unwrap_or("").trim().to_string()
+        }
     })
 }
 
@@ -965,6 +970,8 @@ pub fn format_value(v: &Val) -> String {
         Val::FuncRef(Some(_)) => "(ref.func)".to_string(),
         Val::ExternRef(None) => "(ref.null extern)".to_string(),
         Val::ExternRef(Some(e)) => format!("(ref.extern {})", e.id()),
+        Val::ExnRef(None) => "(ref.null exn)".to_string(),
+        Val::ExnRef(Some(_)) => "(ref.exn)".to_string(),
     }
 }
 

@@ -32,6 +32,7 @@ fn new_store() -> Box<VMStore> {
         stack_limit: 0,
         interrupt: 0,
         _pad: 0,
+        exception: std::ptr::null_mut(),
     })
 }
 

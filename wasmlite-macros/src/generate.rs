@@ -42,7 +42,8 @@ fn rust_ty(t: ValType) -> TokenStream2 {
         ValType::V128 => quote!(u128),
         ValType::FuncRef => quote!(::core::option::Option<::wasmlite_rt::FuncRef>),
         ValType::ExternRef => quote!(::core::option::Option<::wasmlite_rt::ExternRef>),
-        // Typed references are bound like their representation (`repr` is never `Ref`).
+        ValType::Ref(_) if t.repr() == ValType::EXNREF => quote!(::core::option::Option<::wasmlite_rt::ExnRef>),
+        // Typed function/extern references are bound like their representation.
         ValType::Ref(_) => rust_ty(t.repr()),
     }
 }
@@ -68,6 +69,7 @@ fn to_val(t: ValType, e: &TokenStream2) -> TokenStream2 {
         ValType::V128 => quote!(::wasmlite_rt::Val::V128(#e)),
         ValType::FuncRef => quote!(::wasmlite_rt::Val::FuncRef(#e)),
         ValType::ExternRef => quote!(::wasmlite_rt::Val::ExternRef(#e)),
+        ValType::Ref(_) if t.repr() == ValType::EXNREF => quote!(::wasmlite_rt::Val::ExnRef(#e)),
         ValType::Ref(_) => to_val(t.repr(), e),
     }
 }
@@ -161,6 +163,7 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
             ExternType::Memory(_) => "memory",
             ExternType::Table(_) => "table",
             ExternType::Global(_) => "global",
+            ExternType::Tag(_) => "tag",
         };
         unsupported.push(format!(
             "imported {what} `{}`.`{}` is not supported by generated bindings yet",
@@ -259,6 +262,21 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
                         }
                     });
                 }
+            }
+            ExportKind::Tag => {
+                let n = namer.claim(&base, |b| vec![b.to_string()]);
+                let get = ident(&n);
+                let d = doc(format!(
+                    "Exported exception tag `{}` (tag index {}): throw it from a host function with \
+                     `Trap::throw`, compare it with `Trap::exception()`'s tag.",
+                    e.name, e.index
+                ));
+                methods.push(quote! {
+                    #d
+                    pub fn #get(&self) -> ::wasmlite_rt::Tag {
+                        self.inner.tag(#idx)
+                    }
+                });
             }
             ExportKind::Table => {
                 let n = namer.claim(&base, |b| vec![b.to_string()]);

@@ -23,6 +23,9 @@ pub static BUILTINS: Builtins = Builtins {
     memory_atomic_wait32,
     memory_atomic_wait64,
     memory_atomic_notify,
+    throw: crate::exceptions::throw,
+    throw_ref: crate::exceptions::throw_ref,
+    exn_release: crate::exceptions::exn_release,
 };
 
 /// # Safety

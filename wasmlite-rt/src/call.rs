@@ -120,6 +120,14 @@ impl InstanceCore {
         }
         let trap = match code {
             abi::trap::HOST => self.store.pending.borrow_mut().take().unwrap_or_else(|| Trap::host("host function failed")),
+            abi::trap::EXCEPTION => {
+                // SAFETY: vm is live; the exception (if any) belongs to this store's heap.
+                let exn = unsafe { core::mem::replace(&mut (*vm).exception, core::ptr::null_mut()) };
+                match self.store.exceptions.take(exn, self.store.id) {
+                    Some(e) => Trap::throw(e),
+                    None => Trap::new(TrapKind::UncaughtException),
+                }
+            }
             abi::trap::INTERRUPTED => {
                 // SAFETY: the interrupt word is an aligned u32 of the live VMStore, accessed
                 // atomically by every thread.

@@ -292,9 +292,21 @@ pub(crate) unsafe extern "C" fn host_trampoline(ctx: *mut c_void, caller_vmctx: 
         .and_then(|()| store.check_unborrowed());
     match r {
         Ok(()) => abi::trap::NONE,
-        Err(t) => {
-            *store.pending.borrow_mut() = Some(t);
-            abi::trap::HOST
-        }
+        Err(t) => match t.exception().map(|e| store.exceptions.alloc_host(e, store.id)) {
+            // The host function throws: the import stub rethrows the exception in wasm.
+            Some(Ok(exn)) => {
+                // SAFETY: the store's VMStore is live.
+                unsafe { (*store.vm.get()).exception = exn };
+                abi::trap::EXCEPTION
+            }
+            Some(Err(e)) => {
+                *store.pending.borrow_mut() = Some(e);
+                abi::trap::HOST
+            }
+            None => {
+                *store.pending.borrow_mut() = Some(t);
+                abi::trap::HOST
+            }
+        },
     }
 }

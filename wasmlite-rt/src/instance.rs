@@ -31,6 +31,8 @@ pub(crate) struct InstanceCore {
     pub(crate) memories: Vec<SharedMemory>,
     pub(crate) tables: Vec<SharedTable>,
     pub(crate) imported_globals: Vec<SharedGlobal>,
+    /// Every exception tag (imported first).
+    pub(crate) tags: Vec<crate::exceptions::Tag>,
     /// Boxed: `VMFuncRef::array_ctx` points at each binding, so addresses must be stable.
     #[allow(clippy::vec_box)]
     pub(crate) _bindings: Vec<Box<HostBinding>>,
@@ -283,6 +285,11 @@ impl<H: 'static> Instance<H> {
         Ok(())
     }
 
+    /// Exception tag `index` (panics on an index the module lacks, like [`Instance::memory`]).
+    pub fn tag(&self, index: u32) -> crate::exceptions::Tag {
+        self.core.tags[index as usize].clone()
+    }
+
     /// Table `index`, borrowed. Panics if the module has no such table or the table is
     /// mutably borrowed (see [`Instance::memory`]).
     pub fn table(&self, index: u32) -> Ref<'_, Table> {
@@ -312,6 +319,7 @@ pub(crate) fn export_of(core: &Rc<InstanceCore>, store: &Store, kind: ExportKind
             }))
         }
         ExportKind::Memory => Extern::Memory(core.memories.get(index as usize)?.clone()),
+        ExportKind::Tag => Extern::Tag(core.tags.get(index as usize)?.clone()),
         ExportKind::Table => Extern::Table(core.tables.get(index as usize)?.clone()),
         ExportKind::Global => {
             if index < core.layout.num_imported_globals {

@@ -36,6 +36,8 @@ pub enum Extern {
     Table(SharedTable),
     /// A global.
     Global(SharedGlobal),
+    /// An exception tag.
+    Tag(crate::exceptions::Tag),
 }
 
 impl Extern {
@@ -45,6 +47,7 @@ impl Extern {
             Extern::Memory(_) => "memory",
             Extern::Table(_) => "table",
             Extern::Global(_) => "global",
+            Extern::Tag(_) => "tag",
         }
     }
 }
@@ -72,6 +75,7 @@ fn kind_of(t: &ExternType) -> &'static str {
         ExternType::Table(_) => "table",
         ExternType::Memory(_) => "memory",
         ExternType::Global(_) => "global",
+        ExternType::Tag(_) => "tag",
     }
 }
 
@@ -94,7 +98,7 @@ fn ref_subtype(a: ValType, b: ValType) -> bool {
     };
     matches!(
         (heap(a), heap(b)),
-        (_, H::Func | H::Extern) | (H::NoFunc | H::NoExtern, _) | (H::Concrete(_), H::Concrete(_))
+        (_, H::Func | H::Extern | H::Exn) | (H::NoFunc | H::NoExtern | H::NoExn, _) | (H::Concrete(_), H::Concrete(_))
     )
 }
 
@@ -139,8 +143,15 @@ pub(crate) fn instantiate(
     if imports.len() != info.imports.len() {
         return Err(InstantiationError::new(format!("expected {} imports, got {}", info.imports.len(), imports.len())).into());
     }
+    if !cfg!(feature = "std") && !info.tags.is_empty() {
+        return Err(InstantiationError::new(
+            "module uses exception handling (tags), which needs wasmlite-rt's `std` feature (the unwinder)",
+        )
+        .into());
+    }
     let layout = VmLayout::for_module(info);
     let state = store.0.state.clone();
+    let mut tags: Vec<crate::exceptions::Tag> = Vec::new();
 
     // Check imports and collect the pieces.
     let mut memories = Vec::new();
@@ -263,10 +274,26 @@ pub(crate) fn instantiate(
                 g.store.set(gs);
                 imported_globals.push(g.clone());
             }
+            (ExternType::Tag(t), Extern::Tag(tag)) => {
+                if tag.type_id() != type_ids[*t as usize] {
+                    return Err(InstantiationError::new(format!(
+                        "tag import {what}: incompatible tag type: expected {}, got {}",
+                        info.types[*t as usize],
+                        tag.ty()
+                    ))
+                    .into());
+                }
+                tags.push(tag.clone());
+            }
             (t, e) => {
                 return Err(InstantiationError::new(format!("import {what}: expected a {}, got a {}", kind_of(t), e.kind_name())).into())
             }
         }
+    }
+
+    // Defined tags: new identities.
+    for &t in &info.tags[info.num_imported_tags as usize..] {
+        tags.push(crate::exceptions::Tag::with_type(type_ids[t as usize], info.types[t as usize].clone()));
     }
 
     // Defined memories and tables.
@@ -313,6 +340,9 @@ pub(crate) fn instantiate(
         for (t, id) in type_ids.iter().enumerate() {
             *(base.add(layout.type_id(t as u32) as usize) as *mut u64) = *id;
         }
+        for (i, t) in tags.iter().enumerate() {
+            *(base.add(layout.tag_id(i as u32) as usize) as *mut u64) = t.id();
+        }
         for (i, g) in imported_globals.iter().enumerate() {
             if let GlobalLoc::Imported(off) = layout.global(i as u32) {
                 *(base.add(off as usize) as *mut *mut VMGlobal) = g.vm_ptr();
@@ -351,6 +381,7 @@ pub(crate) fn instantiate(
         memories,
         tables,
         imported_globals,
+        tags,
         _bindings: bindings,
         _import_owners: import_owners,
         elems: RefCell::new(Vec::new()),

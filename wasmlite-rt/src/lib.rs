@@ -187,6 +187,7 @@ pub use wasmlite_macros::*;
 mod builtins;
 mod call;
 mod const_eval;
+mod exceptions;
 mod global;
 mod host;
 mod instance;
@@ -206,6 +207,7 @@ mod wait;
 mod tests;
 
 pub use builtins::BUILTINS;
+pub use exceptions::{Exception, ExnRef, Tag};
 pub use global::{Global, SharedGlobal};
 pub use host::{Caller, Func};
 pub use instance::Instance;

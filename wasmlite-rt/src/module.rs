@@ -142,7 +142,10 @@ fn validate(info: &ModuleInfo, d: &ModuleDescriptor) -> Result<(), Instantiation
     if info.num_imported_memories as usize > info.memories.len() || info.num_imported_tables as usize > info.tables.len() {
         return bad("import counts differ");
     }
-    let (mut f, mut t, mut m, mut g) = (0u32, 0u32, 0u32, 0u32);
+    if info.num_imported_tags as usize > info.tags.len() || info.tags.iter().any(|&t| t as usize >= info.types.len()) {
+        return bad("tag counts or tag type index out of range");
+    }
+    let (mut f, mut t, mut m, mut g, mut tg) = (0u32, 0u32, 0u32, 0u32, 0u32);
     for imp in &info.imports {
         match imp.ty {
             crate::abi::ExternType::Func(ty) => {
@@ -154,7 +157,16 @@ fn validate(info: &ModuleInfo, d: &ModuleDescriptor) -> Result<(), Instantiation
             crate::abi::ExternType::Table(_) => t += 1,
             crate::abi::ExternType::Memory(_) => m += 1,
             crate::abi::ExternType::Global(_) => g += 1,
+            crate::abi::ExternType::Tag(ty) => {
+                if info.tags.get(tg as usize) != Some(&ty) {
+                    return bad("imported tag type differs");
+                }
+                tg += 1
+            }
         }
+    }
+    if tg != info.num_imported_tags {
+        return bad("import list and tag counts differ");
     }
     if f != info.num_imported_funcs || t != info.num_imported_tables || m != info.num_imported_memories || g != info.num_imported_globals {
         return bad("import list and import counts differ");
@@ -170,6 +182,7 @@ fn validate(info: &ModuleInfo, d: &ModuleDescriptor) -> Result<(), Instantiation
             crate::abi::ExportKind::Table => info.tables.len(),
             crate::abi::ExportKind::Memory => info.memories.len(),
             crate::abi::ExportKind::Global => info.globals.len(),
+            crate::abi::ExportKind::Tag => info.tags.len(),
         };
         if e.index as usize >= n {
             return bad("export index out of range");

@@ -42,6 +42,8 @@ pub(crate) struct StoreState {
     pub(crate) vm: Arc<VMStoreCell>,
     /// The Trap a host function returned (code `trap::HOST`).
     pub(crate) pending: RefCell<Option<Trap>>,
+    /// Every exception object of the store (exception handling).
+    pub(crate) exceptions: crate::exceptions::ExnHeap,
     pub(crate) max_wasm_stack: Cell<usize>,
     /// Every memory and table linked into an instance of this store: wasm code reaches them
     /// without going through their `RefCell`, so none may be borrowed while wasm runs.
@@ -123,12 +125,14 @@ impl Store {
             stack_limit: 0,
             interrupt: 0,
             _pad: 0,
+            exception: core::ptr::null_mut(),
         };
         Store(Rc::new(StoreInner {
             state: Rc::new(StoreState {
                 id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
                 vm: Arc::new(VMStoreCell(UnsafeCell::new(vm))),
                 pending: RefCell::new(None),
+                exceptions: Default::default(),
                 max_wasm_stack: Cell::new(DEFAULT_MAX_WASM_STACK),
                 memories: RefCell::new(Vec::new()),
                 tables: RefCell::new(Vec::new()),

@@ -41,14 +41,16 @@ fn raw_elem(elem: ValType, v: &Val) -> Option<*mut c_void> {
     match (elem.repr(), v) {
         (ValType::FuncRef, Val::FuncRef(f)) => Some(f.map_or(core::ptr::null_mut(), |f| f.to_raw())),
         (ValType::ExternRef, Val::ExternRef(e)) => Some(e.map_or(core::ptr::null_mut(), |e| e.to_raw())),
+        (ValType::EXNREF, Val::ExnRef(e)) => Some(e.map_or(core::ptr::null_mut(), |e| e.to_raw())),
         _ => None,
     }
 }
 
-/// The store a value ties a table or global to: `Some(id)` for a non-null funcref.
+/// The store a value ties a table or global to: `Some(id)` for a non-null funcref or exnref.
 pub(crate) fn store_of(v: &Val) -> Option<u64> {
     match v {
         Val::FuncRef(Some(f)) => Some(f.store()),
+        Val::ExnRef(Some(e)) => Some(e.store()),
         _ => None,
     }
 }

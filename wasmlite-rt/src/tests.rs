@@ -187,6 +187,8 @@ fn test_info() -> ModuleInfo {
         ],
         func_names: vec![(2, "boom_fn".into())],
         table_inits: vec![],
+        tags: vec![],
+        num_imported_tags: 0,
     }
 }
 

@@ -1,7 +1,10 @@
 //! Traps and errors.
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use core::fmt;
+
+use crate::exceptions::Exception;
 
 use crate::abi::trap as code;
 
@@ -40,6 +43,10 @@ pub enum TrapKind {
     /// (WASI `proc_exit`; [`Trap::exit`]). Like [`TrapKind::Host`], the ABI code is
     /// [`abi::trap::HOST`](crate::abi::trap::HOST); the runtime keeps the kind.
     Exit(u32),
+    /// A wasm exception was thrown and not caught by wasm code (exception handling); its tag
+    /// and payload are [`Trap::exception`]. Returned by a host function ([`Trap::throw`]), it
+    /// throws that exception in the calling wasm code.
+    UncaughtException,
 }
 
 impl TrapKind {
@@ -60,6 +67,7 @@ impl TrapKind {
             code::NULL_REFERENCE => TrapKind::NullReference,
             code::UNALIGNED_ATOMIC => TrapKind::UnalignedAtomic,
             code::WAIT_ON_UNSHARED => TrapKind::ExpectedSharedMemory,
+            code::EXCEPTION => TrapKind::UncaughtException,
             _ => return None,
         })
     }
@@ -82,6 +90,7 @@ impl TrapKind {
             TrapKind::NullReference => code::NULL_REFERENCE,
             TrapKind::UnalignedAtomic => code::UNALIGNED_ATOMIC,
             TrapKind::ExpectedSharedMemory => code::WAIT_ON_UNSHARED,
+            TrapKind::UncaughtException => code::EXCEPTION,
         }
     }
 
@@ -103,6 +112,7 @@ impl TrapKind {
             TrapKind::UnalignedAtomic => "unaligned atomic",
             TrapKind::ExpectedSharedMemory => "expected shared memory",
             TrapKind::Exit(_) => "exit",
+            TrapKind::UncaughtException => "uncaught exception",
         }
     }
 }
@@ -123,17 +133,29 @@ pub struct Trap {
     message: Option<String>,
     func_index: Option<u32>,
     func_name: Option<String>,
+    exception: Option<Box<Exception>>,
 }
 
 impl Trap {
     /// A trap of the given kind without message.
     pub fn new(kind: TrapKind) -> Trap {
-        Trap { kind, message: None, func_index: None, func_name: None }
+        Trap { kind, message: None, func_index: None, func_name: None, exception: None }
     }
 
     /// A trap with an explanatory message.
     pub fn with_message(kind: TrapKind, msg: impl Into<String>) -> Trap {
-        Trap { kind, message: Some(msg.into()), func_index: None, func_name: None }
+        Trap { kind, message: Some(msg.into()), func_index: None, func_name: None, exception: None }
+    }
+
+    /// An exception ([`TrapKind::UncaughtException`]): returned by a host function, it is
+    /// thrown in the calling wasm code (where `try_table`/`try` may catch it).
+    pub fn throw(exception: Exception) -> Trap {
+        Trap { exception: Some(Box::new(exception)), ..Trap::new(TrapKind::UncaughtException) }
+    }
+
+    /// The exception of a [`TrapKind::UncaughtException`] trap: its tag and payload.
+    pub fn exception(&self) -> Option<&Exception> {
+        self.exception.as_deref()
     }
 
     /// A host error ([`TrapKind::Host`]) with a message.

@@ -41,6 +41,8 @@ fn push_code(k: &mut Vec<u8>, t: ValType, this: u32, done: &[TypeId]) {
                 HeapType::Extern => k.push(1),
                 HeapType::NoFunc => k.push(2),
                 HeapType::NoExtern => k.push(3),
+                HeapType::Exn => k.push(6),
+                HeapType::NoExn => k.push(7),
                 HeapType::Concrete(i) if i == this => k.push(4),
                 HeapType::Concrete(i) => {
                     k.push(5);
@@ -78,7 +80,6 @@ fn intern_key(k: Vec<u8>) -> TypeId {
 }
 
 /// The canonical id of `ty`, a type without concrete type references (interned on first use).
-#[cfg(test)]
 pub(crate) fn intern(ty: &FuncType) -> TypeId {
     intern_key(key(ty, u32::MAX, &[]))
 }

@@ -100,6 +100,8 @@ pub enum Val {
     FuncRef(Option<FuncRef>),
     /// externref (None = null)
     ExternRef(Option<ExternRef>),
+    /// exnref (None = null; exception handling)
+    ExnRef(Option<crate::exceptions::ExnRef>),
 }
 
 impl Val {
@@ -111,10 +113,11 @@ impl Val {
         if self.ty() != ty.repr() {
             return false;
         }
-        let is_null = matches!(self, Val::FuncRef(None) | Val::ExternRef(None));
+        let is_null = matches!(self, Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None));
         match ty {
             ValType::Ref(r) => {
-                is_null && r.nullable || !is_null && !matches!(r.heap, HeapType::NoFunc | HeapType::NoExtern)
+                is_null && r.nullable
+                    || !is_null && !matches!(r.heap, HeapType::NoFunc | HeapType::NoExtern | HeapType::NoExn)
             }
             _ => true,
         }
@@ -130,6 +133,7 @@ impl Val {
             Val::V128(_) => ValType::V128,
             Val::FuncRef(_) => ValType::FuncRef,
             Val::ExternRef(_) => ValType::ExternRef,
+            Val::ExnRef(_) => ValType::EXNREF,
         }
     }
 
@@ -143,6 +147,7 @@ impl Val {
             Val::V128(v) => ValRaw::v128(v),
             Val::FuncRef(f) => ValRaw::ptr(f.map_or(core::ptr::null_mut(), |f| f.to_raw())),
             Val::ExternRef(e) => ValRaw::ptr(e.map_or(core::ptr::null_mut(), |e| e.to_raw())),
+            Val::ExnRef(e) => ValRaw::ptr(e.map_or(core::ptr::null_mut(), |e| e.to_raw())),
         }
     }
 
@@ -165,6 +170,9 @@ impl Val {
                 // SAFETY: per the contract (a typed function reference is a funcref).
                 Val::FuncRef(unsafe { FuncRef::from_raw_in(raw.get_ptr(), store) })
             }
+            ValType::Ref(_) if ty.repr() == ValType::EXNREF => {
+                Val::ExnRef(crate::exceptions::ExnRef::from_raw_in(raw.get_ptr(), store))
+            }
             ValType::Ref(_) => Val::ExternRef(ExternRef::from_raw(raw.get_ptr())),
         }
     }
@@ -173,6 +181,9 @@ impl Val {
     pub(crate) fn check_store(&self, store: u64) -> Result<(), Trap> {
         match self {
             Val::FuncRef(f) => check_funcref_store(*f, store),
+            Val::ExnRef(Some(e)) if e.store() != store => {
+                Err(Trap::host("an exception reference of a different store was passed to this store"))
+            }
             _ => Ok(()),
         }
     }
@@ -188,6 +199,7 @@ impl Val {
             ValType::FuncRef => Val::FuncRef(None),
             ValType::ExternRef => Val::ExternRef(None),
             ValType::Ref(_) if ty.repr() == ValType::FuncRef => Val::FuncRef(None),
+            ValType::Ref(_) if ty.repr() == ValType::EXNREF => Val::ExnRef(None),
             ValType::Ref(_) => Val::ExternRef(None),
         }
     }
@@ -318,6 +330,27 @@ wasm_ty!(
     |v| if let Val::ExternRef(e) = v { Some(e) } else { None },
     |st| no_check
 );
+
+impl sealed::Sealed for Option<crate::exceptions::ExnRef> {}
+impl WasmTy for Option<crate::exceptions::ExnRef> {
+    fn valtype() -> ValType {
+        ValType::EXNREF
+    }
+    fn into_val(self) -> Val {
+        Val::ExnRef(self)
+    }
+    fn from_val(v: Val) -> Option<Self> {
+        if let Val::ExnRef(e) = v { Some(e) } else { None }
+    }
+    fn into_raw(self, store: u64) -> Result<ValRaw, Trap> {
+        let v = Val::ExnRef(self);
+        v.check_store(store)?;
+        Ok(v.to_raw())
+    }
+    unsafe fn from_raw(raw: ValRaw, store: u64) -> Self {
+        crate::exceptions::ExnRef::from_raw_in(raw.get_ptr(), store)
+    }
+}
 
 /// A parameter list: `()`, a single [`WasmTy`], or a tuple of up to 16 ([`MAX_TYPED_ARITY`]).
 pub trait WasmParams: Sized + 'static {

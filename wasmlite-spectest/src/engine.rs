@@ -27,6 +27,8 @@ pub fn to_val(v: &Value) -> Result<Val, String> {
         Value::FuncRef(Some(_)) => return Err("non-null funcref arguments are not supported".into()),
         Value::ExternRef(None) => Val::ExternRef(None),
         Value::ExternRef(Some(n)) => Val::ExternRef(Some(wasmlite_rt::ExternRef::new(n))),
+        Value::ExnRef(None) => Val::ExnRef(None),
+        Value::ExnRef(Some(_)) => return Err("non-null exnref arguments are not supported".into()),
     })
 }
 
@@ -40,6 +42,7 @@ pub fn from_val(v: &Val) -> Value {
         Val::V128(x) => Value::V128(*x),
         Val::FuncRef(f) => Value::FuncRef(f.map(|f| f.as_ptr() as usize)),
         Val::ExternRef(e) => Value::ExternRef(e.map(|e| e.id())),
+        Val::ExnRef(e) => Value::ExnRef(e.map(|e| e.to_raw() as usize)),
     }
 }
 

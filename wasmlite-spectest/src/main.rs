@@ -25,6 +25,7 @@
 mod cli;
 mod count;
 mod engine;
+mod legacy;
 mod matching;
 mod orchestrate;
 mod protocol;

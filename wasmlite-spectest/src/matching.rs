@@ -22,6 +22,8 @@ pub enum Value {
     FuncRef(Option<usize>),
     /// externref: host id, `None` = null
     ExternRef(Option<usize>),
+    /// exnref: address of the exception, `None` = null
+    ExnRef(Option<usize>),
 }
 
 impl fmt::Display for Value {
@@ -36,6 +38,8 @@ impl fmt::Display for Value {
             Value::FuncRef(Some(a)) => write!(f, "ref.func {a:#x}"),
             Value::ExternRef(None) => f.write_str("ref.null extern"),
             Value::ExternRef(Some(n)) => write!(f, "ref.extern {n}"),
+            Value::ExnRef(None) => f.write_str("ref.null exn"),
+            Value::ExnRef(Some(a)) => write!(f, "ref.exn {a:#x}"),
         }
     }
 }
@@ -155,6 +159,11 @@ pub fn match_result(p: &WastRetCore<'_>, actual: &Value) -> Result<bool, String>
             Some(HeapType::Abstract { ty, .. }) => {
                 matches!(ty, AbstractHeapType::Extern | AbstractHeapType::NoExtern)
             }
+            Some(_) => false,
+        },
+        (WastRetCore::RefNull(ty), Value::ExnRef(None)) => match ty {
+            None => true,
+            Some(HeapType::Abstract { ty, .. }) => matches!(ty, AbstractHeapType::Exn | AbstractHeapType::NoExn),
             Some(_) => false,
         },
         (WastRetCore::RefExtern(None), Value::ExternRef(Some(_))) => true,

@@ -109,6 +109,9 @@ pub fn arg_value(a: &WastArg<'_>) -> Result<Value, String> {
             ty: AbstractHeapType::Extern | AbstractHeapType::NoExtern, ..
         }) => Value::ExternRef(None),
         WastArgCore::RefExtern(n) => Value::ExternRef(Some(*n as usize)),
+        WastArgCore::RefNull(HeapType::Abstract { ty: AbstractHeapType::Exn | AbstractHeapType::NoExn, .. }) => {
+            Value::ExnRef(None)
+        }
         other => return Err(format!("unsupported argument {other:?}")),
     })
 }
@@ -421,7 +424,14 @@ impl<'e, E: Engine> Script<'e, E> {
             AssertInvalidCustom { .. } | AssertMalformedCustom { .. } => {
                 Err(Res::Skip("custom-section assertions are not supported".into()))
             }
-            AssertException { .. } => Err(Res::Skip("exceptions are not supported".into())),
+            AssertException { exec, .. } => match self.execute(exec)? {
+                Err(Failure::Trap(TrapClass::UncaughtException, _)) => Ok(()),
+                Err(f) => Err(Res::Fail(format!("expected an uncaught exception, got {f}"))),
+                Ok(v) => {
+                    let a: Vec<String> = v.iter().map(|v| v.to_string()).collect();
+                    Err(Res::Fail(format!("expected an uncaught exception, got results [{}]", a.join(", "))))
+                }
+            },
             AssertSuspension { .. } => Err(Res::Skip("stack switching is not supported".into())),
             Thread(t) => self.spawn_thread(t),
             Wait { thread, .. } => {

@@ -240,6 +240,29 @@ impl Context {
             unsafe { LLVMAddAttributeAtIndex(func.raw, u32::MAX, a) }
         }
     }
+    /// Add enum attribute `name` with integer `value` to function `func` (e.g. `uwtable` = 2).
+    pub fn add_fn_attr_value(&self, func: Value<'_>, name: &str, value: u64) {
+        // SAFETY: name pointer/length are valid.
+        let kind = unsafe { LLVMGetEnumAttributeKindForName(name.as_ptr() as *const c_char, name.len()) };
+        if kind != 0 {
+            // SAFETY: valid context and known kind; `func` is a function.
+            unsafe { LLVMAddAttributeAtIndex(func.raw, u32::MAX, LLVMCreateEnumAttribute(self.raw, kind, value)) }
+        }
+    }
+    /// Remove enum attribute `name` from function `func`.
+    pub fn remove_fn_attr(&self, func: Value<'_>, name: &str) {
+        // SAFETY: name pointer/length are valid.
+        let kind = unsafe { LLVMGetEnumAttributeKindForName(name.as_ptr() as *const c_char, name.len()) };
+        if kind != 0 {
+            // SAFETY: `func` is a function; u32::MAX is the function index.
+            unsafe { LLVMRemoveEnumAttributeAtIndex(func.raw, u32::MAX, kind) }
+        }
+    }
+    /// Set the personality routine of function `func`.
+    pub fn set_personality(&self, func: Value<'_>, personality: Value<'_>) {
+        // SAFETY: both are functions of this context.
+        unsafe { LLVMSetPersonalityFn(func.raw, personality.raw) }
+    }
     /// Add a string attribute `key`=`value` to `func`.
     pub fn add_fn_str_attr(&self, func: Value<'_>, key: &str, value: &str) {
         // SAFETY: key/value pointers and lengths are valid; `func` is a function.
@@ -808,6 +831,37 @@ impl<'ctx> Builder<'ctx> {
         let mut raws: Vec<LLVMValueRef> = args.iter().map(|v| v.raw).collect();
         // SAFETY: operands of this context.
         self.v(unsafe { LLVMBuildCall2(self.raw, fty.raw, callee.raw, raws.as_mut_ptr(), raws.len() as u32, EMPTY) })
+    }
+    /// `invoke fty callee(args) to label normal unwind label unwind` (exception handling).
+    pub fn invoke(
+        &self,
+        fty: Type<'ctx>,
+        callee: Value<'ctx>,
+        args: &[Value<'ctx>],
+        normal: BasicBlock<'ctx>,
+        unwind: BasicBlock<'ctx>,
+    ) -> Value<'ctx> {
+        let mut raws: Vec<LLVMValueRef> = args.iter().map(|v| v.raw).collect();
+        // SAFETY: operands and blocks of this context; `unwind` starts with a landingpad.
+        self.v(unsafe {
+            LLVMBuildInvoke2(self.raw, fty.raw, callee.raw, raws.as_mut_ptr(), raws.len() as u32, normal.raw, unwind.raw, EMPTY)
+        })
+    }
+    /// `landingpad { ptr, i32 } cleanup catch ptr null`: a catch-all landing pad (must be the
+    /// first instruction of its block; the function needs a personality). Also `cleanup`:
+    /// LLVM's DwarfEHPrepare deletes every `resume` reachable only from non-cleanup pads (for
+    /// C++ such a pad is entered only when a clause matched), but our pads test the tag
+    /// themselves and resume when nothing matches.
+    pub fn landingpad_catch_all(&self) -> Value<'ctx> {
+        let ctx = self.ctx;
+        let ty = ctx.struct_type(&[ctx.ptr(), ctx.i32()]);
+        // SAFETY: a literal struct type of this context; the clause is a constant null ptr.
+        unsafe {
+            let lp = LLVMBuildLandingPad(self.raw, ty.raw, std::ptr::null_mut(), 1, EMPTY);
+            LLVMAddClause(lp, LLVMConstNull(ctx.ptr().raw));
+            LLVMSetCleanup(lp, 1);
+            self.v(lp)
+        }
     }
     /// `br bb`.
     pub fn br(&self, bb: BasicBlock<'ctx>) {

@@ -14,7 +14,7 @@ use super::module::{build_return, llvm_type};
 
 impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     /// Parameter and result types of a block type.
-    fn block_sig(&self, bt: BlockType) -> Result<(Vec<ValType>, Vec<ValType>), CompileError> {
+    pub(crate) fn block_sig(&self, bt: BlockType) -> Result<(Vec<ValType>, Vec<ValType>), CompileError> {
         Ok(match bt {
             BlockType::Empty => (vec![], vec![]),
             BlockType::Type(t) => (vec![], vec![val_type(t, self.offset)?]),
@@ -38,7 +38,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     }
 
     /// Branch target of the frame at relative `depth`: (block, slots); marks merges reachable.
-    fn target(&mut self, depth: u32) -> Result<(BasicBlock<'ctx>, Vec<Value<'ctx>>), CompileError> {
+    pub(crate) fn target(&mut self, depth: u32) -> Result<(BasicBlock<'ctx>, Vec<Value<'ctx>>), CompileError> {
         let n = self.frames.len();
         let idx = n
             .checked_sub(1 + depth as usize)
@@ -92,6 +92,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
 
     /// `end`.
     pub(crate) fn op_end(&mut self) -> Result<(), CompileError> {
+        self.eh_before_end()?;
         let nres = self.frames.last().map(|f| f.results.len()).unwrap_or(0);
         let vals = if self.unreachable { Vec::new() } else { self.popn(nres)? };
         let mut f: Frame<'ctx> =
@@ -167,9 +168,16 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     fn call_native(&mut self, callee: Value<'ctx>, ti: u32, args: &[Value<'ctx>], tail: bool) -> Result<(), CompileError> {
         let fty = self.fn_type(ti)?;
         let results = self.m.info.types[ti as usize].results.clone();
+        if !tail {
+            // Inside a try block an `invoke` (exception handling); a tail call leaves the try.
+            let r = self.call_may_throw(fty, callee, args, true);
+            self.reload_memories();
+            self.push_call_results(r, results.len());
+            return Ok(());
+        }
         let r = self.b.call(fty, callee, args);
         r.set_tailcc();
-        if tail && returns_in_registers(&results) {
+        if returns_in_registers(&results) {
             // A function with a guaranteed tail call must not carry "disable-tail-calls".
             self.ctx.remove_fn_str_attr(self.func, "disable-tail-calls");
             r.set_musttail();
@@ -182,15 +190,10 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             return Ok(());
         }
         r.set_notail();
-        if tail {
-            // Results returned through memory (LLVM's sret demotion) cannot be tail-called:
-            // an ordinary call and return (correct, but one frame per call).
-            build_return(&self.b, self.ctx, &results, &self.call_results(r, results.len()));
-            self.set_unreachable();
-            return Ok(());
-        }
-        self.reload_memories();
-        self.push_call_results(r, results.len());
+        // Results returned through memory (LLVM's sret demotion) cannot be tail-called:
+        // an ordinary call and return (correct, but one frame per call).
+        build_return(&self.b, self.ctx, &results, &self.call_results(r, results.len()));
+        self.set_unreachable();
         Ok(())
     }
 

@@ -6,8 +6,8 @@
 //! (traps, stack and interrupt checks, memories, tables, globals, builtins).
 
 use wasmlite_abi::{
-    builtin_index, builtin_offset, funcref_offsets, jmp_buf, memory_offsets, store_offsets, table_offsets, GlobalLoc,
-    NUM_BUILTINS, VALRAW_SIZE, VMCTX_BUILTINS, VMCTX_STORE,
+    builtin_index, builtin_offset, exception_offsets, funcref_offsets, jmp_buf, memory_offsets, store_offsets,
+    table_offsets, GlobalLoc, NUM_BUILTINS, VALRAW_SIZE, VMCTX_BUILTINS, VMCTX_STORE,
 };
 
 use crate::llvm::{BasicBlock, Builder, Context, IntPred, Type, Value};
@@ -28,6 +28,8 @@ pub(crate) enum StoreField {
     StackLimit,
     /// `u32` interrupt request.
     Interrupt,
+    /// `*mut VMException` pending exception (exception handling).
+    Exception,
 }
 
 impl StoreField {
@@ -38,6 +40,7 @@ impl StoreField {
             StoreField::TrapFunc => store_offsets::TRAP_FUNC,
             StoreField::StackLimit => store_offsets::STACK_LIMIT,
             StoreField::Interrupt => store_offsets::INTERRUPT,
+            StoreField::Exception => store_offsets::EXCEPTION,
         }
     }
 }
@@ -76,6 +79,35 @@ pub(crate) enum JmpBufSlot {
     Frame,
     /// Stack pointer.
     Sp,
+}
+
+/// A field of `VMException` (exception handling).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ExnField {
+    /// The runtime's personality routine (`ptr`).
+    Personality,
+    /// Canonical tag id (`u64`).
+    TagId,
+    /// Payload (`*mut ValRaw`).
+    Payload,
+    /// `u32` escaped flag.
+    Escaped,
+}
+
+/// Address of a `VMException` field.
+pub(crate) fn exn_field<'ctx>(b: &Builder<'ctx>, exn: Value<'ctx>, f: ExnField) -> Value<'ctx> {
+    let off = match f {
+        ExnField::Personality => exception_offsets::PERSONALITY,
+        ExnField::TagId => exception_offsets::TAG_ID,
+        ExnField::Payload => exception_offsets::PAYLOAD,
+        ExnField::Escaped => exception_offsets::ESCAPED,
+    };
+    b.ptr_add(exn, off as u64)
+}
+
+/// `PersonalityFn`: `(i32 version, i32 actions, i64 class, ptr exception, ptr context) -> i32`.
+pub(crate) fn personality_type(ctx: &Context) -> Type<'_> {
+    ctx.func_type(ctx.i32(), &[ctx.i32(), ctx.i32(), ctx.i64(), ctx.ptr(), ctx.ptr()])
 }
 
 /// `*(vmctx + VMCTX_STORE)`: the `*mut VMStore`.
@@ -160,6 +192,9 @@ const BUILTIN_SIGS: [(B, &[B]); NUM_BUILTINS as usize] = {
     t[builtin_index::MEMORY_ATOMIC_WAIT32 as usize] = (I32, &[P, I32, I64, I32, I64]);
     t[builtin_index::MEMORY_ATOMIC_WAIT64 as usize] = (I32, &[P, I32, I64, I64, I64]);
     t[builtin_index::MEMORY_ATOMIC_NOTIFY as usize] = (I32, &[P, I32, I64, I32]);
+    t[builtin_index::THROW as usize] = (I32, &[P, I32, P]);
+    t[builtin_index::THROW_REF as usize] = (I32, &[P, P]);
+    t[builtin_index::EXN_RELEASE as usize] = (Void, &[P, P]);
     t
 };
 
@@ -198,6 +233,12 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     /// (written by the runtime at instantiation; compared by `call_indirect`).
     pub(crate) fn expected_type_id(&self, ti: u32) -> Value<'ctx> {
         self.b.load(self.ctx.i64(), self.b.ptr_add(self.vmctx, self.m.layout.type_id(ti) as u64), 8)
+    }
+
+    /// The canonical id (i64) of the module's exception tag `tag`, from the VMContext's
+    /// `tag_ids` (written by the runtime at instantiation; compared by `catch`).
+    pub(crate) fn tag_id(&self, tag: u32) -> Value<'ctx> {
+        self.b.load(self.ctx.i64(), self.b.ptr_add(self.vmctx, self.m.layout.tag_id(tag) as u64), 8)
     }
 
     /// `*mut VMStore`.

@@ -24,6 +24,8 @@ pub(crate) enum FrameKind<'ctx> {
     If { else_bb: BasicBlock<'ctx>, params: Vec<Value<'ctx>> },
     /// `else` arm.
     Else,
+    /// `try_table` or legacy `try` (branches like a `block`; handlers in `eh`).
+    Try,
 }
 
 /// A control frame.
@@ -86,6 +88,8 @@ pub(crate) struct FuncTranslator<'a, 'ctx> {
     pub offset: usize,
     /// VMContext fields loaded once in the entry block, by offset.
     pub invariants: HashMap<u32, Value<'ctx>>,
+    /// Exception-handling state (active try handlers).
+    pub eh: super::exceptions::EhState<'ctx>,
 }
 
 /// Translate the body of defined function `index`.
@@ -125,7 +129,11 @@ pub(crate) fn translate_function<'a, 'ctx>(
         mem_cache: Vec::new(),
         offset: body.range().start as usize,
         invariants: HashMap::new(),
+        eh: Default::default(),
     };
+    if m.personality.is_some() {
+        super::module::unwind_attrs(ctx, func);
+    }
     // Locals.
     for (k, p) in ty.params.iter().enumerate() {
         let lt = llvm_type(ctx, *p);
@@ -253,12 +261,21 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     fn translate_op(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
         if self.unreachable {
             match op {
-                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                Operator::Block { .. }
+                | Operator::Loop { .. }
+                | Operator::If { .. }
+                | Operator::TryTable { .. }
+                | Operator::Try { .. } => {
                     self.unreachable_depth += 1;
                 }
                 Operator::Else if self.unreachable_depth == 0 => return self.op_else(),
                 Operator::End if self.unreachable_depth == 0 => return self.op_end(),
-                Operator::End => self.unreachable_depth -= 1,
+                Operator::Catch { .. } | Operator::CatchAll | Operator::Delegate { .. }
+                    if self.unreachable_depth == 0 =>
+                {
+                    self.translate_exception(op)?;
+                }
+                Operator::End | Operator::Delegate { .. } => self.unreachable_depth -= 1,
                 _ => {}
             }
             return Ok(());
@@ -279,6 +296,9 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             return Ok(());
         }
         if self.translate_atomic(op)? {
+            return Ok(());
+        }
+        if self.translate_exception(op)? {
             return Ok(());
         }
         super::simd::translate_simd(self, op)

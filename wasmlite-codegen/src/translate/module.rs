@@ -8,8 +8,9 @@ use crate::llvm::{Context, Linkage, Module, TargetMachine, Type, Value};
 use crate::{CompileError, Config};
 
 use super::env::{
-    array_fn_type, funcref_field, jmp_buf_slot, jmp_buf_type, load_store, raise_trap_type, store_field, valraw_array_type,
-    valraw_slot, FuncRefField, JmpBufSlot, StoreField, VALRAW_ALIGN,
+    array_fn_type, builtin_type, exn_field, funcref_field, jmp_buf_slot, jmp_buf_type, load_store, personality_type,
+    raise_trap_type, store_field, valraw_array_type, valraw_slot, ExnField, FuncRefField, JmpBufSlot, StoreField,
+    VALRAW_ALIGN,
 };
 use super::func::translate_function;
 
@@ -38,6 +39,45 @@ pub(crate) struct ModuleCtx<'a, 'ctx> {
     /// Inline-asm constraint hiding a float constant from the optimiser (`None`: no barrier
     /// for this target); see `FuncTranslator::fp_arith`.
     pub fp_barrier: Option<&'static str>,
+    /// The module's personality stub (`emit_personality`) when exception handling is enabled;
+    /// functions may then unwind (no `nounwind`, unwind tables) and array entries catch.
+    pub personality: Option<Value<'ctx>>,
+}
+
+/// Whether `config` enables exception handling (standard or legacy instructions).
+pub(crate) fn exceptions_enabled(config: &Config) -> bool {
+    config.wasm_features.intersects(wasmparser::WasmFeatures::EXCEPTIONS | wasmparser::WasmFeatures::LEGACY_EXCEPTIONS)
+}
+
+/// Attributes of a function exceptions may unwind through: not `nounwind`, with
+/// (asynchronous) unwind tables, so `.eh_frame` describes every wasm frame.
+pub(crate) fn unwind_attrs(ctx: &Context, f: Value<'_>) {
+    ctx.remove_fn_attr(f, "nounwind");
+    ctx.add_fn_attr_value(f, "uwtable", 2);
+}
+
+/// The module's personality stub `name` (internal; `<prefix>_personality`): exceptions of another
+/// class (`abi::EXCEPTION_CLASS`) continue unwinding (`_URC_CONTINUE_UNWIND` = 8); wasm
+/// exceptions go to the runtime's personality routine stored in the exception itself
+/// (`VMException::personality`), so a compiled module references no runtime symbol.
+pub(crate) fn emit_personality<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, name: &str) -> Value<'ctx> {
+    let ty = personality_type(ctx);
+    let f = internal_fn(ctx, module, name, ty);
+    let b = ctx.builder();
+    let entry = ctx.append_block(f, "entry");
+    let ours = ctx.append_block(f, "ours");
+    let foreign = ctx.append_block(f, "foreign");
+    b.position_at_end(entry);
+    let is_ours = b.icmp(crate::llvm::IntPred::LLVMIntEQ, f.param(2), ctx.i64_const(abi::EXCEPTION_CLASS as i64));
+    b.cond_br(is_ours, ours, foreign);
+    b.position_at_end(foreign);
+    b.ret(ctx.i32_const(8));
+    b.position_at_end(ours);
+    let rt = b.load(ctx.ptr(), exn_field(&b, f.param(3), ExnField::Personality), 8);
+    let args: Vec<Value<'ctx>> = (0..5).map(|k| f.param(k)).collect();
+    let r = b.call(ty, rt, &args);
+    b.ret(r);
+    f
 }
 
 /// LLVM type of a wasm value type.
@@ -182,6 +222,7 @@ pub(crate) fn translate_module<'ctx>(
         } else {
             None
         },
+        personality: exceptions_enabled(config).then(|| emit_personality(ctx, module, &format!("{prefix}_personality"))),
     };
 
     // 4. Import stubs.
@@ -314,6 +355,25 @@ pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), Comp
     let ok = ctx.append_block(f, "ok");
     b.cond_br(failed, trap, ok);
     b.position_at_end(trap);
+    if m.personality.is_some() {
+        // The host function threw: rethrow its exception (VMStore::exception) in wasm.
+        unwind_attrs(ctx, f);
+        let rethrow = ctx.append_block(f, "rethrow");
+        let raise = ctx.append_block(f, "raise");
+        let is_exn = b.icmp(crate::llvm::IntPred::LLVMIntEQ, rc, ctx.i32_const(abi::trap::EXCEPTION as i32));
+        b.cond_br(is_exn, rethrow, raise);
+        b.position_at_end(rethrow);
+        let store = load_store(ctx, &b, vmctx);
+        let exn = b.load(ctx.ptr(), store_field(&b, store, StoreField::Exception), 8);
+        let builtins = b.load(ctx.ptr(), b.ptr_add(vmctx, abi::VMCTX_BUILTINS as u64), 8);
+        let fp = b.load(ctx.ptr(), b.ptr_add(builtins, abi::builtin_offset(abi::builtin_index::THROW_REF) as u64), 8);
+        let fty = builtin_type(ctx, abi::builtin_index::THROW_REF)
+            .ok_or_else(|| CompileError::msg("no throw_ref builtin signature"))?;
+        let rc2 = b.call(fty, fp, &[vmctx, exn]);
+        b.call(m.raise_trap_ty, m.raise_trap, &[vmctx, rc2, ctx.i32_const(i as i32)]);
+        b.unreachable();
+        b.position_at_end(raise);
+    }
     b.call(m.raise_trap_ty, m.raise_trap, &[vmctx, rc, ctx.i32_const(i as i32)]);
     b.unreachable();
     b.position_at_end(ok);
@@ -397,7 +457,29 @@ pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Val
     for (k, t) in ty.params.iter().enumerate() {
         args.push(b.load(llvm_type(ctx, *t), valraw_slot(&b, values, k), VALRAW_ALIGN));
     }
-    let r = b.call(native_ty, native, &args);
+    let r = match m.personality {
+        Some(p) => {
+            // An exception leaving wasm: caught here, handed to the runtime in
+            // VMStore::exception with the code EXCEPTION (it never unwinds into host frames).
+            ctx.set_personality(f, p);
+            unwind_attrs(ctx, f);
+            let cont = ctx.append_block(f, "returned");
+            let lp = ctx.append_block(f, "uncaught");
+            let r = b.invoke(native_ty, native, &args, cont, lp);
+            b.position_at_end(lp);
+            let pad = b.landingpad_catch_all();
+            let exn = b.extract_value(pad, 0);
+            let store3 = load_store(ctx, &b, f.param(0));
+            b.store(exn, store_field(&b, store3, StoreField::Exception), 8);
+            let saved4 = b.load(ptr, saved_slot, 8);
+            saved4.set_volatile();
+            b.store(saved4, store_field(&b, store3, StoreField::JmpBuf), 8);
+            b.ret(ctx.i32_const(abi::trap::EXCEPTION as i32));
+            b.position_at_end(cont);
+            r
+        }
+        None => b.call(native_ty, native, &args),
+    };
     r.set_tailcc();
     match ty.results.len() {
         0 => {}
