@@ -152,9 +152,9 @@ impl LazyModule {
         let natives = &m.funcs[nimp as usize..];
         let stubs = &m.funcs[..nimp as usize];
         let intptr = module.intptr_type(&tm);
-        emit_descriptor(&ctx, &module, info, prefix, &self.config, intptr, natives, &arrays, stubs, [
-            raise_trap, code_start, code_end,
-        ]);
+        emit_descriptor(&ctx, &module, info, prefix, &self.config, intptr, natives, &arrays, stubs, raise_trap, &[(
+            code_start, code_end,
+        )]);
         self.finish(&module, &tm)
     }
 
