@@ -4,7 +4,8 @@
 //! function to LLVM IR following the ABI in `wasmlite-abi` (native and array entry points,
 //! import stubs, `raise_trap`, code markers, and the exported `<prefix>_descriptor`), runs the
 //! LLVM pass pipeline and emits a position-independent relocatable object.
-//! [`compile_to_ir`] returns the optimised textual IR instead.
+//! [`compile_objects`] does the same in [`Config::threads`] partitions on as many threads, one
+//! object each. [`compile_to_ir`] returns the optimised textual IR instead.
 //!
 //! ## Translation notes
 //!
@@ -14,8 +15,9 @@
 //!   reloaded after every call, `memory.grow` and bulk builtin.
 //! * Traps branch to one cold block per trap code and function that calls the module's
 //!   `noreturn` `raise_trap`; the hot path stays straight. No function is marked `cold` (LLVM
-//!   would place it in `.text.unlikely.`): all code lies between the module's `code_start` and
-//!   `code_end` markers, the range the runtime's signal handler recognises as wasm code.
+//!   would place it in `.text.unlikely.`): all code of an object lies between its `code_start`
+//!   and `code_end` markers, the ranges (one per object) the runtime's signal handler
+//!   recognises as wasm code.
 //! * Only x86-64 is supported (`wasmlite_abi::target::check_target`: `llvm.eh.sjlj` traps do
 //!   not work elsewhere); guard-page mode only where `wasmlite_abi::target::guard_pages_supported`.
 //! * Every VMContext / VMStore / VMFuncRef / jump-buffer / `ValRaw` offset and every builtin
@@ -230,6 +232,10 @@ pub fn auto_threads(wasm_len: usize, available: usize) -> usize {
     available.min(wasm_len / PARTITION_MIN_BYTES).max(1)
 }
 
+/// Environment variable: when set, every partition's phase times (translate, verify,
+/// optimise, emit) are printed on stderr (for measuring where compile time goes).
+pub const TIMING_ENV: &str = "WASMLITE_CODEGEN_TIMES";
+
 /// Minimum module size (bytes of wasm) per partition for [`auto_threads`].
 pub const PARTITION_MIN_BYTES: usize = 16 << 10;
 
@@ -345,6 +351,8 @@ impl<'a> Prepared<'a> {
         k: usize,
         finish: impl FnOnce(&llvm::Module<'_>, &llvm::TargetMachine) -> Result<T, CompileError>,
     ) -> Result<T, CompileError> {
+        let timing = std::env::var_os(TIMING_ENV).is_some();
+        let t0 = std::time::Instant::now();
         let tm = llvm::TargetMachine::new(&self.triple, &self.cpu, &self.features, self.opt).map_err(CompileError::msg)?;
         let ctx = llvm::Context::new();
         let name = if k == 0 { self.prefix.to_string() } else { format!("{}_part{k}", self.prefix) };
@@ -369,11 +377,30 @@ impl<'a> Prepared<'a> {
             Ok(r) => r?,
             Err(_) => return Err(CompileError::msg("internal code generator error (panic)")),
         }
+        let t1 = std::time::Instant::now();
         module
             .verify()
             .map_err(|e| CompileError::msg(format!("LLVM verifier rejected the generated IR (codegen bug): {e}")))?;
+        let t2 = std::time::Instant::now();
         module.run_passes(&format!("default<O{}>", self.opt), &tm).map_err(CompileError::msg)?;
-        finish(&module, &tm)
+        let t3 = std::time::Instant::now();
+        let r = finish(&module, &tm);
+        if timing {
+            let funcs = self.parts.get(k).map_or(0, |r| r.len());
+            let bytes: usize = self.parts.get(k).map_or(0, |r| {
+                r.clone().filter_map(|i| self.bodies.get((i - self.info.num_imported_funcs) as usize)).map(|b| b.len()).sum()
+            });
+            let ms = |a: std::time::Instant, b: std::time::Instant| (b - a).as_secs_f64() * 1e3;
+            eprintln!(
+                "wasmlite-codegen: partition {k}/{}: {funcs} functions, {bytes} body bytes: translate {:.0} ms, verify {:.0} ms, optimise {:.0} ms, emit {:.0} ms",
+                self.parts.len(),
+                ms(t0, t1),
+                ms(t1, t2),
+                ms(t2, t3),
+                ms(t3, std::time::Instant::now())
+            );
+        }
+        r
     }
 }
 
