@@ -236,6 +236,14 @@ pub fn auto_threads(wasm_len: usize, available: usize) -> usize {
 /// optimise, emit) are printed on stderr (for measuring where compile time goes).
 pub const TIMING_ENV: &str = "WASMLITE_CODEGEN_TIMES";
 
+/// CPU time of this thread and time it waited for a CPU, in ns (Linux
+/// `/proc/thread-self/schedstat`; `None` elsewhere). Only for [`TIMING_ENV`].
+fn thread_cpu_ns() -> Option<(u64, u64)> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let mut it = s.split_whitespace().map(|v| v.parse::<u64>().ok());
+    Some((it.next()??, it.next()??))
+}
+
 /// Minimum module size (bytes of wasm) per partition for [`auto_threads`].
 pub const PARTITION_MIN_BYTES: usize = 16 << 10;
 
@@ -352,6 +360,7 @@ impl<'a> Prepared<'a> {
         finish: impl FnOnce(&llvm::Module<'_>, &llvm::TargetMachine) -> Result<T, CompileError>,
     ) -> Result<T, CompileError> {
         let timing = std::env::var_os(TIMING_ENV).is_some();
+        let cpu0 = if timing { thread_cpu_ns() } else { None };
         let t0 = std::time::Instant::now();
         let tm = llvm::TargetMachine::new(&self.triple, &self.cpu, &self.features, self.opt).map_err(CompileError::msg)?;
         let ctx = llvm::Context::new();
@@ -391,8 +400,14 @@ impl<'a> Prepared<'a> {
                 r.clone().filter_map(|i| self.bodies.get((i - self.info.num_imported_funcs) as usize)).map(|b| b.len()).sum()
             });
             let ms = |a: std::time::Instant, b: std::time::Instant| (b - a).as_secs_f64() * 1e3;
+            let cpu = match (cpu0, thread_cpu_ns()) {
+                (Some((a, w0)), Some((b, w1))) => {
+                    format!(", thread CPU {:.0} ms, waited for a CPU {:.0} ms", (b - a) as f64 / 1e6, (w1 - w0) as f64 / 1e6)
+                }
+                _ => String::new(),
+            };
             eprintln!(
-                "wasmlite-codegen: partition {k}/{}: {funcs} functions, {bytes} body bytes: translate {:.0} ms, verify {:.0} ms, optimise {:.0} ms, emit {:.0} ms",
+                "wasmlite-codegen: partition {k}/{}: {funcs} functions, {bytes} body bytes: translate {:.0} ms, verify {:.0} ms, optimise {:.0} ms, emit {:.0} ms (wall){cpu}",
                 self.parts.len(),
                 ms(t0, t1),
                 ms(t1, t2),
