@@ -419,32 +419,76 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// Split the defined functions `nimp..nimp + sizes.len()` (body sizes `sizes`) into at most
-/// `n` contiguous index ranges of about equal total size (each a body plus a fixed cost for its
-/// entry). Deterministic; never an empty range; one range when `n <= 1`.
+/// Split the defined functions `nimp..nimp + sizes.len()` (body sizes `sizes`) into
+/// `min(n, sizes.len())` contiguous index ranges (at least one) whose largest total weight
+/// (a body plus a fixed cost for its entry points) is as small as possible: the wall-clock time
+/// of a parallel compile is that of its heaviest partition. Deterministic; never an empty
+/// range (except the single range of a module without functions).
 fn partition(nimp: u32, sizes: &[usize], n: usize) -> Vec<Range<u32>> {
+    const ENTRY_COST: usize = 64;
     let end = nimp + sizes.len() as u32;
     let n = n.min(sizes.len()).max(1);
     if n == 1 {
         return vec![nimp..end];
     }
-    const ENTRY_COST: usize = 64;
-    let total: usize = sizes.iter().map(|s| s + ENTRY_COST).sum();
-    let mut parts = Vec::with_capacity(n);
-    let (mut start, mut acc) = (nimp, 0usize);
-    for (d, s) in sizes.iter().enumerate() {
-        acc += s + ENTRY_COST;
-        let i = nimp + d as u32;
-        let left = sizes.len() - d - 1; // functions after this one
-        let parts_left = n - parts.len() - 1; // partitions after the current one
-        // Close the current partition once it holds its share of the total, keeping at least
-        // one function for every later partition.
-        if parts_left > 0 && (acc * n >= total * (parts.len() + 1) || left == parts_left) && left >= parts_left {
-            parts.push(start..i + 1);
-            start = i + 1;
+    let w: Vec<usize> = sizes.iter().map(|s| s + ENTRY_COST).collect();
+    // Greedy cuts for a maximum weight `max`: close a range when the next function would
+    // exceed it. Returns the range ends (indices into `w`).
+    let cuts = |max: usize| -> Vec<usize> {
+        let mut ends = Vec::new();
+        let mut acc = 0;
+        for (i, &x) in w.iter().enumerate() {
+            if acc > 0 && acc + x > max {
+                ends.push(i);
+                acc = 0;
+            }
+            acc += x;
+        }
+        ends.push(w.len());
+        ends
+    };
+    // The smallest maximum for which the greedy needs at most `n` ranges.
+    let (mut lo, mut hi) = (w.iter().copied().max().unwrap_or(0), w.iter().sum::<usize>());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if cuts(mid).len() <= n {
+            hi = mid;
+        } else {
+            lo = mid + 1;
         }
     }
-    parts.push(start..end);
+    let mut ends = cuts(lo);
+    // Fewer ranges than asked for: split the heaviest range of several functions at its
+    // most even point until there are `n` (the maximum does not grow).
+    while ends.len() < n {
+        let mut best: Option<(usize, usize)> = None; // (weight, range number)
+        let mut start = 0;
+        for (r, &e) in ends.iter().enumerate() {
+            let weight: usize = w[start..e].iter().sum();
+            if e - start > 1 && best.is_none_or(|(bw, _)| weight > bw) {
+                best = Some((weight, r));
+            }
+            start = e;
+        }
+        let Some((weight, r)) = best else { break };
+        let start = if r == 0 { 0 } else { ends[r - 1] };
+        let mut acc = 0;
+        let mut cut = start + 1;
+        for i in start..ends[r] - 1 {
+            acc += w[i];
+            cut = i + 1;
+            if 2 * acc >= weight {
+                break;
+            }
+        }
+        ends.insert(r, cut);
+    }
+    let mut parts = Vec::with_capacity(ends.len());
+    let mut start = 0;
+    for e in ends {
+        parts.push(nimp + start as u32..nimp + e as u32);
+        start = e;
+    }
     parts
 }
 
@@ -479,7 +523,12 @@ mod tests {
         let parts = partition(0, &sizes, 4);
         let loads = sizes_of(&parts, 0, &sizes);
         let (min, max) = (loads.iter().min().copied().unwrap(), loads.iter().max().copied().unwrap());
-        assert!(max - min <= 2 * 3064, "{loads:?}");
+        assert!(max - min <= 3064, "{loads:?}");
+        // The heaviest partition is as light as possible: e.g. [5, 1, 1, 1, 1, 5] in two.
+        let parts = partition(0, &[500, 100, 100, 100, 100, 500], 2);
+        assert_eq!(parts, vec![0..3, 3..6]);
+        // Greedy packing alone would leave a partition empty; split the heaviest instead.
+        assert_eq!(partition(0, &[10_000, 10, 10], 3), vec![0..1, 1..2, 2..3]);
         // One huge function gets a partition to itself.
         let parts = partition(0, &[10, 10, 100_000, 10, 10], 2);
         assert_eq!(parts, vec![0..3, 3..5]);
