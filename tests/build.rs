@@ -39,6 +39,21 @@ fn main() {
     }
     checked.bounds_checks(true).wasm_feature(wasmlite_build::WasmFeatures::CUSTOM_PAGE_SIZES, true).compile();
 
+    // The same trap and memory modules compiled in four partitions (four objects in one
+    // static library, compiled on four threads): identical behaviour is expected.
+    let mut parts = wasmlite_build::Build::new();
+    for (src, dst) in [("memory", "memory_parts"), ("traps", "traps_parts")] {
+        let from = manifest.join("wasm").join(format!("{src}.wat"));
+        let to = out.join(format!("{dst}.wat"));
+        println!("cargo:rerun-if-changed={}", from.display());
+        let text = std::fs::read(&from).unwrap_or_else(|e| panic!("cannot read {}: {e}", from.display()));
+        if std::fs::read(&to).ok().as_deref() != Some(&text[..]) {
+            std::fs::write(&to, &text).unwrap_or_else(|e| panic!("cannot write {}: {e}", to.display()));
+        }
+        parts.file(to);
+    }
+    parts.threads(4).compile();
+
     // A function with a 256 KiB frame, larger than the host stack reserve: it can reach past
     // a thread's stack into its stack guard.
     let big = out.join("big_frame.wat");

@@ -146,6 +146,7 @@ macro_rules! memory_tests {
 
 memory_tests!(memory);
 memory_tests!(memory_checked);
+memory_tests!(memory_parts);
 
 #[test]
 fn the_two_modes_differ_only_in_bounds_checking() {

@@ -139,6 +139,7 @@ macro_rules! trap_tests {
 
 trap_tests!(traps);
 trap_tests!(traps_checked);
+trap_tests!(traps_parts);
 
 #[test]
 fn trap_kind_codes_and_messages() {

@@ -62,7 +62,7 @@ pub use layout::*;
 use core::ffi::c_void;
 
 /// Version of this ABI; stored in every [`ModuleDescriptor`] and checked at instantiation.
-pub const ABI_VERSION: u32 = 4;
+pub const ABI_VERSION: u32 = 5;
 
 /// Size of a wasm page in bytes.
 pub const WASM_PAGE_SIZE: u64 = 65536;
@@ -581,14 +581,55 @@ pub struct ModuleDescriptor {
     pub num_import_stubs: usize,
     /// Raises a trap from wasm code (used by the signal handler).
     pub raise_trap: RaiseTrapFn,
-    /// Start of this module's machine code (all functions lie in `[code_start, code_end)`).
-    pub code_start: *const u8,
-    /// End of this module's machine code.
-    pub code_end: *const u8,
+    /// The ranges of this module's machine code, one per code object (a module compiled in
+    /// N partitions has N objects, whose code need not be contiguous): every function, import
+    /// stub and `raise_trap` lies in one of them.
+    pub code_ranges: *const CodeRange,
+    /// Number of entries in `code_ranges`.
+    pub num_code_ranges: usize,
+}
+
+/// One contiguous range `[start, end)` of a module's machine code, in
+/// [`ModuleDescriptor::code_ranges`].
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CodeRange {
+    /// First byte (the object's `code_start` marker function).
+    pub start: *const u8,
+    /// One past the last byte (the object's `code_end` marker function).
+    pub end: *const u8,
+}
+
+impl ModuleDescriptor {
+    /// The code ranges (empty when `code_ranges` is null).
+    ///
+    /// # Safety
+    /// `code_ranges` must point to `num_code_ranges` valid entries (or be null), as in every
+    /// descriptor produced by wasmlite-codegen.
+    pub unsafe fn code_ranges(&self) -> &[CodeRange] {
+        if self.code_ranges.is_null() || self.num_code_ranges == 0 {
+            return &[];
+        }
+        // SAFETY: guaranteed by the caller.
+        unsafe { core::slice::from_raw_parts(self.code_ranges, self.num_code_ranges) }
+    }
+
+    /// Whether `pc` lies in one of the module's code ranges.
+    ///
+    /// # Safety
+    /// As [`ModuleDescriptor::code_ranges`].
+    pub unsafe fn contains_code(&self, pc: usize) -> bool {
+        // SAFETY: forwarded contract.
+        unsafe { self.code_ranges() }.iter().any(|r| r.start as usize <= pc && pc < r.end as usize)
+    }
 }
 
 // SAFETY: the descriptor is immutable static data (pointers to constant data and code).
 unsafe impl Sync for ModuleDescriptor {}
+// SAFETY: a code range is immutable static data (two code addresses).
+unsafe impl Sync for CodeRange {}
+// SAFETY: as above.
+unsafe impl Send for CodeRange {}
 // SAFETY: as above.
 unsafe impl Send for ModuleDescriptor {}
 

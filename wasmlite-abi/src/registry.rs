@@ -67,7 +67,16 @@ impl Registry {
     /// Writers may race with each other and with readers; two threads inserting the same key
     /// at once may both succeed ([`Registry::remove`] removes every copy).
     pub fn insert(&self, key: usize, start: usize, end: usize, data: usize) -> bool {
-        if key == 0 || self.find_key(key) {
+        if self.find_key(key) {
+            return false;
+        }
+        self.insert_range(key, start, end, data)
+    }
+
+    /// Register `[start, end)` under `key` (non-zero) with `data`, also when `key` already has
+    /// other ranges (a module with several code objects). Returns `false` for key 0.
+    pub fn insert_range(&self, key: usize, start: usize, end: usize, data: usize) -> bool {
+        if key == 0 {
             return false;
         }
         for s in self.slots() {
@@ -196,35 +205,39 @@ unsafe impl Sync for Slot {}
 // SAFETY: as above.
 unsafe impl Send for Slot {}
 
-/// Code of loaded wasm modules: key = `*const ModuleDescriptor`, range =
-/// `[code_start, code_end)`, data = the module's `raise_trap`. Registered by the runtime
-/// (`Module::from_descriptor`), unregistered by whoever frees the code (`wasmlite-jit`).
+/// Code of loaded wasm modules: key = `*const ModuleDescriptor`, one registration per range of
+/// its `code_ranges` (`[start, end)`), data = the module's `raise_trap`. Registered by the
+/// runtime (`Module::from_descriptor`), unregistered by whoever frees the code (`wasmlite-jit`).
 pub static CODE: Registry = Registry::new();
 
 /// Guard-page memory reservations: key = start, range = the whole reservation (accessible
 /// pages and guard). Maintained by the runtime's memories.
 pub static RESERVATIONS: Registry = Registry::new();
 
-/// Register the code of a module.
+/// Register every code range of a module (idempotent per descriptor: a descriptor that is
+/// already registered is left alone).
 ///
 /// # Safety
 /// `desc` must point to a valid [`crate::ModuleDescriptor`] whose code stays mapped until
 /// [`unregister_code`] is called with it (or forever): the runtime's signal handler redirects
 /// faults at those addresses to the descriptor's `raise_trap`.
 pub unsafe fn register_code(desc: *const crate::ModuleDescriptor) {
-    if desc.is_null() {
+    if desc.is_null() || CODE.get(desc as usize).is_some() {
         return;
     }
     // SAFETY: non-null and valid, guaranteed by the caller.
     let d = unsafe { &*desc };
-    let (start, end) = (d.code_start as usize, d.code_end as usize);
-    if start < end {
-        CODE.insert(desc as usize, start, end, d.raise_trap as usize);
+    // SAFETY: a valid descriptor's `code_ranges` holds `num_code_ranges` entries.
+    for r in unsafe { d.code_ranges() } {
+        let (start, end) = (r.start as usize, r.end as usize);
+        if start < end {
+            CODE.insert_range(desc as usize, start, end, d.raise_trap as usize);
+        }
     }
 }
 
-/// Forget the code of a module (call before its code is freed). Returns whether it was
-/// registered.
+/// Forget the code of a module (call before its code is freed): every range registered under
+/// it. Returns whether it was registered.
 pub fn unregister_code(desc: *const crate::ModuleDescriptor) -> bool {
     CODE.remove(desc as usize) > 0
 }
@@ -255,6 +268,20 @@ mod tests {
         assert!(r.insert(3, 500, 600, 1));
         assert_eq!(r.slots().count(), 2);
         assert_eq!(r.lookup(550).map(|e| e.key), Some(3));
+    }
+
+    #[test]
+    fn several_ranges_under_one_key() {
+        let r = Registry::new();
+        assert!(r.insert_range(7, 100, 200, 1));
+        assert!(r.insert_range(7, 1000, 1100, 1));
+        assert!(!r.insert(7, 5000, 5100, 1), "insert still refuses a registered key");
+        assert!(!r.insert_range(0, 1, 2, 3));
+        assert_eq!(r.lookup(150).map(|e| e.key), Some(7));
+        assert_eq!(r.lookup(1050).map(|e| e.key), Some(7));
+        assert_eq!(r.lookup(500), None, "the gap between the ranges is not registered");
+        assert_eq!(r.remove(7), 2, "remove drops every range of the key");
+        assert!(r.is_empty());
     }
 
     #[test]

@@ -10,8 +10,10 @@
 //!    `CARGO_MANIFEST_DIR`),
 //! 2. reads it (`.wat` is converted to binary) and validates it,
 //! 3. computes the symbol prefix [`wasmlite_abi::symbol_prefix`]`(file_stem, binary)`,
-//! 4. compiles it with [`wasmlite_codegen::compile`] to `<OUT_DIR>/<prefix>.o`,
-//! 5. archives the object with `cc` into `lib<prefix>.a` and tells cargo to link it.
+//! 4. compiles it with [`wasmlite_codegen::compile_objects`] to `<OUT_DIR>/<prefix>.o` (and,
+//!    for a large module compiled in N partitions on N threads, `<prefix>.1.o` …
+//!    `<prefix>.<N-1>.o`; see [`Build::threads`]),
+//! 5. archives the objects with `cc` into `lib<prefix>.a` and tells cargo to link it.
 //!
 //! The `include_wasm!` macro (crate `wasmlite-macros`, re-exported by `wasmlite-rt`) computes
 //! the same prefix from the same file, so the generated bindings link against exactly this
@@ -99,6 +101,7 @@ pub struct Build {
     out_dir: Option<PathBuf>,
     quiet: bool,
     wasm_features: Option<WasmFeatures>,
+    threads: Option<usize>,
 }
 
 impl Build {
@@ -150,6 +153,15 @@ impl Build {
 
     fn current_features(&self) -> WasmFeatures {
         self.wasm_features.unwrap_or_else(|| wasmlite_codegen::Config::default().wasm_features)
+    }
+
+    /// Compile each module in at most `n` partitions on `n` threads
+    /// (`wasmlite_codegen::Config::threads`; `1` = one object, one thread). Default: cargo's
+    /// job count (`NUM_JOBS`, i.e. `-j`; all cores when unset), with small modules kept whole
+    /// (`wasmlite_codegen::auto_threads`). The output is deterministic for a given number.
+    pub fn threads(&mut self, n: usize) -> &mut Build {
+        self.threads = Some(n.max(1));
+        self
     }
 
     /// Target triple. Default: the `TARGET` environment variable cargo sets.
@@ -242,15 +254,25 @@ impl Build {
         let binary = wasmlite_abi::parse::read_wasm_file(path).map_err(|e| file_err(e.offset, e.message))?;
         let stem = stem_of(path);
         let prefix = wasmlite_abi::symbol_prefix(&stem, &binary);
-        let object = wasmlite_codegen::compile(&binary, &prefix, config)
+        let threads = self.threads.unwrap_or_else(|| {
+            let jobs = num_jobs(std::env::var("NUM_JOBS").ok().as_deref())
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            wasmlite_codegen::auto_threads(binary.len(), jobs)
+        });
+        let config = wasmlite_codegen::Config { threads, ..config.clone() };
+        let objects = wasmlite_codegen::compile_objects(&binary, &prefix, &config)
             .map_err(|e| file_err(e.offset, e.message.clone()))?;
         std::fs::create_dir_all(out_dir)
             .map_err(|e| file_err(None, format!("cannot create {}: {e}", out_dir.display())))?;
-        let obj_path = out_dir.join(format!("{prefix}.o"));
-        std::fs::write(&obj_path, &object)
-            .map_err(|e| file_err(None, format!("cannot write {}: {e}", obj_path.display())))?;
         let mut cc = cc::Build::new();
-        cc.object(&obj_path).cargo_metadata(!self.quiet).out_dir(out_dir);
+        cc.cargo_metadata(!self.quiet).out_dir(out_dir);
+        let mut obj_path = out_dir.join(format!("{prefix}.o"));
+        for (k, object) in objects.iter().enumerate() {
+            obj_path = out_dir.join(if k == 0 { format!("{prefix}.o") } else { format!("{prefix}.{k}.o") });
+            std::fs::write(&obj_path, object)
+                .map_err(|e| file_err(None, format!("cannot write {}: {e}", obj_path.display())))?;
+            cc.object(&obj_path);
+        }
         if let Some(t) = target {
             cc.target(t);
         }
@@ -280,6 +302,11 @@ fn resolve(path: &Path) -> PathBuf {
         Some(dir) => PathBuf::from(dir).join(path),
         None => path.to_path_buf(),
     }
+}
+
+/// `NUM_JOBS` as cargo sets it (the `-j` job count): a positive number, else `None`.
+fn num_jobs(v: Option<&str>) -> Option<usize> {
+    v.and_then(|v| v.trim().parse::<usize>().ok()).filter(|&n| n > 0)
 }
 
 /// `OPT_LEVEL` as cargo sets it (`"0"`..`"3"`, `"s"`, `"z"`) → LLVM level; missing → 2.
@@ -334,6 +361,15 @@ fn supports_cargo_error(cargo: Option<&str>, package_rust_version: Option<&str>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn job_counts() {
+        assert_eq!(num_jobs(Some("4")), Some(4));
+        assert_eq!(num_jobs(Some(" 2\n")), Some(2));
+        assert_eq!(num_jobs(Some("0")), None);
+        assert_eq!(num_jobs(Some("many")), None);
+        assert_eq!(num_jobs(None), None);
+    }
 
     #[test]
     fn opt_levels() {

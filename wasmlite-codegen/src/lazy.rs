@@ -157,9 +157,9 @@ impl LazyModule {
         let natives = &m.funcs[nimp as usize..];
         let stubs = &m.funcs[..nimp as usize];
         let intptr = module.intptr_type(&tm);
-        emit_descriptor(&ctx, &module, info, prefix, &self.config, intptr, natives, &arrays, stubs, [
-            raise_trap, code_start, code_end,
-        ]);
+        emit_descriptor(&ctx, &module, info, prefix, &self.config, intptr, natives, &arrays, stubs, raise_trap, &[(
+            code_start, code_end,
+        )]);
         // No module-level pipeline: `default<ON>` walks the call graph and analyses of one
         // declaration per function (~35 µs per function of the module, most of the shell's
         // cost); the shell's only code (import stubs, markers, raise_trap) needs just the

@@ -3,7 +3,8 @@
 //! An entry is keyed by SHA-256 over the wasmlite version, the ABI version, the codegen
 //! [`Config`](wasmlite_codegen::Config) (its `Debug` form, with the host triple filled in),
 //! the symbol prefix and the module's bytes. The file `<dir>/<key>.obj` holds a header
-//! (magic, key, prefix, SHA-256 of the object) followed by the object. An entry whose magic,
+//! (magic, key, prefix, number of objects) followed by each object of the module (one per
+//! code partition, `wasmlite_codegen::compile_objects`) with its SHA-256 and length. An entry whose magic,
 //! key or checksum does not match (truncated, corrupt, written by another version, or simply
 //! foreign) is ignored and rebuilt. Entries are written to a temporary file in the same
 //! directory and renamed into place, so readers never see a partial entry.
@@ -16,7 +17,7 @@ use wasmlite_rt::Module;
 
 use crate::JitError;
 
-const MAGIC: &[u8; 16] = b"wasmlite-cache\x00\x01";
+const MAGIC: &[u8; 16] = b"wasmlite-cache\x00\x02";
 
 /// Where an entry came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,8 +109,8 @@ impl Cache {
         let mut warning = None;
         match std::fs::read(&path) {
             Ok(bytes) => match parse_entry(&bytes, &key, &prefix) {
-                Some(object) => {
-                    let module = crate::engine::load_compiled(object, &prefix)?;
+                Some(objects) => {
+                    let module = crate::engine::load_compiled(&objects, &prefix)?;
                     return Ok(CompiledModule { module, outcome: CacheOutcome::Hit, warning: None });
                 }
                 None => warning = Some(format!("ignoring invalid cache entry {}", path.display())),
@@ -117,22 +118,22 @@ impl Cache {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => warning = Some(format!("cannot read cache entry {}: {e}", path.display())),
         }
-        let object = wasmlite_codegen::compile(wasm, &prefix, config)?;
-        let outcome = match self.store(&path, &key, &prefix, &object) {
+        let objects = wasmlite_codegen::compile_objects(wasm, &prefix, config)?;
+        let outcome = match self.store(&path, &key, &prefix, &objects) {
             Ok(()) => CacheOutcome::Stored,
             Err(e) => {
                 warning = Some(format!("cannot write cache entry {}: {e}", path.display()));
                 CacheOutcome::NotStored
             }
         };
-        let module = crate::engine::load_compiled(&object, &prefix)?;
+        let module = crate::engine::load_compiled(&objects, &prefix)?;
         Ok(CompiledModule { module, outcome, warning })
     }
 
-    fn store(&self, path: &Path, key: &str, prefix: &str, object: &[u8]) -> std::io::Result<()> {
+    fn store(&self, path: &Path, key: &str, prefix: &str, objects: &[Vec<u8>]) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
         let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
-        tmp.write_all(&encode_entry(key, prefix, object))?;
+        tmp.write_all(&encode_entry(key, prefix, objects))?;
         tmp.as_file().sync_all()?;
         tmp.persist(path).map_err(|e| e.error)?;
         Ok(())
@@ -143,34 +144,47 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn encode_entry(key: &str, prefix: &str, object: &[u8]) -> Vec<u8> {
-    let mut v = Vec::with_capacity(object.len() + 256);
+fn encode_entry<O: AsRef<[u8]>>(key: &str, prefix: &str, objects: &[O]) -> Vec<u8> {
+    let size: usize = objects.iter().map(|o| o.as_ref().len() + 40).sum();
+    let mut v = Vec::with_capacity(size + 256);
     v.extend_from_slice(MAGIC);
     for part in [key.as_bytes(), prefix.as_bytes()] {
         v.extend_from_slice(&(part.len() as u32).to_le_bytes());
         v.extend_from_slice(part);
     }
-    v.extend_from_slice(&Sha256::digest(object));
-    v.extend_from_slice(&(object.len() as u64).to_le_bytes());
-    v.extend_from_slice(object);
+    v.extend_from_slice(&(objects.len() as u32).to_le_bytes());
+    for o in objects {
+        let o = o.as_ref();
+        v.extend_from_slice(&Sha256::digest(o));
+        v.extend_from_slice(&(o.len() as u64).to_le_bytes());
+        v.extend_from_slice(o);
+    }
     v
 }
 
-/// The object of a well-formed entry for `key`/`prefix`, else `None`.
-fn parse_entry<'a>(bytes: &'a [u8], key: &str, prefix: &str) -> Option<&'a [u8]> {
+/// The objects of a well-formed entry for `key`/`prefix` (at least one), else `None`.
+fn parse_entry<'a>(bytes: &'a [u8], key: &str, prefix: &str) -> Option<Vec<&'a [u8]>> {
     let rest = bytes.strip_prefix(MAGIC.as_slice())?;
     let (k, rest) = take_str(rest)?;
     let (p, rest) = take_str(rest)?;
     if k != key.as_bytes() || p != prefix.as_bytes() {
         return None;
     }
-    let (sum, rest) = rest.split_at_checked(32)?;
-    let (len, object) = rest.split_at_checked(8)?;
-    let len = u64::from_le_bytes(len.try_into().ok()?);
-    if object.len() as u64 != len || Sha256::digest(object).as_slice() != sum {
-        return None;
+    let (n, mut rest) = rest.split_at_checked(4)?;
+    let n = u32::from_le_bytes(n.try_into().ok()?);
+    let mut objects = Vec::new();
+    for _ in 0..n {
+        let (sum, r) = rest.split_at_checked(32)?;
+        let (len, r) = r.split_at_checked(8)?;
+        let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
+        let (object, r) = r.split_at_checked(len)?;
+        if Sha256::digest(object).as_slice() != sum {
+            return None;
+        }
+        objects.push(object);
+        rest = r;
     }
-    Some(object)
+    (rest.is_empty() && !objects.is_empty()).then_some(objects)
 }
 
 fn take_str(b: &[u8]) -> Option<(&[u8], &[u8])> {
@@ -185,8 +199,8 @@ mod tests {
 
     #[test]
     fn entry_round_trip_and_rejections() {
-        let e = encode_entry("k1", "p", b"\x7fELFobject");
-        assert_eq!(parse_entry(&e, "k1", "p"), Some(&b"\x7fELFobject"[..]));
+        let e = encode_entry("k1", "p", &[b"\x7fELFobject"]);
+        assert_eq!(parse_entry(&e, "k1", "p"), Some(vec![&b"\x7fELFobject"[..]]));
         assert_eq!(parse_entry(&e, "k2", "p"), None, "foreign key");
         assert_eq!(parse_entry(&e, "k1", "q"), None, "foreign prefix");
         assert_eq!(parse_entry(&e[..e.len() - 1], "k1", "p"), None, "truncated");
@@ -195,6 +209,22 @@ mod tests {
         bad[n - 1] ^= 1;
         assert_eq!(parse_entry(&bad, "k1", "p"), None, "corrupt object");
         assert_eq!(parse_entry(b"garbage", "k1", "p"), None);
+        let mut long = e.clone();
+        long.push(0);
+        assert_eq!(parse_entry(&long, "k1", "p"), None, "trailing bytes");
+        assert_eq!(parse_entry(&encode_entry::<&[u8]>("k1", "p", &[]), "k1", "p"), None, "no object");
+    }
+
+    #[test]
+    fn entry_with_several_objects() {
+        let objs: [&[u8]; 3] = [b"\x7fELFfirst", b"\x7fELFsecond", b"\x7fELF3"];
+        let e = encode_entry("k", "p", &objs);
+        assert_eq!(parse_entry(&e, "k", "p"), Some(objs.to_vec()));
+        // A flipped byte in the middle object is caught by its own checksum.
+        let at = e.windows(6).position(|w| w == b"second").unwrap();
+        let mut bad = e.clone();
+        bad[at] ^= 1;
+        assert_eq!(parse_entry(&bad, "k", "p"), None);
     }
 
     #[test]

@@ -27,8 +27,10 @@ fn module_from(desc: *const wasmlite_abi::ModuleDescriptor) -> Result<Module, Ji
     unsafe { Module::from_descriptor(desc) }.map_err(|e| JitError::Runtime(e.to_string()))
 }
 
-/// Regular mode: compile the whole module with [`wasmlite_codegen::compile`] and load it
-/// into the process-wide JIT. `name` only names the symbols (any string).
+/// Regular mode: compile the whole module with [`wasmlite_codegen::compile_objects`]
+/// (`config.threads` partitions in parallel; the default, 0, uses every core for large
+/// modules) and load it into the process-wide JIT. `name` only names the symbols (any
+/// string).
 pub fn compile_module(wasm: &[u8], name: &str, config: &wasmlite_codegen::Config) -> Result<Module, JitError> {
     let desc = global()?.load_wasm(wasm, &sanitize(name), config)?;
     module_from(desc)
@@ -45,10 +47,10 @@ pub fn prefix_available(prefix: &str) -> Result<bool, JitError> {
     Ok(global()?.unique_prefix_is(prefix))
 }
 
-/// Load an object that [`wasmlite_codegen::compile`] produced for `prefix` in this process
-/// (crate-private: objects from anywhere else, e.g. disk, go through the checked cache).
-pub(crate) fn load_compiled(object: &[u8], prefix: &str) -> Result<Module, JitError> {
-    let desc = global()?.load_object(object, prefix)?;
+/// Load the objects that [`wasmlite_codegen::compile_objects`] produced for `prefix` in this
+/// process (crate-private: objects from anywhere else, e.g. disk, go through the checked cache).
+pub(crate) fn load_compiled<O: AsRef<[u8]>>(objects: &[O], prefix: &str) -> Result<Module, JitError> {
+    let desc = global()?.load_objects(objects, prefix)?;
     module_from(desc)
 }
 

@@ -12,19 +12,22 @@
 //!
 //! [`Jit`] owns an LLVM ORC `LLJIT` (JITLink on x86-64 ELF) whose main JITDylib searches the
 //! process for external symbols (`memcpy`, `fmod`, `roundeven`, …). A module is compiled by
-//! [`wasmlite_codegen::compile`] — exactly the object code `wasmlite-build` links ahead of time —
-//! and the resulting relocatable ELF object is added to the JIT; the only exported symbol of such
-//! an object, `<prefix>_descriptor`, is looked up and returned as a pointer to the module's
-//! [`wasmlite_abi::ModuleDescriptor`], ready for `wasmlite_rt::Module::from_descriptor`.
+//! [`wasmlite_codegen::compile_objects`] — exactly the object code `wasmlite-build` links ahead
+//! of time, in `Config::threads` partitions compiled in parallel — and the resulting
+//! relocatable ELF objects are added to the same JITDylib (they link against each other through
+//! hidden symbols); the only exported symbol, `<prefix>_descriptor`, is looked up and returned
+//! as a pointer to the module's [`wasmlite_abi::ModuleDescriptor`], ready for
+//! `wasmlite_rt::Module::from_descriptor`.
 //!
 //! Debugging: when the environment variable `WASMLITE_JIT_DUMP_DIR` names a directory, every
-//! loaded object is also written there as `<prefix>.o` (inspect with `llvm-objdump-19 -d`).
+//! loaded object is also written there as `<prefix>.o` (further partitions: `<prefix>.<k>.o`;
+//! inspect with `llvm-objdump-19 -d`).
 //!
 //! Modules are never unloaded: their code and data live as long as the [`Jit`]. Dropping the
 //! `Jit` frees them, so every runtime `Module`/`Instance` created from a descriptor must be
 //! dropped first. Before freeing, the drop removes every loaded module's code range from the
-//! signal handler's registry ([`wasmlite_abi::registry::unregister_code`]; the runtime
-//! registers it in `Module::from_descriptor`), so addresses later reused for other code are
+//! signal handler's registry ([`wasmlite_abi::registry::unregister_code`], every code range of
+//! the module; the runtime registers them in `Module::from_descriptor`), so addresses later reused for other code are
 //! never taken for wasm code.
 //!
 //! ```no_run
@@ -135,8 +138,9 @@ impl Jit {
             .unwrap_or(base)
     }
 
-    /// Compile `wasm` with [`wasmlite_codegen::compile`] (same [`wasmlite_codegen::Config`] as
-    /// ahead-of-time builds) under a unique prefix and load the object.
+    /// Compile `wasm` with [`wasmlite_codegen::compile_objects`] (same
+    /// [`wasmlite_codegen::Config`] as ahead-of-time builds; `config.threads` partitions, in
+    /// parallel) under a unique prefix and load the objects.
     ///
     /// Returns a pointer to the module's [`ModuleDescriptor`], valid as long as this `Jit`.
     pub fn load_wasm(
@@ -146,8 +150,8 @@ impl Jit {
         config: &wasmlite_codegen::Config,
     ) -> Result<*const ModuleDescriptor, JitError> {
         let prefix = self.unique_prefix(name, wasm);
-        let object = wasmlite_codegen::compile(wasm, &prefix, config)?;
-        self.load_object(&object, &prefix)
+        let objects = wasmlite_codegen::compile_objects(wasm, &prefix, config)?;
+        self.load_objects(&objects, &prefix)
     }
 
     /// Load a relocatable object produced by [`wasmlite_codegen::compile`] with symbol prefix
@@ -156,18 +160,40 @@ impl Jit {
     /// Fails if a module with the same prefix was already loaded (symbols would clash), if the
     /// object cannot be linked (unresolved symbols, bad relocations) or lacks the descriptor.
     pub fn load_object(&mut self, object: &[u8], prefix: &str) -> Result<*const ModuleDescriptor, JitError> {
+        self.load_objects(&[object], prefix)
+    }
+
+    /// Load all objects of one module, as produced by [`wasmlite_codegen::compile_objects`]
+    /// for `prefix` (the first holds the descriptor), into the same JITDylib, where they link
+    /// against each other (hidden symbols), and return the descriptor. Errors as
+    /// [`Jit::load_object`]; an empty list is an error.
+    pub fn load_objects<O: AsRef<[u8]>>(&mut self, objects: &[O], prefix: &str) -> Result<*const ModuleDescriptor, JitError> {
         if self.prefixes.contains(prefix) {
             return Err(JitError::Llvm(format!("a module with prefix `{prefix}` is already loaded")));
         }
-        if !object.starts_with(b"\x7fELF") {
-            return Err(JitError::Llvm(format!("object for `{prefix}` is not an ELF file")));
+        if objects.is_empty() {
+            return Err(JitError::Llvm(format!("no object for `{prefix}`")));
         }
+        if let Some(k) = objects.iter().position(|o| !o.as_ref().starts_with(b"\x7fELF")) {
+            return Err(JitError::Llvm(format!("object {k} for `{prefix}` is not an ELF file")));
+        }
+        let name = |k: usize| if k == 0 { prefix.to_string() } else { format!("{prefix}.{k}") };
         if let Some(dir) = std::env::var_os("WASMLITE_JIT_DUMP_DIR") {
             // Best effort: a failing dump must not change the outcome of the load.
-            let _ = std::fs::write(std::path::Path::new(&dir).join(format!("{prefix}.o")), object);
+            for (k, o) in objects.iter().enumerate() {
+                let _ = std::fs::write(std::path::Path::new(&dir).join(format!("{}.o", name(k))), o.as_ref());
+            }
         }
-        self.lljit.add_object(object, prefix).map_err(JitError::Llvm)?;
-        // From here on the object's symbols are defined in the JITDylib: reserve the prefix even
+        for (k, o) in objects.iter().enumerate() {
+            if let Err(e) = self.lljit.add_object(o.as_ref(), &name(k)) {
+                if k > 0 {
+                    // Earlier objects' symbols are defined: never reuse this prefix.
+                    self.prefixes.insert(prefix.to_string());
+                }
+                return Err(JitError::Llvm(e));
+            }
+        }
+        // From here on the objects' symbols are defined in the JITDylib: reserve the prefix even
         // if linking fails, so a retry cannot produce duplicate definitions.
         self.prefixes.insert(prefix.to_string());
         let addr = self

@@ -11,15 +11,16 @@ static void *call_memcpy(void *d, const void *s, size_t n) { return memcpy(d, s,
 static void code_end(void) {}
 static const unsigned char info[3] = {1, 2, 3};
 static void *const funcs[2] = {(void *)call_fmod, (void *)call_memcpy};
+static const void *const code_ranges[2] = {(void *)code_start, (void *)code_end};
 
 struct desc {
     uint32_t abi_version, flags;
     const unsigned char *info; size_t info_len;
     void *const *funcs; size_t num_funcs;
     const void *import_stubs; size_t num_import_stubs;
-    void *raise_trap; const void *code_start; const void *code_end;
+    void *raise_trap; const void *const *code_ranges; size_t num_code_ranges;
 };
 
 const struct desc PREFIX_descriptor = {
-    1, 0, info, 3, funcs, 1, NULL, 0, (void *)0, (void *)code_start, (void *)code_end,
+    1, 0, info, 3, funcs, 1, NULL, 0, (void *)0, code_ranges, 1,
 };

@@ -39,7 +39,9 @@ fn loads_object_and_resolves_process_symbols() {
     assert_eq!(d.info_len, 3);
     // SAFETY: info points to 3 bytes in the loaded object.
     assert_eq!(unsafe { std::slice::from_raw_parts(d.info, d.info_len) }, &[1, 2, 3]);
-    assert!(d.code_start < d.code_end);
+    // SAFETY: the fixture's code_ranges holds one {start, end} pair.
+    let r = unsafe { d.code_ranges() };
+    assert!(r.len() == 1 && r[0].start < r[0].end);
     // funcs[0] is `call_fmod`, which goes through the PLT to libm.
     // SAFETY: the fixture's funcs array holds a `double(double, double)` function first.
     let f: extern "C" fn(f64, f64) -> f64 =

@@ -68,7 +68,10 @@ fn compiles_loads_and_runs() {
     let d = unsafe { &*desc };
     assert_eq!(d.abi_version, wasmlite_abi::ABI_VERSION);
     assert_eq!(d.num_funcs, 5);
-    assert!(d.code_start < d.code_end);
+    assert_eq!(d.num_code_ranges, 1, "a small module is one object");
+    // SAFETY: the descriptor's ranges are valid while `jit` lives.
+    let r = unsafe { d.code_ranges() }[0];
+    assert!(r.start < r.end);
     let info = info(d);
     assert_eq!(info.export("answer").map(|e| e.index), Some(0));
 
@@ -137,7 +140,8 @@ fn objects_can_be_dumped_for_debugging() {
 }
 
 /// Every piece of a module's code — defined functions, array entries, import stubs and
-/// `raise_trap` — lies in `[code_start, code_end)`, the range the signal handler recognises.
+/// `raise_trap` — lies in one of its code ranges (one `[code_start, code_end)` per object),
+/// which the signal handler recognises, whether the module is one object or several.
 #[test]
 fn all_code_inside_registered_range() {
     let mut jit = Jit::new().unwrap();
@@ -150,14 +154,24 @@ fn all_code_inside_registered_range() {
           (func (export "call") (param i32) (result i32) local.get 0 call $h))"#,
     )
     .unwrap();
-    for opt in [0, 2] {
-        let config = wasmlite_codegen::Config { opt_level: opt, ..Default::default() };
-        let d = jit.load_wasm(&wasm, &format!("range{opt}"), &config).unwrap();
+    for (opt, threads) in [(0, 1), (2, 1), (0, 3), (2, 3)] {
+        let config = wasmlite_codegen::Config { opt_level: opt, threads, ..Default::default() };
+        let d = jit.load_wasm(&wasm, &format!("range{opt}_{threads}"), &config).unwrap();
         // SAFETY: the descriptor is valid while `jit` lives.
         let d = unsafe { &*d };
-        let (start, end) = (d.code_start as usize, d.code_end as usize);
-        assert!(start < end);
-        let inside = |p: usize, what: &str| assert!(start <= p && p < end, "O{opt}: {what} {p:#x} outside [{start:#x}, {end:#x})");
+        // SAFETY: as above.
+        let ranges = unsafe { d.code_ranges() };
+        assert_eq!(ranges.len(), threads, "one range per object");
+        for (k, r) in ranges.iter().enumerate() {
+            assert!(r.start < r.end, "range {k} is not empty");
+            for q in &ranges[k + 1..] {
+                assert!(r.end <= q.start || q.end <= r.start, "ranges do not overlap");
+            }
+        }
+        let inside = |p: usize, what: &str| {
+            let n = ranges.iter().filter(|r| r.start as usize <= p && p < r.end as usize).count();
+            assert_eq!(n, 1, "O{opt}, {threads} objects: {what} {p:#x} outside {ranges:?}");
+        };
         inside(d.raise_trap as usize, "raise_trap");
         for i in 0..d.num_funcs {
             // SAFETY: `funcs` has `num_funcs` entries.
@@ -182,7 +196,7 @@ fn drop_unregisters_code() {
     // unregisters it).
     unsafe { wasmlite_abi::registry::register_code(d) };
     // SAFETY: as above.
-    let start = unsafe { (*d).code_start } as usize;
+    let start = unsafe { (*d).code_ranges() }[0].start as usize;
     assert_eq!(wasmlite_abi::registry::CODE.lookup(start).map(|e| e.key), Some(d as usize));
     drop(jit);
     assert_eq!(wasmlite_abi::registry::CODE.get(d as usize), None);

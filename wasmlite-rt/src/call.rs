@@ -153,7 +153,8 @@ impl InstanceCore {
     #[cfg(feature = "std")]
     fn func_at_pc(&self, pc: usize) -> Option<u32> {
         let d = self.module.desc();
-        if !(d.code_start as usize <= pc && pc < d.code_end as usize) || d.num_funcs == 0 {
+        // SAFETY: the descriptor's code_ranges holds num_code_ranges entries.
+        if !unsafe { d.contains_code(pc) } || d.num_funcs == 0 {
             return None;
         }
         // SAFETY: the descriptor holds num_funcs entries and num_import_stubs stubs.
@@ -165,7 +166,8 @@ impl InstanceCore {
         };
         // The closest entry point at or below pc: a native entry or an array entry (which
         // may have the native body inlined) of function i, or something else (stubs,
-        // raise_trap) → unknown.
+        // raise_trap, the start of a code range) → unknown. A function's code is contiguous
+        // and lies in one code range, so entries of other ranges are never closer.
         let mut best: Option<(Option<usize>, usize)> = None;
         let mut consider = |who: Option<usize>, a: usize| {
             if a <= pc && best.is_none_or(|(_, b)| a >= b) {
@@ -180,6 +182,10 @@ impl InstanceCore {
             consider(None, *s as usize);
         }
         consider(None, d.raise_trap as usize);
+        // SAFETY: as above.
+        for r in unsafe { d.code_ranges() } {
+            consider(None, r.start as usize);
+        }
         let (who, _) = best?;
         who.map(|i| self.module.info().num_imported_funcs + i as u32)
     }

@@ -147,7 +147,7 @@
 //! static D: abi::ModuleDescriptor = abi::ModuleDescriptor { abi_version: abi::ABI_VERSION, flags: 0,
 //!     info: core::ptr::null(), info_len: 1 << 40, funcs: core::ptr::null(), num_funcs: 0,
 //!     import_stubs: core::ptr::null(), num_import_stubs: 0, raise_trap: rt,
-//!     code_start: core::ptr::null(), code_end: core::ptr::null() };
+//!     code_ranges: core::ptr::null(), num_code_ranges: 0 };
 //! unsafe extern "C" fn rt(_: *mut abi::VMContext, _: u32, _: u32) -> ! { loop {} }
 //! let m = Module::from_static(&D);
 //! ```

@@ -4,8 +4,8 @@
 //!
 //! The handler claims a fault only when it is wasm's own:
 //! * a wasm call is running on this thread, **and** the faulting pc lies in registered wasm
-//!   code (`[code_start, code_end)` of a loaded module: every function, stub and `raise_trap`
-//!   of the module lies in it), **and**
+//!   code (the `code_ranges` of a loaded module, one per code object: every function, stub
+//!   and `raise_trap` of the module lies in one of them), **and**
 //! * the faulting address (`si_addr`) lies in a registered memory reservation →
 //!   `MEMORY_OUT_OF_BOUNDS`; or in this thread's stack guard region → `STACK_OVERFLOW`
 //!   (`raise_trap` then runs on the part of the stack the trap discards: below the stack
@@ -338,13 +338,24 @@ mod imp {
     mod tests {
         use super::*;
         use std::boxed::Box;
+        use crate::abi::CodeRange;
 
         unsafe extern "C" fn fake_raise(_: *mut VMContext, _: u32, _: u32) -> ! {
             panic!("fake raise_trap")
         }
 
         fn descriptor(code: &'static [u8]) -> &'static ModuleDescriptor {
-            let start = code.as_ptr();
+            descriptor_of(&[code])
+        }
+
+        fn descriptor_of(codes: &[&'static [u8]]) -> &'static ModuleDescriptor {
+            let ranges: &'static [CodeRange] = Box::leak(
+                codes
+                    .iter()
+                    .map(|c| CodeRange { start: c.as_ptr(), end: c.as_ptr().wrapping_add(c.len()) })
+                    .collect::<std::vec::Vec<_>>()
+                    .into_boxed_slice(),
+            );
             Box::leak(Box::new(ModuleDescriptor {
                 abi_version: crate::abi::ABI_VERSION,
                 flags: 0,
@@ -355,8 +366,8 @@ mod imp {
                 import_stubs: core::ptr::null(),
                 num_import_stubs: 0,
                 raise_trap: fake_raise,
-                code_start: start,
-                code_end: start.wrapping_add(code.len()),
+                code_ranges: ranges.as_ptr(),
+                num_code_ranges: ranges.len(),
             }))
         }
 
@@ -378,6 +389,26 @@ mod imp {
             assert!(unregister_module(desc));
             assert!(!unregister_module(desc), "second unregister finds nothing");
             assert_eq!(CODE.lookup(start + 10), None, "freed code is no longer wasm code");
+        }
+
+        #[test]
+        fn several_code_ranges() {
+            static PART_A: [u8; 32] = [0; 32];
+            static PART_B: [u8; 48] = [0; 48];
+            let desc = descriptor_of(&[&PART_A, &PART_B]);
+            let (a, b) = (PART_A.as_ptr() as usize, PART_B.as_ptr() as usize);
+            register_module(desc);
+            register_module(desc);
+            let raise = fake_raise as *const () as usize;
+            assert_eq!(CODE.lookup(a + 31).map(|e| (e.key, e.data)), Some((desc as *const _ as usize, raise)));
+            assert_eq!(CODE.lookup(b).map(|e| e.key), Some(desc as *const _ as usize));
+            assert_eq!(CODE.lookup(b + 47).map(|e| e.key), Some(desc as *const _ as usize));
+            assert_eq!(CODE.lookup(b + 48).map(|e| e.key), None);
+            // SAFETY: the descriptor's ranges point to the two statics.
+            assert!(unsafe { desc.contains_code(b + 3) } && !unsafe { desc.contains_code(b + 48) });
+            assert!(unregister_module(desc));
+            assert_eq!(CODE.lookup(a), None);
+            assert_eq!(CODE.lookup(b), None, "every range is unregistered");
         }
 
         #[test]

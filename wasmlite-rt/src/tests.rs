@@ -213,8 +213,8 @@ fn make_desc(info: &ModuleInfo, flags: u32) -> &'static ModuleDescriptor {
         import_stubs: stubs.as_ptr(),
         num_import_stubs: 1,
         raise_trap: raise_trap_stub,
-        code_start: core::ptr::null(),
-        code_end: core::ptr::null(),
+        code_ranges: core::ptr::null(),
+        num_code_ranges: 0,
     }))
 }
 
@@ -517,8 +517,8 @@ fn copy_desc(d: &ModuleDescriptor) -> ModuleDescriptor {
         import_stubs: d.import_stubs,
         num_import_stubs: d.num_import_stubs,
         raise_trap: d.raise_trap,
-        code_start: d.code_start,
-        code_end: d.code_end,
+        code_ranges: d.code_ranges,
+        num_code_ranges: d.num_code_ranges,
     }
 }
 

@@ -24,6 +24,8 @@ pub struct Options {
     pub summary: bool,
     /// Compile each function on its first call (`wasmlite_jit::compile_module_lazy`).
     pub lazy: bool,
+    /// Code-generation partitions per module (`Config::threads`; `None` = codegen's default).
+    pub threads: Option<usize>,
     /// Hidden: run one file in this process and report events on stdout.
     pub single: Option<PathBuf>,
 }
@@ -44,6 +46,8 @@ options:
   --jobs N         run up to N files in parallel (default: number of CPUs)
   --timeout SECS   per-file timeout in seconds (default: 120)
   --opt-level N    LLVM optimisation level 0..=3 for compiled modules (default: codegen's)
+  --threads N      compile every module in N partitions on N threads (codegen's
+                   Config::threads; default: codegen's, which keeps small modules whole)
   --summary        print the most frequent failure reasons at the end
   -h, --help       show this help
 ";
@@ -62,6 +66,7 @@ impl Options {
             summary: false,
             opt_level: None,
             lazy: false,
+            threads: None,
         };
         let mut it = args.into_iter();
         while let Some(a) = it.next() {
@@ -76,6 +81,13 @@ impl Options {
                     match v.parse::<u8>() {
                         Ok(n) if n <= 3 => o.opt_level = Some(n),
                         _ => return Err(format!("invalid --opt-level value `{v}` (0..=3)")),
+                    }
+                }
+                "--threads" => {
+                    let v = it.next().ok_or("--threads needs a value")?;
+                    match v.parse::<usize>() {
+                        Ok(n) if n >= 1 => o.threads = Some(n),
+                        _ => return Err(format!("invalid --threads value `{v}` (at least 1)")),
                     }
                 }
                 "--jobs" | "-j" => {
@@ -128,6 +140,9 @@ mod tests {
         let o = p(&["--verbose", "--jobs", "3", "a.wast", "--bounds-checks", "dir", "--recursive"]).unwrap();
         assert!(o.verbose && o.bounds_checks && o.recursive);
         assert!(!o.lazy && p(&["--lazy", "a"]).unwrap().lazy);
+        assert_eq!(o.threads, None);
+        assert_eq!(p(&["--threads", "4", "a"]).unwrap().threads, Some(4));
+        assert!(p(&["--threads", "0", "a"]).is_err());
         assert_eq!(o.jobs, 3);
         assert_eq!(o.inputs, vec![PathBuf::from("a.wast"), PathBuf::from("dir")]);
         assert_eq!(o.timeout, Duration::from_secs(120));

@@ -135,6 +135,15 @@ impl RtEngine {
         self.lazy = lazy;
         self
     }
+
+    /// Compile every module in `n` code partitions (`Config::threads`; `None` keeps codegen's
+    /// default).
+    pub fn threads(mut self, n: Option<usize>) -> RtEngine {
+        if let Some(n) = n {
+            self.config.threads = n;
+        }
+        self
+    }
 }
 
 impl Engine for RtEngine {
@@ -217,8 +226,8 @@ impl Engine for RtEngine {
     }
 
     fn fork(&self) -> Box<dyn FnOnce() -> Result<Self, String> + Send> {
-        let (bounds, opt, features) =
-            (self.config.explicit_bounds_checks, self.config.opt_level, self.config.wasm_features);
-        Box::new(move || RtEngine::new(bounds, Some(opt), features))
+        let (bounds, opt, features, threads) =
+            (self.config.explicit_bounds_checks, self.config.opt_level, self.config.wasm_features, self.config.threads);
+        Box::new(move || RtEngine::new(bounds, Some(opt), features).map(|e| e.threads(Some(threads))))
     }
 }

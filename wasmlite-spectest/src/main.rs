@@ -1,6 +1,6 @@
 //! # wasmlite-spectest — the WebAssembly spec testsuite runner
 //!
-//! `wasmlite-spectest [--verbose] [--recursive] [--bounds-checks] [--lazy] [--jobs N] [--timeout SECS]
+//! `wasmlite-spectest [--verbose] [--recursive] [--bounds-checks] [--lazy] [--threads N] [--jobs N] [--timeout SECS]
 //! [--summary] <file-or-dir>...`
 //!
 //! Every `.wast` script runs in its own child process (the binary re-executes itself with the

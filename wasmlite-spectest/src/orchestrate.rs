@@ -182,6 +182,9 @@ pub fn run_child(path: &Path, opts: &Options) -> FileResult {
     if let Some(n) = opts.opt_level {
         cmd.arg("--opt-level").arg(n.to_string());
     }
+    if let Some(n) = opts.threads {
+        cmd.arg("--threads").arg(n.to_string());
+    }
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = match cmd.spawn() {
         Ok(c) => c,

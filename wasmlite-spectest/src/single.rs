@@ -98,7 +98,7 @@ fn run_script(
     emit: &mut dyn FnMut(Event),
 ) -> i32 {
     let mut engine = match crate::engine::RtEngine::new(opts.bounds_checks, opts.opt_level, features) {
-        Ok(e) => e.lazy(opts.lazy),
+        Ok(e) => e.lazy(opts.lazy).threads(opts.threads),
         Err(e) => {
             eprintln!("cannot create engine: {e}");
             return 3;

@@ -250,22 +250,25 @@ fn main() -> BenchResult<()> {
 
     println!("\n### Compile time\n");
     println!(
-        "{}, median of {reps}; wasmlite = `wasmlite_codegen::compile` at O2 (parse, translate, optimise, emit object; one thread); clang = `clang-19 -O2 -c` on the same C sources (one process per file, including its start-up); Wasmtime = `Module::new` with the default configuration (Cranelift, parallel compilation: {}) and with `parallel_compilation(false)`. MB/s = wasm bytes / time.\n",
+        "{}, median of {reps}; wasmlite = `wasmlite_codegen::compile_objects` at O2 (parse, translate, optimise, emit objects) with `threads: 1` and with one partition per core ({} threads); clang = `clang-19 -O2 -c` on the same C sources (one process per file, including its start-up); Wasmtime = `Module::new` with the default configuration (Cranelift, parallel compilation: {}) and with `parallel_compilation(false)`. MB/s = wasm bytes / time.\n",
         if wall { "Wall-clock time" } else { "CPU time (user + system, all threads; clang: the child processes)" },
+        cores(),
         if wall { "wall-clock on all cores" } else { "CPU time summed over its threads" }
     );
-    println!("| program | wasm size | wasmlite O2 | clang-19 -O2 (native) | wasmlite/clang | wasmlite MB/s | wasmtime | wasmtime MB/s | wasmtime 1 thread | wasmtime 1 thread MB/s |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| program | wasm size | wasmlite O2 | clang-19 -O2 (native) | wasmlite/clang | wasmlite MB/s | wasmlite O2, {} threads | its MB/s | wasmtime | wasmtime MB/s | wasmtime 1 thread | wasmtime 1 thread MB/s |", cores());
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for c in &compile {
         let mb = c.wasm_bytes as f64 / 1e6;
         println!(
-            "| {} | {:.1} KB | {} s | {} s | {} | {:.3} | {} s | {:.2} | {} s | {:.2} |",
+            "| {} | {:.1} KB | {} s | {} s | {} | {:.3} | {} s | {:.3} | {} s | {:.2} | {} s | {:.2} |",
             c.program,
             c.wasm_bytes as f64 / 1e3,
             secs(c.wasmlite),
             secs(c.clang),
             ratio(c.wasmlite / c.clang),
             mb / c.wasmlite,
+            secs(c.wasmlite_par),
+            mb / c.wasmlite_par,
             secs(c.wasmtime),
             mb / c.wasmtime,
             secs(c.wasmtime_1),
@@ -279,6 +282,11 @@ fn main() -> BenchResult<()> {
     Ok(())
 }
 
+/// Cores of this machine (threads of the parallel compile).
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 fn secs(s: f64) -> String {
     if s < 1.0 { format!("{s:.3}") } else { format!("{s:.2}") }
 }
@@ -287,6 +295,7 @@ struct CompileTime {
     program: &'static str,
     wasm_bytes: usize,
     wasmlite: f64,
+    wasmlite_par: f64,
     clang: f64,
     wasmtime: f64,
     wasmtime_1: f64,
@@ -328,13 +337,17 @@ fn compile_times(reps: usize, wall: bool) -> BenchResult<Vec<CompileTime>> {
     let tmp = std::env::temp_dir().join(format!("wasmlite-bench-{}.o", std::process::id()));
     let mut out = Vec::new();
     for (program, wasm, sources, cflags) in programs {
-        let config = wasmlite_codegen::Config { opt_level: 2, ..Default::default() };
         let prefix = wasmlite_abi::symbol_prefix("bench", wasm);
-        let wasmlite = time_median(reps, wall, || {
-            let obj = wasmlite_codegen::compile(wasm, &prefix, &config).map_err(|e| e.to_string())?;
-            assert!(!obj.is_empty());
-            Ok(())
-        })?;
+        let wl = |threads: usize| {
+            let config = wasmlite_codegen::Config { opt_level: 2, threads, ..Default::default() };
+            time_median(reps, wall, || {
+                let objs = wasmlite_codegen::compile_objects(wasm, &prefix, &config).map_err(|e| e.to_string())?;
+                assert!(!objs.is_empty());
+                Ok(())
+            })
+        };
+        let wasmlite = wl(1)?;
+        let wasmlite_par = wl(cores())?;
         let flags: Vec<&str> = cflags.split('\u{1f}').filter(|s| !s.is_empty()).collect();
         let clang_t = time_median(reps, wall, || {
             for src in sources.split('\u{1f}') {
@@ -365,6 +378,7 @@ fn compile_times(reps: usize, wall: bool) -> BenchResult<Vec<CompileTime>> {
             program,
             wasm_bytes: wasm.len(),
             wasmlite,
+            wasmlite_par,
             clang: clang_t,
             wasmtime: wt(true)?,
             wasmtime_1: wt(false)?,

@@ -18,10 +18,16 @@ fn jit() -> &'static JitBox {
     J.get_or_init(|| JitBox(Mutex::new(wasmlite_jit::Jit::new().expect("jit"))))
 }
 
+/// Code partitions per module: `WASMLITE_E2E_THREADS` (e.g. `4`, to run every test on
+/// modules split across several objects), else codegen's default.
+fn threads() -> usize {
+    std::env::var("WASMLITE_E2E_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
 /// Compile and load `wat_src` (explicit bounds checks or guard pages).
 pub fn load(wat_src: &str, explicit: bool) -> Module {
     let wasm = wat::parse_str(wat_src).expect("wat");
-    let cfg = wasmlite_codegen::Config { explicit_bounds_checks: explicit, ..Default::default() };
+    let cfg = wasmlite_codegen::Config { explicit_bounds_checks: explicit, threads: threads(), ..Default::default() };
     let desc = jit().0.lock().unwrap().load_wasm(&wasm, "e2e", &cfg).expect("compile/load");
     // SAFETY: the JIT lives for the whole test process (static, never dropped).
     unsafe { Module::from_descriptor(desc) }.expect("module")
@@ -30,7 +36,7 @@ pub fn load(wat_src: &str, explicit: bool) -> Module {
 /// [`load`] with extra wasm features enabled (e.g. `WasmFeatures::THREADS`).
 pub fn load_with_features(wat_src: &str, explicit: bool, features: wasmlite_codegen::WasmFeatures) -> Module {
     let wasm = wat::parse_str(wat_src).expect("wat");
-    let mut cfg = wasmlite_codegen::Config { explicit_bounds_checks: explicit, ..Default::default() };
+    let mut cfg = wasmlite_codegen::Config { explicit_bounds_checks: explicit, threads: threads(), ..Default::default() };
     cfg.wasm_features |= features;
     let desc = jit().0.lock().unwrap().load_wasm(&wasm, "e2e", &cfg).expect("compile/load");
     // SAFETY: the JIT lives for the whole test process (static, never dropped).

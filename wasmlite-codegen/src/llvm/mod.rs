@@ -361,6 +361,12 @@ impl<'ctx> Value<'ctx> {
         // SAFETY: `self` is a global value.
         unsafe { LLVMSetLinkage(self.raw, l) }
     }
+    /// Give a global value hidden visibility (linked between objects of one module, never
+    /// exported from the final binary).
+    pub fn set_hidden(self) {
+        // SAFETY: `self` is a global value.
+        unsafe { LLVMSetVisibility(self.raw, llvm_sys::LLVMVisibility::LLVMHiddenVisibility) }
+    }
     /// Set the initializer of a global variable and mark it constant or not.
     pub fn set_initializer(self, init: Value<'ctx>, constant: bool) {
         // SAFETY: `self` is a global variable and `init` a constant of its type.

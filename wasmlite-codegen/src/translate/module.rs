@@ -2,7 +2,9 @@
 //! the code markers and the exported descriptor.
 
 use wasmlite_abi::{self as abi, FuncType, ModuleInfo, ValType, VmLayout};
-use wasmparser::{Parser, Payload};
+use std::ops::Range;
+
+use wasmparser::{BinaryReader, FunctionBody};
 
 use crate::llvm::{Context, Linkage, Module, TargetMachine, Type, Value};
 use crate::{CompileError, Config};
@@ -131,41 +133,89 @@ pub(crate) fn internal_fn<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, name:
     f
 }
 
-/// Translate the whole module into `module`.
+/// Symbol of marker `what` (`code_start`/`code_end`) of partition `k`.
+fn marker_symbol(prefix: &str, what: &str, k: usize) -> String {
+    if k == 0 {
+        format!("{prefix}_{what}")
+    } else {
+        format!("{prefix}_{what}{k}")
+    }
+}
+
+/// Translate partition `k` of `parts` (ranges of defined function indices covering all of
+/// them, in order) into `module`. `bodies[i]` is the byte range of defined function
+/// `num_imported_funcs + i` in `wasm`.
+///
+/// Every partition holds its own `code_start`/`code_end` markers (the first and last function
+/// of its object), the array entries and bodies of its functions. Partition 0 also holds
+/// `raise_trap`, the import stubs and the descriptor. With one partition every symbol but the
+/// descriptor is internal (one self-contained object); with several, the symbols another
+/// partition refers to (functions, array entries, stubs, `raise_trap`, markers) are external
+/// with hidden visibility, and the others declare them.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn translate_module<'ctx>(
     ctx: &'ctx Context,
     module: &Module<'ctx>,
     info: &ModuleInfo,
     wasm: &[u8],
+    bodies: &[Range<usize>],
     prefix: &str,
     config: &Config,
     tm: &TargetMachine,
+    parts: &[Range<u32>],
+    k: usize,
 ) -> Result<(), CompileError> {
     let layout = VmLayout::for_module(info);
     let triple = tm.triple();
     let intptr = module.intptr_type(tm);
     let ptr = ctx.ptr();
+    let split = parts.len() > 1;
+    let mine = parts.get(k).cloned().ok_or_else(|| CompileError::msg(format!("no code partition {k}")))?;
+    let nimp = info.num_imported_funcs;
+    // A definition: internal in a single object, hidden-external across partitions.
+    let define = |name: &str, ty: Type<'ctx>| {
+        let f = internal_fn(ctx, module, name, ty);
+        if split {
+            f.set_linkage(Linkage::External);
+            f.set_hidden();
+        }
+        f
+    };
+    // A declaration of a definition in another partition.
+    let declare = |name: &str, ty: Type<'ctx>| {
+        let f = module.add_function(name, ty);
+        f.set_hidden();
+        common_attrs(ctx, f);
+        f
+    };
 
-    // 1. code_start marker: the first function of the module.
+    // 1. code_start marker: the first function of the object.
     let marker_ty = ctx.func_type(ctx.void(), &[]);
-    let code_start = internal_fn(ctx, module, &format!("{prefix}_code_start"), marker_ty);
-    ctx.add_fn_attr(code_start, "noinline");
-    ctx.add_fn_attr(code_start, "optnone");
-    {
+    let marker = |what: &str, p: usize| {
+        let name = marker_symbol(prefix, what, p);
+        if p != k {
+            return declare(&name, marker_ty);
+        }
+        let f = define(&name, marker_ty);
+        ctx.add_fn_attr(f, "noinline");
+        ctx.add_fn_attr(f, "optnone");
         let b = ctx.builder();
-        b.position_at_end(ctx.append_block(code_start, "entry"));
+        b.position_at_end(ctx.append_block(f, "entry"));
         b.ret_void();
-    }
+        f
+    };
+    let code_start = marker("code_start", k);
 
     // 2. raise_trap. Not `cold`: LLVM would move a cold function into `.text.unlikely.`,
     // outside [code_start, code_end), where the signal handler would not recognise it. Its
     // call sites are cold anyway (they precede `unreachable`).
     let raise_trap_ty = raise_trap_type(ctx);
-    let raise_trap = internal_fn(ctx, module, &format!("{prefix}_raise_trap"), raise_trap_ty);
+    let raise_trap_name = format!("{prefix}_raise_trap");
+    let raise_trap = if k == 0 { define(&raise_trap_name, raise_trap_ty) } else { declare(&raise_trap_name, raise_trap_ty) };
     for a in ["noinline", "noreturn"] {
         ctx.add_fn_attr(raise_trap, a);
     }
-    {
+    if k == 0 {
         let b = ctx.builder();
         b.position_at_end(ctx.append_block(raise_trap, "entry"));
         let vmctx = raise_trap.param(0);
@@ -182,26 +232,36 @@ pub(crate) fn translate_module<'ctx>(
 
     // 3. Declarations.
     let fn_types: Vec<Type<'ctx>> = info.types.iter().map(|t| native_fn_type(ctx, t)).collect();
-    let nimp = info.num_imported_funcs;
     let mut funcs = Vec::with_capacity(info.funcs.len());
     for (i, &ti) in info.funcs.iter().enumerate() {
         let i = i as u32;
         let fty = *fn_types
             .get(ti as usize)
             .ok_or_else(|| CompileError::msg(format!("function {i} has invalid type index {ti}")))?;
-        let name = if i < nimp { format!("{prefix}_stub{i}") } else { format!("{prefix}_f{i}") };
-        let f = internal_fn(ctx, module, &name, fty);
+        let (name, here) = if i < nimp {
+            (format!("{prefix}_stub{i}"), k == 0)
+        } else {
+            (format!("{prefix}_f{i}"), mine.contains(&i))
+        };
+        let f = if here { define(&name, fty) } else { declare(&name, fty) };
         // Every native-ABI entry (defined function or import stub) is `tailcc`, the
         // convention of every wasm-to-wasm call (guaranteed tail calls).
         f.set_tailcc();
         funcs.push(f);
     }
     let array_ty = array_fn_type(ctx);
+    // Array entries of this partition's functions; partition 0 declares the others (the
+    // descriptor lists them all).
     let mut arrays = Vec::new();
     for i in nimp..info.funcs.len() as u32 {
-        let f = internal_fn(ctx, module, &format!("{prefix}_array{i}"), array_ty);
-        ctx.add_fn_attr(f, "noinline");
-        arrays.push(f);
+        let name = format!("{prefix}_array{i}");
+        if mine.contains(&i) {
+            let f = define(&name, array_ty);
+            ctx.add_fn_attr(f, "noinline");
+            arrays.push((i, f));
+        } else if k == 0 {
+            arrays.push((i, declare(&name, array_ty)));
+        }
     }
 
     let m = ModuleCtx {
@@ -222,53 +282,59 @@ pub(crate) fn translate_module<'ctx>(
         } else {
             None
         },
-        personality: exceptions_enabled(config).then(|| emit_personality(ctx, module, &format!("{prefix}_personality"))),
+        // One stub name per partition object: each object's weak `DW.ref.<name>` must resolve
+        // within that object (a JIT may place objects beyond 32-bit reach of each other).
+        personality: exceptions_enabled(config).then(|| {
+            let name = if k == 0 { format!("{prefix}_personality") } else { format!("{prefix}_personality_p{k}") };
+            emit_personality(ctx, module, &name)
+        }),
     };
 
     // 4. Import stubs.
-    for i in 0..nimp {
-        emit_import_stub(&m, i)?;
-    }
-    // 5. Array entries.
-    for (k, &a) in arrays.iter().enumerate() {
-        emit_array_entry(&m, nimp + k as u32, a)?;
-    }
-    // 6. Function bodies.
-    let mut def = 0u32;
-    for payload in Parser::new(0).parse_all(wasm) {
-        if let Payload::CodeSectionEntry(body) = payload? {
-            let index = nimp + def;
-            if index as usize >= m.funcs.len() {
-                return Err(CompileError::at(body.range().start as usize, "more function bodies than functions"));
-            }
-            translate_function(&m, index, &body)?;
-            def += 1;
+    if k == 0 {
+        for i in 0..nimp {
+            emit_import_stub(&m, i)?;
         }
     }
-    if (nimp + def) as usize != m.funcs.len() {
-        return Err(CompileError::msg("function and code section counts differ"));
+    // 5. Array entries.
+    for &(i, a) in &arrays {
+        if mine.contains(&i) {
+            emit_array_entry(&m, i, a)?;
+        }
+    }
+    // 6. Function bodies.
+    for index in mine.clone() {
+        let range = index
+            .checked_sub(nimp)
+            .and_then(|d| bodies.get(d as usize))
+            .ok_or_else(|| CompileError::msg(format!("function {index} has no body")))?;
+        let code = wasm
+            .get(range.clone())
+            .ok_or_else(|| CompileError::msg(format!("body of function {index} is out of range")))?;
+        let body = FunctionBody::new(BinaryReader::new(code, range.start as u64));
+        translate_function(&m, index, &body)?;
     }
 
-    // 7. code_end marker: the last function of the module.
-    let code_end = internal_fn(ctx, module, &format!("{prefix}_code_end"), marker_ty);
-    ctx.add_fn_attr(code_end, "noinline");
-    ctx.add_fn_attr(code_end, "optnone");
-    {
-        let b = ctx.builder();
-        b.position_at_end(ctx.append_block(code_end, "entry"));
-        b.ret_void();
-    }
+    // 7. code_end marker: the last function of the object.
+    let code_end = marker("code_end", k);
 
     // 8. Descriptor.
-    let natives = &m.funcs[nimp as usize..];
-    let stubs = &m.funcs[..nimp as usize];
-    emit_descriptor(ctx, module, info, prefix, config, intptr, natives, &arrays, stubs, [raise_trap, code_start, code_end]);
+    if k == 0 {
+        let mut ranges = vec![(code_start, code_end)];
+        for p in 1..parts.len() {
+            ranges.push((marker("code_start", p), marker("code_end", p)));
+        }
+        let natives = &m.funcs[nimp as usize..];
+        let stubs = &m.funcs[..nimp as usize];
+        let arrays: Vec<Value<'ctx>> = arrays.iter().map(|&(_, a)| a).collect();
+        emit_descriptor(ctx, module, info, prefix, config, intptr, natives, &arrays, stubs, raise_trap, &ranges);
+    }
     Ok(())
 }
 
 /// The exported `<prefix>_descriptor` (`abi::ModuleDescriptor`): the encoded `ModuleInfo`,
 /// `{native, array}` per defined function, the import stubs, `raise_trap` and the code
-/// markers (`[raise_trap, code_start, code_end]`).
+/// ranges (`[code_start, code_end)` markers of each object).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn emit_descriptor<'ctx>(
     ctx: &'ctx Context,
@@ -280,7 +346,8 @@ pub(crate) fn emit_descriptor<'ctx>(
     natives: &[Value<'ctx>],
     arrays: &[Value<'ctx>],
     stubs: &[Value<'ctx>],
-    [raise_trap, code_start, code_end]: [Value<'ctx>; 3],
+    raise_trap: Value<'ctx>,
+    code_ranges: &[(Value<'ctx>, Value<'ctx>)],
 ) {
     let ptr = ctx.ptr();
     let nimp = stubs.len();
@@ -309,6 +376,13 @@ pub(crate) fn emit_descriptor<'ctx>(
     stubs_g.set_linkage(Linkage::Private);
     stubs_g.set_alignment(8);
 
+    let ranges: Vec<Value<'ctx>> = code_ranges.iter().map(|&(s, e)| ctx.const_struct(&[s, e])).collect();
+    let ranges_init = ctx.const_array(entry_ty, &ranges);
+    let ranges_g = module.add_global(&format!("{prefix}_code_ranges"), ranges_init.ty());
+    ranges_g.set_initializer(ranges_init, true);
+    ranges_g.set_linkage(Linkage::Private);
+    ranges_g.set_alignment(8);
+
     let flags = if config.explicit_bounds_checks { abi::FLAG_EXPLICIT_BOUNDS_CHECKS } else { 0 };
     let desc_init = ctx.const_struct(&[
         ctx.i32_const(abi::ABI_VERSION as i32),
@@ -320,8 +394,8 @@ pub(crate) fn emit_descriptor<'ctx>(
         stubs_g,
         ctx.const_int(intptr, nimp as u64),
         raise_trap,
-        code_start,
-        code_end,
+        ranges_g,
+        ctx.const_int(intptr, code_ranges.len() as u64),
     ]);
     let desc = module.add_global(&abi::descriptor_symbol(prefix), desc_init.ty());
     desc.set_initializer(desc_init, true);
