@@ -27,6 +27,11 @@ cargo run -q -p wasmlite-spectest -- --bounds-checks "$SUITE"
 cargo run -q -p wasmlite-spectest -- "$SUITE"
 # Lazy JIT: every function compiled on its first call (ORC lazy re-exports).
 cargo run -q -p wasmlite-spectest -- --lazy "$SUITE"
+# Exception handling (Wasm 3.0), also with every module split into 3 partitions compiled on
+# their own threads (exceptions must unwind across the partition objects).
+cargo run -q -p wasmlite-spectest -- --recursive "$SUITE/proposals/exception-handling"
+cargo run -q -p wasmlite-spectest -- --recursive --threads 3 "$SUITE/proposals/exception-handling"
+WASMLITE_E2E_THREADS=4 cargo test -q -p wasmlite-jit-e2e --test exceptions
 
 # Differential fuzzing slice (fuzz/, own workspace): minimised regressions, then wasm-smith
 # modules against the wasmi reference in all four modes and arbitrary/mutated bytes into the

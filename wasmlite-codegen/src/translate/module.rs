@@ -244,6 +244,12 @@ pub(crate) fn translate_module<'ctx>(
             (format!("{prefix}_f{i}"), mine.contains(&i))
         };
         let f = if here { define(&name, fty) } else { declare(&name, fty) };
+        if !here && exceptions_enabled(config) {
+            // A function of another partition may throw: without this, LLVM would turn
+            // invokes of it into calls and drop the landing pads (and infer `nounwind` for
+            // the callers, up to the array entries that must catch).
+            unwind_attrs(ctx, f);
+        }
         // Every native-ABI entry (defined function or import stub) is `tailcc`, the
         // convention of every wasm-to-wasm call (guaranteed tail calls).
         f.set_tailcc();
