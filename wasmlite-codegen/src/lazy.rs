@@ -85,7 +85,10 @@ impl LazyModule {
         if info.num_imported_funcs as usize + bodies.len() != info.funcs.len() {
             return Err(CompileError::msg("function and code section counts differ"));
         }
-        let config = Config { explicit_bounds_checks: true, ..config.clone() };
+        // Lazily compiled code lies outside the registered code range, where the interrupt
+        // signal cannot redirect it: it polls.
+        let config =
+            Config { explicit_bounds_checks: true, interrupts: crate::Interrupts::Poll, ..config.clone() };
         Ok(LazyModule { wasm: wasm.to_vec(), prefix: prefix.to_string(), config, info, bodies })
     }
 
@@ -252,6 +255,7 @@ impl LazyModule {
             raise_trap_ty: ctx.func_type(ctx.void(), &[ctx.ptr(), ctx.i32(), ctx.i32()]),
             explicit_bounds: self.config.explicit_bounds_checks,
             precision: self.config.precision,
+            poll_interrupts: true,
             fp_barrier: if triple.starts_with("x86_64") {
                 Some("=x,0")
             } else if triple.starts_with("aarch64") {

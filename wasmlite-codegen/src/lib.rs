@@ -117,6 +117,40 @@ pub struct Config {
     /// How out-of-bounds traps are kept precise in guard-page mode. Default
     /// [`Precision::Pinned`].
     pub precision: Precision,
+    /// How running code can be interrupted (`wasmlite_rt::InterruptHandle`). Default
+    /// [`Interrupts::Auto`].
+    pub interrupts: Interrupts,
+}
+
+/// How `InterruptHandle::interrupt` reaches running wasm code (recorded in the descriptor
+/// flag `wasmlite_abi::FLAG_INTERRUPT_POLLING`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Interrupts {
+    /// [`Interrupts::Signal`] where `wasmlite_abi::target::interrupt_signals_supported` (x86-64
+    /// Linux), [`Interrupts::Poll`] elsewhere. The default.
+    #[default]
+    Auto,
+    /// Check the store's interrupt flag at every function entry and loop header (a load and a
+    /// branch per loop iteration; keeps loops from being vectorised). Works without signals,
+    /// e.g. with a `no_std` runtime.
+    Poll,
+    /// No polls in function bodies: the runtime sends the running thread a signal whose
+    /// handler redirects a wasm pc to the trap path; the flag is checked where control enters
+    /// wasm code (array entries, returns from host functions and builtins). Needs the runtime's
+    /// `std` feature on x86-64 Linux; with a `no_std` runtime such code is interrupted only at
+    /// those entry points.
+    Signal,
+}
+
+impl Interrupts {
+    /// Whether code for `triple` polls the interrupt flag.
+    pub fn polls(self, triple: &str) -> bool {
+        match self {
+            Interrupts::Auto => !wasmlite_abi::target::interrupt_signals_supported(triple),
+            Interrupts::Poll => true,
+            Interrupts::Signal => false,
+        }
+    }
 }
 
 /// How guard-page mode keeps out-of-bounds traps precise (explicit-bounds mode always checks).
@@ -155,6 +189,7 @@ impl Default for Config {
             features: None,
             wasm_features: wasmlite_abi::parse::default_features(),
             precision: Precision::Pinned,
+            interrupts: Interrupts::Auto,
         }
     }
 }

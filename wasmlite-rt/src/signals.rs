@@ -23,9 +23,117 @@
 //!   [`unregister_module`] (the JIT does it through `wasmlite_abi::registry::unregister_code`).
 
 #![deny(clippy::undocumented_unsafe_blocks)]
+//!
+//! Interruption (`InterruptHandle::interrupt`, for code compiled without polling): the store
+//! records the thread running its outermost wasm call ([`RunningThread`]); `interrupt` sets the
+//! store's flag and sends that thread [`interrupt_signal`]. The handler redirects the thread to
+//! `raise_trap(INTERRUPTED)` only when it is safe and wanted: a wasm call is running on it, the
+//! pc lies in registered wasm code, the store's jump buffer is installed (array entries install
+//! it only after `setjmp` filled it in, and the runtime clears it around every entry, so a
+//! non-null one belongs to the innermost, live entry), no trap is in progress (`trap_code` is
+//! 0) and the flag is still set. Otherwise the thread is in host code (a host function, a
+//! builtin, the runtime, an entry's bookkeeping) and the flag stays set; generated code checks
+//! it where control comes back: array entries after installing the jump buffer, import stubs
+//! after the host function returned, and after every builtin call. So a request is never lost
+//! and never fires outside wasm code.
 
 #[cfg(feature = "std")]
 pub(crate) use imp::*;
+
+#[cfg(all(feature = "std", target_os = "linux", target_arch = "x86_64"))]
+pub(crate) use running::{interrupt_signal, RunningThread};
+
+/// The thread running a store's wasm code; without signal support there is nobody to signal.
+#[cfg(not(all(feature = "std", target_os = "linux", target_arch = "x86_64")))]
+pub(crate) struct RunningThread;
+
+#[cfg(not(all(feature = "std", target_os = "linux", target_arch = "x86_64")))]
+impl RunningThread {
+    pub(crate) const fn new() -> Self {
+        RunningThread
+    }
+    pub(crate) fn enter(&self) -> bool {
+        false
+    }
+    pub(crate) fn leave(&self) {}
+    pub(crate) fn signal(&self) {}
+}
+
+/// No interrupt signal without `std` on x86-64 Linux.
+#[cfg(not(all(feature = "std", target_os = "linux", target_arch = "x86_64")))]
+pub(crate) fn interrupt_signal() -> Option<i32> {
+    None
+}
+
+#[cfg(all(feature = "std", target_os = "linux", target_arch = "x86_64"))]
+mod running {
+    use core::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+
+    const IDLE: u8 = 0;
+    const RUNNING: u8 = 1;
+    /// An interrupter is calling `pthread_kill` on the thread: it must not leave until done
+    /// (a `pthread_t` is only valid while its thread lives).
+    const SIGNALLING: u8 = 2;
+
+    /// The signal sent to interrupt a thread running wasm code: `SIGRTMAX - 1`.
+    pub(crate) fn interrupt_signal() -> Option<i32> {
+        Some(libc::SIGRTMAX() - 1)
+    }
+
+    /// The thread running a store's outermost wasm call, if any.
+    pub(crate) struct RunningThread {
+        state: AtomicU8,
+        thread: AtomicUsize,
+    }
+
+    impl RunningThread {
+        pub(crate) const fn new() -> Self {
+            RunningThread { state: AtomicU8::new(IDLE), thread: AtomicUsize::new(0) }
+        }
+
+        /// Called by the thread entering the store's wasm code; `true` if this is the
+        /// outermost entry (then call [`Self::leave`] when it returns). The signal handler is
+        /// installed first.
+        pub(crate) fn enter(&self) -> bool {
+            if self.state.load(Ordering::Relaxed) != IDLE {
+                return false; // nested entry on the same thread (stores are not `Send`)
+            }
+            super::ensure_installed();
+            // SAFETY: pthread_self has no preconditions.
+            let me = unsafe { libc::pthread_self() } as usize;
+            self.thread.store(me, Ordering::Relaxed);
+            // SeqCst: ordered before the entry's check of the interrupt flag (see
+            // `InterruptHandle::interrupt`).
+            self.state.store(RUNNING, Ordering::SeqCst);
+            true
+        }
+
+        /// The outermost call returned: wait for a concurrent `pthread_kill` to finish.
+        pub(crate) fn leave(&self) {
+            loop {
+                match self.state.compare_exchange(RUNNING, IDLE, Ordering::SeqCst, Ordering::SeqCst) {
+                    Err(SIGNALLING) => core::hint::spin_loop(),
+                    _ => return,
+                }
+            }
+        }
+
+        /// Send the interrupt signal to the running thread, if any (never blocks).
+        pub(crate) fn signal(&self) {
+            if self.state.compare_exchange(RUNNING, SIGNALLING, Ordering::SeqCst, Ordering::SeqCst).is_err() {
+                // Idle: the next entry checks the flag. Signalling: another interrupter does it.
+                return;
+            }
+            let t = self.thread.load(Ordering::Relaxed) as libc::pthread_t;
+            if let Some(sig) = interrupt_signal() {
+                // SAFETY: `t` is alive: it cannot leave its wasm call (and so cannot exit)
+                // while the state is SIGNALLING; its handler is installed (`enter`).
+                unsafe { libc::pthread_kill(t, sig) };
+            }
+            self.state.store(RUNNING, Ordering::SeqCst);
+        }
+    }
+}
 
 /// Without `std` there is no signal handling: only explicit-bounds-check modules run.
 #[cfg(not(feature = "std"))]
@@ -235,8 +343,62 @@ mod imp {
                     libc::sigemptyset(&mut sa.sa_mask);
                     libc::sigaction(libc::SIGSEGV, &sa, core::ptr::null_mut());
                     libc::sigaction(libc::SIGBUS, &sa, core::ptr::null_mut());
+                    if let Some(sig) = crate::signals::interrupt_signal() {
+                        let mut si: libc::sigaction = core::mem::zeroed();
+                        si.sa_sigaction = handle_interrupt as *const () as usize;
+                        // SA_RESTART: a host function's system call interrupted by a signal
+                        // that is not acted upon (host pc) continues.
+                        si.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK | libc::SA_RESTART;
+                        libc::sigemptyset(&mut si.sa_mask);
+                        libc::sigaction(sig, &si, core::ptr::null_mut());
+                    }
                 }
             });
+        }
+
+        /// Whether the interrupt signal should redirect a thread in `state` at `pc` now (see
+        /// the module docs). Returns `(raise_trap, vmctx)`.
+        ///
+        /// # Safety
+        /// Called on the thread the signal interrupted, `state` being its call state.
+        unsafe fn interrupt_target(pc: usize, state: WasmCallState) -> Option<(usize, usize)> {
+            if state.vmctx.is_null() {
+                return None;
+            }
+            let code = CODE.lookup(pc)?;
+            let vmctx = state.vmctx as usize;
+            // SAFETY: a wasm call is running on this thread, so its VMContext and store are
+            // live; fields another thread may write are read atomically.
+            unsafe {
+                let store = *((vmctx + VMCTX_STORE as usize) as *const usize);
+                if store == 0 {
+                    return None;
+                }
+                let buf = core::ptr::read_volatile((store + store_offsets::JMP_BUF as usize) as *const usize);
+                let code_now = core::ptr::read_volatile((store + store_offsets::TRAP_CODE as usize) as *const u32);
+                let flag = core::sync::atomic::AtomicU32::from_ptr((store + store_offsets::INTERRUPT as usize) as *mut u32)
+                    .load(Ordering::SeqCst);
+                (buf != 0 && code_now == 0 && flag != 0).then_some((code.data, vmctx))
+            }
+        }
+
+        unsafe extern "C" fn handle_interrupt(_sig: libc::c_int, _info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+            let uc = ctx as *mut libc::ucontext_t;
+            // SAFETY: the kernel passes a valid ucontext (SA_SIGINFO).
+            let (pc, rsp) = unsafe {
+                let g = &(*uc).uc_mcontext.gregs;
+                (g[libc::REG_RIP as usize] as usize, g[libc::REG_RSP as usize] as usize)
+            };
+            let state = CURRENT.try_with(|c| c.get()).unwrap_or(WasmCallState::IDLE);
+            // SAFETY: on the interrupted thread with its own call state.
+            if let Some((raise_trap, vmctx)) = unsafe { interrupt_target(pc, state) } {
+                let _ = FAULT_PC.try_with(|c| c.set(pc));
+                // SAFETY: the pc is wasm code inside a live trap boundary (installed jump
+                // buffer, no trap in progress): continue in raise_trap below the red zone.
+                unsafe { redirect(uc, raise_trap, vmctx, trap::INTERRUPTED, rsp - 256) };
+            }
+            // Otherwise host code runs: the flag stays set and is checked when control
+            // returns to wasm code.
         }
 
         /// Point the interrupted context at `raise_trap(vmctx, code, UNKNOWN_FUNC)` with stack

@@ -36,3 +36,11 @@ pub fn load_with_features(wat_src: &str, explicit: bool, features: wasmlite_code
     // SAFETY: the JIT lives for the whole test process (static, never dropped).
     unsafe { Module::from_descriptor(desc) }.expect("module")
 }
+
+/// Compile `wat_src` with `cfg` and load it.
+pub fn load_with_config(wat_src: &str, cfg: &wasmlite_codegen::Config) -> Module {
+    let wasm = wat::parse_str(wat_src).expect("wat");
+    let desc = jit().0.lock().unwrap().load_wasm(&wasm, "e2e", cfg).expect("compile/load");
+    // SAFETY: the JIT lives for the whole test process (static, never dropped).
+    unsafe { Module::from_descriptor(desc) }.expect("module")
+}

@@ -153,7 +153,7 @@ pub(crate) fn translate_function<'a, 'ctx>(
     }
     t.reload_memories();
     t.stack_check();
-    t.interrupt_check();
+    t.interrupt_poll();
 
     // The function frame.
     let ret_bb = ctx.append_block(func, "return");
