@@ -47,9 +47,16 @@ use std::path::{Path, PathBuf};
 
 /// WebAssembly feature flags (wasmparser's), for [`Build::wasm_features`].
 pub use wasmlite_codegen::WasmFeatures;
+/// How running code is interrupted, for [`Build::interrupts`].
+pub use wasmlite_codegen::Interrupts;
 
 /// Environment variable that forces explicit bounds checks when set to `1` (or `true`).
 pub const BOUNDS_CHECKS_ENV: &str = "WASMLITE_BOUNDS_CHECKS";
+
+/// Environment variable that selects how code is interrupted for every module: `poll` (check
+/// at every loop header and function entry, needed by `no_std` runtimes) or `signal`
+/// (overrides [`Build::interrupts`]).
+pub const INTERRUPTS_ENV: &str = "WASMLITE_INTERRUPTS";
 
 /// Why building a module failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +106,7 @@ pub struct Build {
     out_dir: Option<PathBuf>,
     quiet: bool,
     wasm_features: Option<WasmFeatures>,
+    interrupts: Interrupts,
 }
 
 impl Build {
@@ -127,6 +135,14 @@ impl Build {
     /// environment variable is `1`.
     pub fn bounds_checks(&mut self, enabled: bool) -> &mut Build {
         self.bounds_checks = Some(enabled);
+        self
+    }
+
+    /// How running code can be interrupted (default [`Interrupts::Auto`]: by signal on x86-64
+    /// Linux targets, polling elsewhere). A `no_std` runtime has no signal: use
+    /// [`Interrupts::Poll`] there if infinite loops must be interruptible.
+    pub fn interrupts(&mut self, mode: Interrupts) -> &mut Build {
+        self.interrupts = mode;
         self
     }
 
@@ -183,6 +199,7 @@ impl Build {
     pub fn try_compile(&self) -> Result<(), BuildError> {
         if !self.quiet {
             println!("cargo:rerun-if-env-changed={BOUNDS_CHECKS_ENV}");
+            println!("cargo:rerun-if-env-changed={INTERRUPTS_ENV}");
         }
         if self.files.is_empty() {
             return Err(BuildError::new(None, None, "no wasm files given (use Build::file)"));
@@ -209,6 +226,11 @@ impl Build {
                 _ => None,
             },
             wasm_features: self.current_features(),
+            interrupts: match std::env::var(INTERRUPTS_ENV).ok().as_deref().map(str::trim) {
+                Some("poll") => Interrupts::Poll,
+                Some("signal") => Interrupts::Signal,
+                _ => self.interrupts,
+            },
             ..wasmlite_codegen::Config::default()
         };
         for file in &self.files {
