@@ -107,6 +107,7 @@ pub struct Build {
     quiet: bool,
     wasm_features: Option<WasmFeatures>,
     interrupts: Interrupts,
+    cpu: Option<String>,
 }
 
 impl Build {
@@ -135,6 +136,14 @@ impl Build {
     /// environment variable is `1`.
     pub fn bounds_checks(&mut self, enabled: bool) -> &mut Build {
         self.bounds_checks = Some(enabled);
+        self
+    }
+
+    /// Target CPU of the generated code (LLVM name, e.g. `x86-64-v3`; default `x86-64-v2`).
+    /// `"native"` = the build machine's CPU and features when compiling for the host: faster
+    /// code (e.g. AVX2 vectors) that may not run on other machines.
+    pub fn cpu(&mut self, cpu: &str) -> &mut Build {
+        self.cpu = Some(cpu.to_string());
         self
     }
 
@@ -231,6 +240,7 @@ impl Build {
                 Some("signal") => Interrupts::Signal,
                 _ => self.interrupts,
             },
+            cpu: self.cpu.clone(),
             ..wasmlite_codegen::Config::default()
         };
         for file in &self.files {

@@ -226,10 +226,7 @@ impl LazyModule {
 
     fn target(&self) -> Result<(TargetMachine, Context), CompileError> {
         let triple = self.config.target_triple.clone().unwrap_or_else(llvm::default_triple);
-        let cpu = self.config.cpu.clone().unwrap_or_else(|| {
-            if triple.starts_with("x86_64") { "x86-64-v2".to_string() } else { "generic".to_string() }
-        });
-        let features = self.config.features.clone().unwrap_or_default();
+        let (cpu, features) = crate::cpu_and_features(&self.config, &triple);
         let tm = TargetMachine::new(&triple, &cpu, &features, self.config.opt_level.min(3)).map_err(CompileError::msg)?;
         Ok((tm, Context::new()))
     }

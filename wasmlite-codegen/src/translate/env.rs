@@ -372,12 +372,14 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         self.b.position_at_end(cont);
     }
 
-    /// Prologue check: trap STACK_OVERFLOW if the frame address is below `stack_limit`.
+    /// Prologue check: trap STACK_OVERFLOW if the stack pointer (after the prologue allocated
+    /// the frame; `llvm.stacksave`, which unlike `llvm.frameaddress` needs no frame pointer) is
+    /// below `stack_limit`.
     pub(crate) fn stack_check(&mut self) {
-        let Some((fa, fa_ty)) = self.m.module.intrinsic("llvm.frameaddress", &[self.ctx.ptr()]) else {
+        let Some((ss, ss_ty)) = self.m.module.intrinsic("llvm.stacksave", &[self.ctx.ptr()]) else {
             return;
         };
-        let frame = self.b.call(fa_ty, fa, &[self.ctx.i32_const(0)]);
+        let frame = self.b.call(ss_ty, ss, &[]);
         let frame = self.b.ptrtoint(frame, self.ctx.i64());
         let limit_addr = self.store_field_addr(StoreField::StackLimit);
         let limit = self.b.load(self.ctx.i64(), limit_addr, 8);
