@@ -13,29 +13,29 @@ use crate::trap::{Trap, TrapKind};
 use crate::val::Val;
 
 /// Per-thread (std) / per-store (no_std) setup around a call into wasm.
-struct CallGuard<'a> {
+struct CallGuard {
     vm: *mut VMStore,
     clear_limit: bool,
     /// The caller's jump buffer (restored afterwards; null while the callee's array entry has
     /// not installed its own, see `signals`).
     prev_jmp_buf: *mut core::ffi::c_void,
-    /// Set if this is the outermost call of the store: it published the running thread.
-    running: Option<&'a crate::signals::RunningThread>,
     #[cfg(feature = "std")]
     prev: crate::signals::WasmCallState,
 }
 
-impl<'a> CallGuard<'a> {
+impl CallGuard {
     /// # Safety
     /// `vm` must be a live VMStore, `vmctx` a live VMContext of a module with descriptor `desc`.
     unsafe fn enter(
         vm: *mut VMStore,
-        running: &'a crate::signals::RunningThread,
+        running: &crate::signals::RunningThread,
         max_stack: usize,
         vmctx: *mut VMContext,
         desc: &abi::ModuleDescriptor,
-    ) -> CallGuard<'a> {
+    ) -> CallGuard {
         let _ = (vmctx, desc);
+        // The interrupt signal's target (first entry of the thread only).
+        running.enter();
         // SAFETY: vm is live and only accessed from this thread (besides the atomic interrupt).
         let prev_jmp_buf = unsafe { core::mem::replace(&mut (*vm).jmp_buf, core::ptr::null_mut()) };
         // SAFETY: vm is live and only accessed from this thread (besides the atomic interrupt).
@@ -59,20 +59,16 @@ impl<'a> CallGuard<'a> {
             vm,
             clear_limit,
             prev_jmp_buf,
-            running: running.enter().then_some(running),
             #[cfg(feature = "std")]
             prev: crate::signals::enter_wasm(vmctx, desc.raise_trap),
         }
     }
 }
 
-impl Drop for CallGuard<'_> {
+impl Drop for CallGuard {
     fn drop(&mut self) {
         #[cfg(feature = "std")]
         crate::signals::leave_wasm(self.prev);
-        if let Some(r) = self.running {
-            r.leave();
-        }
         // SAFETY: vm outlives the guard (owned by the caller's StoreState).
         unsafe { (*self.vm).jmp_buf = self.prev_jmp_buf };
         if self.clear_limit {

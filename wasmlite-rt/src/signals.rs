@@ -25,8 +25,8 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 //!
 //! Interruption (`InterruptHandle::interrupt`, for code compiled without polling): the store
-//! records the thread running its outermost wasm call ([`RunningThread`]); `interrupt` sets the
-//! store's flag and sends that thread [`interrupt_signal`]. The handler redirects the thread to
+//! records the thread that runs its wasm code ([`RunningThread`]); `interrupt` sets the
+//! store's flag and sends that thread [`interrupt_signal`] (`tgkill`). The handler redirects the thread to
 //! `raise_trap(INTERRUPTED)` only when it is safe and wanted: a wasm call is running on it, the
 //! pc lies in registered wasm code, the store's jump buffer is installed (array entries install
 //! it only after `setjmp` filled it in, and the runtime clears it around every entry, so a
@@ -52,10 +52,7 @@ impl RunningThread {
     pub(crate) const fn new() -> Self {
         RunningThread
     }
-    pub(crate) fn enter(&self) -> bool {
-        false
-    }
-    pub(crate) fn leave(&self) {}
+    pub(crate) fn enter(&self) {}
     pub(crate) fn signal(&self) {}
 }
 
@@ -67,78 +64,69 @@ pub(crate) fn interrupt_signal() -> Option<i32> {
 
 #[cfg(all(feature = "std", target_os = "linux", target_arch = "x86_64"))]
 mod running {
-    use core::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
-
-    const IDLE: u8 = 0;
-    const RUNNING: u8 = 1;
-    /// An interrupter is calling `pthread_kill` on the thread: it must not leave until done
-    /// (a `pthread_t` is only valid while its thread lives).
-    const SIGNALLING: u8 = 2;
+    use core::cell::Cell;
+    use core::sync::atomic::{AtomicI32, Ordering};
 
     /// The signal sent to interrupt a thread running wasm code: `SIGRTMAX - 1`.
     pub(crate) fn interrupt_signal() -> Option<i32> {
         Some(libc::SIGRTMAX() - 1)
     }
 
-    /// The thread running a store's outermost wasm call, if any.
+    std::thread_local! {
+        static TID: Cell<i32> = const { Cell::new(0) };
+    }
+
+    /// This thread's kernel thread id (cached).
+    fn current_tid() -> i32 {
+        TID.with(|c| {
+            if c.get() == 0 {
+                // SAFETY: gettid has no preconditions.
+                c.set(unsafe { libc::syscall(libc::SYS_gettid) } as i32);
+            }
+            c.get()
+        })
+    }
+
+    /// The kernel thread id of the thread that runs a store's wasm code (0: none yet). Stores
+    /// are not `Send`, so it is one thread for the store's whole life.
+    ///
+    /// The signal goes through `tgkill(pid, tid)`, which is harmless for a thread that is not
+    /// running wasm code (the handler does nothing there), that has exited (`ESRCH`) or whose id
+    /// a new thread of this process reuses (its handler finds its own, unrequested store or no
+    /// wasm call). So no per-call bookkeeping is needed: only the first entry of a thread
+    /// publishes its id, with a `SeqCst` store ordered before that entry's check of the flag.
     pub(crate) struct RunningThread {
-        state: AtomicU8,
-        thread: AtomicUsize,
+        tid: AtomicI32,
     }
 
     impl RunningThread {
         pub(crate) const fn new() -> Self {
-            RunningThread { state: AtomicU8::new(IDLE), thread: AtomicUsize::new(0) }
+            RunningThread { tid: AtomicI32::new(0) }
         }
 
-        /// Called by the thread entering the store's wasm code; `true` if this is the
-        /// outermost entry (then call [`Self::leave`] when it returns). The signal handler is
-        /// installed first.
-        pub(crate) fn enter(&self) -> bool {
-            if self.state.load(Ordering::Relaxed) != IDLE {
-                return false; // nested entry on the same thread (stores are not `Send`)
-            }
-            super::ensure_installed();
-            // SAFETY: pthread_self has no preconditions.
-            let me = unsafe { libc::pthread_self() } as usize;
-            self.thread.store(me, Ordering::Relaxed);
-            // SeqCst: ordered before the entry's check of the interrupt flag (see
-            // `InterruptHandle::interrupt`).
-            self.state.store(RUNNING, Ordering::SeqCst);
-            true
-        }
-
-        /// The outermost call returned: wait for a concurrent `pthread_kill` to finish.
-        pub(crate) fn leave(&self) {
-            loop {
-                match self.state.compare_exchange(RUNNING, IDLE, Ordering::SeqCst, Ordering::SeqCst) {
-                    Err(SIGNALLING) => core::hint::spin_loop(),
-                    _ => return,
-                }
+        /// Called by the thread entering the store's wasm code (installs the signal handler
+        /// and publishes the thread id the first time).
+        pub(crate) fn enter(&self) {
+            let me = current_tid();
+            if self.tid.load(Ordering::Relaxed) != me {
+                super::ensure_installed();
+                // SeqCst: ordered before the entry's check of the interrupt flag (see
+                // `InterruptHandle::interrupt`).
+                self.tid.store(me, Ordering::SeqCst);
             }
         }
 
-        /// Send the interrupt signal to the running thread, if any (never blocks).
+        /// Send the interrupt signal to the store's thread, if it ever ran wasm code.
         pub(crate) fn signal(&self) {
-            if self.state.compare_exchange(RUNNING, SIGNALLING, Ordering::SeqCst, Ordering::SeqCst).is_err() {
-                // Idle: the next entry checks the flag. Signalling: another interrupter does it.
-                return;
+            let tid = self.tid.load(Ordering::SeqCst);
+            if let (true, Some(sig)) = (tid != 0, interrupt_signal()) {
+                // SAFETY: tgkill only sends a signal (see above why any target is harmless);
+                // our handler is installed (`enter` ran before `tid` was published).
+                unsafe { libc::syscall(libc::SYS_tgkill, libc::getpid(), tid, sig) };
             }
-            let t = self.thread.load(Ordering::Relaxed) as libc::pthread_t;
-            if let Some(sig) = interrupt_signal() {
-                // SAFETY: `t` is alive: it cannot leave its wasm call (and so cannot exit)
-                // while the state is SIGNALLING; its handler is installed (`enter`).
-                unsafe { libc::pthread_kill(t, sig) };
-            }
-            self.state.store(RUNNING, Ordering::SeqCst);
         }
     }
 }
-
-/// Without `std` there is no signal handling: only explicit-bounds-check modules run.
-#[cfg(not(feature = "std"))]
-#[allow(dead_code)]
-pub(crate) fn ensure_installed() {}
 
 #[cfg(feature = "std")]
 #[allow(dead_code)]

@@ -26,7 +26,7 @@ static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
 /// The `VMStore` in an allocation that an [`InterruptHandle`] can keep alive.
 pub(crate) struct VMStoreCell {
     vm: UnsafeCell<VMStore>,
-    /// The thread running this store's outermost wasm call (for the interrupt signal).
+    /// The thread that runs this store's wasm code (for the interrupt signal).
     pub(crate) running: crate::signals::RunningThread,
 }
 // SAFETY: other threads only touch the `interrupt` word, atomically (InterruptHandle), and
@@ -173,7 +173,9 @@ impl Store {
 /// How running code is reached depends on how it was compiled (`wasmlite_codegen::Interrupts`):
 /// code that polls checks the request at every loop header and function entry; other code
 /// (the default on x86-64 Linux) is interrupted by a signal ([`interrupt_signal`]) sent to
-/// the thread running the store, whose handler redirects a wasm pc to the trap path. Without
+/// the thread that runs the store's code, whose handler redirects a wasm pc to the trap path
+/// (and does nothing if that thread is running host code: system calls are restarted where
+/// the kernel allows, others fail with `EINTR`). Without
 /// `std` there is no signal: such code then notices the request only when control enters
 /// wasm code (a call from the host, a return from a host function or builtin).
 #[derive(Clone)]
@@ -191,7 +193,7 @@ impl InterruptHandle {
         // SAFETY: the word is a properly aligned u32 inside a live allocation; all concurrent
         // accesses from the runtime go through atomics.
         let word = unsafe { AtomicU32::from_ptr(core::ptr::addr_of_mut!((*self.0.get()).interrupt)) };
-        // SeqCst store, then (in `signal`) a SeqCst load of the running thread: either this
+        // SeqCst store, then (in `signal`) a SeqCst load of the store's thread: either this
         // sees the thread that entered wasm, or that thread's entry check sees the flag.
         word.store(1, Ordering::SeqCst);
         self.0.running.signal();
