@@ -247,7 +247,10 @@ pub struct VMStore {
     pub trap_func: u32,
     /// Lowest stack address wasm code may use; checked in every function prologue.
     pub stack_limit: usize,
-    /// Non-zero requests an interrupt; checked at loop headers and function entries.
+    /// Non-zero requests an interrupt. Code compiled with [`FLAG_INTERRUPT_POLLING`] checks it
+    /// at loop headers and function entries; otherwise the runtime's interrupt signal redirects
+    /// running wasm code, and array entries, import stubs (after the host function returned)
+    /// and builtin calls check it.
     pub interrupt: u32,
     /// Padding.
     pub _pad: u32,
@@ -557,6 +560,12 @@ pub struct FuncEntry {
 
 /// Descriptor flag: the code performs explicit bounds checks (memories may move/need no guard).
 pub const FLAG_EXPLICIT_BOUNDS_CHECKS: u32 = 1;
+
+/// Descriptor flag: the code polls [`VMStore::interrupt`] at every loop header and function
+/// entry (no signal needed to interrupt it). Without it, a loop is interrupted only by the
+/// runtime's interrupt signal ([`target::interrupt_signals_supported`]); the flag is still
+/// checked where control enters wasm (array entries, returns from host functions and builtins).
+pub const FLAG_INTERRUPT_POLLING: u32 = 2;
 
 /// The one exported static of a compiled module, named [`descriptor_symbol`].
 #[repr(C)]

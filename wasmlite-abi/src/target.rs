@@ -33,6 +33,14 @@ pub fn guard_pages_supported(triple: &str) -> bool {
     check_target(triple).is_ok() && triple.contains("-linux")
 }
 
+/// Whether the runtime can interrupt running wasm code on `triple` by a signal (x86-64 Linux
+/// with the runtime's `std` feature: `pthread_kill` + a handler that redirects a wasm pc to
+/// `raise_trap`), so generated code needs no interrupt poll in its loops. Elsewhere code is
+/// compiled with polling (`FLAG_INTERRUPT_POLLING`).
+pub fn interrupt_signals_supported(triple: &str) -> bool {
+    guard_pages_supported(triple)
+}
+
 /// [`guard_pages_supported`] for the target this crate is compiled for (the runtime's host).
 /// The runtime also needs its `std` feature (mmap, the signal handler).
 pub const HOST_GUARD_PAGES: bool = cfg!(all(target_arch = "x86_64", target_os = "linux", target_pointer_width = "64"));
@@ -62,6 +70,9 @@ mod tests {
         assert!(!guard_pages_supported("aarch64-unknown-linux-gnu"));
         assert!(!guard_pages_supported("riscv64gc-unknown-linux-gnu"));
         assert!(!guard_pages_supported("x86_64-unknown-linux-gnux32"));
+        assert!(interrupt_signals_supported("x86_64-unknown-linux-gnu"));
+        assert!(!interrupt_signals_supported("x86_64-unknown-none"));
+        assert!(!interrupt_signals_supported("x86_64-apple-darwin"));
         #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
         const { assert!(HOST_GUARD_PAGES) };
     }

@@ -49,9 +49,16 @@ use std::path::{Path, PathBuf};
 
 /// WebAssembly feature flags (wasmparser's), for [`Build::wasm_features`].
 pub use wasmlite_codegen::WasmFeatures;
+/// How running code is interrupted, for [`Build::interrupts`].
+pub use wasmlite_codegen::Interrupts;
 
 /// Environment variable that forces explicit bounds checks when set to `1` (or `true`).
 pub const BOUNDS_CHECKS_ENV: &str = "WASMLITE_BOUNDS_CHECKS";
+
+/// Environment variable that selects how code is interrupted for every module: `poll` (check
+/// at every loop header and function entry, needed by `no_std` runtimes) or `signal`
+/// (overrides [`Build::interrupts`]).
+pub const INTERRUPTS_ENV: &str = "WASMLITE_INTERRUPTS";
 
 /// Why building a module failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,6 +109,8 @@ pub struct Build {
     quiet: bool,
     wasm_features: Option<WasmFeatures>,
     threads: Option<usize>,
+    interrupts: Interrupts,
+    cpu: Option<String>,
 }
 
 impl Build {
@@ -130,6 +139,22 @@ impl Build {
     /// environment variable is `1`.
     pub fn bounds_checks(&mut self, enabled: bool) -> &mut Build {
         self.bounds_checks = Some(enabled);
+        self
+    }
+
+    /// Target CPU of the generated code (LLVM name, e.g. `x86-64-v3`; default `x86-64-v2`).
+    /// `"native"` = the build machine's CPU and features when compiling for the host: faster
+    /// code (e.g. AVX2 vectors) that may not run on other machines.
+    pub fn cpu(&mut self, cpu: &str) -> &mut Build {
+        self.cpu = Some(cpu.to_string());
+        self
+    }
+
+    /// How running code can be interrupted (default [`Interrupts::Auto`]: by signal on x86-64
+    /// Linux targets, polling elsewhere). A `no_std` runtime has no signal: use
+    /// [`Interrupts::Poll`] there if infinite loops must be interruptible.
+    pub fn interrupts(&mut self, mode: Interrupts) -> &mut Build {
+        self.interrupts = mode;
         self
     }
 
@@ -196,6 +221,7 @@ impl Build {
     pub fn try_compile(&self) -> Result<(), BuildError> {
         if !self.quiet {
             println!("cargo:rerun-if-env-changed={BOUNDS_CHECKS_ENV}");
+            println!("cargo:rerun-if-env-changed={INTERRUPTS_ENV}");
         }
         if self.files.is_empty() {
             return Err(BuildError::new(None, None, "no wasm files given (use Build::file)"));
@@ -222,6 +248,12 @@ impl Build {
                 _ => None,
             },
             wasm_features: self.current_features(),
+            interrupts: match std::env::var(INTERRUPTS_ENV).ok().as_deref().map(str::trim) {
+                Some("poll") => Interrupts::Poll,
+                Some("signal") => Interrupts::Signal,
+                _ => self.interrupts,
+            },
+            cpu: self.cpu.clone(),
             ..wasmlite_codegen::Config::default()
         };
         for file in &self.files {

@@ -89,7 +89,10 @@ impl LazyModule {
         if info.num_imported_funcs as usize + bodies.len() != info.funcs.len() {
             return Err(CompileError::msg("function and code section counts differ"));
         }
-        let config = Config { explicit_bounds_checks: true, ..config.clone() };
+        // Lazily compiled code lies outside the registered code range, where the interrupt
+        // signal cannot redirect it: it polls.
+        let config =
+            Config { explicit_bounds_checks: true, interrupts: crate::Interrupts::Poll, ..config.clone() };
         Ok(LazyModule { wasm: wasm.to_vec(), prefix: prefix.to_string(), config, info, bodies })
     }
 
@@ -240,10 +243,7 @@ impl LazyModule {
 
     fn target(&self) -> Result<(TargetMachine, Context), CompileError> {
         let triple = self.config.target_triple.clone().unwrap_or_else(llvm::default_triple);
-        let cpu = self.config.cpu.clone().unwrap_or_else(|| {
-            if triple.starts_with("x86_64") { "x86-64-v2".to_string() } else { "generic".to_string() }
-        });
-        let features = self.config.features.clone().unwrap_or_default();
+        let (cpu, features) = crate::cpu_and_features(&self.config, &triple);
         let tm = TargetMachine::new(&triple, &cpu, &features, self.config.opt_level.min(3)).map_err(CompileError::msg)?;
         Ok((tm, Context::new()))
     }
@@ -269,6 +269,7 @@ impl LazyModule {
             raise_trap_ty: ctx.func_type(ctx.void(), &[ctx.ptr(), ctx.i32(), ctx.i32()]),
             explicit_bounds: self.config.explicit_bounds_checks,
             precision: self.config.precision,
+            poll_interrupts: true,
             fp_barrier: if triple.starts_with("x86_64") {
                 Some("=x,0")
             } else if triple.starts_with("aarch64") {

@@ -22,8 +22,9 @@
 //!   not work elsewhere); guard-page mode only where `wasmlite_abi::target::guard_pages_supported`.
 //! * Every VMContext / VMStore / VMFuncRef / jump-buffer / `ValRaw` offset and every builtin
 //!   signature comes from `translate/env.rs`, which reads them from `wasmlite-abi`.
-//! * Every function has `"frame-pointer"="all"` (required by `llvm.eh.sjlj`) and
-//!   `"disable-tail-calls"` (infinite recursion must reach the stack-overflow check instead of
+//! * Array entries have `"frame-pointer"="all"` (required by `llvm.eh.sjlj.setjmp`), function
+//!   bodies `"frame-pointer"="none"` (the prologue stack check reads the stack pointer with
+//!   `llvm.stacksave`); every function has `"disable-tail-calls"` (infinite recursion must reach the stack-overflow check instead of
 //!   being turned into a loop by tail-recursion elimination), except functions with a
 //!   `return_call*` (guaranteed `musttail` calls; their ordinary calls are `notail`). Every
 //!   native wasm entry and wasm-to-wasm call uses LLVM's `tailcc` calling convention.
@@ -108,7 +109,9 @@ pub struct Config {
     /// Target CPU; `None` = `x86-64-v2` on x86-64 (SSE4.2/POPCNT, every x86-64 CPU since
     /// 2009: `nearest`/`ceil`/`floor`/`trunc` become single instructions instead of libm
     /// calls, which `no_std` programs could not link), `generic` elsewhere. Use
-    /// `Some("x86-64".into())` for the original 2003 baseline.
+    /// `Some("x86-64".into())` for the original 2003 baseline, `Some("native".into())` for the
+    /// CPU and features of the compiling machine (when compiling for the host triple; the code
+    /// may then not run on older CPUs).
     pub cpu: Option<String>,
     /// Target features (LLVM syntax, e.g. `+sse4.1`); `None` = none beyond the CPU's.
     pub features: Option<String>,
@@ -134,6 +137,40 @@ pub struct Config {
     /// the number of defined functions. [`compile`] and the IR/asm emitters always use one
     /// partition.
     pub threads: usize,
+    /// How running code can be interrupted (`wasmlite_rt::InterruptHandle`). Default
+    /// [`Interrupts::Auto`].
+    pub interrupts: Interrupts,
+}
+
+/// How `InterruptHandle::interrupt` reaches running wasm code (recorded in the descriptor
+/// flag `wasmlite_abi::FLAG_INTERRUPT_POLLING`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Interrupts {
+    /// [`Interrupts::Signal`] where `wasmlite_abi::target::interrupt_signals_supported` (x86-64
+    /// Linux), [`Interrupts::Poll`] elsewhere. The default.
+    #[default]
+    Auto,
+    /// Check the store's interrupt flag at every function entry and loop header (a load and a
+    /// branch per loop iteration; keeps loops from being vectorised). Works without signals,
+    /// e.g. with a `no_std` runtime.
+    Poll,
+    /// No polls in function bodies: the runtime sends the running thread a signal whose
+    /// handler redirects a wasm pc to the trap path; the flag is checked where control enters
+    /// wasm code (array entries, returns from host functions and builtins). Needs the runtime's
+    /// `std` feature on x86-64 Linux; with a `no_std` runtime such code is interrupted only at
+    /// those entry points.
+    Signal,
+}
+
+impl Interrupts {
+    /// Whether code for `triple` polls the interrupt flag.
+    pub fn polls(self, triple: &str) -> bool {
+        match self {
+            Interrupts::Auto => !wasmlite_abi::target::interrupt_signals_supported(triple),
+            Interrupts::Poll => true,
+            Interrupts::Signal => false,
+        }
+    }
 }
 
 /// How guard-page mode keeps out-of-bounds traps precise (explicit-bounds mode always checks).
@@ -173,6 +210,7 @@ impl Default for Config {
             wasm_features: wasmlite_abi::parse::default_features(),
             precision: Precision::Pinned,
             threads: 0,
+            interrupts: Interrupts::Auto,
         }
     }
 }
@@ -267,6 +305,26 @@ pub fn host_triple() -> String {
     llvm::default_triple()
 }
 
+/// The LLVM CPU name and feature string for `config` on `triple`: `Config::cpu` (`native` =
+/// this machine's CPU and features, only when compiling for the host triple), else
+/// `x86-64-v2` on x86-64; `Config::features` are appended.
+pub(crate) fn cpu_and_features(config: &Config, triple: &str) -> (String, String) {
+    let (cpu, mut features) = match config.cpu.as_deref() {
+        Some("native") if triple == llvm::default_triple() => (llvm::host_cpu(), llvm::host_cpu_features()),
+        Some("native") => ("x86-64-v2".to_string(), String::new()),
+        Some(c) => (c.to_string(), String::new()),
+        None if triple.starts_with("x86_64") => ("x86-64-v2".to_string(), String::new()),
+        None => ("generic".to_string(), String::new()),
+    };
+    if let Some(f) = config.features.as_deref().filter(|f| !f.is_empty()) {
+        if !features.is_empty() {
+            features.push(',');
+        }
+        features.push_str(f);
+    }
+    (cpu, features)
+}
+
 /// Stack for the compiling threads. LLVM recurses deeply on very large functions (thousands of
 /// locals or deeply nested blocks) and would overflow the caller's stack — a build script's
 /// main thread or a test thread has 2–8 MiB. Only touched pages are committed.
@@ -328,10 +386,7 @@ impl<'a> Prepared<'a> {
                 "guard-page memories are not supported on target `{triple}`: enable explicit bounds checks"
             )));
         }
-        let cpu = config.cpu.clone().unwrap_or_else(|| {
-            if triple.starts_with("x86_64") { "x86-64-v2".to_string() } else { "generic".to_string() }
-        });
-        let features = config.features.clone().unwrap_or_default();
+        let (cpu, features) = cpu_and_features(config, &triple);
         let mut bodies = Vec::new();
         for payload in Parser::new(0).parse_all(wasm) {
             if let Payload::CodeSectionEntry(body) = payload? {

@@ -12,10 +12,13 @@ use crate::store::HOST_STACK_RESERVE;
 use crate::trap::{Trap, TrapKind};
 use crate::val::Val;
 
-/// Per-thread (std) / per-store (no_std) setup around an outermost call into wasm.
+/// Per-thread (std) / per-store (no_std) setup around a call into wasm.
 struct CallGuard {
     vm: *mut VMStore,
     clear_limit: bool,
+    /// The caller's jump buffer (restored afterwards; null while the callee's array entry has
+    /// not installed its own, see `signals`).
+    prev_jmp_buf: *mut core::ffi::c_void,
     #[cfg(feature = "std")]
     prev: crate::signals::WasmCallState,
 }
@@ -24,8 +27,18 @@ impl CallGuard {
     /// # Safety
     /// `vm` must be a live VMStore, `vmctx` a live VMContext of a module with descriptor `desc`.
     #[inline]
-    unsafe fn enter(vm: *mut VMStore, max_stack: usize, vmctx: *mut VMContext, desc: &abi::ModuleDescriptor) -> CallGuard {
+    unsafe fn enter(
+        vm: *mut VMStore,
+        running: &crate::signals::RunningThread,
+        max_stack: usize,
+        vmctx: *mut VMContext,
+        desc: &abi::ModuleDescriptor,
+    ) -> CallGuard {
         let _ = (vmctx, desc);
+        // The interrupt signal's target (first entry of the thread only).
+        running.enter();
+        // SAFETY: vm is live and only accessed from this thread (besides the atomic interrupt).
+        let prev_jmp_buf = unsafe { core::mem::replace(&mut (*vm).jmp_buf, core::ptr::null_mut()) };
         // SAFETY: vm is live and only accessed from this thread (besides the atomic interrupt).
         let clear_limit = unsafe { (*vm).stack_limit == 0 };
         if clear_limit {
@@ -46,6 +59,7 @@ impl CallGuard {
         CallGuard {
             vm,
             clear_limit,
+            prev_jmp_buf,
             #[cfg(feature = "std")]
             prev: crate::signals::enter_wasm(vmctx, desc.raise_trap),
         }
@@ -57,6 +71,8 @@ impl Drop for CallGuard {
     fn drop(&mut self) {
         #[cfg(feature = "std")]
         crate::signals::leave_wasm(self.prev);
+        // SAFETY: vm outlives the guard (owned by the caller's StoreState).
+        unsafe { (*self.vm).jmp_buf = self.prev_jmp_buf };
         if self.clear_limit {
             // SAFETY: vm outlives the guard (owned by the caller's StoreState).
             unsafe { (*self.vm).stack_limit = 0 };
@@ -91,7 +107,9 @@ impl InstanceCore {
         let vm = self.store.vm.get();
         let code = {
             // SAFETY: vm and vmctx are live; desc is valid per the Module contract.
-            let _guard = unsafe { CallGuard::enter(vm, self.store.max_wasm_stack.get(), self.vmctx, self.module.desc()) };
+            let _guard = unsafe {
+                CallGuard::enter(vm, &self.store.vm.running, self.store.max_wasm_stack.get(), self.vmctx, self.module.desc())
+            };
             // SAFETY: calling the array entry with its ctx, no caller vmctx, and enough slots.
             unsafe { array(f.array_ctx, core::ptr::null_mut(), slots.as_mut_ptr()) }
         };

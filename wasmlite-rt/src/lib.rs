@@ -212,7 +212,7 @@ pub use global::{Global, SharedGlobal};
 pub use host::{Caller, Func};
 pub use instance::Instance;
 pub use instantiate::{resolve_imports, Extern};
-pub use store::{InterruptHandle, Store, DEFAULT_MAX_WASM_STACK, HOST_STACK_RESERVE};
+pub use store::{interrupt_signal, InterruptHandle, Store, DEFAULT_MAX_WASM_STACK, HOST_STACK_RESERVE};
 pub use memory::{Memory, MemoryMut, SharedMemory, GUARD_PAGES_AVAILABLE, MAX_PAGES_32, MAX_PAGES_64};
 pub use module::Module;
 pub use shared::ThreadSharedMemory;

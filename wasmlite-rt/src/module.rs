@@ -4,7 +4,7 @@ use alloc::format;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 
-use crate::abi::{ModuleDescriptor, ModuleInfo, ABI_VERSION, FLAG_EXPLICIT_BOUNDS_CHECKS};
+use crate::abi::{ModuleDescriptor, ModuleInfo, ABI_VERSION, FLAG_EXPLICIT_BOUNDS_CHECKS, FLAG_INTERRUPT_POLLING};
 use crate::trap::InstantiationError;
 
 pub(crate) struct ModuleInner {
@@ -99,6 +99,13 @@ impl Module {
     /// Whether the code does explicit bounds checks (else it needs guard-page memories).
     pub fn explicit_bounds_checks(&self) -> bool {
         self.desc().flags & FLAG_EXPLICIT_BOUNDS_CHECKS != 0
+    }
+
+    /// Whether the code polls the interrupt flag at loop headers and function entries
+    /// (`wasmlite_codegen::Interrupts::Poll`); otherwise [`crate::InterruptHandle`] stops its
+    /// loops with [`crate::interrupt_signal`].
+    pub fn interrupt_polling(&self) -> bool {
+        self.desc().flags & FLAG_INTERRUPT_POLLING != 0
     }
 
     /// The descriptor.

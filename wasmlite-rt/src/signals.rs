@@ -23,14 +23,110 @@
 //!   [`unregister_module`] (the JIT does it through `wasmlite_abi::registry::unregister_code`).
 
 #![deny(clippy::undocumented_unsafe_blocks)]
+//!
+//! Interruption (`InterruptHandle::interrupt`, for code compiled without polling): the store
+//! records the thread that runs its wasm code ([`RunningThread`]); `interrupt` sets the
+//! store's flag and sends that thread [`interrupt_signal`] (`tgkill`). The handler redirects the thread to
+//! `raise_trap(INTERRUPTED)` only when it is safe and wanted: a wasm call is running on it, the
+//! pc lies in registered wasm code, the store's jump buffer is installed (array entries install
+//! it only after `setjmp` filled it in, and the runtime clears it around every entry, so a
+//! non-null one belongs to the innermost, live entry), no trap is in progress (`trap_code` is
+//! 0) and the flag is still set. Otherwise the thread is in host code (a host function, a
+//! builtin, the runtime, an entry's bookkeeping) and the flag stays set; generated code checks
+//! it where control comes back: array entries after installing the jump buffer, import stubs
+//! after the host function returned, and after every builtin call. So a request is never lost
+//! and never fires outside wasm code.
 
 #[cfg(feature = "std")]
 pub(crate) use imp::*;
 
-/// Without `std` there is no signal handling: only explicit-bounds-check modules run.
-#[cfg(not(feature = "std"))]
-#[allow(dead_code)]
-pub(crate) fn ensure_installed() {}
+#[cfg(all(feature = "std", target_os = "linux", target_arch = "x86_64"))]
+pub(crate) use running::{interrupt_signal, RunningThread};
+
+/// The thread running a store's wasm code; without signal support there is nobody to signal.
+#[cfg(not(all(feature = "std", target_os = "linux", target_arch = "x86_64")))]
+pub(crate) struct RunningThread;
+
+#[cfg(not(all(feature = "std", target_os = "linux", target_arch = "x86_64")))]
+impl RunningThread {
+    pub(crate) const fn new() -> Self {
+        RunningThread
+    }
+    pub(crate) fn enter(&self) {}
+    pub(crate) fn signal(&self) {}
+}
+
+/// No interrupt signal without `std` on x86-64 Linux.
+#[cfg(not(all(feature = "std", target_os = "linux", target_arch = "x86_64")))]
+pub(crate) fn interrupt_signal() -> Option<i32> {
+    None
+}
+
+#[cfg(all(feature = "std", target_os = "linux", target_arch = "x86_64"))]
+mod running {
+    use core::cell::Cell;
+    use core::sync::atomic::{AtomicI32, Ordering};
+
+    /// The signal sent to interrupt a thread running wasm code: `SIGRTMAX - 1`.
+    pub(crate) fn interrupt_signal() -> Option<i32> {
+        Some(libc::SIGRTMAX() - 1)
+    }
+
+    std::thread_local! {
+        static TID: Cell<i32> = const { Cell::new(0) };
+    }
+
+    /// This thread's kernel thread id (cached).
+    fn current_tid() -> i32 {
+        TID.with(|c| {
+            if c.get() == 0 {
+                // SAFETY: gettid has no preconditions.
+                c.set(unsafe { libc::syscall(libc::SYS_gettid) } as i32);
+            }
+            c.get()
+        })
+    }
+
+    /// The kernel thread id of the thread that runs a store's wasm code (0: none yet). Stores
+    /// are not `Send`, so it is one thread for the store's whole life.
+    ///
+    /// The signal goes through `tgkill(pid, tid)`, which is harmless for a thread that is not
+    /// running wasm code (the handler does nothing there), that has exited (`ESRCH`) or whose id
+    /// a new thread of this process reuses (its handler finds its own, unrequested store or no
+    /// wasm call). So no per-call bookkeeping is needed: only the first entry of a thread
+    /// publishes its id, with a `SeqCst` store ordered before that entry's check of the flag.
+    pub(crate) struct RunningThread {
+        tid: AtomicI32,
+    }
+
+    impl RunningThread {
+        pub(crate) const fn new() -> Self {
+            RunningThread { tid: AtomicI32::new(0) }
+        }
+
+        /// Called by the thread entering the store's wasm code (installs the signal handler
+        /// and publishes the thread id the first time).
+        pub(crate) fn enter(&self) {
+            let me = current_tid();
+            if self.tid.load(Ordering::Relaxed) != me {
+                super::ensure_installed();
+                // SeqCst: ordered before the entry's check of the interrupt flag (see
+                // `InterruptHandle::interrupt`).
+                self.tid.store(me, Ordering::SeqCst);
+            }
+        }
+
+        /// Send the interrupt signal to the store's thread, if it ever ran wasm code.
+        pub(crate) fn signal(&self) {
+            let tid = self.tid.load(Ordering::SeqCst);
+            if let (true, Some(sig)) = (tid != 0, interrupt_signal()) {
+                // SAFETY: tgkill only sends a signal (see above why any target is harmless);
+                // our handler is installed (`enter` ran before `tid` was published).
+                unsafe { libc::syscall(libc::SYS_tgkill, libc::getpid(), tid, sig) };
+            }
+        }
+    }
+}
 
 #[cfg(feature = "std")]
 #[allow(dead_code)]
@@ -238,8 +334,62 @@ mod imp {
                     libc::sigemptyset(&mut sa.sa_mask);
                     libc::sigaction(libc::SIGSEGV, &sa, core::ptr::null_mut());
                     libc::sigaction(libc::SIGBUS, &sa, core::ptr::null_mut());
+                    if let Some(sig) = crate::signals::interrupt_signal() {
+                        let mut si: libc::sigaction = core::mem::zeroed();
+                        si.sa_sigaction = handle_interrupt as *const () as usize;
+                        // SA_RESTART: a host function's system call interrupted by a signal
+                        // that is not acted upon (host pc) continues.
+                        si.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK | libc::SA_RESTART;
+                        libc::sigemptyset(&mut si.sa_mask);
+                        libc::sigaction(sig, &si, core::ptr::null_mut());
+                    }
                 }
             });
+        }
+
+        /// Whether the interrupt signal should redirect a thread in `state` at `pc` now (see
+        /// the module docs). Returns `(raise_trap, vmctx)`.
+        ///
+        /// # Safety
+        /// Called on the thread the signal interrupted, `state` being its call state.
+        unsafe fn interrupt_target(pc: usize, state: WasmCallState) -> Option<(usize, usize)> {
+            if state.vmctx.is_null() {
+                return None;
+            }
+            let code = CODE.lookup(pc)?;
+            let vmctx = state.vmctx as usize;
+            // SAFETY: a wasm call is running on this thread, so its VMContext and store are
+            // live; fields another thread may write are read atomically.
+            unsafe {
+                let store = *((vmctx + VMCTX_STORE as usize) as *const usize);
+                if store == 0 {
+                    return None;
+                }
+                let buf = core::ptr::read_volatile((store + store_offsets::JMP_BUF as usize) as *const usize);
+                let code_now = core::ptr::read_volatile((store + store_offsets::TRAP_CODE as usize) as *const u32);
+                let flag = core::sync::atomic::AtomicU32::from_ptr((store + store_offsets::INTERRUPT as usize) as *mut u32)
+                    .load(Ordering::SeqCst);
+                (buf != 0 && code_now == 0 && flag != 0).then_some((code.data, vmctx))
+            }
+        }
+
+        unsafe extern "C" fn handle_interrupt(_sig: libc::c_int, _info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+            let uc = ctx as *mut libc::ucontext_t;
+            // SAFETY: the kernel passes a valid ucontext (SA_SIGINFO).
+            let (pc, rsp) = unsafe {
+                let g = &(*uc).uc_mcontext.gregs;
+                (g[libc::REG_RIP as usize] as usize, g[libc::REG_RSP as usize] as usize)
+            };
+            let state = CURRENT.try_with(|c| c.get()).unwrap_or(WasmCallState::IDLE);
+            // SAFETY: on the interrupted thread with its own call state.
+            if let Some((raise_trap, vmctx)) = unsafe { interrupt_target(pc, state) } {
+                let _ = FAULT_PC.try_with(|c| c.set(pc));
+                // SAFETY: the pc is wasm code inside a live trap boundary (installed jump
+                // buffer, no trap in progress): continue in raise_trap below the red zone.
+                unsafe { redirect(uc, raise_trap, vmctx, trap::INTERRUPTED, rsp - 256) };
+            }
+            // Otherwise host code runs: the flag stays set and is checked when control
+            // returns to wasm code.
         }
 
         /// Point the interrupted context at `raise_trap(vmctx, code, UNKNOWN_FUNC)` with stack

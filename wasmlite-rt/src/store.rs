@@ -24,15 +24,20 @@ pub(crate) type StoreId = u64;
 static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
 
 /// The `VMStore` in an allocation that an [`InterruptHandle`] can keep alive.
-pub(crate) struct VMStoreCell(UnsafeCell<VMStore>);
-// SAFETY: other threads only touch the `interrupt` word, atomically (InterruptHandle).
+pub(crate) struct VMStoreCell {
+    vm: UnsafeCell<VMStore>,
+    /// The thread that runs this store's wasm code (for the interrupt signal).
+    pub(crate) running: crate::signals::RunningThread,
+}
+// SAFETY: other threads only touch the `interrupt` word, atomically (InterruptHandle), and
+// `running`, which is atomic.
 unsafe impl Sync for VMStoreCell {}
 // SAFETY: as above.
 unsafe impl Send for VMStoreCell {}
 
 impl VMStoreCell {
     pub(crate) fn get(&self) -> *mut VMStore {
-        self.0.get()
+        self.vm.get()
     }
 }
 
@@ -130,7 +135,7 @@ impl Store {
         Store(Rc::new(StoreInner {
             state: Rc::new(StoreState {
                 id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
-                vm: Arc::new(VMStoreCell(UnsafeCell::new(vm))),
+                vm: Arc::new(VMStoreCell { vm: UnsafeCell::new(vm), running: crate::signals::RunningThread::new() }),
                 pending: RefCell::new(None),
                 exceptions: Default::default(),
                 max_wasm_stack: Cell::new(DEFAULT_MAX_WASM_STACK),
@@ -166,8 +171,18 @@ impl Store {
     }
 }
 
-/// Interrupts wasm code running in a store (checked at function entries and loop headers);
-/// the running call returns a [`crate::TrapKind::Interrupted`] trap.
+/// Interrupts wasm code running in a store; the running call returns a
+/// [`crate::TrapKind::Interrupted`] trap. A request made while no wasm code of the store runs
+/// (or while it runs host code) takes effect when control next enters wasm code.
+///
+/// How running code is reached depends on how it was compiled (`wasmlite_codegen::Interrupts`):
+/// code that polls checks the request at every loop header and function entry; other code
+/// (the default on x86-64 Linux) is interrupted by a signal ([`interrupt_signal`]) sent to
+/// the thread that runs the store's code, whose handler redirects a wasm pc to the trap path
+/// (and does nothing if that thread is running host code: system calls are restarted where
+/// the kernel allows, others fail with `EINTR`). Without
+/// `std` there is no signal: such code then notices the request only when control enters
+/// wasm code (a call from the host, a return from a host function or builtin).
 #[derive(Clone)]
 pub struct InterruptHandle(pub(crate) Arc<VMStoreCell>);
 
@@ -178,11 +193,21 @@ impl core::fmt::Debug for InterruptHandle {
 }
 
 impl InterruptHandle {
-    /// Request an interrupt.
+    /// Request an interrupt (returns immediately; never blocks on the running code).
     pub fn interrupt(&self) {
         // SAFETY: the word is a properly aligned u32 inside a live allocation; all concurrent
         // accesses from the runtime go through atomics.
         let word = unsafe { AtomicU32::from_ptr(core::ptr::addr_of_mut!((*self.0.get()).interrupt)) };
+        // SeqCst store, then (in `signal`) a SeqCst load of the store's thread: either this
+        // sees the thread that entered wasm, or that thread's entry check sees the flag.
         word.store(1, Ordering::SeqCst);
+        self.0.running.signal();
     }
+}
+
+/// The signal [`InterruptHandle::interrupt`] sends to a thread running wasm code
+/// (`SIGRTMAX - 1`, i.e. 63 with glibc; `None` without `std` or off x86-64 Linux). wasmlite
+/// installs a handler for it; programs must not use it for anything else.
+pub fn interrupt_signal() -> Option<i32> {
+    crate::signals::interrupt_signal()
 }

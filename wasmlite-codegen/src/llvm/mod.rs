@@ -965,6 +965,18 @@ pub fn default_triple() -> String {
     take_message(unsafe { LLVMGetDefaultTargetTriple() })
 }
 
+/// The CPU of the machine running this process (`LLVMGetHostCPUName`).
+pub fn host_cpu() -> String {
+    // SAFETY: returns an LLVM-allocated string, disposed by take_message.
+    take_message(unsafe { llvm_sys::target_machine::LLVMGetHostCPUName() })
+}
+
+/// The CPU features of the machine running this process (`LLVMGetHostCPUFeatures`).
+pub fn host_cpu_features() -> String {
+    // SAFETY: returns an LLVM-allocated string, disposed by take_message.
+    take_message(unsafe { llvm_sys::target_machine::LLVMGetHostCPUFeatures() })
+}
+
 impl TargetMachine {
     /// Create a PIC target machine for `triple`.
     pub fn new(triple: &str, cpu: &str, features: &str, opt_level: u8) -> Result<TargetMachine, String> {

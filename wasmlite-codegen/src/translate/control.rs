@@ -317,7 +317,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
                     param_slots,
                     merge_reachable: false,
                 });
-                self.interrupt_check();
+                self.interrupt_poll();
             }
             Operator::If { blockty } => {
                 let (params, results) = self.block_sig(*blockty)?;

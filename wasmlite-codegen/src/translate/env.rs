@@ -120,6 +120,13 @@ pub(crate) fn store_field<'ctx>(b: &Builder<'ctx>, store: Value<'ctx>, f: StoreF
     b.ptr_add(store, f.offset() as u64)
 }
 
+/// i1: the interrupt flag of `store` is set (volatile load: another thread writes it).
+pub(crate) fn interrupt_pending<'ctx>(ctx: &'ctx Context, b: &Builder<'ctx>, store: Value<'ctx>) -> Value<'ctx> {
+    let flag = b.load(ctx.i32(), store_field(b, store, StoreField::Interrupt), 4);
+    flag.set_volatile();
+    b.icmp(IntPred::LLVMIntNE, flag, ctx.i32_const(0))
+}
+
 /// Address of a `VMFuncRef` field.
 pub(crate) fn funcref_field<'ctx>(b: &Builder<'ctx>, funcref: Value<'ctx>, f: FuncRefField) -> Value<'ctx> {
     b.ptr_add(funcref, f.offset() as u64)
@@ -290,6 +297,10 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         all.extend_from_slice(args);
         let r = self.b.call(fty, f, &all);
         self.reload_memories();
+        if !self.m.poll_interrupts {
+            // Back from host code: the interrupt signal may have found the builtin running.
+            self.interrupt_check();
+        }
         Ok(r)
     }
 
@@ -402,12 +413,14 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         self.b.position_at_end(cont);
     }
 
-    /// Prologue check: trap STACK_OVERFLOW if the frame address is below `stack_limit`.
+    /// Prologue check: trap STACK_OVERFLOW if the stack pointer (after the prologue allocated
+    /// the frame; `llvm.stacksave`, which unlike `llvm.frameaddress` needs no frame pointer) is
+    /// below `stack_limit`.
     pub(crate) fn stack_check(&mut self) {
-        let Some((fa, fa_ty)) = self.m.module.intrinsic("llvm.frameaddress", &[self.ctx.ptr()]) else {
+        let Some((ss, ss_ty)) = self.m.module.intrinsic("llvm.stacksave", &[self.ctx.ptr()]) else {
             return;
         };
-        let frame = self.b.call(fa_ty, fa, &[self.ctx.i32_const(0)]);
+        let frame = self.b.call(ss_ty, ss, &[]);
         let frame = self.b.ptrtoint(frame, self.ctx.i64());
         let limit_addr = self.store_field_addr(StoreField::StackLimit);
         let limit = self.b.load(self.ctx.i64(), limit_addr, 8);
@@ -417,10 +430,16 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
 
     /// Interrupt check: trap INTERRUPTED if `store.interrupt != 0` (volatile load).
     pub(crate) fn interrupt_check(&mut self) {
-        let flag_addr = self.store_field_addr(StoreField::Interrupt);
-        let flag = self.b.load(self.ctx.i32(), flag_addr, 4);
-        flag.set_volatile();
-        let c = self.b.icmp(IntPred::LLVMIntNE, flag, self.ctx.i32_const(0));
+        let store = self.store_ptr();
+        let c = interrupt_pending(self.ctx, &self.b, store);
         self.trap_if(c, wasmlite_abi::trap::INTERRUPTED);
+    }
+
+    /// The poll of `Config::interrupts` (function entries, loop headers): an interrupt check
+    /// when the code polls, nothing when the runtime's signal interrupts it.
+    pub(crate) fn interrupt_poll(&mut self) {
+        if self.m.poll_interrupts {
+            self.interrupt_check();
+        }
     }
 }

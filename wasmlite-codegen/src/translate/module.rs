@@ -10,9 +10,9 @@ use crate::llvm::{Context, Linkage, Module, TargetMachine, Type, Value};
 use crate::{CompileError, Config};
 
 use super::env::{
-    array_fn_type, builtin_type, exn_field, funcref_field, jmp_buf_slot, jmp_buf_type, load_store, personality_type,
-    raise_trap_type, store_field, valraw_array_type, valraw_slot, ExnField, FuncRefField, JmpBufSlot, StoreField,
-    VALRAW_ALIGN,
+    array_fn_type, builtin_type, exn_field, funcref_field, interrupt_pending, jmp_buf_slot, jmp_buf_type, load_store,
+    personality_type, raise_trap_type, store_field, valraw_array_type, valraw_slot, ExnField, FuncRefField, JmpBufSlot,
+    StoreField, VALRAW_ALIGN,
 };
 use super::func::translate_function;
 
@@ -38,6 +38,9 @@ pub(crate) struct ModuleCtx<'a, 'ctx> {
     pub explicit_bounds: bool,
     /// How guard-page-mode accesses are kept precise (`FuncTranslator::needs_check`).
     pub precision: crate::Precision,
+    /// Poll the store's interrupt flag at function entries and loop headers
+    /// (`Config::interrupts`); otherwise check it only where control (re-)enters wasm code.
+    pub poll_interrupts: bool,
     /// Inline-asm constraint hiding a float constant from the optimiser (`None`: no barrier
     /// for this target); see `FuncTranslator::fp_arith`.
     pub fp_barrier: Option<&'static str>,
@@ -281,6 +284,7 @@ pub(crate) fn translate_module<'ctx>(
         raise_trap_ty,
         explicit_bounds: config.explicit_bounds_checks,
         precision: config.precision,
+        poll_interrupts: config.interrupts.polls(&triple),
         fp_barrier: if triple.starts_with("x86_64") {
             Some("=x,0")
         } else if triple.starts_with("aarch64") {
@@ -389,7 +393,11 @@ pub(crate) fn emit_descriptor<'ctx>(
     ranges_g.set_linkage(Linkage::Private);
     ranges_g.set_alignment(8);
 
-    let flags = if config.explicit_bounds_checks { abi::FLAG_EXPLICIT_BOUNDS_CHECKS } else { 0 };
+    let triple = config.target_triple.clone().unwrap_or_else(crate::llvm::default_triple);
+    let mut flags = if config.explicit_bounds_checks { abi::FLAG_EXPLICIT_BOUNDS_CHECKS } else { 0 };
+    if config.interrupts.polls(&triple) {
+        flags |= abi::FLAG_INTERRUPT_POLLING;
+    }
     let desc_init = ctx.const_struct(&[
         ctx.i32_const(abi::ABI_VERSION as i32),
         ctx.i32_const(flags as i32),
@@ -457,6 +465,20 @@ pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), Comp
     b.call(m.raise_trap_ty, m.raise_trap, &[vmctx, rc, ctx.i32_const(i as i32)]);
     b.unreachable();
     b.position_at_end(ok);
+    if !m.poll_interrupts {
+        // Back in wasm code: an interrupt requested while the host function ran (the signal
+        // found a host pc and left it to this check).
+        let store = load_store(ctx, &b, vmctx);
+        let pending = interrupt_pending(ctx, &b, store);
+        let intr = ctx.append_block(f, "interrupted");
+        let cont = ctx.append_block(f, "cont");
+        b.cond_br(pending, intr, cont);
+        b.position_at_end(intr);
+        let code = ctx.i32_const(abi::trap::INTERRUPTED as i32);
+        b.call(m.raise_trap_ty, m.raise_trap, &[vmctx, code, ctx.i32_const(i as i32)]);
+        b.unreachable();
+        b.position_at_end(cont);
+    }
     let results: Vec<Value<'_>> = ty
         .results
         .iter()
@@ -516,7 +538,6 @@ pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Val
     let jb = store_field(&b, store, StoreField::JmpBuf);
     let saved = b.load(ptr, jb, 8);
     b.store(saved, saved_slot, 8).set_volatile();
-    b.store(buf, jb, 8);
     let r = b.call(sj_ty, sj, &[buf]);
     let trapped = ctx.append_block(f, "trapped");
     let ok = ctx.append_block(f, "ok");
@@ -533,6 +554,21 @@ pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Val
     b.ret(code);
 
     b.position_at_end(ok);
+    // Installed only now that setjmp has filled in the resume address: the interrupt signal
+    // handler treats a non-null `VMStore::jmp_buf` as "a complete trap boundary is live".
+    b.store(buf, jb, 8).set_volatile();
+    if !m.poll_interrupts {
+        // An interrupt requested before this entry (or while the signal found no wasm pc).
+        let pending = interrupt_pending(ctx, &b, store);
+        let intr = ctx.append_block(f, "interrupted");
+        let cont = ctx.append_block(f, "run");
+        b.cond_br(pending, intr, cont);
+        b.position_at_end(intr);
+        let code = ctx.i32_const(abi::trap::INTERRUPTED as i32);
+        b.call(m.raise_trap_ty, m.raise_trap, &[vmctx, code, ctx.i32_const(index as i32)]);
+        b.unreachable();
+        b.position_at_end(cont);
+    }
     let mut args = vec![vmctx];
     for (k, t) in ty.params.iter().enumerate() {
         args.push(b.load(llvm_type(ctx, *t), valraw_slot(&b, values, k), VALRAW_ALIGN));
