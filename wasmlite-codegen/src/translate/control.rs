@@ -167,6 +167,13 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     fn call_native(&mut self, callee: Value<'ctx>, ti: u32, args: &[Value<'ctx>], tail: bool) -> Result<(), CompileError> {
         let fty = self.fn_type(ti)?;
         let results = self.m.info.types[ti as usize].results.clone();
+        let padded;
+        let args = if crate::translate::module::needs_stack_pad(&self.m.info.types[ti as usize]) {
+            padded = [args, &[self.ctx.const_real(self.ctx.f64(), 0.0)]].concat();
+            &padded[..]
+        } else {
+            args
+        };
         let r = self.b.call(fty, callee, args);
         r.set_tailcc();
         if tail && returns_in_registers(&results) {
@@ -479,7 +486,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
 /// Whether a native function with these results returns them in registers under `tailcc` on
 /// x86-64 (up to 3 integer/pointer and 2 float/vector values; more are demoted to a hidden
 /// result pointer into the caller's frame, which `musttail` cannot express).
-fn returns_in_registers(results: &[ValType]) -> bool {
+pub(crate) fn returns_in_registers(results: &[ValType]) -> bool {
     let ints = results.iter().filter(|t| matches!(t, ValType::I32 | ValType::I64) || t.is_ref()).count();
     ints <= 3 && results.len() - ints <= 2
 }

@@ -1,1 +1,0 @@
-(module (func (export "f") (param i64 i64 i64 i64 i64 i64 f64 f64 f64 f64 f64 f64 f64 f64 v128 funcref)))
