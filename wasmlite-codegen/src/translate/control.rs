@@ -168,6 +168,13 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     fn call_native(&mut self, callee: Value<'ctx>, ti: u32, args: &[Value<'ctx>], tail: bool) -> Result<(), CompileError> {
         let fty = self.fn_type(ti)?;
         let results = self.m.info.types[ti as usize].results.clone();
+        let padded;
+        let args = if crate::translate::module::needs_stack_pad(&self.m.info.types[ti as usize]) {
+            padded = [args, &[self.ctx.const_real(self.ctx.f64(), 0.0)]].concat();
+            &padded[..]
+        } else {
+            args
+        };
         if !tail {
             // Inside a try block an `invoke` (exception handling); a tail call leaves the try.
             let r = self.call_may_throw(fty, callee, args, true);
@@ -482,7 +489,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
 /// Whether a native function with these results returns them in registers under `tailcc` on
 /// x86-64 (up to 3 integer/pointer and 2 float/vector values; more are demoted to a hidden
 /// result pointer into the caller's frame, which `musttail` cannot express).
-fn returns_in_registers(results: &[ValType]) -> bool {
+pub(crate) fn returns_in_registers(results: &[ValType]) -> bool {
     let ints = results.iter().filter(|t| matches!(t, ValType::I32 | ValType::I64) || t.is_ref()).count();
     ints <= 3 && results.len() - ints <= 2
 }
