@@ -186,6 +186,8 @@ impl Case {
 ///
 /// Not generated: typed function references (wasm-smith only emits them together with GC),
 /// threads, exceptions and GC (wasmi implements none of them).
+// Field by field, in a fixed order: the order of `u` reads decides the module of a seed.
+#[allow(clippy::field_reassign_with_default)]
 pub fn diff_config(u: &mut Unstructured<'_>) -> ArbResult<Config> {
     let mut c = Config::default();
     // Features wasmi 1.1 does not implement: off.
