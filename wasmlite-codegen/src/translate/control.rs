@@ -287,19 +287,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
                     .len()
                     .checked_sub(params.len())
                     .ok_or_else(|| self.err("operand stack underflow"))?;
-                let merge = self.block("block_end");
-                let result_slots = self.make_slots(&results);
-                self.frames.push(Frame {
-                    kind: FrameKind::Block,
-                    height,
-                    params,
-                    results,
-                    merge,
-                    result_slots,
-                    header: None,
-                    param_slots: Vec::new(),
-                    merge_reachable: false,
-                });
+                self.open_frame(FrameKind::Block, height, params, results, "block_end");
             }
             Operator::Loop { blockty } => {
                 let (params, results) = self.block_sig(*blockty)?;
@@ -483,6 +471,35 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+}
+
+impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
+    /// Open a block-like frame (`block`, `try_table`, legacy `try`) whose parameters are the
+    /// top of the stack above `height`: a merge block named `merge_name` and result slots.
+    /// Returns the frame's index.
+    pub(crate) fn open_frame(
+        &mut self,
+        kind: FrameKind<'ctx>,
+        height: usize,
+        params: Vec<ValType>,
+        results: Vec<ValType>,
+        merge_name: &str,
+    ) -> usize {
+        let merge = self.block(merge_name);
+        let result_slots = self.make_slots(&results);
+        self.frames.push(Frame {
+            kind,
+            height,
+            params,
+            results,
+            merge,
+            result_slots,
+            header: None,
+            param_slots: Vec::new(),
+            merge_reachable: false,
+        });
+        self.frames.len() - 1
     }
 }
 

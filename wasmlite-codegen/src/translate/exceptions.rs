@@ -21,7 +21,7 @@ use crate::llvm::{BasicBlock, IntPred, Type, Value};
 use crate::CompileError;
 
 use super::env::{exn_field, valraw_array_type, valraw_slot, ExnField, VALRAW_ALIGN};
-use super::func::{Frame, FrameKind, FuncTranslator};
+use super::func::{FrameKind, FuncTranslator};
 use super::module::llvm_type;
 
 /// An active handler: exceptions raised by calls in the body of frame `frame` unwind to
@@ -267,20 +267,8 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             self.b.br(outer);
         }
         self.b.position_at_end(cur);
-        let merge = self.block("try_table_end");
-        let result_slots = self.make_slots(&results);
-        self.frames.push(Frame {
-            kind: FrameKind::Try,
-            height,
-            params,
-            results,
-            merge,
-            result_slots,
-            header: None,
-            param_slots: Vec::new(),
-            merge_reachable: false,
-        });
-        self.eh.handlers.push(Handler { frame: self.frames.len() - 1, lp, dispatch });
+        let frame = self.open_frame(FrameKind::Try, height, params, results, "try_table_end");
+        self.eh.handlers.push(Handler { frame, lp, dispatch });
         Ok(())
     }
 
@@ -307,20 +295,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         let first_test = self.block("try_catch_test");
         self.b.br(first_test);
         self.b.position_at_end(cur);
-        let merge = self.block("try_end");
-        let result_slots = self.make_slots(&results);
-        self.frames.push(Frame {
-            kind: FrameKind::Try,
-            height,
-            params,
-            results,
-            merge,
-            result_slots,
-            header: None,
-            param_slots: Vec::new(),
-            merge_reachable: false,
-        });
-        let frame = self.frames.len() - 1;
+        let frame = self.open_frame(FrameKind::Try, height, params, results, "try_end");
         self.eh.handlers.push(Handler { frame, lp, dispatch });
         self.eh.legacy.push(LegacyTry { frame, next_test: Some(first_test), caught, outer, in_catch: false, delegate: None });
         Ok(())

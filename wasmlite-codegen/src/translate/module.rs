@@ -503,15 +503,7 @@ pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), Comp
         // Back in wasm code: an interrupt requested while the host function ran (the signal
         // found a host pc and left it to this check).
         let store = load_store(ctx, &b, vmctx);
-        let pending = interrupt_pending(ctx, &b, store);
-        let intr = ctx.append_block(f, "interrupted");
-        let cont = ctx.append_block(f, "cont");
-        b.cond_br(pending, intr, cont);
-        b.position_at_end(intr);
-        let code = ctx.i32_const(abi::trap::INTERRUPTED as i32);
-        b.call(m.raise_trap_ty, m.raise_trap, &[vmctx, code, ctx.i32_const(i as i32)]);
-        b.unreachable();
-        b.position_at_end(cont);
+        raise_if_interrupted(m, &b, f, store, i);
     }
     let results: Vec<Value<'_>> = ty
         .results
@@ -521,6 +513,21 @@ pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), Comp
         .collect();
     build_return(&b, ctx, &ty.results, &results);
     Ok(())
+}
+
+/// In `f` (whose first parameter is the vmctx): raise `INTERRUPTED` for function `index` if
+/// the store's interrupt flag is set (where control enters wasm code from the host).
+fn raise_if_interrupted<'ctx>(m: &ModuleCtx<'_, 'ctx>, b: &crate::llvm::Builder<'ctx>, f: Value<'ctx>, store: Value<'ctx>, index: u32) {
+    let ctx = m.ctx;
+    let pending = interrupt_pending(ctx, b, store);
+    let intr = ctx.append_block(f, "interrupted");
+    let cont = ctx.append_block(f, "run");
+    b.cond_br(pending, intr, cont);
+    b.position_at_end(intr);
+    let code = ctx.i32_const(abi::trap::INTERRUPTED as i32);
+    b.call(m.raise_trap_ty, m.raise_trap, &[f.param(0), code, ctx.i32_const(index as i32)]);
+    b.unreachable();
+    b.position_at_end(cont);
 }
 
 /// `ret` of a result list (void, value, or struct).
@@ -593,15 +600,7 @@ pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Val
     b.store(buf, jb, 8).set_volatile();
     if !m.poll_interrupts {
         // An interrupt requested before this entry (or while the signal found no wasm pc).
-        let pending = interrupt_pending(ctx, &b, store);
-        let intr = ctx.append_block(f, "interrupted");
-        let cont = ctx.append_block(f, "run");
-        b.cond_br(pending, intr, cont);
-        b.position_at_end(intr);
-        let code = ctx.i32_const(abi::trap::INTERRUPTED as i32);
-        b.call(m.raise_trap_ty, m.raise_trap, &[vmctx, code, ctx.i32_const(index as i32)]);
-        b.unreachable();
-        b.position_at_end(cont);
+        raise_if_interrupted(m, &b, f, store, index);
     }
     let mut args = vec![vmctx];
     for (k, t) in ty.params.iter().enumerate() {
