@@ -73,8 +73,18 @@ fn setup(explicit: bool, interrupts: Interrupts) -> Setup {
 
 /// Call `name` and interrupt it from another thread after `delay`.
 fn interrupted(s: &mut Setup, name: &str, delay: Duration) -> Result<Vec<Val>, Trap> {
+    interrupted_when(s, name, delay, || true)
+}
+
+/// Call `name`; another thread waits until `ready()` (e.g. the call has reached the host at
+/// least once, however late the scheduler runs it), then `delay`, then interrupts.
+fn interrupted_when(s: &mut Setup, name: &str, delay: Duration, ready: impl Fn() -> bool + Send + 'static) -> Result<Vec<Val>, Trap> {
     let h = s.inst.interrupt_handle();
     let th = std::thread::spawn(move || {
+        let t = Instant::now();
+        while !ready() && t.elapsed() < Duration::from_secs(5) {
+            std::thread::yield_now();
+        }
         std::thread::sleep(delay);
         h.interrupt();
     });
@@ -102,7 +112,9 @@ fn check(explicit: bool, interrupts: Interrupts) {
     // Mostly in host code: never lost (repeated, the signal often finds the host function).
     for k in 0..20 {
         let before = s.ticks.load(Ordering::SeqCst);
-        let t = interrupted(&mut s, "spin_host", Duration::from_micros(300 + 137 * k)).unwrap_err();
+        let ticks = s.ticks.clone();
+        let started = move || ticks.load(Ordering::SeqCst) > before;
+        let t = interrupted_when(&mut s, "spin_host", Duration::from_micros(300 + 137 * k), started).unwrap_err();
         assert_eq!(t.kind(), TrapKind::Interrupted, "{t}");
         assert!(s.ticks.load(Ordering::SeqCst) > before);
     }
