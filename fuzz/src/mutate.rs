@@ -42,8 +42,9 @@ fn any_module(u: &mut Unstructured<'_>) -> ArbResult<Vec<u8>> {
     c.export_everything = u.arbitrary()?;
     c.canonicalize_nans = u.arbitrary()?;
     c.max_imports = u.int_in_range(0..=6)?;
-    // Not implemented by wasmlite (must be rejected): exceptions, GC (wasm-smith's only way to
-    // emit typed function references, which wasmlite does implement).
+    // Rarely: exceptions (implemented, compiled like the rest) and GC (not implemented: must be
+    // rejected; wasm-smith's only way to emit typed function references, which wasmlite does
+    // implement).
     c.exceptions_enabled = u.ratio(1u8, 16u8)?;
     c.gc_enabled = u.ratio(1u8, 8u8)?;
     // Implemented by wasmlite (`supported_features()` plus threads): each in half the modules.
