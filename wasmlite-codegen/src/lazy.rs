@@ -238,7 +238,7 @@ impl LazyModule {
             Ok(r) => r?,
             Err(_) => return Err(CompileError::msg("internal code generator error (panic)")),
         }
-        self.finish(&module, &tm, &format!("default<O{}>", self.config.opt_level.min(3)))
+        self.finish(&module, &tm, &crate::pass_pipeline(self.config.opt_level))
     }
 
     fn target(&self) -> Result<(TargetMachine, Context), CompileError> {
@@ -269,6 +269,7 @@ impl LazyModule {
             raise_trap_ty: ctx.func_type(ctx.void(), &[ctx.ptr(), ctx.i32(), ctx.i32()]),
             explicit_bounds: self.config.explicit_bounds_checks,
             precision: self.config.precision,
+            optimize: self.config.opt_level > 0,
             poll_interrupts: true,
             fp_barrier: if triple.starts_with("x86_64") {
                 Some("=x,0")

@@ -1,6 +1,6 @@
 //! Target A: differential fuzzing of wasmlite (codegen → JIT → runtime) against wasmi.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use wasmlite_fuzz::campaign::{self, Counters, Crash};
@@ -11,6 +11,9 @@ type Reference = Wasmi1;
 type TieBreaker = Wasmi2;
 use wasmlite_fuzz::exec::{self, Verdict};
 use wasmlite_fuzz::gen::{self, Case, DiffGenOptions};
+
+/// Longest time one regression module may take in all modes together.
+const REGRESSION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 
 const USAGE: &str = "\
 fuzz-diff: wasm-smith modules run on wasmlite (every mode) and on wasmi; results, trap kinds,
@@ -285,7 +288,22 @@ impl Target {
         files.sort();
         let mut jit = new_jit();
         let mut failing = 0;
+        // A regression that hangs (e.g. a compile that never finishes) must fail, not stall CI.
+        let current: std::sync::Arc<std::sync::Mutex<(PathBuf, Instant)>> =
+            std::sync::Arc::new(std::sync::Mutex::new((PathBuf::new(), Instant::now())));
+        {
+            let current = current.clone();
+            std::thread::spawn(move || loop {
+                std::thread::sleep(std::time::Duration::from_secs(5));
+                let (file, since) = current.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                if since.elapsed() > REGRESSION_TIMEOUT {
+                    eprintln!("FAIL {}: hang (no result after {} s)", file.display(), REGRESSION_TIMEOUT.as_secs());
+                    std::process::exit(1);
+                }
+            });
+        }
         for f in &files {
+            *current.lock().unwrap_or_else(|e| e.into_inner()) = (f.clone(), Instant::now());
             let text = std::fs::read(f).unwrap_or_default();
             let seed = String::from_utf8_lossy(&text)
                 .lines()

@@ -413,10 +413,37 @@ impl<'ctx> Value<'ctx> {
         // SAFETY: `self` is a global value.
         unsafe { LLVMSetUnnamedAddress(self.raw, llvm_sys::LLVMUnnamedAddr::LLVMGlobalUnnamedAddr) }
     }
-    /// Set the calling convention to C on a function or call.
+    /// Whether this is an LLVM constant (literal or constant expression).
     pub fn is_constant(self) -> bool {
         // SAFETY: valid value.
         unsafe { LLVMIsConstant(self.raw) != 0 }
+    }
+    /// Whether function `self` has an instruction on vectors (a vector result or operand)
+    /// whose operands are all constants: a computation the IR builder could not fold.
+    pub fn has_unfolded_vector_constants(self) -> bool {
+        // SAFETY: `self` is a function; blocks, instructions and operands are walked with the
+        // C API's own iterators and counts.
+        unsafe {
+            let is_vector = |v: LLVMValueRef| {
+                matches!(LLVMGetTypeKind(LLVMTypeOf(v)), llvm_sys::LLVMTypeKind::LLVMVectorTypeKind | llvm_sys::LLVMTypeKind::LLVMScalableVectorTypeKind)
+            };
+            let mut bb = LLVMGetFirstBasicBlock(self.raw);
+            while !bb.is_null() {
+                let mut i = LLVMGetFirstInstruction(bb);
+                while !i.is_null() {
+                    let n = LLVMGetNumOperands(i);
+                    if n > 0 {
+                        let ops = (0..n as u32).map(|k| LLVMGetOperand(i, k));
+                        if ops.clone().all(|o| LLVMIsConstant(o) != 0) && (is_vector(i) || ops.clone().any(is_vector)) {
+                            return true;
+                        }
+                    }
+                    i = LLVMGetNextInstruction(i);
+                }
+                bb = LLVMGetNextBasicBlock(bb);
+            }
+            false
+        }
     }
     /// If this is a load instruction, or a cast (zext/sext/trunc/bitcast) of one, that load.
     pub fn underlying_load(self) -> Option<Value<'ctx>> {

@@ -190,6 +190,12 @@ pub(crate) fn translate_function<'a, 'ctx>(
     // Entry falls into the body.
     t.ab.position_at_end(entry);
     t.ab.br(body_bb);
+    // At O0 only the bodies with unfolded constant vector computations are optimised (see
+    // [`crate::pass_pipeline`]); `optnone` keeps the pipeline's passes off all others.
+    if !m.optimize && !func.has_unfolded_vector_constants() {
+        ctx.add_fn_attr(func, "noinline");
+        ctx.add_fn_attr(func, "optnone");
+    }
     Ok(())
 }
 

@@ -36,6 +36,8 @@ pub(crate) struct ModuleCtx<'a, 'ctx> {
     pub raise_trap_ty: Type<'ctx>,
     /// Explicit bounds checks for 32-bit memories.
     pub explicit_bounds: bool,
+    /// `Config::opt_level > 0` (at 0, bodies are `optnone`: see [`crate::pass_pipeline`]).
+    pub optimize: bool,
     /// How guard-page-mode accesses are kept precise (`FuncTranslator::needs_check`).
     pub precision: crate::Precision,
     /// Poll the store's interrupt flag at function entries and loop headers
@@ -318,6 +320,7 @@ pub(crate) fn translate_module<'ctx>(
         raise_trap_ty,
         explicit_bounds: config.explicit_bounds_checks,
         precision: config.precision,
+        optimize: config.opt_level > 0,
         poll_interrupts: config.interrupts.polls(&triple),
         fp_barrier: if triple.starts_with("x86_64") {
             Some("=x,0")

@@ -1,3 +1,6 @@
+;; seed: 53005928
+;; The module of differential-fuzzing seed 53005928 (final-tree campaign, 2026-11-30): its O0 compile
+;; never finished (see codegen-o0-constant-simd.wat for the minimised case and the fix).
 (module
   (type (;0;) (func (param f64 v128) (result externref)))
   (memory (;0;) 0 2)
