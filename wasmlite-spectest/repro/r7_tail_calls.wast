@@ -45,11 +45,29 @@
           (i32.const 1)))))
   (func (export "via-import") (param i64) (result i64)
     (return_call $imp (local.get 0)))
-  ;; Four i64 results are returned through memory: still correct (not constant stack).
+  ;; Results that do not fit in registers travel through the caller's result area, which a
+  ;; tail call passes on: constant stack here too, directly, indirectly and between
+  ;; signatures that differ in their parameters.
   (func $four (export "four") (param $n i64) (result i64 i64 i64 i64)
     (if (result i64 i64 i64 i64) (i64.eqz (local.get $n))
       (then (i64.const 1) (i64.const 2) (i64.const 3) (i64.const 4))
       (else (return_call $four (i64.sub (local.get $n) (i64.const 1))))))
+  (type $mixed (func (param i64 f64 v128) (result f64 i32 f64 v128 i64 f32)))
+  (elem declare func $mixed-b)
+  (func $mixed-a (export "mixed") (param $n i64) (result f64 i32 f64 v128 i64 f32)
+    (if (i64.eqz (local.get $n))
+      (then (return (f64.const 1.5) (i32.const -2) (f64.const 3.25) (v128.const i32x4 4 5 6 7) (i64.const 8) (f32.const 9.5))))
+    (return_call_ref $mixed (i64.sub (local.get $n) (i64.const 1)) (f64.const 0.5) (v128.const i64x2 1 2)
+      (ref.func $mixed-b)))
+  (func $mixed-b (type $mixed)
+    ;; The arguments must arrive intact.
+    (if (i32.or (f64.ne (local.get 1) (f64.const 0.5)) (i32.eqz (i64x2.all_true (i64x2.eq (local.get 2) (v128.const i64x2 1 2)))))
+      (then (return (f64.const -1) (i32.const -1) (f64.const -1) (v128.const i32x4 -1 -1 -1 -1) (i64.const -1) (f32.const -1))))
+    (return_call $mixed-a (local.get 0)))
+  (func (export "mixed-called") (param $n i64) (result f64 i32 f64 v128 i64 f32)
+    ;; An ordinary call of such a function, then a tail call of the same.
+    (drop (drop (drop (drop (drop (drop (call $mixed-a (local.get $n))))))))
+    (return_call $mixed-a (local.get $n)))
   ;; A tail call to a trapping callee traps.
   (func (export "tail-trap") (result i32)
     (return_call_indirect (param) (result i32) (i32.const 5)))
@@ -62,6 +80,10 @@
 (assert_return (invoke "small-indirect" (i64.const 1_000_001)) (i64.const 7))
 (assert_return (invoke "ind" (i64.const 2)) (i64.const 7))
 (assert_return (invoke "via-import" (i64.const 10_000_000)) (i64.const 0))
-(assert_return (invoke "four" (i64.const 1000)) (i64.const 1) (i64.const 2) (i64.const 3) (i64.const 4))
+(assert_return (invoke "four" (i64.const 10_000_000)) (i64.const 1) (i64.const 2) (i64.const 3) (i64.const 4))
+(assert_return (invoke "mixed" (i64.const 10_000_000))
+  (f64.const 1.5) (i32.const -2) (f64.const 3.25) (v128.const i32x4 4 5 6 7) (i64.const 8) (f32.const 9.5))
+(assert_return (invoke "mixed-called" (i64.const 1_000_000))
+  (f64.const 1.5) (i32.const -2) (f64.const 3.25) (v128.const i32x4 4 5 6 7) (i64.const 8) (f32.const 9.5))
 (assert_trap (invoke "tail-trap") "undefined element")
 (assert_exhaustion (invoke "runaway" (i32.const 0)) "call stack exhausted")

@@ -10,7 +10,7 @@ use crate::llvm::{BasicBlock, IntPred, Value};
 use crate::CompileError;
 
 use super::func::{val_type, Frame, FrameKind, FuncTranslator};
-use super::module::{build_return, llvm_type};
+use super::module::{build_return, call_results, llvm_type, native_args, result_area, results_in_memory};
 
 impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     /// Parameter and result types of a block type.
@@ -121,7 +121,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
                     .zip(&f.results)
                     .map(|(s, t)| self.b.load(llvm_type(self.ctx, *t), *s, 16))
                     .collect();
-                build_return(&self.b, self.ctx, &f.results, &vals);
+                build_return(&self.b, self.ctx, self.func, &f.results, &vals);
             } else {
                 self.push_slots(&f.result_slots, &f.results);
             }
@@ -130,20 +130,6 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             self.set_unreachable();
         }
         Ok(())
-    }
-
-    /// Push the results of a call.
-    fn push_call_results(&mut self, r: Value<'ctx>, n: usize) {
-        match n {
-            0 => {}
-            1 => self.push(r),
-            n => {
-                for k in 0..n {
-                    let v = self.b.extract_value(r, k as u32);
-                    self.push(v);
-                }
-            }
-        }
     }
 
     /// Call through a `VMFuncRef` pointer `fr` with type index `ti`.
@@ -164,53 +150,37 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     /// Call native-ABI `callee` (type index `ti`) with `args` (callee vmctx first). A normal
     /// call is `notail` and pushes the results; a tail call (`tail`) is `musttail` followed by
     /// `ret`: `tailcc` makes the callee pop its own stack arguments, so the stack stays
-    /// constant even between different signatures.
+    /// constant even between different signatures. Results in memory (`results_in_memory`)
+    /// go to a result area in this frame, or, for a tail call, to this function's own
+    /// caller's area (its types are the same).
     fn call_native(&mut self, callee: Value<'ctx>, ti: u32, args: &[Value<'ctx>], tail: bool) -> Result<(), CompileError> {
         let fty = self.fn_type(ti)?;
-        let results = self.m.info.types[ti as usize].results.clone();
-        let padded;
-        let args = if crate::translate::module::needs_stack_pad(&self.m.info.types[ti as usize]) {
-            padded = [args, &[self.ctx.const_real(self.ctx.f64(), 0.0)]].concat();
-            &padded[..]
-        } else {
-            args
-        };
+        let ty = self.m.info.types.get(ti as usize).ok_or_else(|| self.err("bad type index"))?.clone();
         if !tail {
+            let area = result_area(self.ctx, &self.ab, &ty);
+            let args = native_args(self.ctx, &ty, args, area);
             // Inside a try block an `invoke` (exception handling); a tail call leaves the try.
-            let r = self.call_may_throw(fty, callee, args, true);
+            let r = self.call_may_throw(fty, callee, &args, true);
             self.reload_memories();
-            self.push_call_results(r, results.len());
-            return Ok(());
-        }
-        let r = self.b.call(fty, callee, args);
-        r.set_tailcc();
-        if returns_in_registers(&results) {
-            // A function with a guaranteed tail call must not carry "disable-tail-calls".
-            self.ctx.remove_fn_str_attr(self.func, "disable-tail-calls");
-            r.set_musttail();
-            if results.is_empty() {
-                self.b.ret_void();
-            } else {
-                self.b.ret(r);
+            for v in call_results(self.ctx, &self.b, &ty, r, area) {
+                self.push(v);
             }
-            self.set_unreachable();
             return Ok(());
         }
-        r.set_notail();
-        // Results returned through memory (LLVM's sret demotion) cannot be tail-called:
-        // an ordinary call and return (correct, but one frame per call).
-        build_return(&self.b, self.ctx, &results, &self.call_results(r, results.len()));
+        let area = results_in_memory(&ty.results).then(|| self.func.param(1));
+        let args = native_args(self.ctx, &ty, args, area);
+        let r = self.b.call(fty, callee, &args);
+        r.set_tailcc();
+        // A function with a guaranteed tail call must not carry "disable-tail-calls".
+        self.ctx.remove_fn_str_attr(self.func, "disable-tail-calls");
+        r.set_musttail();
+        if ty.results.is_empty() || area.is_some() {
+            self.b.ret_void();
+        } else {
+            self.b.ret(r);
+        }
         self.set_unreachable();
         Ok(())
-    }
-
-    /// The values of a call result `r` with `n` results.
-    fn call_results(&self, r: Value<'ctx>, n: usize) -> Vec<Value<'ctx>> {
-        match n {
-            0 => Vec::new(),
-            1 => vec![r],
-            n => (0..n).map(|k| self.b.extract_value(r, k as u32)).collect(),
-        }
     }
 
     /// Direct call (or tail call) of function `fi`.
@@ -388,7 +358,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
                 let f = self.frames.first().ok_or_else(|| self.err("return outside function"))?;
                 let results = f.results.clone();
                 let vals = self.popn(results.len())?;
-                build_return(&self.b, ctx, &results, &vals);
+                build_return(&self.b, ctx, self.func, &results, &vals);
                 self.set_unreachable();
             }
             Operator::Drop => {
@@ -503,10 +473,3 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     }
 }
 
-/// Whether a native function with these results returns them in registers under `tailcc` on
-/// x86-64 (up to 3 integer/pointer and 2 float/vector values; more are demoted to a hidden
-/// result pointer into the caller's frame, which `musttail` cannot express).
-pub(crate) fn returns_in_registers(results: &[ValType]) -> bool {
-    let ints = results.iter().filter(|t| matches!(t, ValType::I32 | ValType::I64) || t.is_ref()).count();
-    ints <= 3 && results.len() - ints <= 2
-}

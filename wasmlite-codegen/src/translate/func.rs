@@ -141,7 +141,7 @@ pub(crate) fn translate_function<'a, 'ctx>(
     for (k, p) in ty.params.iter().enumerate() {
         let lt = llvm_type(ctx, *p);
         let slot = t.ab.alloca(lt, 16);
-        t.ab.store(func.param(k as u32 + 1), slot, 16);
+        t.ab.store(func.param(k as u32 + super::module::first_param(&ty)), slot, 16);
         t.locals.push((slot, lt));
     }
     let mut lr = body.get_locals_reader()?;

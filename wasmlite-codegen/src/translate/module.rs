@@ -112,14 +112,80 @@ pub(crate) fn ret_type<'ctx>(ctx: &'ctx Context, results: &[ValType]) -> Type<'c
 }
 
 /// Native-ABI function type `(ptr vmctx, params...) -> results`, plus a trailing `f64`
-/// padding parameter when [`needs_stack_pad`].
+/// padding parameter when [`needs_stack_pad`]. Results that do not fit in registers
+/// ([`results_in_memory`]) go through an explicit result area instead: `(ptr vmctx, ptr
+/// results, params...) -> void`, the area a `ValRaw` array ([`result_slot`]) in the caller's
+/// frame. Being an ordinary parameter (not LLVM's hidden `sret` pointer), a tail call can pass
+/// its own caller's area on, so `return_call` stays a `musttail` jump for every signature.
 pub(crate) fn native_fn_type<'ctx>(ctx: &'ctx Context, ty: &FuncType) -> Type<'ctx> {
     let mut params = vec![ctx.ptr()];
+    if results_in_memory(&ty.results) {
+        params.push(ctx.ptr());
+    }
     params.extend(ty.params.iter().map(|t| llvm_type(ctx, *t)));
     if needs_stack_pad(ty) {
         params.push(ctx.f64());
     }
-    ctx.func_type(ret_type(ctx, &ty.results), &params)
+    let ret = if results_in_memory(&ty.results) { ctx.void() } else { ret_type(ctx, &ty.results) };
+    ctx.func_type(ret, &params)
+}
+
+/// Whether a native function with these results returns them through a result area: in
+/// registers, `tailcc` on x86-64 returns up to 3 integer/pointer and 2 float/vector values.
+pub(crate) fn results_in_memory(results: &[ValType]) -> bool {
+    let ints = results.iter().filter(|t| matches!(t, ValType::I32 | ValType::I64) || t.is_ref()).count();
+    ints > 3 || results.len() - ints > 2
+}
+
+/// Index of the first wasm parameter of a native function of type `ty` (after the vmctx and,
+/// for [`results_in_memory`], the result area).
+pub(crate) fn first_param(ty: &FuncType) -> u32 {
+    1 + u32::from(results_in_memory(&ty.results))
+}
+
+/// Slot of result `k` in a result area (see [`native_fn_type`]).
+pub(crate) fn result_slot<'ctx>(b: &crate::llvm::Builder<'ctx>, area: Value<'ctx>, k: usize) -> Value<'ctx> {
+    valraw_slot(b, area, k)
+}
+
+/// The arguments of a native call of type `ty`: `args` (callee vmctx first, then the wasm
+/// arguments) with the result area `area` (required when [`results_in_memory`]) and the
+/// padding argument inserted.
+pub(crate) fn native_args<'ctx>(ctx: &'ctx Context, ty: &FuncType, args: &[Value<'ctx>], area: Option<Value<'ctx>>) -> Vec<Value<'ctx>> {
+    let mut all = Vec::with_capacity(args.len() + 2);
+    all.extend(args.first().copied());
+    if results_in_memory(&ty.results) {
+        all.extend(area);
+    }
+    all.extend(args.iter().skip(1).copied());
+    if needs_stack_pad(ty) {
+        all.push(ctx.const_real(ctx.f64(), 0.0));
+    }
+    all
+}
+
+/// A result area for a call of type `ty` (an alloca made with `alloca_builder`), if its
+/// results are returned in memory.
+pub(crate) fn result_area<'ctx>(ctx: &'ctx Context, alloca_builder: &crate::llvm::Builder<'ctx>, ty: &FuncType) -> Option<Value<'ctx>> {
+    results_in_memory(&ty.results).then(|| alloca_builder.alloca(valraw_array_type(ctx, ty.results.len()), VALRAW_ALIGN))
+}
+
+/// The result values of a native call `r` of type `ty` (`area`: its result area, if any).
+pub(crate) fn call_results<'ctx>(
+    ctx: &'ctx Context,
+    b: &crate::llvm::Builder<'ctx>,
+    ty: &FuncType,
+    r: Value<'ctx>,
+    area: Option<Value<'ctx>>,
+) -> Vec<Value<'ctx>> {
+    match (area, ty.results.len()) {
+        (Some(area), _) => {
+            ty.results.iter().enumerate().map(|(k, t)| b.load(llvm_type(ctx, *t), result_slot(b, area, k), VALRAW_ALIGN)).collect()
+        }
+        (None, 0) => Vec::new(),
+        (None, 1) => vec![r],
+        (None, n) => (0..n).map(|k| b.extract_value(r, k as u32)).collect(),
+    }
 }
 
 /// Whether native-ABI calls of `ty` need the trailing `f64` padding argument.
@@ -135,7 +201,7 @@ pub(crate) fn native_fn_type<'ctx>(ctx: &'ctx Context, ty: &FuncType) -> Type<'c
 /// registers, 8-byte stack slots, 16-byte aligned `v128` slots. On other targets the extra
 /// argument is harmless.
 pub(crate) fn needs_stack_pad(ty: &FuncType) -> bool {
-    let mut gprs = if crate::translate::control::returns_in_registers(&ty.results) { 1 } else { 2 };
+    let mut gprs = if results_in_memory(&ty.results) { 2 } else { 1 };
     let (mut xmms, mut stack, mut v128_on_stack) = (0u32, 0u64, false);
     for t in &ty.params {
         match t {
@@ -469,7 +535,7 @@ pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), Comp
     let n = ty.params.len().max(ty.results.len()).max(1);
     let values = b.alloca(valraw_array_type(ctx, n), VALRAW_ALIGN);
     for (k, _) in ty.params.iter().enumerate() {
-        b.store(f.param(k as u32 + 1), valraw_slot(&b, values, k), VALRAW_ALIGN);
+        b.store(f.param(k as u32 + first_param(ty)), valraw_slot(&b, values, k), VALRAW_ALIGN);
     }
     let fr = b.ptr_add(vmctx, m.layout.funcref(i) as u64);
     let array = b.load(ctx.ptr(), funcref_field(&b, fr, FuncRefField::Array), 8);
@@ -514,7 +580,7 @@ pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), Comp
         .enumerate()
         .map(|(k, t)| b.load(llvm_type(ctx, *t), valraw_slot(&b, values, k), VALRAW_ALIGN))
         .collect();
-    build_return(&b, ctx, &ty.results, &results);
+    build_return(&b, ctx, f, &ty.results, &results);
     Ok(())
 }
 
@@ -533,13 +599,24 @@ fn raise_if_interrupted<'ctx>(m: &ModuleCtx<'_, 'ctx>, b: &crate::llvm::Builder<
     b.position_at_end(cont);
 }
 
-/// `ret` of a result list (void, value, or struct).
+/// Return `vals` (of types `tys`) from native function `func`: `ret` of void, the value or a
+/// struct, or stores into the caller's result area ([`results_in_memory`]) and `ret void`.
 pub(crate) fn build_return<'ctx>(
     b: &crate::llvm::Builder<'ctx>,
     ctx: &'ctx Context,
+    func: Value<'ctx>,
     tys: &[ValType],
     vals: &[Value<'ctx>],
 ) {
+    if results_in_memory(tys) {
+        // The caller's result area (see `native_fn_type`).
+        let area = func.param(1);
+        for (k, v) in vals.iter().enumerate() {
+            b.store(*v, result_slot(b, area, k), VALRAW_ALIGN);
+        }
+        b.ret_void();
+        return;
+    }
     match vals {
         [] => b.ret_void(),
         [v] => b.ret(*v),
@@ -609,9 +686,9 @@ pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Val
     for (k, t) in ty.params.iter().enumerate() {
         args.push(b.load(llvm_type(ctx, *t), valraw_slot(&b, values, k), VALRAW_ALIGN));
     }
-    if needs_stack_pad(ty) {
-        args.push(ctx.const_real(ctx.f64(), 0.0));
-    }
+    // Results in memory go straight into the caller's `ValRaw` array.
+    let area = results_in_memory(&ty.results).then_some(values);
+    let args = native_args(ctx, ty, &args, area);
     let r = match m.personality {
         Some(p) => {
             // An exception leaving wasm: caught here, handed to the runtime in
@@ -636,16 +713,9 @@ pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Val
         None => b.call(native_ty, native, &args),
     };
     r.set_tailcc();
-    match ty.results.len() {
-        0 => {}
-        1 => {
-            b.store(r, valraw_slot(&b, values, 0), VALRAW_ALIGN);
-        }
-        n => {
-            for k in 0..n {
-                let v = b.extract_value(r, k as u32);
-                b.store(v, valraw_slot(&b, values, k), VALRAW_ALIGN);
-            }
+    if area.is_none() {
+        for (k, v) in call_results(ctx, &b, ty, r, None).into_iter().enumerate() {
+            b.store(v, valraw_slot(&b, values, k), VALRAW_ALIGN);
         }
     }
     let saved3 = b.load(ptr, saved_slot, 8);
