@@ -18,7 +18,14 @@ fn main() {
         .file("wasm/funcref.wat")
         .file("wasm/memory64.wat")
         .file("wasm/exceptions.wat")
+        .file("wasm/imports.wat")
         .wasm_feature(wasmlite_build::WasmFeatures::CUSTOM_PAGE_SIZES, true)
+        .compile();
+
+    // Shared memories need the threads feature (off by default).
+    wasmlite_build::Build::new()
+        .file("wasm/shared_imports.wat")
+        .wasm_feature(wasmlite_build::WasmFeatures::THREADS, true)
         .compile();
 
     // The same memory and trap modules again with explicit bounds checks. A module's symbols

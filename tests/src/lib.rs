@@ -14,6 +14,8 @@ wasmlite_rt::include_wasm!("wasm/tail.wat");
 wasmlite_rt::include_wasm!("wasm/funcref.wat");
 wasmlite_rt::include_wasm!("wasm/memory64.wat");
 wasmlite_rt::include_wasm!("wasm/exceptions.wat");
+wasmlite_rt::include_wasm!("wasm/imports.wat");
+wasmlite_rt::include_wasm!("wasm/shared_imports.wat");
 // Copies of memory.wat / traps.wat / memory64.wat compiled with explicit bounds checks.
 wasmlite_rt::include_wasm!("$OUT_DIR/memory_checked.wat");
 wasmlite_rt::include_wasm!("$OUT_DIR/traps_checked.wat");

@@ -61,12 +61,13 @@ pub fn default_features() -> WasmFeatures {
         | WasmFeatures::EXCEPTIONS
 }
 
-/// Every post-2.0 feature wasmlite implements: [`default_features`] plus the
-/// not-yet-standardised custom-page-sizes and wide-arithmetic and the legacy exception
-/// instructions (`try`/`catch`/`delegate`/`rethrow`, superseded by `try_table`), all off by
-/// default.
+/// Every post-2.0 feature wasmlite implements: [`default_features`] plus threads (shared
+/// memories and atomics), the not-yet-standardised custom-page-sizes and wide-arithmetic and
+/// the legacy exception instructions (`try`/`catch`/`delegate`/`rethrow`, superseded by
+/// `try_table`), all off by default.
 pub fn supported_features() -> WasmFeatures {
     default_features()
+        | WasmFeatures::THREADS
         | WasmFeatures::CUSTOM_PAGE_SIZES
         | WasmFeatures::WIDE_ARITHMETIC
         | WasmFeatures::LEGACY_EXCEPTIONS

@@ -101,6 +101,8 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
     let mut wrappers = Vec::new();
     let mut externs = Vec::new();
     let mut import_namer = Namer::default();
+    // Whether `()` cannot be the host value (it has a method without a default).
+    let mut needs_host_impl = info.num_imported_funcs > 0;
     for (i, imp) in info.imports.iter().enumerate() {
         let what = match &imp.ty {
             ExternType::Func(t) => {
@@ -165,10 +167,64 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
             ExternType::Global(_) => "global",
             ExternType::Tag(_) => "tag",
         };
-        unsupported.push(format!(
-            "imported {what} `{}`.`{}` is not supported by generated bindings yet",
-            imp.module, imp.name
-        ));
+        // A non-function import: one trait method that provides it, given its type.
+        let base = format!("{}_{}", snake_case(&imp.module), snake_case(&imp.name));
+        let name = ident(&import_namer.claim(&base, |b| vec![b.to_string()]));
+        let index = Literal::usize_unsuffixed(i);
+        let (ty, ret, getter, variant, default, doc_default) = match &imp.ty {
+            ExternType::Memory(m) => (
+                quote!(::wasmlite_rt::MemoryType),
+                quote!(::wasmlite_rt::SharedMemory),
+                quote!(memory_import),
+                quote!(Memory),
+                Some(quote!(::wasmlite_rt::bindings::new_memory(ty).map_err(::core::convert::Into::into))),
+                if m.shared {
+                    "By default a new shared memory of the minimum size (a `ThreadSharedMemory`; give                      instances on several threads the same one with `ThreadSharedMemory::attach`)."
+                } else {
+                    "By default a new memory of the minimum size."
+                },
+            ),
+            ExternType::Table(_) => (
+                quote!(::wasmlite_rt::TableType),
+                quote!(::wasmlite_rt::SharedTable),
+                quote!(table_import),
+                quote!(Table),
+                Some(quote!(::wasmlite_rt::bindings::new_table(ty).map_err(::core::convert::Into::into))),
+                "By default a new table of the minimum size, every element null.",
+            ),
+            ExternType::Global(_) => (
+                quote!(::wasmlite_rt::GlobalType),
+                quote!(::wasmlite_rt::SharedGlobal),
+                quote!(global_import),
+                quote!(Global),
+                None,
+                "No default: the host gives its value.",
+            ),
+            ExternType::Tag(_) => (
+                quote!(::wasmlite_rt::FuncType),
+                quote!(::wasmlite_rt::Tag),
+                quote!(tag_import),
+                quote!(Tag),
+                Some(quote!(::core::result::Result::Ok(::wasmlite_rt::bindings::new_tag(ty)))),
+                "By default a new tag (throw and catch it from the host through this method's value).",
+            ),
+            ExternType::Func(_) => continue,
+        };
+        let d = doc(format!("Imported {what} `{}`.`{}` (`ty`: its type). {doc_default}", imp.module, imp.name));
+        let body = match default {
+            Some(b) => quote!({ #b }),
+            None => quote!(;),
+        };
+        trait_methods.push(quote! {
+            #d
+            fn #name(&mut self, ty: &#ty) -> ::core::result::Result<#ret, ::wasmlite_rt::Error> #body
+        });
+        externs.push(quote! {
+            ::wasmlite_rt::Extern::#variant(host.#name(&::wasmlite_rt::bindings::#getter(&module, #index)?)?)
+        });
+        if matches!(imp.ty, ExternType::Global(_)) {
+            needs_host_impl = true;
+        }
     }
     if !unsupported.is_empty() {
         return Err(unsupported.join("; "));
@@ -177,9 +233,9 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
         trait_methods.push(crate::wasi::ctx_method());
     }
     let num_imports = externs.len();
-    let unit_impl = if info.num_imported_funcs == 0 {
+    let unit_impl = if !needs_host_impl {
         quote! {
-            /// A module without function imports needs no host functions.
+            /// A module without function or global imports needs no host value.
             impl Imports for () {}
         }
     } else {
@@ -315,7 +371,8 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
                 unsafe { ::wasmlite_rt::Module::from_static(&DESCRIPTOR) }
             }
 
-            /// Host functions the module imports, one method per imported function.
+            /// What the module imports, one method per import: host functions, and the memories,
+            /// tables, globals and tags it is given (those but globals have defaults).
             pub trait Imports: 'static {
                 #(#trait_methods)*
             }

@@ -11,8 +11,12 @@
 //!
 //! * `trait Imports` — one method per imported function, named `<module>_<name>`
 //!   (snake_case), taking `&mut self`, a `&mut wasmlite_rt::Caller<'_>` and the parameters and
-//!   returning `Result<results, wasmlite_rt::Trap>`; `()` implements it when the module
-//!   imports no function;
+//!   returning `Result<results, wasmlite_rt::Trap>`; and one method per imported memory,
+//!   table, global or tag, `fn <module>_<name>(&mut self, ty: &<its type>) ->
+//!   Result<SharedMemory | SharedTable | SharedGlobal | Tag, wasmlite_rt::Error>`, called once
+//!   by `Instance::new` (defaults in `wasmlite_rt::bindings`: a new memory or table of the
+//!   minimum size — a `ThreadSharedMemory` for a shared memory — and a fresh tag; globals have
+//!   none). `()` implements it when the module imports no function and no global;
 //! * `struct Instance<H: Imports>` — `new(host)`, one method per exported function,
 //!   accessors for exported memories (`memory()`/`memory_mut()`), globals (`<name>()`,
 //!   `set_<name>()` when mutable) and tables, `imports()`/`imports_mut()`, `instance()`/

@@ -117,15 +117,30 @@ fn invalid_module_names_offset() {
 #[test]
 fn unsupported_imports_are_named() {
     let dir = tmpdir("unsup");
+    let params = "i32 ".repeat(17);
+    write(&dir, "imp.wat", &format!(r#"(module (import "env" "wide" (func (param {params}))) (import "env" "f" (func)))"#));
+    let out = expand_str(&dir, "imp.wat");
+    assert!(out.contains("compile_error"), "{out}");
+    assert!(out.contains("imported function `env`.`wide`"), "{out}");
+    assert!(out.contains("has more than 16 parameters or results"), "{out}");
+}
+
+#[test]
+fn non_function_imports_are_trait_methods() {
+    let dir = tmpdir("nonfunc");
     write(
         &dir,
         "imp.wat",
-        r#"(module (import "env" "memory" (memory 1)) (import "env" "g" (global i32)) (import "env" "f" (func)))"#,
+        r#"(module (import "env" "memory" (memory 1)) (import "env" "g" (global i32)) (import "env" "t" (table 1 funcref))
+                   (import "env" "e" (tag (param i64))))"#,
     );
     let out = expand_str(&dir, "imp.wat");
-    assert!(out.contains("compile_error"), "{out}");
-    assert!(out.contains("imported memory `env`.`memory` is not supported by generated bindings yet"), "{out}");
-    assert!(out.contains("imported global `env`.`g` is not supported"), "{out}");
+    assert!(!out.contains("compile_error"), "{out}");
+    for method in ["fn env_memory", "fn env_g", "fn env_t", "fn env_e"] {
+        assert!(out.contains(method), "{method}: {out}");
+    }
+    // A global has no default: `()` is no host value for this module.
+    assert!(!out.contains("impl Imports for ()"), "{out}");
 }
 
 #[test]

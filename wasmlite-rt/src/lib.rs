@@ -184,6 +184,7 @@ pub use wasmlite_abi::{FuncType, GlobalType, MemoryType, ModuleInfo, TableType, 
 #[allow(unused_imports)]
 pub use wasmlite_macros::*;
 
+pub mod bindings;
 mod builtins;
 mod call;
 mod const_eval;
