@@ -16,13 +16,13 @@ use crate::ReplArgs;
 
 const HELP: &str = "\
 Enter WebAssembly text, one top-level form at a time (a form may span lines):
-  (func $f ...) (memory ...) (global ...) (table ...) (type ...) (data ...) (elem ...) (import ...)
+  (func $f ...) (memory ...) (global ...) (table ...) (tag ...) (type ...) (data ...) (elem ...) (import ...)
       add a definition; `$names` of earlier definitions resolve in later ones
   (module ...)                     start a fresh session from a whole module
   (invoke \"name\" (i32.const 1) ...) call an export and print its results
   (get \"name\")                     print an exported global
   (register \"name\")                make the current exports importable as module \"name\"
-  (assert_return ...) (assert_trap ...) (assert_invalid ...) (assert_malformed ...)
+  (assert_return ...) (assert_trap ...) (assert_exception ...) (assert_invalid ...) (assert_malformed ...)
 Commands:
   :help                 this text
   :exports              the session's exports and their types

@@ -1,12 +1,12 @@
 //! Incremental compilation: a live [`Session`] that module fields are added to one at a time.
 //!
-//! Each definition (`(func …)`, `(global …)`, `(memory …)`, `(table …)`, `(type …)`,
+//! Each definition (`(func …)`, `(global …)`, `(memory …)`, `(table …)`, `(tag …)`, `(type …)`,
 //! `(data …)`, `(elem …)`, `(import …)`, `(start …)`) becomes a small wasm module of its own:
 //! it imports only the earlier definitions whose `$names` its text mentions (plus the
 //! session's first memory and first table, which instructions use implicitly), defines the new
 //! item and exports it. The module is compiled by the same code generator, loaded into the
 //! process-wide JIT (regular mode) and instantiated in the session's store with the earlier
-//! definitions as imports — functions, memories, tables and globals are shared runtime
+//! definitions as imports — functions, memories, tables, globals and tags are shared runtime
 //! objects (`wasmlite_rt::Extern`), so memory, globals and tables persist across additions
 //! and across traps, and the cost of a definition does not depend on how many came before.
 //!
@@ -108,6 +108,7 @@ enum Kind {
     Memory,
     Table,
     Global,
+    Tag,
 }
 
 impl Kind {
@@ -117,6 +118,7 @@ impl Kind {
             Kind::Memory => "memory",
             Kind::Table => "table",
             Kind::Global => "global",
+            Kind::Tag => "tag",
         }
     }
 }
@@ -211,7 +213,7 @@ impl Session {
 
     /// Run one command: a module field (added to the session), `(module …)` (a fresh
     /// session from that module), or a wast command (`invoke`, `get`, `register`,
-    /// `assert_return`, `assert_trap`, `assert_invalid`, `assert_malformed`).
+    /// `assert_return`, `assert_trap`, `assert_exception`, `assert_invalid`, `assert_malformed`).
     pub fn eval(&mut self, text: &str) -> Result<Outcome, ReplError> {
         let toks = lex(text).map_err(err)?;
         let head = match (toks.first(), toks.get(1)) {
@@ -219,7 +221,7 @@ impl Session {
             _ => return Err(err("expected a parenthesised module field or command")),
         };
         match head {
-            "func" | "memory" | "global" | "table" | "type" | "data" | "elem" | "import" | "start" | "export" => {
+            "func" | "memory" | "global" | "table" | "tag" | "type" | "data" | "elem" | "import" | "start" | "export" => {
                 self.define_tokens(text, &toks).map(|()| Outcome::default())
             }
             "module" => self.load_module_text(text).map(|()| Outcome::default()),
@@ -310,7 +312,7 @@ impl Session {
         }
         let mut sorted: Vec<&str> = ids.iter().copied().collect();
         sorted.sort_unstable();
-        for kind in [Kind::Memory, Kind::Table, Kind::Global, Kind::Func] {
+        for kind in [Kind::Memory, Kind::Table, Kind::Global, Kind::Tag, Kind::Func] {
             for id in &sorted {
                 if new_kind == Some(kind) && own_id.as_deref() == Some(*id) {
                     continue;
@@ -444,6 +446,7 @@ impl Session {
             (Kind::Memory, info.memories.len()),
             (Kind::Table, info.tables.len()),
             (Kind::Global, info.globals.len()),
+            (Kind::Tag, info.tags.len()),
         ];
         let full = match text.and_then(|t| t.trim_end().strip_suffix(')')) {
             Some(open) => {
@@ -608,6 +611,14 @@ impl Session {
                 Err(e) => Err(e),
                 Ok(v) => Err(err(format!("assertion failed: expected trap `{message}`, got [{}]", format_values(&v)))),
             },
+            D::AssertException { exec, .. } => match self.execute(exec) {
+                Err(ReplError::Trap(t)) if t.kind() == wasmlite_rt::TrapKind::UncaughtException => Ok(Outcome::default()),
+                Err(ReplError::Trap(t)) => {
+                    Err(err(format!("assertion failed: expected an exception, got trap `{}`", trap_message(&t))))
+                }
+                Err(e) => Err(e),
+                Ok(v) => Err(err(format!("assertion failed: expected an exception, got [{}]", format_values(&v)))),
+            },
             D::AssertInvalid { mut module, .. } | D::AssertMalformed { mut module, .. } => {
                 let bad = match module.encode() {
                     Err(_) => true,
@@ -619,7 +630,7 @@ impl Session {
                     Err(err("assertion failed: the module is valid"))
                 }
             }
-            _ => Err(err("unsupported command (supported: module fields, module, invoke, get, register, assert_return, assert_trap, assert_invalid, assert_malformed)")),
+            _ => Err(err("unsupported command (supported: module fields, module, invoke, get, register, assert_return, assert_trap, assert_exception, assert_invalid, assert_malformed)")),
         }
     }
 
@@ -697,13 +708,14 @@ fn defined_item(toks: &[Tok]) -> Result<(Option<Kind>, Option<String>), ReplErro
         Some("memory") => Some(Kind::Memory),
         Some("table") => Some(Kind::Table),
         Some("global") => Some(Kind::Global),
+        Some("tag") => Some(Kind::Tag),
         _ => None,
     };
     Ok(match word(1) {
         Some("type") => (None, id(2)),
         Some("import") => {
             // (import "m" "n" (kind $id? ...))
-            let k = kind_of(word(5)).ok_or_else(|| err("expected (import \"module\" \"name\" (func|memory|table|global ...))"))?;
+            let k = kind_of(word(5)).ok_or_else(|| err("expected (import \"module\" \"name\" (func|memory|table|global|tag ...))"))?;
             (Some(k), id(6))
         }
         w => match kind_of(w) {
@@ -776,7 +788,6 @@ fn import_type(e: &Extern) -> Result<String, ReplError> {
                 ty.ty.to_string()
             }
         }
-        // Tags are not session items (a definition never imports one).
         Extern::Tag(t) => {
             let s = t.ty().to_string();
             s.strip_prefix("(func").and_then(|s| s.strip_suffix(')')).unwrap_or("").trim().to_string()
@@ -784,7 +795,7 @@ fn import_type(e: &Extern) -> Result<String, ReplError> {
     })
 }
 
-/// Names of functions, memories, tables and globals from the name section.
+/// Names of functions, memories, tables, globals and tags from the name section.
 fn item_names(wasm: &[u8]) -> HashMap<(Kind, u32), String> {
     let mut out = HashMap::new();
     for_each_name(wasm, |n| {
@@ -793,6 +804,7 @@ fn item_names(wasm: &[u8]) -> HashMap<(Kind, u32), String> {
             wasmparser::Name::Memory(m) => (Kind::Memory, m),
             wasmparser::Name::Table(m) => (Kind::Table, m),
             wasmparser::Name::Global(m) => (Kind::Global, m),
+            wasmparser::Name::Tag(m) => (Kind::Tag, m),
             _ => return,
         };
         for naming in map.into_iter().flatten() {
@@ -1201,6 +1213,7 @@ mod tests {
         assert_eq!(d("(memory 1)"), (Some(Kind::Memory), None));
         assert_eq!(d(r#"(import "m" "n" (global $g i32))"#), (Some(Kind::Global), Some("$g".into())));
         assert_eq!(d("(type $t (func))"), (None, Some("$t".into())));
+        assert_eq!(d("(tag $e (param i32))"), (Some(Kind::Tag), Some("$e".into())));
         assert_eq!(d("(data (i32.const 0) \"x\")"), (None, None));
     }
 

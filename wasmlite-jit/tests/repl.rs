@@ -93,3 +93,42 @@ fn tables_types_imports_and_modules() {
     assert_eq!(out(&mut s, r#"(func (export "q2") (result i32) call $q call $q i32.add)"#), "");
     assert_eq!(out(&mut s, r#"(invoke "q2")"#), "(i32.const 84)");
 }
+
+#[test]
+fn tags_are_session_items() {
+    let mut s = Session::new().unwrap();
+    assert_eq!(out(&mut s, "(tag $e (param i32))"), "");
+    assert_eq!(out(&mut s, r#"(func $t (export "t") (param i32) (throw $e (local.get 0)))"#), "");
+    // A later definition catches the tag of an earlier one, thrown by a third.
+    assert_eq!(
+        out(&mut s, r#"(func (export "c") (param i32) (result i32)
+              (block $h (result i32) (try_table (catch $e $h) (call $t (local.get 0))) (i32.const -1)))"#),
+        ""
+    );
+    assert_eq!(out(&mut s, r#"(invoke "c" (i32.const 7))"#), "(i32.const 7)");
+    assert_eq!(out(&mut s, r#"(invoke "t" (i32.const 3))"#), "trap: uncaught exception");
+    assert_eq!(out(&mut s, r#"(assert_exception (invoke "t" (i32.const 1)))"#), "");
+    assert_eq!(out(&mut s, r#"(assert_exception (invoke "c" (i32.const 1)))"#), "error: assertion failed: expected an exception, got [(i32.const 1)]");
+    // Another tag of the same type is another identity: not caught by `catch $e`.
+    assert_eq!(out(&mut s, "(tag $other (param i32))"), "");
+    assert_eq!(
+        out(&mut s, r#"(func (export "o") (result i32)
+              (block $h (result i32) (try_table (catch $e $h) (throw $other (i32.const 1))) (i32.const -1)))"#),
+        ""
+    );
+    assert_eq!(out(&mut s, r#"(invoke "o")"#), "trap: uncaught exception");
+    // A tag of a loaded module is nameable; registered, it is importable by name.
+    assert_eq!(out(&mut s, r#"(module (tag $x (export "x") (param f32)) (func $f (export "f") (throw $x (f32.const 1.5))))"#), "");
+    assert_eq!(
+        out(&mut s, r#"(func (export "g") (result f32) (block $h (result f32) (try_table (catch $x $h) (call $f)) (f32.const 0)))"#),
+        ""
+    );
+    assert_eq!(out(&mut s, r#"(invoke "g")"#), "(f32.const 1.5)");
+    assert_eq!(out(&mut s, r#"(register "m")"#), "");
+    assert_eq!(out(&mut s, r#"(import "m" "x" (tag $y (param f32)))"#), "");
+    assert_eq!(
+        out(&mut s, r#"(func (export "h") (result f32) (block $h (result f32) (try_table (catch $y $h) (call $f)) (f32.const 0)))"#),
+        ""
+    );
+    assert_eq!(out(&mut s, r#"(invoke "h")"#), "(f32.const 1.5)");
+}
