@@ -9,7 +9,8 @@ use crate::InspectArgs;
 /// `wasmlite inspect`.
 pub fn main(args: InspectArgs) -> Result<(), String> {
     let wasm = crate::read_module(&args.file)?;
-    print!("{}", describe(&wasm).map_err(|e| format!("{}: {e}", args.file.display()))?);
+    let text = describe(&wasm).map_err(|e| format!("{}: {e}", args.file.display()))?;
+    outln!("{}", text.strip_suffix('\n').unwrap_or(&text));
     Ok(())
 }
 

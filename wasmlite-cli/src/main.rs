@@ -4,6 +4,12 @@
 //! 1 on an error (bad arguments, invalid module, link error); 134 when wasm traps
 //! (like `wasmtime`, which exits with the status of an aborted process).
 
+/// `println!` that ends the process quietly when stdout is a closed pipe (`wasmlite inspect
+/// x.wasm | head`) instead of panicking; see [`print_line`].
+macro_rules! outln {
+    ($($t:tt)*) => { $crate::print_line(format_args!($($t)*)) };
+}
+
 mod compile;
 mod inspect;
 mod repl;
@@ -116,6 +122,21 @@ pub struct ReplArgs {
 pub struct InspectArgs {
     /// The module (.wasm or .wat).
     pub file: PathBuf,
+}
+
+/// Write `line` and a newline to stdout. A closed pipe ends the process with status 0, as
+/// Unix tools end on SIGPIPE (Rust ignores that signal); another write error is reported
+/// and ends it with status 1.
+pub(crate) fn print_line(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to stdout: {e}");
+        std::process::exit(1);
+    }
 }
 
 /// Stack of the thread that runs the command: lazily compiled functions are compiled by LLVM

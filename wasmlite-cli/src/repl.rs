@@ -153,13 +153,13 @@ pub fn main(args: ReplArgs) -> Result<ExitCode, String> {
         for line in std::io::stdin().lock().lines() {
             let line = line.map_err(|e| e.to_string())?;
             if pending.trim().is_empty() && line.trim_start().starts_with(':') {
-                println!("{}", meta(&session, line.trim()));
+                outln!("{}", meta(&session, line.trim()));
                 continue;
             }
             feed(&mut session, &mut pending, &line, &mut stdout.lock()).map_err(|e| e.to_string())?;
         }
         if !pending.trim().is_empty() {
-            println!("error: unfinished command at the end of the input");
+            outln!("error: unfinished command at the end of the input");
             return Ok(ExitCode::FAILURE);
         }
         Ok(ExitCode::SUCCESS)
@@ -172,7 +172,7 @@ fn interactive(session: &mut Session) -> Result<ExitCode, String> {
     if let Some(h) = &history {
         let _ = rl.load_history(h);
     }
-    println!("wasmlite {} REPL — :help for help, Ctrl-D to quit", env!("CARGO_PKG_VERSION"));
+    outln!("wasmlite {} REPL — :help for help, Ctrl-D to quit", env!("CARGO_PKG_VERSION"));
     let mut pending = String::new();
     loop {
         let prompt = if pending.trim().is_empty() { "wasm> " } else { "  ... " };
@@ -186,7 +186,7 @@ fn interactive(session: &mut Session) -> Result<ExitCode, String> {
                     if t == ":quit" || t == ":q" {
                         break;
                     }
-                    println!("{}", meta(session, t));
+                    outln!("{}", meta(session, t));
                     continue;
                 }
                 feed(session, &mut pending, &line, &mut std::io::stdout().lock()).map_err(|e| e.to_string())?;

@@ -115,7 +115,7 @@ pub fn main(args: RunArgs) -> Result<ExitCode, String> {
     match r {
         Ok(results) => {
             for r in &results {
-                println!("{}", cli_format(r));
+                outln!("{}", cli_format(r));
             }
             Ok(ExitCode::SUCCESS)
         }

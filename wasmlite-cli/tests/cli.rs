@@ -182,6 +182,26 @@ fn inspect_lists_everything() {
 }
 
 #[test]
+fn a_closed_stdout_pipe_ends_quietly() {
+    // `wasmlite inspect big.wat | head -1`: the reader goes away before the output is written.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.wat");
+    let funcs: String = (0..20_000).map(|i| format!("(func (export \"f{i}\"))\n")).collect();
+    std::fs::write(&file, format!("(module {funcs})")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wasmlite"))
+        .args(["inspect", file.to_str().unwrap()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run wasmlite");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{:?}: {}", o.status, stderr(&o));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+}
+
+#[test]
 fn invalid_module_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("bad.wat");
