@@ -4,7 +4,8 @@
 # is missing.
 set -euo pipefail
 
-PACKAGES=(llvm-19-dev libpolly-19-dev libzstd-dev zlib1g-dev clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32)
+# bsdutils: script(1), which the CLI tests use to run the REPL on a pseudo-terminal.
+PACKAGES=(llvm-19-dev libpolly-19-dev libzstd-dev zlib1g-dev clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 bsdutils)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,5 +1,6 @@
 //! Runs the built `wasmlite` binary.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -636,4 +637,98 @@ fn cache_foreign_entry_and_atomic_writes() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names.len(), 2, "only the two entries, no temporary files: {names:?}");
+}
+
+/// A `wasmlite repl` on a terminal: `script(1)` runs it on a pseudo-terminal; lines are typed
+/// one at a time once the prompt is shown.
+struct Terminal {
+    child: std::process::Child,
+    input: std::process::ChildStdin,
+    output: std::sync::mpsc::Receiver<Vec<u8>>,
+    seen: String,
+}
+
+impl Terminal {
+    fn start(cache: &Path) -> Terminal {
+        let cmd = format!("{} repl", env!("CARGO_BIN_EXE_wasmlite"));
+        let mut child = Command::new("script")
+            .args(["-qfec", &cmd, "/dev/null"])
+            .env("XDG_CACHE_HOME", cache)
+            .env("TERM", "xterm")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("script(1) (util-linux) runs");
+        let input = child.stdin.take().unwrap();
+        let mut out = child.stdout.take().unwrap();
+        let (tx, output) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = out.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Terminal { child, input, output, seen: String::new() }
+    }
+
+    /// Wait until the output since the last match contains `what`; returns that output.
+    fn expect(&mut self, what: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            if let Some(at) = self.seen.find(what) {
+                let upto = at + what.len();
+                let before = self.seen[..upto].to_string();
+                self.seen.drain(..upto);
+                return before;
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.output.recv_timeout(left) {
+                Ok(b) => self.seen.push_str(&String::from_utf8_lossy(&b)),
+                Err(_) => panic!("timed out waiting for {what:?}; output so far:\n{}", self.seen),
+            }
+        }
+    }
+
+    fn type_line(&mut self, line: &str) {
+        use std::io::Write;
+        self.expect("wasm> ");
+        self.input.write_all(format!("{line}\r").as_bytes()).unwrap();
+        self.input.flush().unwrap();
+    }
+}
+
+#[test]
+fn repl_on_a_terminal_has_a_prompt_history_and_commands() {
+    if Command::new("script").arg("--version").output().is_err() {
+        panic!("script(1) is missing: install util-linux (bsdutils)");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Terminal::start(dir.path());
+    assert!(t.expect("wasm> ").contains(":help for help"), "a banner on a terminal");
+    t.input.write_all(b"(memory 1)\r").unwrap();
+    t.type_line(r#"(func (export "f") (param i32) (result i32) local.get 0 i32.const 2 i32.mul)"#);
+    t.type_line(r#"(invoke "f" (i32.const 21))"#);
+    t.expect("(i32.const 42)");
+    // History: the up arrow brings back the last command.
+    t.type_line("\x1b[A");
+    t.expect("(i32.const 42)");
+    t.type_line(":exports");
+    t.expect("f: (func (param i32) (result i32))");
+    t.type_line(r#"(data (i32.const 0) "wasm")"#);
+    t.type_line(":memory 0 8");
+    t.expect("77 61 73 6d 00 00 00 00");
+    t.type_line(":help");
+    t.expect(":memory ADDR LEN");
+    // A command spanning lines: a continuation prompt until the form is closed.
+    t.type_line(r#"(invoke "f""#);
+    t.expect("... ");
+    t.input.write_all(b"(i32.const 5))\r").unwrap();
+    t.expect("(i32.const 10)");
+    t.type_line(":quit");
+    let status = t.child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
 }
