@@ -45,6 +45,7 @@ mod engine;
 mod lazy;
 mod orc;
 pub mod repl;
+pub mod spectest;
 
 pub use cache::{Cache, CacheOutcome, CompiledModule};
 pub use engine::{compile_module, compile_module_lazy, default_prefix};

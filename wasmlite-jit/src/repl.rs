@@ -31,7 +31,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use wasmlite_rt::abi::FuncType;
-use wasmlite_rt::{Extern, Func, Instance, Module, SharedGlobal, SharedMemory, SharedTable, Store, Trap, Val, ValType};
+use wasmlite_rt::{Extern, Instance, Module, SharedMemory, SharedTable, Store, Trap, Val, ValType};
 
 /// Module name under which a definition imports the session's earlier definitions.
 const SESSION: &str = "wasmlite:session";
@@ -157,19 +157,22 @@ impl fmt::Debug for Session {
 }
 
 impl Session {
-    /// An empty session (codegen defaults plus multi-memory, so that a definition can import
-    /// the session's memory and define another), with the spec-test `spectest` module
-    /// registered for imports.
+    /// An empty session (codegen defaults with every feature wasmlite implements enabled,
+    /// `wasmlite_abi::parse::supported_features`: threads, legacy exceptions, ... — multi-memory
+    /// in particular, so that a definition can import the session's memory and define
+    /// another), with the spec-test `spectest` module registered for imports.
     pub fn new() -> Result<Session, ReplError> {
-        let mut config = wasmlite_codegen::Config::default();
-        config.wasm_features |= wasmlite_codegen::WasmFeatures::MULTI_MEMORY;
+        let config = wasmlite_codegen::Config {
+            wasm_features: wasmlite_abi::parse::supported_features(),
+            ..Default::default()
+        };
         Session::with_config(config)
     }
 
     /// An empty session compiling with `config`.
     pub fn with_config(config: wasmlite_codegen::Config) -> Result<Session, ReplError> {
         let mut registered = HashMap::new();
-        registered.insert("spectest".to_string(), spectest_exports()?);
+        registered.insert("spectest".to_string(), crate::spectest::exports().map_err(err)?);
         Ok(Session {
             config,
             store: Store::new(),
@@ -990,37 +993,6 @@ pub fn format_value(v: &Val) -> String {
 /// Values as wast constants separated by single spaces (empty for no values).
 pub fn format_values(vs: &[Val]) -> String {
     vs.iter().map(format_value).collect::<Vec<_>>().join(" ")
-}
-
-/// The `spectest` module's exports (as in the spec test suite).
-pub fn spectest_exports() -> Result<HashMap<String, Extern>, ReplError> {
-    use wasmlite_rt::abi::{GlobalType, MemoryType, TableType};
-    let mut m = HashMap::new();
-    let print = |params: Vec<ValType>| {
-        Extern::Func(Func::new(FuncType { params, results: vec![] }, |_caller, _args, _results| Ok(())))
-    };
-    m.insert("print".to_string(), print(vec![]));
-    m.insert("print_i32".to_string(), print(vec![ValType::I32]));
-    m.insert("print_i64".to_string(), print(vec![ValType::I64]));
-    m.insert("print_f32".to_string(), print(vec![ValType::F32]));
-    m.insert("print_f64".to_string(), print(vec![ValType::F64]));
-    m.insert("print_i32_f32".to_string(), print(vec![ValType::I32, ValType::F32]));
-    m.insert("print_f64_f64".to_string(), print(vec![ValType::F64, ValType::F64]));
-    let global = |ty: ValType, v: Val| -> Result<Extern, ReplError> {
-        let g = wasmlite_rt::Global::new(GlobalType { ty, mutable: false }, v).map_err(|e| err(e.to_string()))?;
-        Ok(Extern::Global(SharedGlobal::new(g)))
-    };
-    m.insert("global_i32".to_string(), global(ValType::I32, Val::I32(666))?);
-    m.insert("global_i64".to_string(), global(ValType::I64, Val::I64(666))?);
-    m.insert("global_f32".to_string(), global(ValType::F32, Val::F32(666.6f32.to_bits()))?);
-    m.insert("global_f64".to_string(), global(ValType::F64, Val::F64(666.6f64.to_bits()))?);
-    let table = wasmlite_rt::Table::new(TableType::new(ValType::FuncRef, 10, Some(20)), Val::FuncRef(None))
-        .map_err(|e| err(e.to_string()))?;
-    m.insert("table".to_string(), Extern::Table(SharedTable::new(table)));
-    let memory = wasmlite_rt::Memory::new(MemoryType::new(1, Some(2), false))
-        .map_err(|e| err(e.to_string()))?;
-    m.insert("memory".to_string(), Extern::Memory(SharedMemory::new(memory)));
-    Ok(m)
 }
 
 /// A token of WebAssembly text (comments and whitespace dropped).

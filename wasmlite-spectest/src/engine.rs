@@ -4,8 +4,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use wasmlite_rt::abi::{FuncType, GlobalType, MemoryType, TableType, ValType};
-use wasmlite_rt::{Error, Extern, Func, Instance, Module, Store, Trap, Val};
+use wasmlite_rt::{Error, Extern, Instance, Module, Store, Trap, Val};
 
 use crate::matching::Value;
 use crate::script::{Engine, Failure};
@@ -63,42 +62,6 @@ impl Exporter {
     }
 }
 
-/// The `spectest` module's exports.
-pub fn spectest_exports() -> Result<HashMap<String, Extern>, String> {
-    let mut m = HashMap::new();
-    let print = |params: Vec<ValType>| {
-        Extern::Func(Func::new(FuncType { params, results: vec![] }, |_caller, _args, _results| Ok(())))
-    };
-    m.insert("print".to_string(), print(vec![]));
-    m.insert("print_i32".to_string(), print(vec![ValType::I32]));
-    m.insert("print_i64".to_string(), print(vec![ValType::I64]));
-    m.insert("print_f32".to_string(), print(vec![ValType::F32]));
-    m.insert("print_f64".to_string(), print(vec![ValType::F64]));
-    m.insert("print_i32_f32".to_string(), print(vec![ValType::I32, ValType::F32]));
-    m.insert("print_f64_f64".to_string(), print(vec![ValType::F64, ValType::F64]));
-    let global = |ty: ValType, v: Val| -> Result<Extern, String> {
-        let g = wasmlite_rt::Global::new(GlobalType { ty, mutable: false }, v).map_err(|e| e.to_string())?;
-        Ok(Extern::Global(wasmlite_rt::SharedGlobal::new(g)))
-    };
-    m.insert("global_i32".to_string(), global(ValType::I32, Val::I32(666))?);
-    m.insert("global_i64".to_string(), global(ValType::I64, Val::I64(666))?);
-    m.insert("global_f32".to_string(), global(ValType::F32, Val::F32(666.6f32.to_bits()))?);
-    m.insert("global_f64".to_string(), global(ValType::F64, Val::F64(666.6f64.to_bits()))?);
-    let table = wasmlite_rt::Table::new(TableType { elem: ValType::FuncRef, min: 10, max: Some(20), table64: false }, Val::FuncRef(None))
-        .map_err(|e| e.to_string())?;
-    m.insert("table".to_string(), Extern::Table(wasmlite_rt::SharedTable::new(table)));
-    let table64 = wasmlite_rt::Table::new(TableType { elem: ValType::FuncRef, min: 10, max: Some(20), table64: true }, Val::FuncRef(None))
-        .map_err(|e| e.to_string())?;
-    m.insert("table64".to_string(), Extern::Table(wasmlite_rt::SharedTable::new(table64)));
-    let memory = wasmlite_rt::Memory::new(MemoryType { min: 1, max: Some(2), memory64: false, shared: false, page_size_log2: 16 })
-        .map_err(|e| e.to_string())?;
-    m.insert("memory".to_string(), Extern::Memory(wasmlite_rt::SharedMemory::new(memory)));
-    let shared = wasmlite_rt::Memory::new(MemoryType { shared: true, ..MemoryType::new(1, Some(2), false) })
-        .map_err(|e| e.to_string())?;
-    m.insert("shared_memory".to_string(), Extern::Memory(wasmlite_rt::SharedMemory::new(shared)));
-    Ok(m)
-}
-
 /// Compiles with codegen, loads with the JIT, instantiates with the runtime.
 pub struct RtEngine {
     // Field order matters: everything referring to JIT-loaded code is dropped before `jit`.
@@ -125,7 +88,7 @@ impl RtEngine {
             config.opt_level = n;
         }
         let mut registered = HashMap::new();
-        registered.insert("spectest".to_string(), Exporter::Host(spectest_exports()?));
+        registered.insert("spectest".to_string(), Exporter::Host(wasmlite_jit::spectest::exports()?));
         Ok(RtEngine { registered, instances: Vec::new(), store: Store::new(), config, lazy: false, jit })
     }
 
