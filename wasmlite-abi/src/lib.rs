@@ -169,61 +169,75 @@ impl core::fmt::Debug for ValRaw {
 }
 
 impl ValRaw {
+    /// A slot whose narrow field (written by `write`) holds `bits`, every other byte zero. On
+    /// little-endian targets that is one 16-byte value rather than a zeroing store plus a
+    /// narrower one, so a later 16-byte load of the slot is forwarded from the store.
+    #[inline]
+    fn low_bits(bits: u64, write: impl FnOnce(&mut ValRaw)) -> ValRaw {
+        if cfg!(target_endian = "little") {
+            ValRaw { v128: bits as u128 }
+        } else {
+            let mut r = ValRaw::default();
+            write(&mut r);
+            r
+        }
+    }
     /// An i32 slot.
+    #[inline]
     pub fn i32(v: i32) -> Self {
-        let mut r = Self::default();
-        r.i32 = v;
-        r
+        Self::low_bits(v as u32 as u64, |r| r.i32 = v)
     }
     /// An i64 slot.
+    #[inline]
     pub fn i64(v: i64) -> Self {
-        let mut r = Self::default();
-        r.i64 = v;
-        r
+        Self::low_bits(v as u64, |r| r.i64 = v)
     }
     /// An f32 slot (bit pattern).
+    #[inline]
     pub fn f32(bits: u32) -> Self {
-        let mut r = Self::default();
-        r.f32 = bits;
-        r
+        Self::low_bits(bits as u64, |r| r.f32 = bits)
     }
     /// An f64 slot (bit pattern).
+    #[inline]
     pub fn f64(bits: u64) -> Self {
-        let mut r = Self::default();
-        r.f64 = bits;
-        r
+        Self::low_bits(bits, |r| r.f64 = bits)
     }
     /// A v128 slot.
+    #[inline]
     pub fn v128(v: u128) -> Self {
         ValRaw { v128: v }
     }
     /// A reference slot.
+    #[inline]
     pub fn ptr(p: *mut c_void) -> Self {
-        let mut r = Self::default();
-        r.ptr = p;
-        r
+        Self::low_bits(p as usize as u64, |r| r.ptr = p)
     }
     /// Read as i32.
+    #[inline]
     pub fn get_i32(&self) -> i32 {
         // SAFETY: all fields are plain data; every bit pattern is valid.
         unsafe { self.i32 }
     }
     /// Read as i64.
+    #[inline]
     pub fn get_i64(&self) -> i64 {
         // SAFETY: as above.
         unsafe { self.i64 }
     }
     /// Read as f32 bits.
+    #[inline]
     pub fn get_f32(&self) -> u32 {
         // SAFETY: as above.
         unsafe { self.f32 }
     }
     /// Read as f64 bits.
+    #[inline]
     pub fn get_f64(&self) -> u64 {
         // SAFETY: as above.
         unsafe { self.f64 }
     }
     /// Read as v128.
+    #[inline]
     pub fn get_v128(&self) -> u128 {
         // SAFETY: as above.
         unsafe { self.v128 }

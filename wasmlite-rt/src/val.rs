@@ -138,6 +138,7 @@ impl Val {
     }
 
     /// The array-ABI slot for this value.
+    #[inline]
     pub fn to_raw(&self) -> ValRaw {
         match *self {
             Val::I32(v) => ValRaw::i32(v),
@@ -267,10 +268,12 @@ pub trait WasmTy: sealed::Sealed + Sized + 'static {
     unsafe fn from_raw(raw: ValRaw, store: u64) -> Self;
 }
 
+#[inline]
 fn no_check<T>(_: &T, _: u64) -> Result<(), Trap> {
     Ok(())
 }
 
+#[inline]
 fn check_ref(f: &Option<FuncRef>, store: u64) -> Result<(), Trap> {
     check_funcref_store(*f, store)
 }
@@ -282,21 +285,26 @@ macro_rules! wasm_ty {
     ($t:ty, $vt:ident, |$s:ident| $into:expr, |$r:ident| $from:expr, |$v:ident| $fromval:expr, |$st:ident| $check:ident) => {
         impl sealed::Sealed for $t {}
         impl WasmTy for $t {
+            #[inline]
             fn valtype() -> ValType {
                 ValType::$vt
             }
+            #[inline]
             fn into_val(self) -> Val {
                 let $s = self;
                 Val::from($into)
             }
+            #[inline]
             fn from_val($v: Val) -> Option<Self> {
                 $fromval
             }
+            #[inline]
             fn into_raw(self, $st: u64) -> Result<ValRaw, Trap> {
                 let $s = self;
                 $check(&$s, $st)?;
                 Ok(Val::from($into).to_raw())
             }
+            #[inline]
             #[allow(unused_unsafe)]
             unsafe fn from_raw($r: ValRaw, $st: u64) -> Self {
                 let _ = $st;
