@@ -86,7 +86,7 @@ pub fn main(args: RunArgs) -> Result<ExitCode, String> {
     let info = module.info();
     let Some(name) = args.invoke.clone() else {
         // A WASI command: `_start`, exit status from `proc_exit` (0 when it returns).
-        match info.export("_start") {
+        match module.export("_start") {
             Some(e) if e.kind == wasmlite_rt::abi::ExportKind::Func => {}
             _ => return Err(format!("{} has no `_start` function (use --invoke NAME)", args.file.display())),
         }
@@ -97,7 +97,7 @@ pub fn main(args: RunArgs) -> Result<ExitCode, String> {
             Err(t) => Ok(report_trap(&t, &wasm, &module)),
         };
     };
-    let func_index = match info.export(&name) {
+    let func_index = match module.export(&name) {
         Some(e) if e.kind == wasmlite_rt::abi::ExportKind::Func => e.index,
         _ => return Err(format!("no exported function `{name}` in {}", args.file.display())),
     };

@@ -3,15 +3,15 @@
 //! A [`LazyModule`] validates the module once and then produces:
 //!
 //! * the *shell* object ([`LazyModule::shell_object`]): `raise_trap`, the import stubs, the
-//!   code markers and the exported `<prefix>_descriptor`, whose entry points are undefined
-//!   symbols [`native_symbol`] / [`array_symbol`]. Its size does not depend on the size of
-//!   the function bodies.
+//!   code markers and the exported `<prefix>_descriptor`, which lists no defined function:
+//!   their entry points are the JIT's stubs ([`LazyModule::func_entries`]). Its size does
+//!   not depend on the function bodies.
 //! * one object per defined function ([`LazyModule::function_object`]) defining
 //!   [`native_body_symbol`] and [`array_body_symbol`] (the function and its array entry).
-//!   Direct calls go to the callee's [`native_symbol`], imports to the shell's stubs.
+//!   Direct calls go to the callee's stub, imports to the shell's import stubs.
 //!
-//! The JIT binds [`native_symbol`]/[`array_symbol`] to stubs that compile the function on its
-//! first call and then jump straight to the native code (ORC lazy re-exports).
+//! The JIT's stubs compile a function on its first call and then jump straight to the
+//! native code (`wasmlite_jit`'s `lazy.rs`).
 //!
 //! Lazy modules always use explicit bounds checks: function code lives outside the shell's
 //! `[code_start, code_end)` range, which the guard-page signal handler relies on.
@@ -29,14 +29,26 @@ use crate::translate::module::{
 };
 use crate::{CompileError, Config};
 
-/// Symbol the shell (and other functions) call for function `index`: bound to a lazy stub.
-pub fn native_symbol(prefix: &str, index: u32) -> String {
-    format!("{prefix}_f{index}")
+/// Symbol of the lazy stub table: `2 * n` entry points of [`STUB_SIZE`] bytes each for the
+/// `n` defined functions (see [`stub_offset`]), provided by the JIT. The shell's descriptor
+/// and the function objects refer to functions only as offsets from this one symbol, so
+/// neither the shell nor the JIT's symbol table grows by a symbol per function.
+pub fn stubs_symbol(prefix: &str) -> String {
+    format!("{prefix}_lazy_stubs")
 }
 
-/// Symbol of the array entry of function `index` referenced by the shell's descriptor.
-pub fn array_symbol(prefix: &str, index: u32) -> String {
-    format!("{prefix}_array{index}")
+/// Size in bytes of one entry of the stub table ([`stubs_symbol`]).
+pub const STUB_SIZE: u64 = 16;
+
+/// Stub number of defined function `defined` (its index minus the number of imported
+/// functions): `2 * defined` is its native entry, `2 * defined + 1` its array entry.
+pub fn stub_number(defined: u32, array: bool) -> u64 {
+    2 * u64::from(defined) + u64::from(array)
+}
+
+/// Byte offset of a stub (see [`stub_number`]) from [`stubs_symbol`].
+pub fn stub_offset(defined: u32, array: bool) -> u64 {
+    stub_number(defined, array) * STUB_SIZE
 }
 
 /// Symbol of the compiled body of function `index` (defined by its function object).
@@ -111,6 +123,15 @@ impl LazyModule {
         self.info.num_imported_funcs..self.info.funcs.len() as u32
     }
 
+    /// The entry points of the defined functions (`ModuleDescriptor::funcs`) when the stub
+    /// table ([`stubs_symbol`]) is at `stubs`: the JIT puts them in the shell's descriptor.
+    pub fn func_entries(&self, stubs: u64) -> Vec<(u64, u64)> {
+        let defined = self.defined_funcs();
+        (0..defined.end - defined.start)
+            .map(|k| (stubs + stub_offset(k, false), stubs + stub_offset(k, true)))
+            .collect()
+    }
+
     /// The shell object (see the module docs).
     pub fn shell_object(&self) -> Result<Vec<u8>, CompileError> {
         let (tm, ctx) = self.target()?;
@@ -132,24 +153,15 @@ impl LazyModule {
         let raise_trap = emit_raise_trap(&ctx, &module, prefix)?;
         let nimp = info.num_imported_funcs;
         let fn_types: Vec<_> = info.types.iter().map(|t| native_fn_type(&ctx, t)).collect();
-        let mut funcs = Vec::with_capacity(info.funcs.len());
-        let mut arrays = Vec::new();
-        let array_ty = ctx.func_type(ctx.i32(), &[ctx.ptr(), ctx.ptr(), ctx.ptr()]);
-        for (i, &ti) in info.funcs.iter().enumerate() {
-            let i = i as u32;
+        // The shell's code (import stubs) calls imports only.
+        let mut funcs = Vec::with_capacity(nimp as usize);
+        for (i, &ti) in info.funcs.iter().enumerate().take(nimp as usize) {
             let fty = *fn_types.get(ti as usize).ok_or_else(|| CompileError::msg("invalid function type index"))?;
             // Native entries are `tailcc`, like in `translate::module` (tail calls).
-            if i < nimp {
-                let f = module.add_function(&stub_symbol(prefix, i), fty);
-                common_attrs(&ctx, f);
-                f.set_tailcc();
-                funcs.push(f);
-            } else {
-                let f = module.add_function(&native_symbol(prefix, i), fty);
-                f.set_tailcc();
-                funcs.push(f);
-                arrays.push(module.add_function(&array_symbol(prefix, i), array_ty));
-            }
+            let f = module.add_function(&stub_symbol(prefix, i as u32), fty);
+            common_attrs(&ctx, f);
+            f.set_tailcc();
+            funcs.push(f);
         }
         let m = self.module_ctx(&ctx, &module, &tm, funcs, fn_types, raise_trap);
         let m = self.with_personality(m, &format!("{prefix}_personality"));
@@ -157,10 +169,12 @@ impl LazyModule {
             emit_import_stub(&m, i)?;
         }
         let code_end = marker("code_end");
-        let natives = &m.funcs[nimp as usize..];
         let stubs = &m.funcs[..nimp as usize];
         let intptr = module.intptr_type(&tm);
-        emit_descriptor(&ctx, &module, info, prefix, &self.config, intptr, natives, &arrays, stubs, raise_trap, &[(
+        // The descriptor lists no defined function: their entries are the stub table's, at
+        // fixed offsets, which the JIT fills in (see `LazyModule::func_entries`) instead of
+        // one relocation per entry point here.
+        emit_descriptor(&ctx, &module, info, prefix, &self.config, intptr, &[], &[], stubs, raise_trap, &[(
             code_start, code_end,
         )]);
         // No module-level pipeline: `default<ON>` walks the call graph and analyses of one
@@ -201,21 +215,24 @@ impl LazyModule {
         common_attrs(&ctx, this);
         this.set_tailcc();
         let mut funcs: Vec<Value<'_>> = vec![this; self.info.funcs.len()];
+        let mut table = None;
         let mut ops = body.get_operators_reader()?;
         while !ops.eof() {
             if let Operator::Call { function_index } | Operator::ReturnCall { function_index } = ops.read()? {
                 if function_index != index && funcs.get(function_index as usize) == Some(&this) {
-                    let name = if function_index < nimp {
-                        stub_symbol(prefix, function_index)
+                    let f = if let Some(k) = function_index.checked_sub(nimp) {
+                        // A defined function: its stub (an indirect call through the stub table).
+                        let t = *table.get_or_insert_with(|| module.add_global(&stubs_symbol(prefix), ctx.i8()));
+                        ctx.const_ptr_add(t, stub_offset(k, false))
                     } else {
-                        native_symbol(prefix, function_index)
+                        let f = module.add_function(&stub_symbol(prefix, function_index), fty(function_index)?);
+                        common_attrs(&ctx, f);
+                        if exceptions_enabled(&self.config) {
+                            unwind_attrs(&ctx, f);
+                        }
+                        f.set_tailcc();
+                        f
                     };
-                    let f = module.add_function(&name, fty(function_index)?);
-                    common_attrs(&ctx, f);
-                    if exceptions_enabled(&self.config) {
-                        unwind_attrs(&ctx, f);
-                    }
-                    f.set_tailcc();
                     if let Some(slot) = funcs.get_mut(function_index as usize) {
                         *slot = f;
                     }
@@ -349,11 +366,12 @@ mod tests {
         let shell = m.shell_object().unwrap();
         assert!(shell.starts_with(b"\x7fELF"));
         let has = |obj: &[u8], s: &str| obj.windows(s.len()).any(|w| w == s.as_bytes());
-        assert!(has(&shell, "lz_descriptor") && has(&shell, "lz_f1") && has(&shell, "lz_raise_trap"));
+        assert!(has(&shell, "lz_descriptor") && has(&shell, "lz_raise_trap") && !has(&shell, "lz_lazy_stubs"));
+        assert_eq!(m.func_entries(0x1000), vec![(0x1000, 0x1010), (0x1020, 0x1030)]);
         let f1 = m.function_object(1).unwrap();
-        assert!(has(&f1, "lz_fbody1") && has(&f1, "lz_arraybody1") && has(&f1, "lz_f2"));
+        assert!(has(&f1, "lz_fbody1") && has(&f1, "lz_arraybody1") && has(&f1, "lz_lazy_stubs"));
         let f2 = m.function_object(2).unwrap();
-        assert!(has(&f2, "lz_fbody2") && !has(&f2, "lz_f1"), "only callees are declared");
+        assert!(has(&f2, "lz_fbody2") && !has(&f2, "lz_lazy_stubs"), "only callees are declared");
         assert!(m.function_object(0).is_err(), "imports have no body");
         assert!(m.function_object(3).is_err());
         assert!(LazyModule::new(b"\0asm\x01\0\0\0\x01", "lz", &Config::default()).is_err());

@@ -12,7 +12,7 @@ use wasmlite_rt::Module;
 use crate::{Jit, JitError};
 
 /// The process-wide JIT (created on first use, never dropped).
-fn global() -> Result<MutexGuard<'static, Jit>, JitError> {
+pub(crate) fn global() -> Result<MutexGuard<'static, Jit>, JitError> {
     static JIT: OnceLock<Result<Mutex<Jit>, String>> = OnceLock::new();
     match JIT.get_or_init(|| Jit::new().map(Mutex::new).map_err(|e| e.to_string())) {
         Ok(m) => m.lock().map_err(|_| JitError::Llvm("the process-wide JIT is poisoned".to_string())),
@@ -72,23 +72,36 @@ impl Jit {
 }
 
 /// Lazy mode: validate the module and load a small shell (descriptor, import stubs); every
-/// function is compiled on its first call (ORC lazy re-exports, see `lazy.rs`) and later
-/// calls jump straight to its native code. Start-up does not compile any function body.
+/// function is compiled on its first call (a table of entry stubs patched on first call,
+/// see `lazy.rs`) and later calls jump straight to its native code. Start-up compiles no
+/// function body and creates no symbol per function.
 ///
 /// Lazy modules always use explicit bounds checks (`config.explicit_bounds_checks` is
 /// forced on): lazily compiled code lies outside the module's registered code range, so
 /// guard-page faults there could not be recognised as wasm traps.
+///
+/// On architectures without lazy stubs (all but x86-64) the module is compiled eagerly, as
+/// by [`compile_module`] with explicit bounds checks.
 pub fn compile_module_lazy(wasm: &[u8], name: &str, config: &wasmlite_codegen::Config) -> Result<Module, JitError> {
+    if !crate::lazy::SUPPORTED {
+        let config = wasmlite_codegen::Config { explicit_bounds_checks: true, ..config.clone() };
+        return compile_module(wasm, name, &config);
+    }
     let mut jit = global()?;
     let prefix = jit.unique_prefix(&sanitize(name), wasm);
     let lazy = std::sync::Arc::new(wasmlite_codegen::lazy::LazyModule::new(wasm, &prefix, config)?);
     let shell = lazy.shell_object()?;
-    if let Err(e) = crate::lazy::define_lazy_functions(&mut jit, &lazy) {
-        // Some symbols of this prefix may be defined: never reuse it.
-        jit.prefixes.insert(prefix);
-        return Err(e);
-    }
-    let desc = jit.load_object(&shell, &prefix)?;
+    let stubs = match crate::lazy::define_lazy_functions(&mut jit, &lazy) {
+        Ok(stubs) => stubs,
+        Err(e) => {
+            // Some symbols of this prefix may be defined: never reuse it.
+            jit.prefixes.insert(prefix);
+            return Err(e);
+        }
+    };
+    let shell_desc = jit.load_object(&shell, &prefix)?;
+    let desc = crate::lazy::lazy_descriptor(shell_desc, &lazy, stubs);
+    jit.descriptors.push(desc as usize);
     drop(jit);
     module_from(desc)
 }

@@ -1,307 +1,310 @@
-//! Lazy compilation with ORC lazy re-exports (the LLVM ORC v2 C API; unsafe).
+//! Lazy compilation: a table of hand-written entry stubs, patched on first call (x86-64;
+//! unsafe).
 //!
-//! For the defined functions of a [`LazyModule`], the main JITDylib gets
+//! A lazy module's shell and function objects refer to a defined function only as an
+//! offset into one table of stubs (`wasmlite_codegen::lazy::stubs_symbol`, one absolute
+//! symbol in the JIT), so start-up creates no symbol, materialization unit or ORC stub per
+//! function: it fills one memory mapping, a loop of 16-byte stores. The mapping holds
 //!
-//! * one custom materialization unit per block of [`BLOCK`] consecutive functions, defining
-//!   their `fbody<i>` and `arraybody<i>`. Its `materialize` callback hands the block's other
-//!   functions back to the dylib as a new unit (`MaterializationResponsibility::replace`, as
-//!   ORC's compile-on-demand layer does), compiles just the requested function
-//!   ([`LazyModule::function_object`]) and gives the object to the object linking layer. One
-//!   unit per block instead of per function keeps start-up cheap; replacing at most a block
-//!   keeps a first call cheap however large the module is;
-//! * lazy re-exports `f<i>` → `fbody<i>` and `array<i>` → `arraybody<i>`: indirect stubs
-//!   that, on the first call, go through the lazy call-through manager (which looks the body
-//!   up, i.e. compiles it) and then patch the stub, so later calls jump straight to the
-//!   native code.
+//! ```text
+//! code (read + execute)                      data (read + write)
+//!   header:  mov r11, [rip + ctx]              ctx:      *const LazyState
+//!            jmp [rip + resolver]              resolver: lazy_entry
+//!   stub k:  jmp [rip + slot k]                slot k:   stub k + 6, then the compiled code
+//!            push k
+//!            jmp header
+//! ```
 //!
-//! The shell object (descriptor, import stubs, `raise_trap`) refers to `f<i>`/`array<i>`
-//! only; loading it creates the stubs but compiles no function.
+//! Stub `2 i` is the native entry of defined function `i`, stub `2 i + 1` its array entry
+//! (`wasmlite_codegen::lazy::stub_number`). Until function `i` is compiled, its slots point
+//! back into the stubs (`push k`), which enter [`lazy_entry`] with the stub number on the
+//! stack: it saves every argument register, calls [`LazyState::resolve`] (which compiles the
+//! function on a thread of its own, links the object into the JIT and patches both slots),
+//! restores the registers and returns into the compiled code with the stack exactly as the
+//! caller left it. Later calls take one indirect jump, like a PLT entry, and no lock.
 
-use std::ffi::{c_char, c_void, CString};
-use std::sync::{Arc, OnceLock};
+use std::ffi::c_void;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
-use llvm_sys::core::LLVMCreateMemoryBufferWithMemoryRangeCopy;
-use llvm_sys::orc2::lljit::{
-    LLVMOrcLLJITGetExecutionSession, LLVMOrcLLJITGetGlobalPrefix, LLVMOrcLLJITGetMainJITDylib,
-    LLVMOrcLLJITGetObjLinkingLayer, LLVMOrcLLJITGetTripleString, LLVMOrcLLJITRef,
-};
-use llvm_sys::orc2::{
-    LLVMJITSymbolFlags, LLVMJITSymbolGenericFlags, LLVMOrcCSymbolAliasMapEntry, LLVMOrcCSymbolAliasMapPair,
-    LLVMOrcCSymbolFlagsMapPair, LLVMOrcCreateCustomMaterializationUnit, LLVMOrcCreateLocalIndirectStubsManager,
-    LLVMOrcCreateLocalLazyCallThroughManager, LLVMOrcDisposeMaterializationResponsibility,
-    LLVMOrcDisposeMaterializationUnit, LLVMOrcDisposeSymbols, LLVMOrcExecutionSessionIntern,
-    LLVMOrcExecutionSessionRef, LLVMOrcIndirectStubsManagerRef, LLVMOrcJITDylibDefine, LLVMOrcJITDylibRef,
-    LLVMOrcLazyCallThroughManagerRef, LLVMOrcLazyReexports, LLVMOrcMaterializationResponsibilityFailMaterialization,
-    LLVMOrcMaterializationResponsibilityGetRequestedSymbols, LLVMOrcMaterializationResponsibilityRef,
-    LLVMOrcMaterializationResponsibilityReplace, LLVMOrcMaterializationUnitRef, LLVMOrcObjectLayerEmit,
-    LLVMOrcObjectLayerRef, LLVMOrcSymbolStringPoolEntryRef,
-    LLVMOrcSymbolStringPoolEntryStr,
-};
-use wasmlite_codegen::lazy::{array_body_symbol, array_symbol, native_body_symbol, native_symbol, LazyModule};
+use wasmlite_codegen::lazy::{array_body_symbol, native_body_symbol, stub_number, LazyModule, STUB_SIZE};
+
+use wasmlite_abi::{ArrayFn, FuncEntry, ModuleDescriptor};
 
 use crate::{Jit, JitError};
 
-/// The lazy call-through and stubs managers of one LLJIT (created once, never disposed:
-/// they belong to the process-wide JIT).
-struct LazyManagers {
-    lctm: LLVMOrcLazyCallThroughManagerRef,
-    ism: LLVMOrcIndirectStubsManagerRef,
-}
+/// Whether this architecture has lazy stubs (others compile lazy modules eagerly).
+pub(crate) const SUPPORTED: bool = cfg!(all(target_arch = "x86_64", unix));
 
-// SAFETY: both managers are internally synchronised by ORC (they are used from whichever
-// thread triggers a lazy compilation); this wrapper only passes the handles to ORC.
-unsafe impl Send for LazyManagers {}
-// SAFETY: as above.
-unsafe impl Sync for LazyManagers {}
+/// Size of the header trampoline at the start of the mapping.
+const HEADER: usize = 16;
 
-/// Called by a lazy stub whose function failed to compile. Compilation runs inside the
-/// caller's wasm frames where no error can be returned; the module was validated up front,
-/// so this is an internal code generator failure (already reported on stderr).
-extern "C" fn lazy_compile_failed() {
-    eprintln!("wasmlite: lazy compilation of a function failed (see the message above); aborting");
-    std::process::abort();
-}
+/// Stack of the thread a lazy compilation runs on: LLVM needs far more than what a deep
+/// wasm call chain may have left on the calling thread.
+const COMPILE_STACK: usize = 64 << 20;
 
-fn managers(jit: LLVMOrcLLJITRef) -> Result<&'static LazyManagers, JitError> {
-    static M: OnceLock<Result<LazyManagers, String>> = OnceLock::new();
-    M.get_or_init(|| {
-        // SAFETY: `jit` is the live process-wide LLJIT (never disposed); the triple string is
-        // owned by it; the managers are stored for the rest of the process.
-        unsafe {
-            let triple = LLVMOrcLLJITGetTripleString(jit);
-            let es = LLVMOrcLLJITGetExecutionSession(jit);
-            let mut lctm: LLVMOrcLazyCallThroughManagerRef = std::ptr::null_mut();
-            let err = LLVMOrcCreateLocalLazyCallThroughManager(triple, es, lazy_compile_failed as *const () as usize as u64, &mut lctm);
-            if let Some(e) = crate::orc::take_error(err) {
-                return Err(format!("cannot create the lazy call-through manager: {e}"));
-            }
-            let ism = LLVMOrcCreateLocalIndirectStubsManager(triple);
-            if lctm.is_null() || ism.is_null() {
-                return Err("cannot create the lazy compilation managers".to_string());
-            }
-            Ok(LazyManagers { lctm, ism })
-        }
-    })
-    .as_ref()
-    .map_err(|e| JitError::Llvm(e.clone()))
-}
-
-/// Functions per materialization unit at start-up (see the module docs).
-const BLOCK: u32 = 64;
-
-/// A materialization unit's context: the functions whose bodies it defines.
-struct Unit {
+/// The per-module state a stub's resolver call receives (in `r11`). Never freed: the stubs
+/// that refer to it live as long as the process-wide JIT.
+pub(crate) struct LazyState {
     module: Arc<LazyModule>,
-    funcs: Vec<u32>,
-    layer: LLVMOrcObjectLayerRef,
-    es: LLVMOrcExecutionSessionRef,
-    /// The JIT's global symbol prefix (mangling), `0` for none.
-    global_prefix: c_char,
+    /// Address of stub 0 (the value of the stubs symbol).
+    stubs: u64,
+    /// `2 n` slots in the data part of the mapping.
+    slots: &'static [AtomicU64],
+    /// Serialises compilations of this module (a function is compiled once).
+    lock: Mutex<()>,
 }
 
-/// The function index a body symbol (`<prefix>_fbody<i>` / `<prefix>_arraybody<i>`) names.
-fn body_index(sym: &str, prefix: &str) -> Option<u32> {
-    let rest = sym.strip_prefix(prefix)?;
-    let digits = rest.strip_prefix("_fbody").or_else(|| rest.strip_prefix("_arraybody"))?;
-    digits.parse().ok()
-}
+impl LazyState {
+    /// The initial slot value of stub `k`: its own `push k`.
+    fn unresolved(&self, k: usize) -> u64 {
+        self.stubs + k as u64 * STUB_SIZE + 6
+    }
 
-/// The custom materialization unit defining the bodies of `funcs` (see the module docs).
-fn body_unit(
-    module: &Arc<LazyModule>,
-    funcs: Vec<u32>,
-    layer: LLVMOrcObjectLayerRef,
-    es: LLVMOrcExecutionSessionRef,
-    global_prefix: c_char,
-) -> Result<LLVMOrcMaterializationUnitRef, JitError> {
-    let prefix = module.prefix();
-    let first = funcs.first().copied().unwrap_or(0);
-    let mut syms = Vec::with_capacity(2 * funcs.len());
-    for &index in &funcs {
-        for name in [native_body_symbol(prefix, index), array_body_symbol(prefix, index)] {
-            syms.push(LLVMOrcCSymbolFlagsMapPair { Name: intern(es, global_prefix, &name)?, Flags: flags() });
+    /// Compile the function of stub `k` unless another call already did, patch its two
+    /// slots and return the code address stub `k` stands for.
+    fn resolve(&self, k: usize) -> Result<u64, String> {
+        let slot = self.slots.get(k).ok_or_else(|| format!("lazy stub {k} out of range"))?;
+        let _guard = self.lock.lock().map_err(|_| "lazy compilation lock poisoned".to_string())?;
+        let current = slot.load(Ordering::Acquire);
+        if current != self.unresolved(k) {
+            return Ok(current);
         }
-    }
-    let name = CString::new(format!("{prefix}_fns{first}")).map_err(|_| JitError::Llvm("bad name".into()))?;
-    let ctx = Box::into_raw(Box::new(Unit { module: Arc::clone(module), funcs, layer, es, global_prefix })) as *mut c_void;
-    // SAFETY: `syms` entries carry one reference each, which the unit takes over; the array
-    // itself stays ours; the name is copied. `ctx` is reclaimed by exactly one of
-    // materialize/destroy.
-    let mu = unsafe {
-        LLVMOrcCreateCustomMaterializationUnit(
-            name.as_ptr(),
-            ctx,
-            syms.as_mut_ptr(),
-            syms.len(),
-            std::ptr::null_mut(),
-            materialize,
-            discard,
-            destroy,
-        )
-    };
-    if mu.is_null() {
-        // SAFETY: not handed to ORC, so still ours.
-        drop(unsafe { Box::from_raw(ctx as *mut Unit) });
-        return Err(JitError::Llvm("cannot create a materialization unit".into()));
-    }
-    Ok(mu)
-}
-
-/// Fail `mr` (owned by the caller, a materialize callback) with a message on stderr.
-fn fail(mr: LLVMOrcMaterializationResponsibilityRef, msg: &str) {
-    eprintln!("wasmlite: {msg}");
-    // SAFETY: `mr` is owned by the materialize callback: failing and disposing it is the
-    // documented way to report a failed materialization.
-    unsafe {
-        LLVMOrcMaterializationResponsibilityFailMaterialization(mr);
-        LLVMOrcDisposeMaterializationResponsibility(mr);
-    }
-}
-
-extern "C" fn materialize(ctx: *mut c_void, mr: LLVMOrcMaterializationResponsibilityRef) {
-    // SAFETY: `ctx` is the `Box<Unit>` leaked in `body_unit`; ORC calls either `materialize`
-    // or `destroy` exactly once per unit, so it is reclaimed exactly once.
-    let unit = unsafe { Box::from_raw(ctx as *mut Unit) };
-    let prefix = unit.module.prefix();
-    // The first requested function is compiled; the unit's other functions (also other
-    // requested ones: ORC materializes a replacement with pending requests right away) go
-    // back to the dylib as a new unit.
-    let mut n = 0usize;
-    // SAFETY: `mr` is live; the array is freed below with LLVMOrcDisposeSymbols; its entries
-    // are borrowed (not retained) and only read while `mr` lives.
-    let requested = unsafe {
-        let syms = LLVMOrcMaterializationResponsibilityGetRequestedSymbols(mr, &mut n);
-        let mut first = None;
-        for k in 0..if syms.is_null() { 0 } else { n } {
-            let s = std::ffi::CStr::from_ptr(LLVMOrcSymbolStringPoolEntryStr(*syms.add(k)));
-            let s = s.to_string_lossy();
-            let s = s.strip_prefix(unit.global_prefix as u8 as char).filter(|_| unit.global_prefix != 0).unwrap_or(&s);
-            if let Some(i) = body_index(s, prefix).filter(|i| unit.funcs.contains(i)) {
-                first = Some(first.map_or(i, |f: u32| f.min(i)));
+        let defined = (k / 2) as u32;
+        let index = self.module.info().num_imported_funcs + defined;
+        let prefix = self.module.prefix();
+        let module = Arc::clone(&self.module);
+        let object = std::thread::Builder::new()
+            .name("wasmlite-lazy-compile".into())
+            .stack_size(COMPILE_STACK)
+            .spawn(move || module.function_object(index))
+            .map_err(|e| format!("cannot start the compile thread: {e}"))?
+            .join()
+            .map_err(|_| "internal code generator error (panic)".to_string())?
+            .map_err(|e| format!("cannot compile function #{index} of `{prefix}`: {e}"))?;
+        let mut jit = crate::engine::global().map_err(|e| e.to_string())?;
+        jit.lljit.add_object(&object, &format!("{prefix}_fn{index}"))?;
+        let native = jit.lljit.lookup(&native_body_symbol(prefix, index))?;
+        let array = jit.lljit.lookup(&array_body_symbol(prefix, index))?;
+        drop(jit);
+        for (array_entry, addr) in [(false, native), (true, array)] {
+            if let Some(s) = usize::try_from(stub_number(defined, array_entry)).ok().and_then(|n| self.slots.get(n)) {
+                s.store(addr, Ordering::Release);
             }
         }
-        if !syms.is_null() {
-            LLVMOrcDisposeSymbols(syms);
+        Ok(slot.load(Ordering::Acquire))
+    }
+}
+
+/// Called by [`lazy_entry`] with the module's state and the stub number.
+extern "C" fn lazy_resolve(state: *const LazyState, k: u32) -> u64 {
+    // SAFETY: `state` is the leaked `LazyState` stored in the mapping's data part by
+    // `define_lazy_functions`; it is never freed.
+    let state = unsafe { &*state };
+    match state.resolve(k as usize) {
+        Ok(addr) => addr,
+        Err(e) => {
+            // The caller is inside wasm frames where no error can be returned; the module
+            // was validated up front, so this is an internal failure.
+            eprintln!("wasmlite: lazy compilation failed: {e}; aborting");
+            std::process::abort()
         }
-        first
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", unix))]
+std::arch::global_asm!(
+    ".pushsection .text.wasmlite_jit_lazy_entry,\"ax\",@progbits",
+    ".p2align 4",
+    ".globl wasmlite_jit_lazy_entry",
+    ".hidden wasmlite_jit_lazy_entry",
+    ".type wasmlite_jit_lazy_entry,@function",
+    // On entry: [rsp] = stub number, [rsp + 8] = the caller's return address, r11 = state.
+    "wasmlite_jit_lazy_entry:",
+    "push rbp",
+    "mov rbp, rsp",
+    // Every register a wasm function may receive arguments in (and rax, r10, r11).
+    "push rax",
+    "push rdi",
+    "push rsi",
+    "push rdx",
+    "push rcx",
+    "push r8",
+    "push r9",
+    "push r10",
+    "push r11",
+    "and rsp, -64",
+    "sub rsp, 512",
+    "fxsave64 [rsp]",
+    "mov rdi, r11",
+    "mov esi, dword ptr [rbp + 8]",
+    "call {resolve}",
+    // Return into the compiled code: the stub number's slot becomes the return address, so
+    // `ret` leaves the stack exactly as the caller left it.
+    "mov qword ptr [rbp + 8], rax",
+    "fxrstor64 [rsp]",
+    "lea rsp, [rbp - 72]",
+    "pop r11",
+    "pop r10",
+    "pop r9",
+    "pop r8",
+    "pop rcx",
+    "pop rdx",
+    "pop rsi",
+    "pop rdi",
+    "pop rax",
+    "pop rbp",
+    "ret",
+    ".size wasmlite_jit_lazy_entry, . - wasmlite_jit_lazy_entry",
+    ".popsection",
+    resolve = sym lazy_resolve,
+);
+
+#[cfg(all(target_arch = "x86_64", unix))]
+extern "C" {
+    /// The common entry of unresolved stubs (assembly above; not callable from Rust).
+    fn wasmlite_jit_lazy_entry();
+}
+
+/// `x` rounded up to a multiple of `to` (a power of two).
+fn round_up(x: usize, to: usize) -> usize {
+    (x + to - 1) & !(to - 1)
+}
+
+/// 32-bit displacement from `from` (the end of an instruction) to `to`, both mapping offsets.
+fn disp(from: usize, to: usize) -> [u8; 4] {
+    ((to as i64 - from as i64) as i32).to_le_bytes()
+}
+
+/// The machine code of the mapping's code part for `n` stubs whose data part starts at
+/// offset `data` (see the module docs).
+fn stub_code(n: usize, data: usize) -> Vec<u8> {
+    let mut code = vec![0xcc_u8; data];
+    // Header: mov r11, [rip + ctx]; jmp [rip + resolver].
+    let header = &mut code[..HEADER];
+    header[..3].copy_from_slice(&[0x4c, 0x8b, 0x1d]);
+    header[3..7].copy_from_slice(&disp(7, data));
+    header[7..9].copy_from_slice(&[0xff, 0x25]);
+    header[9..13].copy_from_slice(&disp(13, data + 8));
+    for k in 0..n {
+        let s = HEADER + k * STUB_SIZE as usize;
+        let stub = &mut code[s..s + STUB_SIZE as usize];
+        // jmp [rip + slot k]
+        stub[..2].copy_from_slice(&[0xff, 0x25]);
+        stub[2..6].copy_from_slice(&disp(s + 6, data + 16 + 8 * k));
+        // push k
+        stub[6] = 0x68;
+        stub[7..11].copy_from_slice(&(k as u32).to_le_bytes());
+        // jmp header
+        stub[11] = 0xe9;
+        stub[12..16].copy_from_slice(&disp(s + 16, 0));
+    }
+    code
+}
+
+/// Map the stubs of `module` (see the module docs) and return the state their resolver
+/// calls receive.
+#[cfg(all(target_arch = "x86_64", unix))]
+fn map_stubs(module: &Arc<LazyModule>) -> Result<&'static LazyState, JitError> {
+    let defined = module.defined_funcs();
+    let n = 2 * (defined.end - defined.start) as usize;
+    // SAFETY: sysconf has no preconditions.
+    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096).max(4096);
+    let data = round_up(HEADER + n * STUB_SIZE as usize, page);
+    let len = data + round_up(16 + 8 * n, page);
+    if len > i32::MAX as usize {
+        return Err(JitError::Llvm(format!("{n} lazy stubs do not fit in one mapping")));
+    }
+    // SAFETY: an anonymous private mapping with no address hint; the result is checked.
+    let base = unsafe {
+        libc::mmap(std::ptr::null_mut(), len, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS, -1, 0)
     };
-    let Some(index) = requested else {
-        return fail(mr, &format!("lazy unit of `{prefix}` materialized without a requested function"));
+    if base == libc::MAP_FAILED {
+        return Err(JitError::Llvm(format!("cannot map {len} bytes of lazy stubs: {}", std::io::Error::last_os_error())));
+    }
+    let base = base as *mut u8;
+    let code = stub_code(n, data);
+    // SAFETY: the mapping is `len >= data` bytes, readable and writable, and ours alone.
+    unsafe { std::ptr::copy_nonoverlapping(code.as_ptr(), base, data) };
+    // SAFETY: the data part `[data, len)` lies inside the mapping, is 8-aligned (page
+    // aligned) and is never unmapped, so a `'static` slice of atomics over it is valid; the
+    // code only reads it through `jmp [rip + slot]` / `mov r11, [rip + ctx]`.
+    let words: &'static [AtomicU64] = unsafe { std::slice::from_raw_parts(base.add(data) as *const AtomicU64, 2 + n) };
+    let (header, slots) = words.split_at(2);
+    let stubs = base as u64 + HEADER as u64;
+    let state: &'static LazyState =
+        Box::leak(Box::new(LazyState { module: Arc::clone(module), stubs, slots, lock: Mutex::new(()) }));
+    header[0].store(state as *const LazyState as u64, Ordering::Relaxed);
+    header[1].store(wasmlite_jit_lazy_entry as *const () as u64, Ordering::Relaxed);
+    for (k, s) in slots.iter().enumerate() {
+        s.store(state.unresolved(k), Ordering::Relaxed);
+    }
+    // SAFETY: `[0, data)` is the page-aligned code part of the mapping, fully written above.
+    if unsafe { libc::mprotect(base as *mut libc::c_void, data, libc::PROT_READ | libc::PROT_EXEC) } != 0 {
+        return Err(JitError::Llvm(format!("cannot make lazy stubs executable: {}", std::io::Error::last_os_error())));
+    }
+    Ok(state)
+}
+
+#[cfg(not(all(target_arch = "x86_64", unix)))]
+fn map_stubs(_module: &Arc<LazyModule>) -> Result<&'static LazyState, JitError> {
+    Err(JitError::Llvm("lazy stubs are implemented for x86-64 only".into()))
+}
+
+/// Map the stub table of `module`, define its symbol in the JIT's main dylib (the one
+/// absolute symbol a lazy module needs besides its shell) and return the table's address.
+pub(crate) fn define_lazy_functions(jit: &mut Jit, module: &Arc<LazyModule>) -> Result<u64, JitError> {
+    let state = map_stubs(module)?;
+    jit.lljit
+        .define_absolute(&wasmlite_codegen::lazy::stubs_symbol(module.prefix()), state.stubs)
+        .map_err(JitError::Llvm)?;
+    Ok(state.stubs)
+}
+
+/// The descriptor of a lazy module: the shell's (`shell`, which lists no defined function)
+/// with the stub table's entry points as its functions. Leaked, like the JIT's code.
+pub(crate) fn lazy_descriptor(shell: *const ModuleDescriptor, module: &LazyModule, stubs: u64) -> *const ModuleDescriptor {
+    let funcs: Vec<FuncEntry> = module
+        .func_entries(stubs)
+        .into_iter()
+        // SAFETY: `array` is the address of an array-entry stub, which has the `ArrayFn`
+        // signature (it jumps to the compiled array entry).
+        .map(|(native, array)| FuncEntry { native: native as *const c_void, array: unsafe { std::mem::transmute::<u64, ArrayFn>(array) } })
+        .collect();
+    let funcs = Box::leak(funcs.into_boxed_slice());
+    // SAFETY: `shell` is the descriptor the JIT just linked; it lives as long as the JIT. Only
+    // its plain fields are copied (the pointers keep pointing into the shell's data).
+    let d = unsafe { &*shell };
+    let desc = ModuleDescriptor {
+        abi_version: d.abi_version,
+        flags: d.flags,
+        info: d.info,
+        info_len: d.info_len,
+        funcs: funcs.as_ptr(),
+        num_funcs: funcs.len(),
+        import_stubs: d.import_stubs,
+        num_import_stubs: d.num_import_stubs,
+        raise_trap: d.raise_trap,
+        code_ranges: d.code_ranges,
+        num_code_ranges: d.num_code_ranges,
     };
-    let rest: Vec<u32> = unit.funcs.iter().copied().filter(|&i| i != index).collect();
-    if !rest.is_empty() {
-        let replaced = body_unit(&unit.module, rest, unit.layer, unit.es, unit.global_prefix).and_then(|mu| {
-            // SAFETY: `mr` is live and responsible for `mu`'s symbols; the C API takes
-            // ownership of `mu` whether or not it succeeds (unlike LLVMOrcJITDylibDefine).
-            let err = unsafe { LLVMOrcMaterializationResponsibilityReplace(mr, mu) };
-            match crate::orc::take_error(err) {
-                Some(e) => Err(JitError::Llvm(e)),
-                None => Ok(()),
-            }
-        });
-        if let Err(e) = replaced {
-            return fail(mr, &format!("cannot split the lazy unit of `{prefix}`: {e}"));
-        }
-    }
-    let object = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unit.module.function_object(index)));
-    let object = match object {
-        Ok(Ok(o)) => Ok(o),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => Err("internal code generator error (panic)".to_string()),
-    };
-    match object {
-        Ok(obj) => {
-            let name = CString::new(format!("{prefix}_fn{index}")).unwrap_or_default();
-            // SAFETY: the buffer copies `obj`; ObjectLayerEmit takes ownership of the buffer
-            // and of `mr` (now responsible for exactly this function's two symbols);
-            // `unit.layer` is the process-wide LLJIT's object layer.
-            unsafe {
-                let buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(obj.as_ptr() as *const c_char, obj.len(), name.as_ptr());
-                LLVMOrcObjectLayerEmit(unit.layer, mr, buf);
-            }
-        }
-        Err(e) => fail(mr, &format!("cannot compile function #{index} of `{prefix}`: {e}")),
-    }
+    Box::leak(Box::new(desc))
 }
 
-extern "C" fn discard(_ctx: *mut c_void, _jd: LLVMOrcJITDylibRef, _sym: LLVMOrcSymbolStringPoolEntryRef) {}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-extern "C" fn destroy(ctx: *mut c_void) {
-    // SAFETY: see `materialize`: called instead of it, once.
-    drop(unsafe { Box::from_raw(ctx as *mut Unit) });
-}
-
-fn flags() -> LLVMJITSymbolFlags {
-    LLVMJITSymbolFlags {
-        GenericFlags: LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsExported as u8
-            | LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsCallable as u8,
-        TargetFlags: 0,
+    #[test]
+    fn stub_code_layout() {
+        let code = stub_code(2, 4096);
+        // header: mov r11, [rip + 4096 - 7]; jmp [rip + 4104 - 13]
+        assert_eq!(&code[..7], &[0x4c, 0x8b, 0x1d, 0xf9, 0x0f, 0, 0]);
+        assert_eq!(&code[7..13], &[0xff, 0x25, 0xfb, 0x0f, 0, 0]);
+        // stub 1 at 32: jmp [rip + (4096 + 24) - 38]; push 1; jmp -(48)
+        assert_eq!(&code[32..38], &[0xff, 0x25, 0xf2, 0x0f, 0, 0]);
+        assert_eq!(&code[38..43], &[0x68, 1, 0, 0, 0]);
+        assert_eq!(&code[43..48], &[0xe9, 0xd0, 0xff, 0xff, 0xff]);
+        assert!(code[48..].iter().all(|&b| b == 0xcc));
     }
-}
-
-/// Intern `name` as the JIT mangles it (its global prefix, if any, in front).
-fn intern(es: LLVMOrcExecutionSessionRef, global_prefix: c_char, name: &str) -> Result<LLVMOrcSymbolStringPoolEntryRef, JitError> {
-    let mangled = if global_prefix == 0 { name.to_string() } else { format!("{}{name}", global_prefix as u8 as char) };
-    let c = CString::new(mangled).map_err(|_| JitError::Llvm("symbol name contains NUL".into()))?;
-    // SAFETY: live session, valid C string; the returned entry carries one reference, which
-    // the caller hands to ORC.
-    Ok(unsafe { LLVMOrcExecutionSessionIntern(es, c.as_ptr()) })
-}
-
-/// Define the body units and lazy re-exports of `module` in the JIT's main dylib.
-pub(crate) fn define_lazy_functions(jit: &mut Jit, module: &Arc<LazyModule>) -> Result<(), JitError> {
-    let raw = jit.lljit.raw;
-    let m = managers(raw)?;
-    let prefix = module.prefix();
-    // SAFETY: `raw` is the live process-wide LLJIT; the dylib, layer and session handles it
-    // returns are owned by it and live as long as it (for the rest of the process).
-    let (jd, layer, es, gp) = unsafe {
-        (
-            LLVMOrcLLJITGetMainJITDylib(raw),
-            LLVMOrcLLJITGetObjLinkingLayer(raw),
-            LLVMOrcLLJITGetExecutionSession(raw),
-            LLVMOrcLLJITGetGlobalPrefix(raw),
-        )
-    };
-    let funcs = module.defined_funcs();
-    let mut aliases = Vec::with_capacity(2 * funcs.len());
-    let mut start = funcs.start;
-    while start < funcs.end {
-        let end = start.saturating_add(BLOCK).min(funcs.end);
-        define(jd, body_unit(module, (start..end).collect(), layer, es, gp)?)?;
-        start = end;
-    }
-    for index in funcs {
-        for (stub, body) in [
-            (native_symbol(prefix, index), native_body_symbol(prefix, index)),
-            (array_symbol(prefix, index), array_body_symbol(prefix, index)),
-        ] {
-            aliases.push(LLVMOrcCSymbolAliasMapPair {
-                Name: intern(es, gp, &stub)?,
-                Entry: LLVMOrcCSymbolAliasMapEntry { Name: intern(es, gp, &body)?, Flags: flags() },
-            });
-        }
-    }
-    if aliases.is_empty() {
-        return Ok(());
-    }
-    // SAFETY: the alias entries carry one reference per name, taken over by the unit; the
-    // managers and the dylib belong to the live LLJIT.
-    let mu = unsafe { LLVMOrcLazyReexports(m.lctm, m.ism, jd, aliases.as_mut_ptr(), aliases.len()) };
-    define(jd, mu)
-}
-
-fn define(jd: LLVMOrcJITDylibRef, mu: llvm_sys::orc2::LLVMOrcMaterializationUnitRef) -> Result<(), JitError> {
-    if mu.is_null() {
-        return Err(JitError::Llvm("cannot create a materialization unit".into()));
-    }
-    // SAFETY: on success the dylib owns `mu`; on failure we still do and dispose of it.
-    unsafe {
-        let err = LLVMOrcJITDylibDefine(jd, mu);
-        if let Some(e) = crate::orc::take_error(err) {
-            LLVMOrcDisposeMaterializationUnit(mu);
-            return Err(JitError::Llvm(format!("cannot define lazy functions: {e}")));
-        }
-    }
-    Ok(())
 }

@@ -4,8 +4,9 @@
 //! (all return a `wasmlite_rt::Module` living in one process-wide JIT that is never dropped):
 //!
 //! * [`compile_module`] — regular: the whole module, then instantiate it;
-//! * [`compile_module_lazy`] — lazy: each function compiled on its first call (ORC lazy
-//!   re-exports); start-up compiles no function body;
+//! * [`compile_module_lazy`] — lazy: each function compiled on its first call (entry
+//!   stubs patched on first call); start-up compiles no function body and creates no
+//!   symbol per function;
 //! * [`repl::Session`] — incremental: module fields added one at a time to a live session.
 //!
 //! [`Cache`] stores compiled objects on disk (`wasmlite run` uses it).

@@ -10,9 +10,11 @@ use llvm_sys::error::{LLVMDisposeErrorMessage, LLVMErrorRef, LLVMGetErrorMessage
 use llvm_sys::orc2::lljit::{
     LLVMOrcCreateLLJIT, LLVMOrcDisposeLLJIT, LLVMOrcLLJITAddObjectFile,
     LLVMOrcLLJITGetExecutionSession, LLVMOrcLLJITGetGlobalPrefix, LLVMOrcLLJITGetMainJITDylib,
-    LLVMOrcLLJITLookup, LLVMOrcLLJITRef,
+    LLVMOrcLLJITLookup, LLVMOrcLLJITMangleAndIntern, LLVMOrcLLJITRef,
 };
 use llvm_sys::orc2::{
+    LLVMJITEvaluatedSymbol, LLVMJITSymbolFlags, LLVMJITSymbolGenericFlags, LLVMOrcAbsoluteSymbols,
+    LLVMOrcCSymbolMapPair, LLVMOrcDisposeMaterializationUnit, LLVMOrcJITDylibDefine,
     LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess, LLVMOrcDefinitionGeneratorRef,
     LLVMOrcExecutionSessionSetErrorReporter, LLVMOrcExecutorAddress, LLVMOrcJITDylibAddGenerator,
 };
@@ -142,6 +144,32 @@ impl Lljit {
             Some(e) => Err(format!("cannot add object `{name}`: {e}")),
             None => Ok(()),
         }
+    }
+
+    /// Define `name` (unmangled) in the main JITDylib as the absolute address `addr`.
+    pub(crate) fn define_absolute(&mut self, name: &str, addr: u64) -> Result<(), String> {
+        let cname = CString::new(name).map_err(|_| "symbol name contains NUL".to_string())?;
+        // SAFETY: `self.raw` is live; the interned name's reference is taken over by the
+        // materialization unit, which the dylib owns on success (disposed here on failure).
+        unsafe {
+            let name_ref = LLVMOrcLLJITMangleAndIntern(self.raw, cname.as_ptr());
+            let flags = LLVMJITSymbolFlags {
+                GenericFlags: LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsExported as u8
+                    | LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsCallable as u8,
+                TargetFlags: 0,
+            };
+            let mut pair = LLVMOrcCSymbolMapPair { Name: name_ref, Sym: LLVMJITEvaluatedSymbol { Address: addr, Flags: flags } };
+            let mu = LLVMOrcAbsoluteSymbols(&mut pair, 1);
+            if mu.is_null() {
+                return Err(format!("cannot define `{name}`"));
+            }
+            let err = LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(self.raw), mu);
+            if let Some(e) = take_error(err) {
+                LLVMOrcDisposeMaterializationUnit(mu);
+                return Err(format!("cannot define `{name}`: {e}"));
+            }
+        }
+        Ok(())
     }
 
     /// Look up (and materialise) a symbol of the main JITDylib by its unmangled name.

@@ -85,3 +85,91 @@ fn many_functions_first_called_in_any_order() {
         assert_eq!(inst.call_export(&format!("g{k}"), &[Val::I32(1)]).unwrap(), [Val::I32(f((k * 7) % N, 1))]);
     }
 }
+
+/// A first call goes through the stub resolver, which must hand every argument on to the
+/// compiled code unchanged: integer, float and vector registers, stack arguments and a
+/// result area (three results), entered from the host (array entry), by a direct call and
+/// by a tail call (stack arguments of a tail call are the callee's to pop).
+#[test]
+fn first_calls_keep_every_argument() {
+    const TYS: [&str; 20] = [
+        "i32", "i64", "f32", "f64", "v128", "i32", "i64", "f32", "f64", "i32", "i64", "f32", "f64", "i32", "i64", "f64",
+        "f64", "f64", "f64", "f64",
+    ];
+    // mix(p0..p19) = (Σ (k+1)·int p_k, Σ (k+1)·float p_k, Σ lanes of the v128)
+    let mut body = String::from("i64.const 0\n");
+    for (k, t) in TYS.iter().enumerate() {
+        let w = k + 1;
+        match *t {
+            "i32" => body.push_str(&format!("local.get {k} i64.extend_i32_s i64.const {w} i64.mul i64.add\n")),
+            "i64" => body.push_str(&format!("local.get {k} i64.const {w} i64.mul i64.add\n")),
+            _ => {}
+        }
+    }
+    body.push_str("f64.const 0\n");
+    for (k, t) in TYS.iter().enumerate() {
+        let w = k + 1;
+        match *t {
+            "f32" => body.push_str(&format!("local.get {k} f64.promote_f32 f64.const {w} f64.mul f64.add\n")),
+            "f64" => body.push_str(&format!("local.get {k} f64.const {w} f64.mul f64.add\n")),
+            _ => {}
+        }
+    }
+    body.push_str(
+        "local.get 4 i32x4.extract_lane 0 local.get 4 i32x4.extract_lane 1 i32.add \
+         local.get 4 i32x4.extract_lane 2 i32.add local.get 4 i32x4.extract_lane 3 i32.add\n",
+    );
+    let arg = |k: usize| -> Val {
+        let x = k as i32 * 1000 - 7777;
+        match TYS[k] {
+            "i32" => Val::I32(x),
+            "i64" => Val::I64(x as i64 * 1_000_003),
+            "f32" => Val::F32((x as f32 + 0.5).to_bits()),
+            "f64" => Val::F64((x as f64 + 0.25).to_bits()),
+            _ => Val::V128(u128::from_le_bytes([k as u8 + 1; 16])),
+        }
+    };
+    let consts: String = (0..TYS.len())
+        .map(|k| match arg(k) {
+            Val::I32(v) => format!("(i32.const {v})"),
+            Val::I64(v) => format!("(i64.const {v})"),
+            Val::F32(b) => format!("(f32.const {})", f32::from_bits(b)),
+            Val::F64(b) => format!("(f64.const {})", f64::from_bits(b)),
+            Val::V128(v) => format!("(v128.const i64x2 {} {})", v as u64 as i64, (v >> 64) as u64 as i64),
+            _ => unreachable!(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let wat = format!(
+        "(module
+           (func $mix (export \"mix\") (param {}) (result i64 f64 i32) {body})
+           (func (export \"direct\") (result i64 f64 i32) (call $mix {consts}))
+           (func (export \"tail\") (result i64 f64 i32) (return_call $mix {consts})))",
+        TYS.join(" ")
+    );
+    let (mut ints, mut floats, mut lanes) = (0i64, 0f64, 0i32);
+    for k in 0..TYS.len() {
+        let w = k as i64 + 1;
+        match arg(k) {
+            Val::I32(v) => ints = ints.wrapping_add(v as i64 * w),
+            Val::I64(v) => ints = ints.wrapping_add(v.wrapping_mul(w)),
+            Val::F32(b) => floats += f32::from_bits(b) as f64 * w as f64,
+            Val::F64(b) => floats += f64::from_bits(b) * w as f64,
+            Val::V128(v) => lanes = (0..4).map(|l| (v >> (32 * l)) as u32 as i32).fold(0i32, i32::wrapping_add),
+            _ => unreachable!(),
+        }
+    }
+    let want = vec![Val::I64(ints), Val::F64(floats.to_bits()), Val::I32(lanes)];
+    let wasm = wat::parse_str(&wat).unwrap();
+    // Each entry path first, in a fresh module, so that it is the one that compiles `mix`.
+    for first in ["direct", "tail", "mix"] {
+        let module = wasmlite_jit::compile_module_lazy(&wasm, "lazy_args", &Default::default()).unwrap();
+        let store = Store::new();
+        let mut inst = Instance::new(&store, &module, &[], ()).unwrap();
+        let args: Vec<Val> = (0..TYS.len()).map(arg).collect();
+        for name in [first, "direct", "tail", "mix"] {
+            let a: &[Val] = if name == "mix" { &args } else { &[] };
+            assert_eq!(inst.call_export(name, a).unwrap(), want, "{name} after {first} first");
+        }
+    }
+}

@@ -146,7 +146,7 @@ impl<H: 'static> Instance<H> {
 
     /// An export by name.
     pub fn export(&self, name: &str) -> Option<Extern> {
-        let e = self.core.module.info().export(name)?;
+        let e = self.core.module.export(name)?;
         export_of(&self.core, &self.store, e.kind, e.index)
     }
 
@@ -166,7 +166,7 @@ impl<H: 'static> Instance<H> {
 
     /// Call an exported function by name.
     pub fn call_export(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, Trap> {
-        match self.core.module.info().export(name) {
+        match self.core.module.export(name) {
             Some(e) if e.kind == ExportKind::Func => {
                 let i = e.index;
                 self.call(i, args)
@@ -238,7 +238,7 @@ impl<H: 'static> Instance<H> {
     }
 
     fn exported_memory_index(&self, name: &str) -> Option<u32> {
-        let e = self.core.module.info().export(name)?;
+        let e = self.core.module.export(name)?;
         (e.kind == ExportKind::Memory).then_some(e.index)
     }
 

@@ -1,5 +1,5 @@
 //! wasmlite example: the lazy JIT. Loading a module compiles no function body: every
-//! function is compiled on its first call (ORC lazy re-exports), and later calls jump
+//! function is compiled on its first call (through a stub patched afterwards), and later calls jump
 //! straight to its native code. Start-up therefore does not depend on module size.
 
 use std::time::Instant;

@@ -207,6 +207,12 @@ impl Context {
         // SAFETY: all elements are constants of `elem_ty`.
         self.val(unsafe { LLVMConstArray2(elem_ty.raw, raws.as_mut_ptr(), raws.len() as u64) })
     }
+    /// Constant `ptr` to `base + offset` bytes (`getelementptr i8, ptr base, i64 offset`).
+    pub fn const_ptr_add<'c>(&'c self, base: Value<'c>, offset: u64) -> Value<'c> {
+        let mut idx = [self.i64_const(offset as i64).raw];
+        // SAFETY: `base` is a pointer constant of this context; the index array outlives the call.
+        self.val(unsafe { LLVMConstGEP2(self.i8().raw, base.raw, idx.as_mut_ptr(), 1) })
+    }
     /// Constant byte array (no terminating NUL).
     pub fn const_bytes(&self, bytes: &[u8]) -> Value<'_> {
         // SAFETY: the bytes are copied by LLVM.
