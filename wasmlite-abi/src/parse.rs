@@ -100,8 +100,78 @@ pub fn parse_module_with_features(
     wasm: &[u8],
     features: WasmFeatures,
 ) -> Result<ModuleInfo, ParseError> {
-    Validator::new_with_features(features).validate_all(wasm)?;
+    validate(wasm, features)?;
     describe(wasm)
+}
+
+fn body_len(body: &wasmparser::FunctionBody<'_>) -> usize {
+    let r = body.range();
+    r.end.saturating_sub(r.start) as usize
+}
+
+/// Function body bytes per validation thread (smaller modules validate on the caller's).
+const BODY_BYTES_PER_THREAD: usize = 256 << 10;
+
+/// `Validator::validate_all`, with the function bodies validated on all cores: the module's
+/// structure first (its first error wins), then the bodies in contiguous chunks, one per
+/// thread; the error of the first invalid body in module order is returned, as
+/// `validate_all` would.
+pub fn validate(wasm: &[u8], features: WasmFeatures) -> Result<(), ParseError> {
+    use wasmparser::{FuncValidatorAllocations, ValidPayload};
+    let mut validator = Validator::new_with_features(features);
+    let mut parser = Parser::new(0);
+    parser.set_features(features);
+    let mut funcs = Vec::new();
+    let mut body_bytes = 0usize;
+    for payload in parser.parse_all(wasm) {
+        if let ValidPayload::Func(f, body) = validator.payload(&payload?)? {
+            body_bytes += body_len(&body);
+            funcs.push((f, body));
+        }
+    }
+    let validate_chunk = |chunk: &mut [_]| -> Result<(), ParseError> {
+        let mut allocs = FuncValidatorAllocations::default();
+        for (f, body) in chunk.iter_mut().map(|(f, b): &mut (Option<_>, _)| (f.take(), b)) {
+            let Some(f): Option<wasmparser::FuncToValidate<_>> = f else { continue };
+            let mut v = f.into_validator(allocs);
+            v.validate(body)?;
+            allocs = v.into_allocations();
+        }
+        Ok(())
+    };
+    let mut funcs: Vec<(Option<_>, wasmparser::FunctionBody<'_>)> = funcs.into_iter().map(|(f, b)| (Some(f), b)).collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(body_bytes / BODY_BYTES_PER_THREAD).max(1);
+    if threads == 1 {
+        return validate_chunk(&mut funcs);
+    }
+    // Contiguous chunks of about equal body size, in module order.
+    let mut chunks: Vec<&mut [_]> = Vec::with_capacity(threads);
+    let mut rest: &mut [_] = &mut funcs;
+    let per = body_bytes.div_ceil(threads);
+    while !rest.is_empty() {
+        let mut size = 0usize;
+        let n = rest
+            .iter()
+            .position(|(_, b): &(Option<_>, wasmparser::FunctionBody<'_>)| {
+                size += body_len(b);
+                size >= per
+            })
+            .map_or(rest.len(), |k| k + 1);
+        let (head, tail) = core::mem::take(&mut rest).split_at_mut(n);
+        chunks.push(head);
+        rest = tail;
+    }
+    let results: Vec<Result<(), ParseError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = chunks.into_iter().map(|c| s.spawn(move || validate_chunk(c))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(err(0, "function validation panicked".to_string()))))
+            .collect()
+    });
+    for r in results {
+        r?;
+    }
+    Ok(())
 }
 
 /// Convert a wasmparser value type (funcref/externref only); `offset` is used in the error.
@@ -361,6 +431,35 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A module big enough to validate its bodies on several threads reports the same
+    /// error as `validate_all`: that of the first invalid body in module order.
+    #[test]
+    fn parallel_validation_reports_the_first_invalid_body() {
+        let module = |bad: &[usize]| {
+            let mut s = String::from("(module\n");
+            for k in 0..4000 {
+                s.push_str("(func (param i32) (result i32) local.get 0");
+                for _ in 0..100 {
+                    s.push_str(" i32.const 3 i32.mul");
+                }
+                // An i64 operand for i32.add: a type mismatch in function k.
+                s.push_str(if bad.contains(&k) { " i64.const 1 i32.add)\n" } else { " i32.const 1 i32.add)\n" });
+            }
+            s.push(')');
+            wat::parse_str(&s).unwrap()
+        };
+        let features = WasmFeatures::default();
+        let good = module(&[]);
+        assert!(good.len() > 2 * BODY_BYTES_PER_THREAD, "{} bytes: too small to use threads", good.len());
+        assert_eq!(validate(&good, features), Ok(()));
+        for bad in [&[3999][..], &[2500, 3990], &[10, 2000, 3999]] {
+            let wasm = module(bad);
+            let want = Validator::new_with_features(features).validate_all(&wasm).map(|_| ()).map_err(ParseError::from);
+            assert!(want.is_err());
+            assert_eq!(validate(&wasm, features), want, "invalid bodies {bad:?}");
+        }
+    }
 
     #[test]
     fn describes_a_module() {
