@@ -418,6 +418,11 @@ pub struct ModuleInfo {
     /// Number of imported tags.
     #[serde(default)]
     pub num_imported_tags: u32,
+    /// Positions in `exports` in the order of their names (filled at build time, so that
+    /// [`ModuleInfo::export`] is a binary search without sorting code in the runtime); when
+    /// it does not list every export, `export` scans instead.
+    #[serde(default)]
+    pub export_order: Vec<u32>,
 }
 
 impl ModuleInfo {
@@ -442,7 +447,20 @@ impl ModuleInfo {
 
     /// Find an export by name.
     pub fn export(&self, name: &str) -> Option<&Export> {
-        self.exports.iter().find(|e| e.name == name)
+        if self.export_order.len() != self.exports.len() {
+            return self.exports.iter().find(|e| e.name == name);
+        }
+        let name_at = |i: u32| self.exports.get(i as usize).map_or("", |e| e.name.as_str());
+        let k = self.export_order.binary_search_by(|&i| name_at(i).cmp(name)).ok()?;
+        self.exports.get(*self.export_order.get(k)? as usize).filter(|e| e.name == name)
+    }
+
+    /// Fill [`ModuleInfo::export_order`] from `exports`.
+    #[cfg(feature = "parse")]
+    pub fn index_exports(&mut self) {
+        let mut order: Vec<u32> = (0..self.exports.len() as u32).collect();
+        order.sort_by(|&a, &b| self.exports[a as usize].name.cmp(&self.exports[b as usize].name));
+        self.export_order = order;
     }
 
     /// Serialise (the format stored in the descriptor).

@@ -62,7 +62,7 @@ pub use layout::*;
 use core::ffi::c_void;
 
 /// Version of this ABI; stored in every [`ModuleDescriptor`] and checked at instantiation.
-pub const ABI_VERSION: u32 = 5;
+pub const ABI_VERSION: u32 = 6;
 
 /// Size of a wasm page in bytes.
 pub const WASM_PAGE_SIZE: u64 = 65536;

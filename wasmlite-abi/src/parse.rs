@@ -425,12 +425,37 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
             _ => {}
         }
     }
+    info.index_exports();
     Ok(info)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Exports are found by name through `export_order` (sorted at build time), in any
+    /// declaration order; a name that is absent, or a prefix of one, is not found.
+    #[test]
+    fn export_lookup_by_name() {
+        let names = ["zeta", "alpha", "mid", "alphabet", "b", "", "\u{e9}t\u{e9}"];
+        let mut wat = String::from("(module");
+        for (k, n) in names.iter().enumerate() {
+            wat.push_str(&format!(" (func (export \"{n}\") (result i32) i32.const {k})"));
+        }
+        wat.push(')');
+        let info = parse_module(&wat::parse_str(&wat).unwrap()).unwrap();
+        let sorted: Vec<&str> = info.export_order.iter().map(|&i| info.exports[i as usize].name.as_str()).collect();
+        assert_eq!(sorted, ["", "alpha", "alphabet", "b", "mid", "zeta", "\u{e9}t\u{e9}"]);
+        for (k, n) in names.iter().enumerate() {
+            assert_eq!(info.export(n).map(|e| e.index), Some(k as u32), "{n:?}");
+        }
+        for absent in ["alph", "zz", "a", "mid "] {
+            assert!(info.export(absent).is_none(), "{absent:?}");
+        }
+        // Without the index (hand-made info), lookups scan.
+        let unindexed = ModuleInfo { export_order: Vec::new(), ..info.clone() };
+        assert_eq!(unindexed.export("b").map(|e| e.index), Some(4));
+    }
 
     /// A module big enough to validate its bodies on several threads reports the same
     /// error as `validate_all`: that of the first invalid body in module order.

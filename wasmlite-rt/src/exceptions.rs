@@ -13,7 +13,6 @@
 //! import stub then rethrows it in wasm.
 
 use alloc::boxed::Box;
-use alloc::collections::BTreeSet;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::cell::RefCell;
@@ -147,7 +146,7 @@ pub(crate) struct ExnBox {
 /// exception's [`Trap`] without having escaped, or with the store.
 #[derive(Default)]
 pub(crate) struct ExnHeap {
-    live: RefCell<BTreeSet<usize>>,
+    live: RefCell<crate::sorted::SortedMap<usize, ()>>,
 }
 
 impl ExnHeap {
@@ -167,13 +166,13 @@ impl ExnHeap {
         });
         b.vm.payload = b.payload.as_mut_ptr();
         let p = Box::into_raw(b);
-        self.live.borrow_mut().insert(p as usize);
+        self.live.borrow_mut().insert(p as usize, ());
         p as *mut VMException
     }
 
     /// The object `exn` if it belongs to this heap.
     fn get(&self, exn: *mut VMException) -> Option<*mut ExnBox> {
-        self.live.borrow().contains(&(exn as usize)).then_some(exn as *mut ExnBox)
+        self.live.borrow().contains_key(&(exn as usize)).then_some(exn as *mut ExnBox)
     }
 
     /// Free `exn` unless an `exnref` may refer to it.
@@ -214,7 +213,7 @@ impl ExnHeap {
 
 impl Drop for ExnHeap {
     fn drop(&mut self) {
-        for p in core::mem::take(self.live.get_mut()) {
+        for (p, ()) in self.live.get_mut().take() {
             // SAFETY: every address in the set is a live Box<ExnBox> (freed exactly once here).
             drop(unsafe { Box::from_raw(p as *mut ExnBox) });
         }

@@ -201,6 +201,7 @@ mod table;
 mod trap;
 mod types;
 mod shared;
+mod sorted;
 mod val;
 mod wait;
 

@@ -12,8 +12,6 @@ pub(crate) struct ModuleInner {
     pub(crate) info: ModuleInfo,
     /// Canonical id (process-wide registry) of each type of `info.types`.
     pub(crate) type_ids: Vec<u64>,
-    /// Positions in `info.exports`, sorted by name (export lookup by name).
-    exports_by_name: Vec<u32>,
 }
 
 /// A compiled module, ready to instantiate. Cheap to clone.
@@ -90,9 +88,7 @@ impl Module {
         #[cfg(feature = "std")]
         crate::signals::register_module(desc);
         let type_ids = crate::types::intern_module(&info.types);
-        let mut exports_by_name: Vec<u32> = (0..info.exports.len() as u32).collect();
-        exports_by_name.sort_unstable_by(|&a, &b| info.exports[a as usize].name.cmp(&info.exports[b as usize].name));
-        Ok(Module(Rc::new(ModuleInner { desc, info, type_ids, exports_by_name })))
+        Ok(Module(Rc::new(ModuleInner { desc, info, type_ids })))
     }
 
     /// The static module description.
@@ -100,11 +96,9 @@ impl Module {
         &self.0.info
     }
 
-    /// The export named `name` (a binary search: export names are unique).
+    /// The export named `name` ([`ModuleInfo::export`]: a binary search).
     pub fn export(&self, name: &str) -> Option<&crate::abi::Export> {
-        let exports = &self.0.info.exports;
-        let k = self.0.exports_by_name.binary_search_by(|&i| exports[i as usize].name.as_str().cmp(name)).ok()?;
-        exports.get(*self.0.exports_by_name.get(k)? as usize)
+        self.0.info.export(name)
     }
 
     /// Whether the code does explicit bounds checks (else it needs guard-page memories).

@@ -189,6 +189,7 @@ fn test_info() -> ModuleInfo {
         table_inits: vec![],
         tags: vec![],
         num_imported_tags: 0,
+        export_order: vec![],
     }
 }
 

@@ -5,7 +5,7 @@
 //! function types are equal, 0 never valid. Ids are never freed (one entry per distinct type
 //! seen by the process). Works without `std` (a spin lock guards the map).
 
-use alloc::collections::BTreeMap;
+use crate::sorted::SortedMap;
 use alloc::vec::Vec;
 
 use crate::abi::{FuncType, ValType};
@@ -14,11 +14,11 @@ use crate::abi::{FuncType, ValType};
 pub(crate) type TypeId = u64;
 
 struct Registry {
-    ids: BTreeMap<Vec<u8>, TypeId>,
+    ids: SortedMap<Vec<u8>, TypeId>,
     next: TypeId,
 }
 
-static REGISTRY: spin::Mutex<Registry> = spin::Mutex::new(Registry { ids: BTreeMap::new(), next: 1 });
+static REGISTRY: spin::Mutex<Registry> = spin::Mutex::new(Registry { ids: SortedMap::new(), next: 1 });
 
 /// Append the encoding of `t` to `k`. A concrete heap type is encoded by the canonical id of
 /// the referenced type (`done`: ids of the module's earlier types) or, for a reference to
@@ -70,7 +70,7 @@ fn key(ty: &FuncType, this: u32, done: &[TypeId]) -> Vec<u8> {
 
 fn intern_key(k: Vec<u8>) -> TypeId {
     let mut r = REGISTRY.lock();
-    if let Some(&id) = r.ids.get(&k) {
+    if let Some(&id) = r.ids.get(k.as_slice()) {
         return id;
     }
     let id = r.next;
@@ -124,7 +124,7 @@ mod tests {
         }
         let ids: Vec<TypeId> = types.iter().map(intern).collect();
         assert!(ids.iter().all(|&i| i != 0));
-        let mut seen = BTreeMap::new();
+        let mut seen = alloc::collections::BTreeMap::new();
         for (t, &id) in types.iter().zip(&ids) {
             if let Some(prev) = seen.insert(id, t) {
                 panic!("types {prev} and {t} share id {id}");

@@ -10,7 +10,9 @@
 
 #[cfg(feature = "std")]
 mod imp {
-    use std::collections::{BTreeMap, VecDeque};
+    use std::collections::VecDeque;
+
+    use crate::sorted::SortedMap;
     use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
     use std::sync::{Arc, Condvar, Mutex, MutexGuard};
     use std::time::{Duration, Instant};
@@ -20,9 +22,9 @@ mod imp {
         cv: Condvar,
     }
 
-    type Table = BTreeMap<usize, VecDeque<Arc<Waiter>>>;
+    type Table = SortedMap<usize, VecDeque<Arc<Waiter>>>;
 
-    static TABLE: Mutex<Table> = Mutex::new(BTreeMap::new());
+    static TABLE: Mutex<Table> = Mutex::new(SortedMap::new());
 
     fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
         // A panic while holding the lock leaves the table consistent (no partial updates).
@@ -50,7 +52,7 @@ mod imp {
             if current != expected {
                 return 1;
             }
-            table.entry(ptr as usize).or_default().push_back(w.clone());
+            table.get_or_default(ptr as usize).push_back(w.clone());
         }
         let mut woken = lock(&w.woken);
         loop {
