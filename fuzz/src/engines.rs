@@ -212,29 +212,40 @@ wasmi_runner!(
 pub struct Mode {
     pub bounds_checks: bool,
     pub opt_level: u8,
+    /// Lazy JIT (`wasmlite_jit::compile_module_lazy`: each function compiled on its first
+    /// call, always with explicit bounds checks). Not in [`Mode::ALL`]: `--modes lazy-O2`.
+    pub lazy: bool,
 }
 
 impl Mode {
     pub const ALL: [Mode; 4] = [
-        Mode { bounds_checks: false, opt_level: 0 },
-        Mode { bounds_checks: false, opt_level: 2 },
-        Mode { bounds_checks: true, opt_level: 0 },
-        Mode { bounds_checks: true, opt_level: 2 },
+        Mode { bounds_checks: false, opt_level: 0, lazy: false },
+        Mode { bounds_checks: false, opt_level: 2, lazy: false },
+        Mode { bounds_checks: true, opt_level: 0, lazy: false },
+        Mode { bounds_checks: true, opt_level: 2, lazy: false },
     ];
 
     pub fn name(&self) -> String {
-        format!("{}-O{}", if self.bounds_checks { "bounds" } else { "guard" }, self.opt_level)
+        let mem = if self.lazy {
+            "lazy"
+        } else if self.bounds_checks {
+            "bounds"
+        } else {
+            "guard"
+        };
+        format!("{mem}-O{}", self.opt_level)
     }
 
     pub fn parse(s: &str) -> Result<Mode, String> {
-        let (mem, opt) = s.split_once("-O").ok_or_else(|| format!("bad mode `{s}` (e.g. guard-O2, bounds-O0)"))?;
-        let bounds_checks = match mem {
-            "guard" => false,
-            "bounds" => true,
-            _ => return Err(format!("bad memory mode `{mem}` (guard or bounds)")),
+        let (mem, opt) = s.split_once("-O").ok_or_else(|| format!("bad mode `{s}` (e.g. guard-O2, bounds-O0, lazy-O2)"))?;
+        let (bounds_checks, lazy) = match mem {
+            "guard" => (false, false),
+            "bounds" => (true, false),
+            "lazy" => (true, true),
+            _ => return Err(format!("bad memory mode `{mem}` (guard, bounds or lazy)")),
         };
         let opt_level = opt.parse::<u8>().ok().filter(|o| *o <= 3).ok_or_else(|| format!("bad opt level in `{s}`"))?;
-        Ok(Mode { bounds_checks, opt_level })
+        Ok(Mode { bounds_checks, opt_level, lazy })
     }
 }
 
@@ -287,10 +298,15 @@ impl<'j> Wasmlite<'j> {
             wasm_features: wasmlite_abi::parse::supported_features(),
             ..Default::default()
         };
-        let desc = jit.load_wasm(wasm, "fuzz", &config).map_err(|e| e.to_string())?;
-        // SAFETY: `desc` points into code owned by `jit`, which is borrowed for `'j`, as long as
-        // this value (and so the module and instance built from it) lives.
-        let module = unsafe { wasmlite_rt::Module::from_descriptor(desc) }.map_err(|e| format!("runtime rejected module: {e}"))?;
+        let module = if mode.lazy {
+            // The process-wide JIT (never dropped) holds lazy modules.
+            wasmlite_jit::compile_module_lazy(wasm, "fuzz", &config).map_err(|e| e.to_string())?
+        } else {
+            let desc = jit.load_wasm(wasm, "fuzz", &config).map_err(|e| e.to_string())?;
+            // SAFETY: `desc` points into code owned by `jit`, which is borrowed for `'j`, as
+            // long as this value (and so the module and instance built from it) lives.
+            unsafe { wasmlite_rt::Module::from_descriptor(desc) }.map_err(|e| format!("runtime rejected module: {e}"))?
+        };
         Ok(Wasmlite { instance: None, module, store: wasmlite_rt::Store::new(), _jit: jit })
     }
 

@@ -31,8 +31,23 @@ fn module_from(desc: *const wasmlite_abi::ModuleDescriptor) -> Result<Module, Ji
 /// (`config.threads` partitions in parallel; the default, 0, uses every core for large
 /// modules) and load it into the process-wide JIT. `name` only names the symbols (any
 /// string).
+///
+/// The process-wide JIT is locked only to pick the symbol prefix and to link: compiling
+/// (seconds to minutes for a large module) runs unlocked, so other threads' compilations and
+/// lazy first calls go on meanwhile.
 pub fn compile_module(wasm: &[u8], name: &str, config: &wasmlite_codegen::Config) -> Result<Module, JitError> {
-    let desc = global()?.load_wasm(wasm, &sanitize(name), config)?;
+    let prefix = global()?.reserve_prefix(&sanitize(name), wasm);
+    let objects = wasmlite_codegen::compile_objects(wasm, &prefix, config);
+    let mut jit = global()?;
+    let objects = match objects {
+        Ok(o) => o,
+        Err(e) => {
+            jit.reserved.remove(&prefix);
+            return Err(e.into());
+        }
+    };
+    let desc = jit.load_objects(&objects, &prefix)?;
+    drop(jit);
     module_from(desc)
 }
 
@@ -65,9 +80,17 @@ pub(crate) fn sanitize(name: &str) -> String {
 }
 
 impl Jit {
-    /// Whether no module with `prefix` was loaded yet.
+    /// Whether no module with `prefix` was loaded or is being compiled.
     pub(crate) fn unique_prefix_is(&self, prefix: &str) -> bool {
-        !self.prefixes.contains(prefix)
+        !self.prefixes.contains(prefix) && !self.reserved.contains(prefix)
+    }
+
+    /// A prefix as [`Jit::unique_prefix`], held for a module compiled outside the lock until
+    /// it is loaded (or released after a failed compilation).
+    fn reserve_prefix(&mut self, name: &str, wasm: &[u8]) -> String {
+        let prefix = self.unique_prefix(name, wasm);
+        self.reserved.insert(prefix.clone());
+        prefix
     }
 }
 
@@ -87,10 +110,18 @@ pub fn compile_module_lazy(wasm: &[u8], name: &str, config: &wasmlite_codegen::C
         let config = wasmlite_codegen::Config { explicit_bounds_checks: true, ..config.clone() };
         return compile_module(wasm, name, &config);
     }
+    let prefix = global()?.reserve_prefix(&sanitize(name), wasm);
+    // Validation and the shell's code generation run unlocked (as in `compile_module`).
+    let prepared = wasmlite_codegen::lazy::LazyModule::new(wasm, &prefix, config)
+        .and_then(|lazy| Ok((lazy.shell_object()?, std::sync::Arc::new(lazy))));
     let mut jit = global()?;
-    let prefix = jit.unique_prefix(&sanitize(name), wasm);
-    let lazy = std::sync::Arc::new(wasmlite_codegen::lazy::LazyModule::new(wasm, &prefix, config)?);
-    let shell = lazy.shell_object()?;
+    let (shell, lazy) = match prepared {
+        Ok(p) => p,
+        Err(e) => {
+            jit.reserved.remove(&prefix);
+            return Err(e.into());
+        }
+    };
     let stubs = match crate::lazy::define_lazy_functions(&mut jit, &lazy) {
         Ok(stubs) => stubs,
         Err(e) => {

@@ -96,6 +96,9 @@ impl From<wasmlite_codegen::CompileError> for JitError {
 pub struct Jit {
     lljit: orc::Lljit,
     prefixes: HashSet<String>,
+    /// Prefixes handed out for modules being compiled outside the JIT's lock (see
+    /// `engine::compile_module`), not loaded yet.
+    reserved: HashSet<String>,
     /// Addresses of the loaded modules' descriptors (unregistered from the code registry on
     /// drop; kept as integers so that `Jit` stays `Send`).
     descriptors: Vec<usize>,
@@ -119,7 +122,12 @@ impl fmt::Debug for Jit {
 impl Jit {
     /// Create a JIT for the host machine.
     pub fn new() -> Result<Jit, JitError> {
-        Ok(Jit { lljit: orc::Lljit::new().map_err(JitError::Llvm)?, prefixes: HashSet::new(), descriptors: Vec::new() })
+        Ok(Jit {
+            lljit: orc::Lljit::new().map_err(JitError::Llvm)?,
+            prefixes: HashSet::new(),
+            reserved: HashSet::new(),
+            descriptors: Vec::new(),
+        })
     }
 
     /// Number of modules loaded so far.
@@ -131,13 +139,10 @@ impl Jit {
     /// with `_<n>` appended if that module was loaded before.
     pub fn unique_prefix(&self, name: &str, wasm: &[u8]) -> String {
         let base = wasmlite_abi::symbol_prefix(name, wasm);
-        if !self.prefixes.contains(&base) {
+        if self.unique_prefix_is(&base) {
             return base;
         }
-        (1u64..)
-            .map(|n| format!("{base}_{n}"))
-            .find(|p| !self.prefixes.contains(p))
-            .unwrap_or(base)
+        (1u64..).map(|n| format!("{base}_{n}")).find(|p| self.unique_prefix_is(p)).unwrap_or(base)
     }
 
     /// Compile `wasm` with [`wasmlite_codegen::compile_objects`] (same
@@ -173,6 +178,7 @@ impl Jit {
         if self.prefixes.contains(prefix) {
             return Err(JitError::Llvm(format!("a module with prefix `{prefix}` is already loaded")));
         }
+        self.reserved.remove(prefix);
         if objects.is_empty() {
             return Err(JitError::Llvm(format!("no object for `{prefix}`")));
         }

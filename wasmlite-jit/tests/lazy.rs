@@ -173,3 +173,34 @@ fn first_calls_keep_every_argument() {
         }
     }
 }
+
+/// The process-wide JIT compiles outside its lock: threads compiling the same module under
+/// the same name at once (eagerly and lazily) each get a prefix of their own, and every
+/// module works.
+#[test]
+fn concurrent_compilations_get_distinct_prefixes() {
+    let wasm = wat::parse_str("(module (func (export \"f\") (param i32) (result i32) local.get 0 i32.const 7 i32.mul))").unwrap();
+    let results: Vec<Result<Option<i32>, String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..6)
+            .map(|k| {
+                let wasm = &wasm;
+                s.spawn(move || {
+                    let m = if k % 2 == 0 {
+                        wasmlite_jit::compile_module(wasm, "same_name", &Default::default())
+                    } else {
+                        wasmlite_jit::compile_module_lazy(wasm, "same_name", &Default::default())
+                    }
+                    .map_err(|e| e.to_string())?;
+                    let store = Store::new();
+                    let mut inst = Instance::new(&store, &m, &[], ()).map_err(|e| e.to_string())?;
+                    let r = inst.call_export("f", &[Val::I32(k)]).map_err(|e| e.to_string())?;
+                    Ok(r.first().and_then(|v| v.i32()))
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for (k, r) in results.into_iter().enumerate() {
+        assert_eq!(r, Ok(Some(7 * k as i32)), "thread {k}");
+    }
+}
