@@ -7,14 +7,16 @@
 //!   their entry points are the JIT's stubs ([`LazyModule::func_entries`]). Its size does
 //!   not depend on the function bodies.
 //! * one object per defined function ([`LazyModule::function_object`]) defining
-//!   [`native_body_symbol`] and [`array_body_symbol`] (the function and its array entry).
-//!   Direct calls go to the callee's stub, imports to the shell's import stubs.
+//!   [`native_body_symbol`] and [`array_body_symbol`] (the function and its array entry),
+//!   between two code markers ([`code_marker_symbols`]). Direct calls go to the callee's
+//!   stub, imports to the shell's import stubs.
 //!
 //! The JIT's stubs compile a function on its first call and then jump straight to the
 //! native code (`wasmlite_jit`'s `lazy.rs`).
 //!
-//! Lazy modules always use explicit bounds checks: function code lives outside the shell's
-//! `[code_start, code_end)` range, which the guard-page signal handler relies on.
+//! Both memory modes work: the JIT registers each function object's `[code_start,
+//! code_end)` with the signal handler as it links it. Interrupts always poll (the code of a
+//! lazy module is not all known when the module is registered).
 
 use std::ops::Range;
 
@@ -24,7 +26,7 @@ use wasmparser::{BinaryReader, FunctionBody, Operator, Parser, Payload};
 use crate::llvm::{self, Context, Linkage, Module, TargetMachine, Value};
 use crate::translate::func::translate_function;
 use crate::translate::module::{
-    common_attrs, emit_array_entry, emit_descriptor, emit_import_stub, emit_personality, exceptions_enabled,
+    common_attrs, define_marker, emit_array_entry, emit_descriptor, emit_import_stub, emit_personality, exceptions_enabled,
     internal_fn, native_fn_type, unwind_attrs, ModuleCtx,
 };
 use crate::{CompileError, Config};
@@ -61,6 +63,12 @@ pub fn array_body_symbol(prefix: &str, index: u32) -> String {
     format!("{prefix}_arraybody{index}")
 }
 
+/// Symbols of the markers around the code of function `index`'s object: its first and last
+/// functions (see [`LazyModule::function_object`]).
+pub fn code_marker_symbols(prefix: &str, index: u32) -> (String, String) {
+    (format!("{prefix}_fn{index}_code_start"), format!("{prefix}_fn{index}_code_end"))
+}
+
 /// Pass pipeline of the shell object (see [`LazyModule::shell_object`]).
 const SHELL_PIPELINE: &str = "function(sroa,early-cse,instcombine,simplifycfg)";
 
@@ -84,7 +92,7 @@ pub struct LazyModule {
 
 impl LazyModule {
     /// Validate `wasm` (the whole module, as [`crate::compile`] does) and remember where each
-    /// function body is. `config.explicit_bounds_checks` is forced on (see the module docs).
+    /// function body is. `config.interrupts` is forced to polling (see the module docs).
     pub fn new(wasm: &[u8], prefix: &str, config: &Config) -> Result<LazyModule, CompileError> {
         check_prefix(prefix)?;
         let info = wasmlite_abi::parse::parse_module_with_features(wasm, config.wasm_features)?;
@@ -101,10 +109,10 @@ impl LazyModule {
         if info.num_imported_funcs as usize + bodies.len() != info.funcs.len() {
             return Err(CompileError::msg("function and code section counts differ"));
         }
-        // Lazily compiled code lies outside the registered code range, where the interrupt
-        // signal cannot redirect it: it polls.
-        let config =
-            Config { explicit_bounds_checks: true, interrupts: crate::Interrupts::Poll, ..config.clone() };
+        // The JIT registers each function object's code for the signal handler when it links
+        // it (guard pages work as in eager code), but the interrupt signal is not used for a
+        // module whose code appears piece by piece: it polls.
+        let config = Config { interrupts: crate::Interrupts::Poll, ..config.clone() };
         Ok(LazyModule { wasm: wasm.to_vec(), prefix: prefix.to_string(), config, info, bodies })
     }
 
@@ -142,11 +150,7 @@ impl LazyModule {
         let marker_ty = ctx.func_type(ctx.void(), &[]);
         let marker = |name: &str| {
             let f = internal_fn(&ctx, &module, &format!("{prefix}_{name}"), marker_ty);
-            ctx.add_fn_attr(f, "noinline");
-            ctx.add_fn_attr(f, "optnone");
-            let b = ctx.builder();
-            b.position_at_end(ctx.append_block(f, "entry"));
-            b.ret_void();
+            define_marker(&ctx, f);
             f
         };
         let code_start = marker("code_start");
@@ -197,6 +201,13 @@ impl LazyModule {
         let prefix = &self.prefix;
         let module = ctx.module(&format!("{prefix}_fn{index}"));
         module.set_target(&tm);
+        // Markers around the object's code (first and last function, as in the shell): the
+        // JIT registers `[start, end)` as this module's code for the signal handler.
+        let marker_ty = ctx.func_type(ctx.void(), &[]);
+        let (start_name, end_name) = code_marker_symbols(prefix, index);
+        let code_start = module.add_function(&start_name, marker_ty);
+        common_attrs(&ctx, code_start);
+        define_marker(&ctx, code_start);
         let raise_trap_ty = ctx.func_type(ctx.void(), &[ctx.ptr(), ctx.i32(), ctx.i32()]);
         let raise_trap = module.add_function(&raise_trap_symbol(prefix), raise_trap_ty);
         for a in ["noreturn", "nounwind"] {
@@ -255,6 +266,9 @@ impl LazyModule {
             Ok(r) => r?,
             Err(_) => return Err(CompileError::msg("internal code generator error (panic)")),
         }
+        let code_end = module.add_function(&end_name, marker_ty);
+        common_attrs(&ctx, code_end);
+        define_marker(&ctx, code_end);
         self.finish(&module, &tm, &crate::pass_pipeline(self.config.opt_level))
     }
 

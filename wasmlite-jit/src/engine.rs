@@ -99,16 +99,15 @@ impl Jit {
 /// see `lazy.rs`) and later calls jump straight to its native code. Start-up compiles no
 /// function body and creates no symbol per function.
 ///
-/// Lazy modules always use explicit bounds checks (`config.explicit_bounds_checks` is
-/// forced on): lazily compiled code lies outside the module's registered code range, so
-/// guard-page faults there could not be recognised as wasm traps.
+/// Both memory modes work (each function's code is registered with the signal handler as
+/// it is linked); interrupts always poll (`config.interrupts` is forced to
+/// `Interrupts::Poll`).
 ///
 /// On architectures without lazy stubs (all but x86-64) the module is compiled eagerly, as
-/// by [`compile_module`] with explicit bounds checks.
+/// by [`compile_module`].
 pub fn compile_module_lazy(wasm: &[u8], name: &str, config: &wasmlite_codegen::Config) -> Result<Module, JitError> {
     if !crate::lazy::SUPPORTED {
-        let config = wasmlite_codegen::Config { explicit_bounds_checks: true, ..config.clone() };
-        return compile_module(wasm, name, &config);
+        return compile_module(wasm, name, config);
     }
     let prefix = global()?.reserve_prefix(&sanitize(name), wasm);
     // Validation and the shell's code generation run unlocked (as in `compile_module`).
@@ -122,8 +121,8 @@ pub fn compile_module_lazy(wasm: &[u8], name: &str, config: &wasmlite_codegen::C
             return Err(e.into());
         }
     };
-    let stubs = match crate::lazy::define_lazy_functions(&mut jit, &lazy) {
-        Ok(stubs) => stubs,
+    let state = match crate::lazy::define_lazy_functions(&mut jit, &lazy) {
+        Ok(state) => state,
         Err(e) => {
             // Some symbols of this prefix may be defined: never reuse it.
             jit.prefixes.insert(prefix);
@@ -131,7 +130,7 @@ pub fn compile_module_lazy(wasm: &[u8], name: &str, config: &wasmlite_codegen::C
         }
     };
     let shell_desc = jit.load_object(&shell, &prefix)?;
-    let desc = crate::lazy::lazy_descriptor(shell_desc, &lazy, stubs);
+    let desc = crate::lazy::lazy_descriptor(shell_desc, state);
     jit.descriptors.push(desc as usize);
     drop(jit);
     module_from(desc)

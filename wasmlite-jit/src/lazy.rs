@@ -25,9 +25,11 @@
 
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use wasmlite_codegen::lazy::{array_body_symbol, native_body_symbol, stub_number, LazyModule, STUB_SIZE};
+use wasmlite_codegen::lazy::{
+    array_body_symbol, code_marker_symbols, native_body_symbol, stub_number, LazyModule, STUB_SIZE,
+};
 
 use wasmlite_abi::{ArrayFn, FuncEntry, ModuleDescriptor};
 
@@ -53,6 +55,9 @@ pub(crate) struct LazyState {
     slots: &'static [AtomicU64],
     /// Serialises compilations of this module (a function is compiled once).
     lock: Mutex<()>,
+    /// The module's descriptor and `raise_trap` (set once the shell is linked): compiled code
+    /// is registered under them with the signal handler (`wasmlite_abi::registry::CODE`).
+    code_key: OnceLock<(usize, usize)>,
 }
 
 impl LazyState {
@@ -82,11 +87,18 @@ impl LazyState {
             .join()
             .map_err(|_| "internal code generator error (panic)".to_string())?
             .map_err(|e| format!("cannot compile function #{index} of `{prefix}`: {e}"))?;
+        let &(key, raise_trap) = self.code_key.get().ok_or("lazy module called before its descriptor was set")?;
         let mut jit = crate::engine::global().map_err(|e| e.to_string())?;
         jit.lljit.add_object(&object, &format!("{prefix}_fn{index}"))?;
         let native = jit.lljit.lookup(&native_body_symbol(prefix, index))?;
         let array = jit.lljit.lookup(&array_body_symbol(prefix, index))?;
+        let (start, end) = code_marker_symbols(prefix, index);
+        let (start, end) = (jit.lljit.lookup(&start)?, jit.lljit.lookup(&end)?);
         drop(jit);
+        // Known to the signal handler before any of it runs (guard-page traps).
+        if start >= end || !wasmlite_abi::registry::CODE.insert_range(key, start as usize, end as usize, raise_trap) {
+            return Err(format!("function #{index}: bad code range {start:#x}..{end:#x}"));
+        }
         for (array_entry, addr) in [(false, native), (true, array)] {
             if let Some(s) = usize::try_from(stub_number(defined, array_entry)).ok().and_then(|n| self.slots.get(n)) {
                 s.store(addr, Ordering::Release);
@@ -233,7 +245,13 @@ fn map_stubs(module: &Arc<LazyModule>) -> Result<&'static LazyState, JitError> {
     let (header, slots) = words.split_at(2);
     let stubs = base as u64 + HEADER as u64;
     let state: &'static LazyState =
-        Box::leak(Box::new(LazyState { module: Arc::clone(module), stubs, slots, lock: Mutex::new(()) }));
+        Box::leak(Box::new(LazyState {
+            module: Arc::clone(module),
+            stubs,
+            slots,
+            lock: Mutex::new(()),
+            code_key: OnceLock::new(),
+        }));
     header[0].store(state as *const LazyState as u64, Ordering::Relaxed);
     header[1].store(wasmlite_jit_lazy_entry as *const () as u64, Ordering::Relaxed);
     for (k, s) in slots.iter().enumerate() {
@@ -252,20 +270,22 @@ fn map_stubs(_module: &Arc<LazyModule>) -> Result<&'static LazyState, JitError> 
 }
 
 /// Map the stub table of `module`, define its symbol in the JIT's main dylib (the one
-/// absolute symbol a lazy module needs besides its shell) and return the table's address.
-pub(crate) fn define_lazy_functions(jit: &mut Jit, module: &Arc<LazyModule>) -> Result<u64, JitError> {
+/// absolute symbol a lazy module needs besides its shell) and return the stubs' state.
+pub(crate) fn define_lazy_functions(jit: &mut Jit, module: &Arc<LazyModule>) -> Result<&'static LazyState, JitError> {
     let state = map_stubs(module)?;
     jit.lljit
         .define_absolute(&wasmlite_codegen::lazy::stubs_symbol(module.prefix()), state.stubs)
         .map_err(JitError::Llvm)?;
-    Ok(state.stubs)
+    Ok(state)
 }
 
 /// The descriptor of a lazy module: the shell's (`shell`, which lists no defined function)
-/// with the stub table's entry points as its functions. Leaked, like the JIT's code.
-pub(crate) fn lazy_descriptor(shell: *const ModuleDescriptor, module: &LazyModule, stubs: u64) -> *const ModuleDescriptor {
+/// with the stub table's entry points as its functions. Leaked, like the JIT's code. Code
+/// compiled later is registered under it.
+pub(crate) fn lazy_descriptor(shell: *const ModuleDescriptor, state: &LazyState) -> *const ModuleDescriptor {
+    let module = &state.module;
     let funcs: Vec<FuncEntry> = module
-        .func_entries(stubs)
+        .func_entries(state.stubs)
         .into_iter()
         // SAFETY: `array` is the address of an array-entry stub, which has the `ArrayFn`
         // signature (it jumps to the compiled array entry).
@@ -288,7 +308,10 @@ pub(crate) fn lazy_descriptor(shell: *const ModuleDescriptor, module: &LazyModul
         code_ranges: d.code_ranges,
         num_code_ranges: d.num_code_ranges,
     };
-    Box::leak(Box::new(desc))
+    let raise_trap = desc.raise_trap as usize;
+    let desc: &'static ModuleDescriptor = Box::leak(Box::new(desc));
+    let _ = state.code_key.set((desc as *const ModuleDescriptor as usize, raise_trap));
+    desc
 }
 
 #[cfg(test)]

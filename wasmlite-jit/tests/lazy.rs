@@ -22,14 +22,23 @@ const WAT: &str = r#"(module
   (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
   (func $rec (export "rec") call $rec))"#;
 
+/// Both memory modes: with guard pages (the default) the out-of-bounds load faults in code
+/// that was compiled and registered with the signal handler on first call.
 #[test]
 fn lazy_module_runs_and_traps() {
-    let wasm = wat::parse_str(WAT).unwrap();
-    let module = wasmlite_jit::compile_module_lazy(&wasm, "lazy_test", &Default::default()).unwrap();
-    assert!(module.explicit_bounds_checks(), "lazy mode forces explicit bounds checks");
+    for bounds_checks in [false, true] {
+        let config = wasmlite_codegen::Config { explicit_bounds_checks: bounds_checks, ..Default::default() };
+        let wasm = wat::parse_str(WAT).unwrap();
+        let module = wasmlite_jit::compile_module_lazy(&wasm, "lazy_test", &config).unwrap();
+        assert_eq!(module.explicit_bounds_checks(), bounds_checks);
+        runs_and_traps(&module);
+    }
+}
+
+fn runs_and_traps(module: &wasmlite_rt::Module) {
     let store = Store::new();
     let double = wasmlite_rt::Func::wrap(|_h: &mut (), _c: &mut wasmlite_rt::Caller<'_>, x: i32| -> Result<i32, wasmlite_rt::Trap> { Ok(2 * x) });
-    let mut inst = Instance::new(&store, &module, &[wasmlite_rt::Extern::Func(double)], ()).unwrap();
+    let mut inst = Instance::new(&store, module, &[wasmlite_rt::Extern::Func(double)], ()).unwrap();
     assert_eq!(inst.call_export("fib", &[Val::I32(20)]).unwrap(), vec![Val::I32(6765)]);
     assert_eq!(inst.call_export("fib", &[Val::I32(10)]).unwrap(), vec![Val::I32(55)]);
     assert_eq!(inst.call_export("indirect", &[Val::I32(1), Val::I32(9)]).unwrap(), vec![Val::I32(81)]);

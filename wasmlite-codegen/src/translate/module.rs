@@ -238,6 +238,16 @@ pub(crate) fn internal_fn<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, name:
     f
 }
 
+/// Give `f` (`void()`) the body of a code marker: an empty function kept where it is (the
+/// first and last functions of an object delimit its code for the signal handler).
+pub(crate) fn define_marker(ctx: &Context, f: Value<'_>) {
+    ctx.add_fn_attr(f, "noinline");
+    ctx.add_fn_attr(f, "optnone");
+    let b = ctx.builder();
+    b.position_at_end(ctx.append_block(f, "entry"));
+    b.ret_void();
+}
+
 /// Symbol of marker `what` (`code_start`/`code_end`) of partition `k`.
 fn marker_symbol(prefix: &str, what: &str, k: usize) -> String {
     if k == 0 {
@@ -302,11 +312,7 @@ pub(crate) fn translate_module<'ctx>(
             return declare(&name, marker_ty);
         }
         let f = define(&name, marker_ty);
-        ctx.add_fn_attr(f, "noinline");
-        ctx.add_fn_attr(f, "optnone");
-        let b = ctx.builder();
-        b.position_at_end(ctx.append_block(f, "entry"));
-        b.ret_void();
+        define_marker(ctx, f);
         f
     };
     let code_start = marker("code_start", k);
