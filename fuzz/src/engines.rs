@@ -213,7 +213,7 @@ pub struct Mode {
     pub bounds_checks: bool,
     pub opt_level: u8,
     /// Lazy JIT (`wasmlite_jit::compile_module_lazy`: each function compiled on its first
-    /// call, always with explicit bounds checks). Not in [`Mode::ALL`]: `--modes lazy-O2`.
+    /// call; guard pages). Not in [`Mode::ALL`]: `--modes lazy-O2`.
     pub lazy: bool,
 }
 
@@ -241,7 +241,7 @@ impl Mode {
         let (bounds_checks, lazy) = match mem {
             "guard" => (false, false),
             "bounds" => (true, false),
-            "lazy" => (true, true),
+            "lazy" => (false, true),
             _ => return Err(format!("bad memory mode `{mem}` (guard, bounds or lazy)")),
         };
         let opt_level = opt.parse::<u8>().ok().filter(|o| *o <= 3).ok_or_else(|| format!("bad opt level in `{s}`"))?;

@@ -28,7 +28,7 @@ usage: fuzz-diff [--seed N] [--count N] [--time SECS] [--jobs N] [--modes LIST]
   --time SECS         stop starting modules after SECS
   --jobs N            parallel child processes (default 2)
   --modes LIST        comma-separated of guard-O0,guard-O2,bounds-O0,bounds-O2 (default: these
-                      four) and lazy-O0/lazy-O2 (lazy JIT, explicit bounds checks)
+                      four) and lazy-O0/lazy-O2 (lazy JIT, guard pages)
   --fuel N            wasm-smith fuel per call (default 1000; bounds loops, call depth, bulk lengths)
   --calls-per-func N  calls of every exported function (default 2)
   --out DIR           divergence artifacts (default: fuzz/divergences)
