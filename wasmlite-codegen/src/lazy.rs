@@ -26,7 +26,7 @@ use wasmparser::{BinaryReader, FunctionBody, Operator, Parser, Payload};
 use crate::llvm::{self, Context, Linkage, Module, TargetMachine, Value};
 use crate::translate::func::translate_function;
 use crate::translate::module::{
-    common_attrs, define_marker, emit_array_entry, emit_descriptor, emit_import_stub, emit_personality, exceptions_enabled,
+    common_attrs, define_marker, emit_array_entry, fp_barrier_constraint, emit_descriptor, emit_import_stub, emit_personality, exceptions_enabled,
     internal_fn, native_fn_type, unwind_attrs, ModuleCtx,
 };
 use crate::{CompileError, Config};
@@ -302,13 +302,7 @@ impl LazyModule {
             precision: self.config.precision,
             optimize: self.config.opt_level > 0,
             poll_interrupts: true,
-            fp_barrier: if triple.starts_with("x86_64") {
-                Some("=x,0")
-            } else if triple.starts_with("aarch64") {
-                Some("=w,0")
-            } else {
-                None
-            },
+            fp_barrier: fp_barrier_constraint(&triple),
             // Set by the caller (`with_personality`).
             personality: None,
         }

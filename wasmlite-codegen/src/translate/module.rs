@@ -231,6 +231,18 @@ pub(crate) fn common_attrs(ctx: &Context, f: Value<'_>) {
     ctx.add_fn_str_attr(f, "probe-stack", "inline-asm");
 }
 
+/// The inline-asm constraint of `ModuleCtx::fp_barrier` for `triple` (a register class of
+/// floating-point values), `None` where there is none.
+pub(crate) fn fp_barrier_constraint(triple: &str) -> Option<&'static str> {
+    if triple.starts_with("x86_64") {
+        Some("=x,0")
+    } else if triple.starts_with("aarch64") {
+        Some("=w,0")
+    } else {
+        None
+    }
+}
+
 pub(crate) fn internal_fn<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, name: &str, ty: Type<'ctx>) -> Value<'ctx> {
     let f = module.add_function(name, ty);
     f.set_linkage(Linkage::Internal);
@@ -394,13 +406,7 @@ pub(crate) fn translate_module<'ctx>(
         precision: config.precision,
         optimize: config.opt_level > 0,
         poll_interrupts: config.interrupts.polls(&triple),
-        fp_barrier: if triple.starts_with("x86_64") {
-            Some("=x,0")
-        } else if triple.starts_with("aarch64") {
-            Some("=w,0")
-        } else {
-            None
-        },
+        fp_barrier: fp_barrier_constraint(&triple),
         // One stub name per partition object: each object's weak `DW.ref.<name>` must resolve
         // within that object (a JIT may place objects beyond 32-bit reach of each other).
         personality: exceptions_enabled(config).then(|| {
