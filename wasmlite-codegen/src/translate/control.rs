@@ -264,24 +264,16 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
                 let vals = self.popn(params.len())?;
                 let height = self.stack.len();
                 let header = self.block("loop");
-                let merge = self.block("loop_end");
                 let param_slots = self.make_slots(&params);
-                let result_slots = self.make_slots(&results);
                 self.store_slots(&param_slots, &vals);
                 self.b.br(header);
                 self.b.position_at_end(header);
                 self.push_slots(&param_slots, &params);
-                self.frames.push(Frame {
-                    kind: FrameKind::Loop,
-                    height,
-                    params,
-                    results,
-                    merge,
-                    result_slots,
-                    header: Some(header),
-                    param_slots,
-                    merge_reachable: false,
-                });
+                self.open_frame(FrameKind::Loop, height, params, results, "loop_end");
+                if let Some(frame) = self.frames.last_mut() {
+                    frame.header = Some(header);
+                    frame.param_slots = param_slots;
+                }
                 self.interrupt_poll();
             }
             Operator::If { blockty } => {
@@ -291,22 +283,10 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
                 let height = self.stack.len() - params.len();
                 let then_bb = self.block("then");
                 let else_bb = self.block("else");
-                let merge = self.block("if_end");
-                let result_slots = self.make_slots(&results);
                 let cond = self.b.icmp(IntPred::LLVMIntNE, c, ctx.i32_const(0));
                 self.b.cond_br(cond, then_bb, else_bb);
                 self.b.position_at_end(then_bb);
-                self.frames.push(Frame {
-                    kind: FrameKind::If { else_bb, params: pvals },
-                    height,
-                    params,
-                    results,
-                    merge,
-                    result_slots,
-                    header: None,
-                    param_slots: Vec::new(),
-                    merge_reachable: false,
-                });
+                self.open_frame(FrameKind::If { else_bb, params: pvals }, height, params, results, "if_end");
             }
             Operator::Else => self.op_else()?,
             Operator::End => self.op_end()?,

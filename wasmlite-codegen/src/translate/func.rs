@@ -167,19 +167,7 @@ pub(crate) fn translate_function<'a, 'ctx>(
     t.interrupt_poll();
 
     // The function frame.
-    let ret_bb = ctx.append_block(func, "return");
-    let result_slots = t.make_slots(&ty.results);
-    t.frames.push(Frame {
-        kind: FrameKind::Func,
-        height: 0,
-        params: Vec::new(),
-        results: ty.results.clone(),
-        merge: ret_bb,
-        result_slots,
-        header: None,
-        param_slots: Vec::new(),
-        merge_reachable: false,
-    });
+    t.open_frame(FrameKind::Func, 0, Vec::new(), ty.results.clone(), "return");
 
     let mut reader = body.get_operators_reader()?;
     while !t.frames.is_empty() {
