@@ -14,6 +14,55 @@ fn supports_guard_pages(triple: &str) -> bool {
     arch64 && unix
 }
 
+/// One relocatable object, compiled on all cores: a large module's partitions
+/// (`compile_objects`) are merged by a relocatable link (`ld -r`; see [`merge_objects`]).
+/// Without a linker that can merge them, the module is compiled again as one object.
+fn compile_object(wasm: &[u8], prefix: &str, config: &wasmlite_codegen::Config) -> Result<Vec<u8>, wasmlite_codegen::CompileError> {
+    let mut objects = wasmlite_codegen::compile_objects(wasm, prefix, config)?;
+    if objects.len() == 1 {
+        return Ok(objects.remove(0));
+    }
+    match merge_objects(&objects) {
+        Ok(o) => Ok(o),
+        Err(why) => {
+            eprintln!("wasmlite: cannot merge the {} code partitions ({why}); compiling in one thread", objects.len());
+            wasmlite_codegen::compile(wasm, prefix, &wasmlite_codegen::Config { threads: 1, ..config.clone() })
+        }
+    }
+}
+
+/// Linkers tried, in order, for a relocatable link (`-r`): LLVM's handles every target.
+const RELOCATABLE_LINKERS: [&str; 3] = ["ld.lld-19", "ld.lld", "ld"];
+
+/// Merge relocatable objects into one with the first linker of [`RELOCATABLE_LINKERS`] that
+/// succeeds. The partitions' shared symbols are hidden and resolved inside the result.
+fn merge_objects(objects: &[Vec<u8>]) -> Result<Vec<u8>, String> {
+    let dir = std::env::temp_dir().join(format!("wasmlite-merge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let result = (|| {
+        let mut inputs = Vec::with_capacity(objects.len());
+        for (k, o) in objects.iter().enumerate() {
+            let p = dir.join(format!("part{k}.o"));
+            std::fs::write(&p, o).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+            inputs.push(p);
+        }
+        let out = dir.join("merged.o");
+        let mut errors = Vec::new();
+        for linker in RELOCATABLE_LINKERS {
+            match std::process::Command::new(linker).arg("-r").arg("-o").arg(&out).args(&inputs).output() {
+                Ok(o) if o.status.success() => {
+                    return std::fs::read(&out).map_err(|e| format!("cannot read {}: {e}", out.display()));
+                }
+                Ok(o) => errors.push(format!("{linker}: {}", String::from_utf8_lossy(&o.stderr).trim())),
+                Err(e) => errors.push(format!("{linker}: {e}")),
+            }
+        }
+        Err(errors.join("; "))
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
 /// `wasmlite compile`.
 pub fn main(args: CompileArgs) -> Result<(), String> {
     if args.emit == Emit::Rust {
@@ -32,7 +81,7 @@ pub fn main(args: CompileArgs) -> Result<(), String> {
     };
     let msg = format!("compiling {} ({} bytes of wasm)", args.file.display(), wasm.len());
     let out: Vec<u8> = crate::run::with_progress(msg, || match args.emit {
-        Emit::Obj => wasmlite_codegen::compile(&wasm, &prefix, &config),
+        Emit::Obj => compile_object(&wasm, &prefix, &config),
         Emit::Asm => wasmlite_codegen::compile_to_asm(&wasm, &prefix, &config).map(String::into_bytes),
         Emit::LlvmIr => wasmlite_codegen::compile_to_ir(&wasm, &prefix, &config).map(String::into_bytes),
         Emit::Rust => Err(wasmlite_codegen::CompileError { offset: None, message: "unreachable: handled above".into() }),

@@ -732,3 +732,48 @@ fn repl_on_a_terminal_has_a_prompt_history_and_commands() {
     let status = t.child.wait().unwrap();
     assert!(status.success(), "{status:?}");
 }
+
+/// `compile --emit obj` compiles a large module on all cores and merges the partitions into
+/// one relocatable object (`ld -r`), which loads and runs like a single-threaded one.
+#[test]
+fn compile_large_module_to_one_object() {
+    let dir = tempfile::tempdir().unwrap();
+    // ~300 KB of code: more than two partitions' minimum size.
+    let mut wat = String::from("(module\n");
+    for k in 0..3000 {
+        wat.push_str(&format!("(func $f{k} (export \"f{k}\") (param i32) (result i32) local.get 0"));
+        for j in 0..20 {
+            wat.push_str(&format!(" i32.const {} i32.add", k + j));
+        }
+        if k > 0 {
+            wat.push_str(&format!(" call $f{}", k - 1));
+        }
+        wat.push_str(")\n");
+    }
+    wat.push(')');
+    let wasm = wat::parse_str(&wat).unwrap();
+    assert!(wasm.len() > 256 << 10, "{} bytes", wasm.len());
+    let file = dir.path().join("big.wasm");
+    std::fs::write(&file, &wasm).unwrap();
+    let out = dir.path().join("big.o");
+    let o = wasmlite(&dir.path().join("cache"), &["compile", "-O", "0", file.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let obj = std::fs::read(&out).unwrap();
+    let prefix = wasmlite_abi::symbol_prefix("big", &wasm);
+    let has = |s: &str| obj.windows(s.len()).any(|w| w == s.as_bytes());
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) >= 2 {
+        assert!(has(&format!("{prefix}_code_start1")), "two partitions merged into one object");
+    }
+    let mut jit = wasmlite_jit::Jit::new().unwrap();
+    let desc = jit.load_object(&obj, &prefix).unwrap();
+    // SAFETY: `desc` belongs to `jit`, which outlives the module and instance below.
+    let module = unsafe { wasmlite_rt::Module::from_descriptor(desc) }.unwrap();
+    let store = wasmlite_rt::Store::new();
+    let mut inst = wasmlite_rt::Instance::new(&store, &module, &[], ()).unwrap();
+    // f(k)(x) = x + Σ_{i<=k} Σ_{j<20} (i + j)
+    let want = |k: i64| (0..=k).map(|i| (0..20).map(|j| i + j).sum::<i64>()).sum::<i64>() as i32;
+    for k in [0, 1, 1499, 1500, 2999] {
+        let r = inst.call_export(&format!("f{k}"), &[wasmlite_rt::Val::I32(5)]).unwrap();
+        assert_eq!(r, [wasmlite_rt::Val::I32(5i32.wrapping_add(want(k)))], "f{k}");
+    }
+}
