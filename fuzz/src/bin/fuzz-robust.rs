@@ -10,7 +10,8 @@ use wasmlite_fuzz::campaign::{self, Counters, Crash};
 use wasmlite_fuzz::mutate;
 
 const USAGE: &str = "\
-fuzz-robust: arbitrary and mutated modules into wasmlite_abi::parse and wasmlite_codegen::compile;
+fuzz-robust: arbitrary and mutated modules into wasmlite_abi::parse and wasmlite_codegen::compile
+(and, for one in four compiled ones, the lazy shell and function objects);
 every input must give Ok or Err, never a panic or an abort.
 
 usage: fuzz-robust [--seed N] [--count N] [--time SECS] [--jobs N] [--out DIR] [--batch N]
@@ -78,11 +79,12 @@ fn main() {
     eprintln!();
     eprintln!("inputs by strategy: {}", strategies.join(", "));
     eprintln!(
-        "parse: {} ok, {} err; compile: {} ok, {} err; {:.1} s",
+        "parse: {} ok, {} err; compile: {} ok, {} err; lazily compiled functions: {}; {:.1} s",
         totals.get("parse_ok"),
         totals.get("parse_err"),
         totals.get("compile_ok"),
         totals.get("compile_err"),
+        totals.get("lazy_functions"),
         totals.elapsed.as_secs_f64()
     );
     for c in &totals.crashes {
@@ -124,10 +126,25 @@ fn run_seed(out: &std::path::Path, seed: u64, c: &mut Counters) {
         wasm_features: features,
         ..Default::default()
     };
+    let mut compiled = false;
     match catch_unwind(AssertUnwindSafe(|| wasmlite_codegen::compile(&input, "fuzz", &config))) {
-        Ok(Ok(_)) => *c.entry("compile_ok".into()).or_default() += 1,
+        Ok(Ok(_)) => {
+            compiled = true;
+            *c.entry("compile_ok".into()).or_default() += 1
+        }
         Ok(Err(_)) => *c.entry("compile_err".into()).or_default() += 1,
         Err(_) => findings.push(("wasmlite_codegen::compile", take_panic())),
+    }
+    // One input in four that compiled also goes through lazy compilation (shell, then every
+    // function object, as `wasmlite_jit::compile_module_lazy` would on first calls): it must
+    // neither panic nor fail where whole-module compilation succeeded (a lazy failure aborts
+    // the process at run time).
+    if compiled && seed % 4 == 1 {
+        match catch_unwind(AssertUnwindSafe(|| lazy_objects(&input, &config))) {
+            Ok(Ok(n)) => *c.entry("lazy_functions".into()).or_default() += n,
+            Ok(Err(e)) => findings.push(("wasmlite_codegen::lazy (module compiled eagerly)", e)),
+            Err(_) => findings.push(("wasmlite_codegen::lazy", take_panic())),
+        }
     }
     if !findings.is_empty() {
         *c.entry("panics".into()).or_default() += findings.len() as u64;
@@ -144,6 +161,18 @@ fn run_seed(out: &std::path::Path, seed: u64, c: &mut Counters) {
         }
         campaign::write_artifact(out, &format!("robust-{seed}-panic.txt"), text.as_bytes());
     }
+}
+
+/// The lazy shell and every function object of `wasm` (at most 64); the number of functions.
+fn lazy_objects(wasm: &[u8], config: &wasmlite_codegen::Config) -> Result<u64, String> {
+    let m = wasmlite_codegen::lazy::LazyModule::new(wasm, "fuzz", config).map_err(|e| format!("LazyModule::new: {e}"))?;
+    m.shell_object().map_err(|e| format!("shell_object: {e}"))?;
+    let mut n = 0;
+    for i in m.defined_funcs().take(64) {
+        m.function_object(i).map_err(|e| format!("function_object({i}): {e}"))?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 fn take_panic() -> String {
