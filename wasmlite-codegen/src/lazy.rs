@@ -14,9 +14,8 @@
 //! The JIT's stubs compile a function on its first call and then jump straight to the
 //! native code (`wasmlite_jit`'s `lazy.rs`).
 //!
-//! Both memory modes work: the JIT registers each function object's `[code_start,
-//! code_end)` with the signal handler as it links it. Interrupts always poll (the code of a
-//! lazy module is not all known when the module is registered).
+//! Both memory modes and both ways of interrupting work: the JIT registers each function
+//! object's `[code_start, code_end)` with the signal handler as it links it.
 
 use std::ops::Range;
 
@@ -92,7 +91,7 @@ pub struct LazyModule {
 
 impl LazyModule {
     /// Validate `wasm` (the whole module, as [`crate::compile`] does) and remember where each
-    /// function body is. `config.interrupts` is forced to polling (see the module docs).
+    /// function body is.
     pub fn new(wasm: &[u8], prefix: &str, config: &Config) -> Result<LazyModule, CompileError> {
         check_prefix(prefix)?;
         let info = wasmlite_abi::parse::parse_module_with_features(wasm, config.wasm_features)?;
@@ -110,10 +109,17 @@ impl LazyModule {
             return Err(CompileError::msg("function and code section counts differ"));
         }
         // The JIT registers each function object's code for the signal handler when it links
-        // it (guard pages work as in eager code), but the interrupt signal is not used for a
-        // module whose code appears piece by piece: it polls.
-        let config = Config { interrupts: crate::Interrupts::Poll, ..config.clone() };
+        // it: guard pages and the interrupt signal work as in eager code.
+        let config = config.clone();
         Ok(LazyModule { wasm: wasm.to_vec(), prefix: prefix.to_string(), config, info, bodies })
+    }
+
+    /// Whether the code polls the interrupt flag (`Config::interrupts` for the target);
+    /// otherwise the interrupt signal stops it, and whoever enters it from outside wasm code
+    /// checks the flag (the JIT's stub resolver does).
+    pub fn polls_interrupts(&self) -> bool {
+        let triple = self.config.target_triple.clone().unwrap_or_else(llvm::default_triple);
+        self.config.interrupts.polls(&triple)
     }
 
     /// The module description.
@@ -301,7 +307,7 @@ impl LazyModule {
             explicit_bounds: self.config.explicit_bounds_checks,
             precision: self.config.precision,
             optimize: self.config.opt_level > 0,
-            poll_interrupts: true,
+            poll_interrupts: self.polls_interrupts(),
             fp_barrier: fp_barrier_constraint(&triple),
             // Set by the caller (`with_personality`).
             personality: None,

@@ -99,9 +99,8 @@ impl Jit {
 /// see `lazy.rs`) and later calls jump straight to its native code. Start-up compiles no
 /// function body and creates no symbol per function.
 ///
-/// Both memory modes work (each function's code is registered with the signal handler as
-/// it is linked); interrupts always poll (`config.interrupts` is forced to
-/// `Interrupts::Poll`).
+/// Both memory modes and both ways of interrupting work, as in eager code (each function's
+/// code is registered with the signal handler as it is linked).
 ///
 /// On architectures without lazy stubs (all but x86-64) the module is compiled eagerly, as
 /// by [`compile_module`].

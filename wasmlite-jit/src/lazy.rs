@@ -8,9 +8,12 @@
 //!
 //! ```text
 //! code (read + execute)                      data (read + write)
-//!   header:  mov r11, [rip + ctx]              ctx:      *const LazyState
-//!            jmp [rip + resolver]              resolver: lazy_entry
-//!   stub k:  jmp [rip + slot k]                slot k:   stub k + 6, then the compiled code
+//!   header:  mov r11, [rip + ctx]              ctx:        *const LazyState
+//!            jmp [rip + resolver]              resolver:   lazy_entry
+//!   thunk:   mov esi, INTERRUPTED              raise_trap: the module's
+//!            mov edx, UNKNOWN_FUNC
+//!            jmp [rip + raise_trap]
+//!   stub k:  jmp [rip + slot k]                slot k:     stub k + 6, then the compiled code
 //!            push k
 //!            jmp header
 //! ```
@@ -22,6 +25,13 @@
 //! function on a thread of its own, links the object into the JIT and patches both slots),
 //! restores the registers and returns into the compiled code with the stack exactly as the
 //! caller left it. Later calls take one indirect jump, like a PLT entry, and no lock.
+//!
+//! Interrupts: code that does not poll (the interrupt signal stops it) is entered from the
+//! resolver, which is host code, so the resolver checks the store's interrupt flag as an
+//! array entry does: if it is set, a wasm-to-wasm first call "returns" into the thunk, which
+//! raises the `Interrupted` trap as the callee's first instruction would. The resolver's
+//! last instructions (after that check) are registered as wasm code of every lazy module,
+//! so an interrupt signal landing there is not lost either.
 
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -38,8 +48,14 @@ use crate::{Jit, JitError};
 /// Whether this architecture has lazy stubs (others compile lazy modules eagerly).
 pub(crate) const SUPPORTED: bool = cfg!(all(target_arch = "x86_64", unix));
 
-/// Size of the header trampoline at the start of the mapping.
-const HEADER: usize = 16;
+/// Size of the header trampoline and the interrupt thunk at the start of the mapping.
+const HEADER: usize = 32;
+
+/// Offset of the interrupt thunk in the mapping.
+const THUNK: usize = 16;
+
+/// Words before the slots in the data part: ctx, resolver, raise_trap.
+const DATA_HEADER_WORDS: usize = 3;
 
 /// Stack of the thread a lazy compilation runs on: LLVM needs far more than what a deep
 /// wasm call chain may have left on the calling thread.
@@ -58,6 +74,8 @@ pub(crate) struct LazyState {
     /// The module's descriptor and `raise_trap` (set once the shell is linked): compiled code
     /// is registered under them with the signal handler (`wasmlite_abi::registry::CODE`).
     code_key: OnceLock<(usize, usize)>,
+    /// The data word the interrupt thunk jumps through (the module's `raise_trap`).
+    raise_trap_slot: &'static AtomicU64,
 }
 
 impl LazyState {
@@ -108,12 +126,37 @@ impl LazyState {
     }
 }
 
-/// Called by [`lazy_entry`] with the module's state and the stub number.
-extern "C" fn lazy_resolve(state: *const LazyState, k: u32) -> u64 {
+/// Whether the interrupt flag of the store of `vmctx` is set.
+///
+/// # Safety
+/// `vmctx` must be the live VMContext a wasm function was called with.
+unsafe fn interrupt_requested(vmctx: *const u8) -> bool {
+    use wasmlite_abi::{store_offsets, VMCTX_STORE};
+    // SAFETY: per the contract the VMContext is live; its store pointer, when set, points to
+    // the live VMStore, whose interrupt word is an aligned u32 other threads write atomically.
+    unsafe {
+        let store = *(vmctx.add(VMCTX_STORE as usize) as *const *mut u8);
+        !store.is_null()
+            && std::sync::atomic::AtomicU32::from_ptr(store.add(store_offsets::INTERRUPT as usize) as *mut u32)
+                .load(Ordering::SeqCst)
+                != 0
+    }
+}
+
+/// Called by [`lazy_entry`] with the module's state, the stub number and the first argument
+/// register (the callee's VMContext, for native and array entries alike).
+extern "C" fn lazy_resolve(state: *const LazyState, k: u32, vmctx: *const u8) -> u64 {
     // SAFETY: `state` is the leaked `LazyState` stored in the mapping's data part by
     // `define_lazy_functions`; it is never freed.
     let state = unsafe { &*state };
     match state.resolve(k as usize) {
+        // A wasm-to-wasm call (native entry: only wasm code calls those) into code that does
+        // not poll: check the flag as an entry into wasm would (see the module docs). Array
+        // entries check it themselves.
+        // SAFETY: a native entry's first argument is its live VMContext.
+        Ok(_) if k % 2 == 0 && !state.module.polls_interrupts() && unsafe { interrupt_requested(vmctx) } => {
+            state.stubs - (HEADER - THUNK) as u64
+        }
         Ok(addr) => addr,
         Err(e) => {
             // The caller is inside wasm frames where no error can be returned; the module
@@ -150,9 +193,14 @@ std::arch::global_asm!(
     "fxsave64 [rsp]",
     "mov rdi, r11",
     "mov esi, dword ptr [rbp + 8]",
+    "mov rdx, qword ptr [rbp - 16]",
     "call {resolve}",
     // Return into the compiled code: the stub number's slot becomes the return address, so
-    // `ret` leaves the stack exactly as the caller left it.
+    // `ret` leaves the stack exactly as the caller left it. From here on the code is
+    // registered as wasm code (an interrupt signal redirects it).
+    ".globl wasmlite_jit_lazy_entry_tail",
+    ".hidden wasmlite_jit_lazy_entry_tail",
+    "wasmlite_jit_lazy_entry_tail:",
     "mov qword ptr [rbp + 8], rax",
     "fxrstor64 [rsp]",
     "lea rsp, [rbp - 72]",
@@ -167,6 +215,9 @@ std::arch::global_asm!(
     "pop rax",
     "pop rbp",
     "ret",
+    ".globl wasmlite_jit_lazy_entry_end",
+    ".hidden wasmlite_jit_lazy_entry_end",
+    "wasmlite_jit_lazy_entry_end:",
     ".size wasmlite_jit_lazy_entry, . - wasmlite_jit_lazy_entry",
     ".popsection",
     resolve = sym lazy_resolve,
@@ -176,6 +227,10 @@ std::arch::global_asm!(
 extern "C" {
     /// The common entry of unresolved stubs (assembly above; not callable from Rust).
     fn wasmlite_jit_lazy_entry();
+    /// Label: the entry's instructions after the resolver returned.
+    fn wasmlite_jit_lazy_entry_tail();
+    /// Label: the end of the entry.
+    fn wasmlite_jit_lazy_entry_end();
 }
 
 /// `x` rounded up to a multiple of `to` (a power of two).
@@ -193,17 +248,25 @@ fn disp(from: usize, to: usize) -> [u8; 4] {
 fn stub_code(n: usize, data: usize) -> Vec<u8> {
     let mut code = vec![0xcc_u8; data];
     // Header: mov r11, [rip + ctx]; jmp [rip + resolver].
-    let header = &mut code[..HEADER];
+    let header = &mut code[..THUNK];
     header[..3].copy_from_slice(&[0x4c, 0x8b, 0x1d]);
     header[3..7].copy_from_slice(&disp(7, data));
     header[7..9].copy_from_slice(&[0xff, 0x25]);
     header[9..13].copy_from_slice(&disp(13, data + 8));
+    // Interrupt thunk: mov esi, INTERRUPTED; mov edx, UNKNOWN_FUNC; jmp [rip + raise_trap].
+    let thunk = &mut code[THUNK..HEADER];
+    thunk[0] = 0xbe;
+    thunk[1..5].copy_from_slice(&wasmlite_abi::trap::INTERRUPTED.to_le_bytes());
+    thunk[5] = 0xba;
+    thunk[6..10].copy_from_slice(&wasmlite_abi::UNKNOWN_FUNC.to_le_bytes());
+    thunk[10..12].copy_from_slice(&[0xff, 0x25]);
+    thunk[12..16].copy_from_slice(&disp(HEADER, data + 16));
     for k in 0..n {
         let s = HEADER + k * STUB_SIZE as usize;
         let stub = &mut code[s..s + STUB_SIZE as usize];
         // jmp [rip + slot k]
         stub[..2].copy_from_slice(&[0xff, 0x25]);
-        stub[2..6].copy_from_slice(&disp(s + 6, data + 16 + 8 * k));
+        stub[2..6].copy_from_slice(&disp(s + 6, data + 8 * (DATA_HEADER_WORDS + k)));
         // push k
         stub[6] = 0x68;
         stub[7..11].copy_from_slice(&(k as u32).to_le_bytes());
@@ -223,7 +286,7 @@ fn map_stubs(module: &Arc<LazyModule>) -> Result<&'static LazyState, JitError> {
     // SAFETY: sysconf has no preconditions.
     let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096).max(4096);
     let data = round_up(HEADER + n * STUB_SIZE as usize, page);
-    let len = data + round_up(16 + 8 * n, page);
+    let len = data + round_up(8 * (DATA_HEADER_WORDS + n), page);
     if len > i32::MAX as usize {
         return Err(JitError::Llvm(format!("{n} lazy stubs do not fit in one mapping")));
     }
@@ -241,8 +304,9 @@ fn map_stubs(module: &Arc<LazyModule>) -> Result<&'static LazyState, JitError> {
     // SAFETY: the data part `[data, len)` lies inside the mapping, is 8-aligned (page
     // aligned) and is never unmapped, so a `'static` slice of atomics over it is valid; the
     // code only reads it through `jmp [rip + slot]` / `mov r11, [rip + ctx]`.
-    let words: &'static [AtomicU64] = unsafe { std::slice::from_raw_parts(base.add(data) as *const AtomicU64, 2 + n) };
-    let (header, slots) = words.split_at(2);
+    let words: &'static [AtomicU64] =
+        unsafe { std::slice::from_raw_parts(base.add(data) as *const AtomicU64, DATA_HEADER_WORDS + n) };
+    let (header, slots) = words.split_at(DATA_HEADER_WORDS);
     let stubs = base as u64 + HEADER as u64;
     let state: &'static LazyState =
         Box::leak(Box::new(LazyState {
@@ -251,6 +315,7 @@ fn map_stubs(module: &Arc<LazyModule>) -> Result<&'static LazyState, JitError> {
             slots,
             lock: Mutex::new(()),
             code_key: OnceLock::new(),
+            raise_trap_slot: &header[2],
         }));
     header[0].store(state as *const LazyState as u64, Ordering::Relaxed);
     header[1].store(wasmlite_jit_lazy_entry as *const () as u64, Ordering::Relaxed);
@@ -310,7 +375,19 @@ pub(crate) fn lazy_descriptor(shell: *const ModuleDescriptor, state: &LazyState)
     };
     let raise_trap = desc.raise_trap as usize;
     let desc: &'static ModuleDescriptor = Box::leak(Box::new(desc));
-    let _ = state.code_key.set((desc as *const ModuleDescriptor as usize, raise_trap));
+    let key = desc as *const ModuleDescriptor as usize;
+    state.raise_trap_slot.store(raise_trap as u64, Ordering::Release);
+    let _ = state.code_key.set((key, raise_trap));
+    // The resolver's tail is wasm code of this module too (see the module docs); every lazy
+    // module registers it, any of the registrations serves (`raise_trap` only uses its
+    // arguments).
+    #[cfg(all(target_arch = "x86_64", unix))]
+    wasmlite_abi::registry::CODE.insert_range(
+        key,
+        wasmlite_jit_lazy_entry_tail as *const () as usize,
+        wasmlite_jit_lazy_entry_end as *const () as usize,
+        raise_trap,
+    );
     desc
 }
 
@@ -324,10 +401,12 @@ mod tests {
         // header: mov r11, [rip + 4096 - 7]; jmp [rip + 4104 - 13]
         assert_eq!(&code[..7], &[0x4c, 0x8b, 0x1d, 0xf9, 0x0f, 0, 0]);
         assert_eq!(&code[7..13], &[0xff, 0x25, 0xfb, 0x0f, 0, 0]);
-        // stub 1 at 32: jmp [rip + (4096 + 24) - 38]; push 1; jmp -(48)
-        assert_eq!(&code[32..38], &[0xff, 0x25, 0xf2, 0x0f, 0, 0]);
-        assert_eq!(&code[38..43], &[0x68, 1, 0, 0, 0]);
-        assert_eq!(&code[43..48], &[0xe9, 0xd0, 0xff, 0xff, 0xff]);
-        assert!(code[48..].iter().all(|&b| b == 0xcc));
+        // thunk: mov esi, 11; mov edx, -1; jmp [rip + 4112 - 32]
+        assert_eq!(&code[16..32], &[0xbe, 11, 0, 0, 0, 0xba, 0xff, 0xff, 0xff, 0xff, 0xff, 0x25, 0xf0, 0x0f, 0, 0]);
+        // stub 1 at 48: jmp [rip + (4096 + 32) - 54]; push 1; jmp -(64)
+        assert_eq!(&code[48..54], &[0xff, 0x25, 0xea, 0x0f, 0, 0]);
+        assert_eq!(&code[54..59], &[0x68, 1, 0, 0, 0]);
+        assert_eq!(&code[59..64], &[0xe9, 0xc0, 0xff, 0xff, 0xff]);
+        assert!(code[64..].iter().all(|&b| b == 0xcc));
     }
 }
