@@ -154,7 +154,7 @@ extern "C" fn lazy_resolve(state: *const LazyState, k: u32, vmctx: *const u8) ->
         // not poll: check the flag as an entry into wasm would (see the module docs). Array
         // entries check it themselves.
         // SAFETY: a native entry's first argument is its live VMContext.
-        Ok(_) if k % 2 == 0 && !state.module.polls_interrupts() && unsafe { interrupt_requested(vmctx) } => {
+        Ok(_) if k.is_multiple_of(2) && !state.module.polls_interrupts() && unsafe { interrupt_requested(vmctx) } => {
             state.stubs - (HEADER - THUNK) as u64
         }
         Ok(addr) => addr,
