@@ -210,6 +210,12 @@ unsafe impl Send for Slot {}
 /// runtime (`Module::from_descriptor`), unregistered by whoever frees the code (`wasmlite-jit`).
 pub static CODE: Registry = Registry::new();
 
+/// Code of single functions compiled after their module was registered (the lazy JIT):
+/// key = `*const ModuleDescriptor`, one registration per function, data = its function
+/// index. The runtime names the function of a trap at such a pc from it (the code is in
+/// [`CODE`] too). Removed with the module's [`unregister_code`].
+pub static FUNC_CODE: Registry = Registry::new();
+
 /// Guard-page memory reservations: key = start, range = the whole reservation (accessible
 /// pages and guard). Maintained by the runtime's memories.
 pub static RESERVATIONS: Registry = Registry::new();
@@ -239,6 +245,7 @@ pub unsafe fn register_code(desc: *const crate::ModuleDescriptor) {
 /// Forget the code of a module (call before its code is freed): every range registered under
 /// it. Returns whether it was registered.
 pub fn unregister_code(desc: *const crate::ModuleDescriptor) -> bool {
+    FUNC_CODE.remove(desc as usize);
     CODE.remove(desc as usize) > 0
 }
 

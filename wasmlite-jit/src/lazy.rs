@@ -117,6 +117,8 @@ impl LazyState {
         if start >= end || !wasmlite_abi::registry::CODE.insert_range(key, start as usize, end as usize, raise_trap) {
             return Err(format!("function #{index}: bad code range {start:#x}..{end:#x}"));
         }
+        // Names the function of a trap at a pc in it (the descriptor's ranges cannot).
+        wasmlite_abi::registry::FUNC_CODE.insert_range(key, start as usize, end as usize, index as usize);
         for (array_entry, addr) in [(false, native), (true, array)] {
             if let Some(s) = usize::try_from(stub_number(defined, array_entry)).ok().and_then(|n| self.slots.get(n)) {
                 s.store(addr, Ordering::Release);

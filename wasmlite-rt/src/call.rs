@@ -171,6 +171,12 @@ impl InstanceCore {
     #[cfg(feature = "std")]
     fn func_at_pc(&self, pc: usize) -> Option<u32> {
         let d = self.module.desc();
+        // A function compiled after the module was loaded (lazy JIT) is registered alone.
+        if let Some(e) = crate::abi::registry::FUNC_CODE.lookup(pc) {
+            if e.key == d as *const abi::ModuleDescriptor as usize {
+                return u32::try_from(e.data).ok();
+            }
+        }
         // SAFETY: the descriptor's code_ranges holds num_code_ranges entries.
         if !unsafe { d.contains_code(pc) } || d.num_funcs == 0 {
             return None;
