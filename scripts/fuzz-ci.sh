@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Bounded fuzzing slice for CI (issue 7): builds the fuzz workspace (fuzz/, its own cargo
-# workspace), replays the minimised regressions, then runs each fuzz target for a fixed time.
+# workspace), replays the minimised regressions, then runs each fuzz target for a fixed time
+# (the differential one also in lazy-JIT mode, for a third of it).
 # Exits non-zero on any divergence, panic, abort or hang.
 #
 #   FUZZ_TIME   seconds per target (default 60)
@@ -32,6 +33,10 @@ echo "== fuzz: regressions (fuzz/regressions)"
 
 echo "== fuzz: differential, ${TIME}s, seeds from $SEED"
 "$BIN/fuzz-diff" --seed "$SEED" --time "$TIME" --jobs "$JOBS" --modes "$MODES" --out "$OUT" --progress 20 || status=1
+
+LAZY_TIME=$(( TIME / 3 ))
+echo "== fuzz: differential, lazy JIT, ${LAZY_TIME}s, seeds from $SEED"
+"$BIN/fuzz-diff" --seed "$SEED" --time "$LAZY_TIME" --jobs "$JOBS" --modes lazy-O2 --out "$OUT" --progress 20 || status=1
 
 echo "== fuzz: robustness, ${TIME}s, seeds from $SEED"
 "$BIN/fuzz-robust" --seed "$SEED" --time "$TIME" --jobs "$JOBS" --out "$OUT" --progress 20 || status=1
