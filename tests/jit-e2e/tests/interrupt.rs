@@ -239,17 +239,20 @@ fn lazy_first_call_delivers_a_pending_interrupt() {
           (local.set $n (i32.sub (local.get $n) (i32.const 1)))
           (br_if $l (local.get $n)))
         (call $inner)))"#;
-    let cfg = Config { interrupts: Interrupts::Signal, ..Default::default() };
-    let module = wasmlite_jit::compile_module_lazy(&wat::parse_str(src).unwrap(), "e2e_lazy_first", &cfg).unwrap();
-    assert!(!module.interrupt_polling());
     let started = Arc::new(AtomicBool::new(false));
-    let s2 = started.clone();
-    let f = Func::new(FuncType { params: vec![], results: vec![] }, move |_, _, _| {
-        s2.store(true, Ordering::SeqCst);
-        Ok(())
-    });
-    let store = Store::new();
-    let mut inst = Instance::new(&store, &module, &[Extern::Func(f)], ()).unwrap();
+    // A fresh lazy module (nothing compiled yet), instantiated with `started` as the import.
+    let fresh = || {
+        let cfg = Config { interrupts: Interrupts::Signal, ..Default::default() };
+        let module = wasmlite_jit::compile_module_lazy(&wat::parse_str(src).unwrap(), "e2e_lazy_first", &cfg).unwrap();
+        assert!(!module.interrupt_polling());
+        let flag = started.clone();
+        let f = Func::new(FuncType { params: vec![], results: vec![] }, move |_, _, _| {
+            flag.store(true, Ordering::SeqCst);
+            Ok(())
+        });
+        Instance::new(&Store::new(), &module, &[Extern::Func(f)], ()).unwrap()
+    };
+    let mut inst = fresh();
     // Iterations for ~0.3 s, measured on this module (whose first run also compiles `inner`);
     // the real test runs on a fresh module, where `inner` is still uncompiled.
     assert_eq!(inst.call_export("outer", &[Val::I32(1)]).unwrap(), vec![Val::I32(42)]);
@@ -258,15 +261,8 @@ fn lazy_first_call_delivers_a_pending_interrupt() {
     let per_iter = t.elapsed().as_secs_f64() / 10_000_000.0;
     let n = ((0.3 / per_iter.max(1e-10)) as i64).clamp(1_000_000, i32::MAX as i64) as i32;
 
-    let module = wasmlite_jit::compile_module_lazy(&wat::parse_str(src).unwrap(), "e2e_lazy_first", &cfg).unwrap();
+    let mut inst = fresh();
     started.store(false, Ordering::SeqCst);
-    let s3 = started.clone();
-    let f = Func::new(FuncType { params: vec![], results: vec![] }, move |_, _, _| {
-        s3.store(true, Ordering::SeqCst);
-        Ok(())
-    });
-    let store = Store::new();
-    let mut inst = Instance::new(&store, &module, &[Extern::Func(f)], ()).unwrap();
     let h = inst.interrupt_handle();
     let sig = interrupt_signal().expect("signal");
     let block = |how: i32| {
