@@ -378,7 +378,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
                     return Err(self.err("bad global"));
                 }
                 let addr = self.global_addr(*global_index);
-                self.b.store(v, addr, VMGLOBAL_ALIGN);
+                self.state_store(v, addr, VMGLOBAL_ALIGN);
             }
             Operator::Call { function_index } => self.op_call(*function_index, false)?,
             Operator::ReturnCall { function_index } => self.op_call(*function_index, true)?,

@@ -114,6 +114,21 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         self.pin(st, p);
     }
 
+    /// Store `v` to instance state that the host sees after a trap (a global, a table
+    /// element). Where guard-page faults are traps (pinned accesses), LLVM must neither
+    /// delete it nor sink it past a pinned access: it does not know that the access may
+    /// fault, so a store overwritten later looks dead across it (dead-store elimination of
+    /// `global.set g; <faulting store>; global.set g` left the old value in `g` after the
+    /// trap: fuzz seed 96010434). Volatile keeps it, in order with the pinned accesses.
+    pub(crate) fn state_store(&mut self, v: Value<'ctx>, ptr: Value<'ctx>, align: u32) {
+        let st = self.b.store(v, ptr, align);
+        let pins = !self.m.explicit_bounds
+            && matches!(self.m.precision, crate::Precision::Pinned | crate::Precision::Hybrid);
+        if pins {
+            st.set_volatile();
+        }
+    }
+
     /// Make an unchecked access volatile (unless precision is switched off).
     fn pin(&self, access: Value<'ctx>, p: MemPtr<'ctx>) {
         if !p.checked && self.m.precision != crate::Precision::Imprecise {

@@ -39,7 +39,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             Operator::TableSet { table } => {
                 let (idx, v) = self.pop2()?;
                 let p = self.table_elem_addr(*table, idx);
-                self.b.store(v, p, 8);
+                self.state_store(v, p, 8);
             }
             Operator::TableSize { table } => {
                 let t = self.table_ptr(*table);
