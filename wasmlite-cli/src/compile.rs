@@ -37,30 +37,26 @@ const RELOCATABLE_LINKERS: [&str; 3] = ["ld.lld-19", "ld.lld", "ld"];
 /// Merge relocatable objects into one with the first linker of [`RELOCATABLE_LINKERS`] that
 /// succeeds. The partitions' shared symbols are hidden and resolved inside the result.
 fn merge_objects(objects: &[Vec<u8>]) -> Result<Vec<u8>, String> {
-    let dir = std::env::temp_dir().join(format!("wasmlite-merge-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let result = (|| {
-        let mut inputs = Vec::with_capacity(objects.len());
-        for (k, o) in objects.iter().enumerate() {
-            let p = dir.join(format!("part{k}.o"));
-            std::fs::write(&p, o).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
-            inputs.push(p);
-        }
-        let out = dir.join("merged.o");
-        let mut errors = Vec::new();
-        for linker in RELOCATABLE_LINKERS {
-            match std::process::Command::new(linker).arg("-r").arg("-o").arg(&out).args(&inputs).output() {
-                Ok(o) if o.status.success() => {
-                    return std::fs::read(&out).map_err(|e| format!("cannot read {}: {e}", out.display()));
-                }
-                Ok(o) => errors.push(format!("{linker}: {}", String::from_utf8_lossy(&o.stderr).trim())),
-                Err(e) => errors.push(format!("{linker}: {e}")),
+    let tmp = tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let dir = tmp.path();
+    let mut inputs = Vec::with_capacity(objects.len());
+    for (k, o) in objects.iter().enumerate() {
+        let p = dir.join(format!("part{k}.o"));
+        std::fs::write(&p, o).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+        inputs.push(p);
+    }
+    let out = dir.join("merged.o");
+    let mut errors = Vec::new();
+    for linker in RELOCATABLE_LINKERS {
+        match std::process::Command::new(linker).arg("-r").arg("-o").arg(&out).args(&inputs).output() {
+            Ok(o) if o.status.success() => {
+                return std::fs::read(&out).map_err(|e| format!("cannot read {}: {e}", out.display()));
             }
+            Ok(o) => errors.push(format!("{linker}: {}", String::from_utf8_lossy(&o.stderr).trim())),
+            Err(e) => errors.push(format!("{linker}: {e}")),
         }
-        Err(errors.join("; "))
-    })();
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+    }
+    Err(errors.join("; "))
 }
 
 /// `wasmlite compile`.

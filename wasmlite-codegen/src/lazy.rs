@@ -47,6 +47,11 @@ pub fn stub_number(defined: u32, array: bool) -> u64 {
     2 * u64::from(defined) + u64::from(array)
 }
 
+/// The inverse of [`stub_number`]: (defined function, whether it is the array entry).
+pub fn stub_function(stub: u64) -> (u32, bool) {
+    ((stub / 2) as u32, stub % 2 == 1)
+}
+
 /// Byte offset of a stub (see [`stub_number`]) from [`stubs_symbol`].
 pub fn stub_offset(defined: u32, array: bool) -> u64 {
     stub_number(defined, array) * STUB_SIZE

@@ -38,7 +38,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use wasmlite_codegen::lazy::{
-    array_body_symbol, code_marker_symbols, native_body_symbol, stub_number, LazyModule, STUB_SIZE,
+    array_body_symbol, code_marker_symbols, native_body_symbol, stub_function, stub_number, LazyModule, STUB_SIZE,
 };
 
 use wasmlite_abi::{ArrayFn, FuncEntry, ModuleDescriptor};
@@ -93,7 +93,7 @@ impl LazyState {
         if current != self.unresolved(k) {
             return Ok(current);
         }
-        let defined = (k / 2) as u32;
+        let (defined, _) = stub_function(k as u64);
         let index = self.module.info().num_imported_funcs + defined;
         let prefix = self.module.prefix();
         let module = Arc::clone(&self.module);
@@ -156,7 +156,10 @@ extern "C" fn lazy_resolve(state: *const LazyState, k: u32, vmctx: *const u8) ->
         // not poll: check the flag as an entry into wasm would (see the module docs). Array
         // entries check it themselves.
         // SAFETY: a native entry's first argument is its live VMContext.
-        Ok(_) if k.is_multiple_of(2) && !state.module.polls_interrupts() && unsafe { interrupt_requested(vmctx) } => {
+        Ok(_) if !stub_function(u64::from(k)).1
+            && !state.module.polls_interrupts()
+            && unsafe { interrupt_requested(vmctx) } =>
+        {
             state.stubs - (HEADER - THUNK) as u64
         }
         Ok(addr) => addr,
