@@ -17,12 +17,14 @@ use crate::trap::{Trap, TrapKind};
 use crate::val::{FuncRef, Val, WasmParams, WasmResults};
 
 type DynFn = dyn FnMut(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap>;
-/// (host cell `*const RefCell<H>`, caller, slots, store id of the slots' funcrefs).
-type TypedFn = dyn Fn(*const (), &mut Caller<'_>, &mut [ValRaw], u64) -> Result<(), Trap>;
+/// The function of a typed host function ([`Func::wrap`]).
+type TypedFn<H, P, R> = fn(&mut H, &mut Caller<'_>, P) -> Result<R, Trap>;
 
 pub(crate) enum HostKind {
     Dynamic(RefCell<Box<DynFn>>),
-    Typed { host_type: TypeId, host_type_name: &'static str, call: Box<TypedFn> },
+    /// `entry` is [`typed_entry::<H, P, R>`] and `func` the [`TypedFn<H, P, R>`] it calls
+    /// (type-erased; only that entry turns it back).
+    Typed { host_type: TypeId, host_type_name: &'static str, entry: abi::ArrayFn, func: *const () },
 }
 
 pub(crate) struct HostFuncInner {
@@ -71,31 +73,13 @@ impl Func {
         f: fn(&mut H, &mut Caller<'_>, P) -> Result<R, Trap>,
     ) -> Func {
         let ty = FuncType { params: P::types(), results: R::types() };
-        let call = move |host: *const (), caller: &mut Caller<'_>, slots: &mut [ValRaw], store: u64| -> Result<(), Trap> {
-            if host.is_null() {
-                return Err(Trap::host("typed host function called without an instance host value"));
-            }
-            // SAFETY: `host` was bound at instantiation to the instance's boxed `RefCell<H>`
-            // (TypeId checked); it lives as long as the instance core, which outlives this call.
-            let cell = unsafe { &*(host as *const RefCell<H>) };
-            let mut h = cell.try_borrow_mut().map_err(|_| {
-                Trap::host(format!(
-                    "host value of type `{}` is already borrowed (a typed host function re-entered wasm, which called back into a typed host function of the same instance)",
-                    core::any::type_name::<H>()
-                ))
-            })?;
-            // SAFETY: wasm code (or `Func::call`, which type-checks) passes values of the
-            // parameter types; funcrefs belong to the calling store.
-            let p = unsafe { P::load(slots, store) };
-            let r = f(&mut h, caller, p)?;
-            r.store(slots, store)
-        };
         Func(FuncKind::Host(Rc::new(HostFuncInner {
             ty,
             kind: HostKind::Typed {
                 host_type: TypeId::of::<H>(),
                 host_type_name: core::any::type_name::<H>(),
-                call: Box::new(call),
+                entry: typed_entry::<H, P, R>,
+                func: f as *const (),
             },
         })))
     }
@@ -208,24 +192,22 @@ fn call_dynamic(
     Ok(())
 }
 
-/// Run a bound host function on array-ABI slots of store `store`.
-fn invoke(h: &HostFuncInner, host: *const (), caller: &mut Caller<'_>, slots: &mut [ValRaw], store: u64) -> Result<(), Trap> {
-    match &h.kind {
-        HostKind::Dynamic(f) => {
-            // SAFETY: validated wasm code passes values of the parameter types; funcrefs are
-            // of its own store.
-            let params: Vec<Val> =
-                h.ty.params.iter().zip(slots.iter()).map(|(t, s)| unsafe { Val::from_raw(*s, *t, store) }).collect();
-            let mut results: Vec<Val> = h.ty.results.iter().map(|t| Val::default_for(*t)).collect();
-            call_dynamic(&h.ty, f, caller, &params, &mut results)?;
-            for (slot, r) in slots.iter_mut().zip(&results) {
-                r.check_store(store)?;
-                *slot = r.to_raw();
-            }
-            Ok(())
-        }
-        HostKind::Typed { call, .. } => call(host, caller, slots, store),
+/// Run a bound dynamic host function on array-ABI slots of store `store`.
+fn invoke_dynamic(h: &HostFuncInner, caller: &mut Caller<'_>, slots: &mut [ValRaw], store: u64) -> Result<(), Trap> {
+    let HostKind::Dynamic(f) = &h.kind else {
+        return Err(Trap::host("typed host function bound without its typed entry"));
+    };
+    // SAFETY: validated wasm code passes values of the parameter types; funcrefs are of its
+    // own store.
+    let params: Vec<Val> =
+        h.ty.params.iter().zip(slots.iter()).map(|(t, s)| unsafe { Val::from_raw(*s, *t, store) }).collect();
+    let mut results: Vec<Val> = h.ty.results.iter().map(|t| Val::default_for(*t)).collect();
+    call_dynamic(&h.ty, f, caller, &params, &mut results)?;
+    for (slot, r) in slots.iter_mut().zip(&results) {
+        r.check_store(store)?;
+        *slot = r.to_raw();
     }
+    Ok(())
 }
 
 #[cfg(feature = "std")]
@@ -263,14 +245,22 @@ impl HostFuncInner {
     }
 }
 
-/// The array-ABI entry of every bound host function.
+impl HostFuncInner {
+    /// The array-ABI entry that runs this function when bound ([`HostBinding`] as `ctx`).
+    pub(crate) fn entry(&self) -> abi::ArrayFn {
+        match &self.kind {
+            HostKind::Dynamic(_) => host_trampoline,
+            HostKind::Typed { entry, .. } => *entry,
+        }
+    }
+}
+
+/// The calling instance and the store of a bound host function called with `caller_vmctx`.
 ///
 /// # Safety
-/// `ctx` must be a live `HostBinding`; `caller_vmctx` null or a live VMContext created by this
-/// runtime; `values` points to `max(params, results)` slots.
-pub(crate) unsafe extern "C" fn host_trampoline(ctx: *mut c_void, caller_vmctx: *mut VMContext, values: *mut ValRaw) -> u32 {
-    // SAFETY: per the function contract.
-    let b = unsafe { &*(ctx as *const HostBinding) };
+/// `caller_vmctx` is null or a live VMContext created by this runtime.
+#[inline(always)]
+unsafe fn caller_of(b: &HostBinding, caller_vmctx: *mut VMContext) -> (Option<&InstanceCore>, &StoreState) {
     let core: Option<&InstanceCore> = if caller_vmctx.is_null() {
         None
     } else {
@@ -278,35 +268,122 @@ pub(crate) unsafe extern "C" fn host_trampoline(ctx: *mut c_void, caller_vmctx: 
         // VMCTX_INSTANCE; the core outlives its VMContext.
         unsafe { (*((caller_vmctx as *const u8).add(abi::VMCTX_INSTANCE as usize) as *const *const InstanceCore)).as_ref() }
     };
-    let n = b.func.ty.params.len().max(b.func.ty.results.len());
-    let slots: &mut [ValRaw] = if n == 0 || values.is_null() {
+    (core, core.map_or(&*b.store, |c| &*c.store))
+}
+
+/// The `max(params, results)` array-ABI slots of a host function of type `ty` at `values`.
+///
+/// # Safety
+/// `values` is null or points to that many slots, valid for `'a`.
+#[inline(always)]
+unsafe fn slots_of<'a>(ty: &FuncType, values: *mut ValRaw) -> &'a mut [ValRaw] {
+    let n = ty.params.len().max(ty.results.len());
+    if n == 0 || values.is_null() {
         &mut []
     } else {
-        // SAFETY: the caller passes n slots.
+        // SAFETY: per the function contract.
         unsafe { core::slice::from_raw_parts_mut(values, n) }
-    };
-    let mut caller = Caller { core };
-    let store = core.map_or(&b.store, |c| &c.store);
-    let r = catch_panic(|| invoke(&b.func, b.host, &mut caller, slots, store.id))
-        // Back into wasm: no memory or table of the store may still be borrowed.
-        .and_then(|()| store.check_unborrowed());
-    match r {
-        Ok(()) => abi::trap::NONE,
-        Err(t) => match t.exception().map(|e| store.exceptions.alloc_host(e, store.id)) {
-            // The host function throws: the import stub rethrows the exception in wasm.
-            Some(Ok(exn)) => {
-                // SAFETY: the store's VMStore is live.
-                unsafe { (*store.vm.get()).exception = exn };
-                abi::trap::EXCEPTION
-            }
-            Some(Err(e)) => {
-                *store.pending.borrow_mut() = Some(e);
-                abi::trap::HOST
-            }
-            None => {
-                *store.pending.borrow_mut() = Some(t);
-                abi::trap::HOST
-            }
-        },
     }
+}
+
+/// The return code of a host function that ended with `r`: back into wasm no memory or table
+/// of the store may still be borrowed; a failure is left in the store for the trap path.
+#[inline(always)]
+fn finish(store: &StoreState, r: Result<(), Trap>) -> u32 {
+    match r.and_then(|()| store.check_unborrowed()) {
+        Ok(()) => abi::trap::NONE,
+        Err(t) => fail(store, t),
+    }
+}
+
+/// Hand a host function's failure to the wasm caller: an exception to rethrow in wasm, or a
+/// trap (kept in the store) to raise.
+#[cold]
+#[inline(never)]
+fn fail(store: &StoreState, t: Trap) -> u32 {
+    match t.exception().map(|e| store.exceptions.alloc_host(e, store.id)) {
+        // The host function throws: the import stub rethrows the exception in wasm.
+        Some(Ok(exn)) => {
+            // SAFETY: the store's VMStore is live.
+            unsafe { (*store.vm.get()).exception = exn };
+            abi::trap::EXCEPTION
+        }
+        Some(Err(e)) => {
+            *store.pending.borrow_mut() = Some(e);
+            abi::trap::HOST
+        }
+        None => {
+            *store.pending.borrow_mut() = Some(t);
+            abi::trap::HOST
+        }
+    }
+}
+
+/// The array-ABI entry of a bound dynamic host function ([`Func::new`]).
+///
+/// # Safety
+/// `ctx` must be a live `HostBinding`; `caller_vmctx` null or a live VMContext created by this
+/// runtime; `values` points to `max(params, results)` slots.
+pub(crate) unsafe extern "C" fn host_trampoline(ctx: *mut c_void, caller_vmctx: *mut VMContext, values: *mut ValRaw) -> u32 {
+    // SAFETY: per the function contract.
+    let b = unsafe { &*(ctx as *const HostBinding) };
+    // SAFETY: per the function contract.
+    let (core, store) = unsafe { caller_of(b, caller_vmctx) };
+    // SAFETY: per the function contract.
+    let slots = unsafe { slots_of(&b.func.ty, values) };
+    let mut caller = Caller { core };
+    finish(store, catch_panic(|| invoke_dynamic(&b.func, &mut caller, slots, store.id)))
+}
+
+/// The array-ABI entry of a bound typed host function `TypedFn<H, P, R>` ([`Func::wrap`]):
+/// one per signature and host type, so the call, the parameter loads and the result stores
+/// are direct code.
+///
+/// # Safety
+/// As [`host_trampoline`], and the binding's function is typed with exactly `H`, `P`, `R`
+/// (the `entry` of its [`HostKind::Typed`]).
+unsafe extern "C" fn typed_entry<H: 'static, P: WasmParams, R: WasmResults>(
+    ctx: *mut c_void,
+    caller_vmctx: *mut VMContext,
+    values: *mut ValRaw,
+) -> u32 {
+    // SAFETY: per the function contract.
+    let b = unsafe { &*(ctx as *const HostBinding) };
+    // SAFETY: per the function contract.
+    let (core, store) = unsafe { caller_of(b, caller_vmctx) };
+    let HostKind::Typed { func, .. } = &b.func.kind else {
+        return fail(store, Trap::host("dynamic host function bound to a typed entry"));
+    };
+    // SAFETY: `func` was made from a `TypedFn<H, P, R>` by `Func::wrap`, which paired it with
+    // this entry (the function contract).
+    let f = unsafe { core::mem::transmute::<*const (), TypedFn<H, P, R>>(*func) };
+    // SAFETY: per the function contract.
+    let slots = unsafe { slots_of(&b.func.ty, values) };
+    let mut caller = Caller { core };
+    let host = b.host;
+    let r = catch_panic(|| {
+        if host.is_null() {
+            return Err(Trap::host("typed host function called without an instance host value"));
+        }
+        // SAFETY: `host` was bound at instantiation to the instance's boxed `RefCell<H>`
+        // (TypeId checked); it lives as long as the instance core, which outlives this call.
+        let cell = unsafe { &*(host as *const RefCell<H>) };
+        let mut h = cell.try_borrow_mut().map_err(|_| already_borrowed::<H>())?;
+        // SAFETY: wasm code (or `Func::call`, which type-checks) passes values of the
+        // parameter types; funcrefs belong to the calling store.
+        let p = unsafe { P::load(slots, store.id) };
+        let r = f(&mut h, &mut caller, p)?;
+        r.store(slots, store.id)
+    });
+    finish(store, r)
+}
+
+/// The trap of a typed host function whose host value is borrowed by an outer one.
+#[cold]
+#[inline(never)]
+fn already_borrowed<H>() -> Trap {
+    Trap::host(format!(
+        "host value of type `{}` is already borrowed (a typed host function re-entered wasm, which called back into a typed host function of the same instance)",
+        core::any::type_name::<H>()
+    ))
 }

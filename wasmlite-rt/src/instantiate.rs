@@ -16,7 +16,7 @@ use crate::abi::{
     VMStore, VmLayout,
 };
 use crate::global::SharedGlobal;
-use crate::host::{host_trampoline, Func, FuncKind, HostBinding};
+use crate::host::{Func, FuncKind, HostBinding};
 use crate::instance::InstanceCore;
 use crate::memory::{Memory, SharedMemory, GUARD_PAGES_AVAILABLE};
 use crate::module::Module;
@@ -356,7 +356,7 @@ pub(crate) fn instantiate(
                 FuncImp::Host(b, sig) => VMFuncRef {
                     native: *desc.import_stubs.add(i),
                     vmctx,
-                    array: Some(host_trampoline),
+                    array: Some(bindings[*b].func.entry()),
                     array_ctx: &*bindings[*b] as *const HostBinding as *mut c_void,
                     type_id: *sig,
                 },

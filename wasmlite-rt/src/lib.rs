@@ -65,7 +65,7 @@
 //! # use wasmlite_rt::*;
 //! fn send<T: Send>(_: T) {}
 //! let m = Memory::new(MemoryType { shared: true, ..MemoryType::new(1, Some(1), false) }).unwrap();
-//! send(SharedMemory::new(m)); // error[E0277]: `Rc<RefCell<Memory>>` cannot be sent between threads
+//! send(SharedMemory::new(m)); // error[E0277]: `Rc<TrackedCell<Memory>>` cannot be sent between threads
 //! ```
 //! ```
 //! # use wasmlite_rt::*;
@@ -185,6 +185,7 @@ pub use wasmlite_abi::{FuncType, GlobalType, MemoryType, ModuleInfo, TableType, 
 pub use wasmlite_macros::*;
 
 pub mod bindings;
+mod borrow;
 mod builtins;
 mod call;
 mod const_eval;

@@ -3,7 +3,7 @@
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::rc::Rc;
-use core::cell::{Ref, RefCell, RefMut};
+use core::cell::{Ref, RefMut};
 
 use crate::abi::{MemoryType, VMMemory};
 use crate::trap::{InstantiationError, Trap, TrapKind};
@@ -305,12 +305,12 @@ impl Drop for Memory {
 /// from a host function into wasm) with a live borrow is a [`TrapKind::Host`] trap, never
 /// aliasing.
 #[derive(Clone, Debug)]
-pub struct SharedMemory(pub(crate) Rc<RefCell<Memory>>);
+pub struct SharedMemory(pub(crate) Rc<crate::borrow::TrackedCell<Memory>>);
 
 impl SharedMemory {
     /// Wrap a memory.
     pub fn new(m: Memory) -> SharedMemory {
-        SharedMemory(Rc::new(RefCell::new(m)))
+        SharedMemory(Rc::new(crate::borrow::TrackedCell::new(m)))
     }
     /// Borrow. Panics if the memory is mutably borrowed (like `RefCell::borrow`); see
     /// [`SharedMemory::try_borrow`].
@@ -337,7 +337,7 @@ impl SharedMemory {
     /// Whether any borrow of the memory is alive.
     #[inline]
     pub(crate) fn is_borrowed(&self) -> bool {
-        self.0.try_borrow_mut().is_err()
+        self.0.is_borrowed()
     }
 }
 

@@ -106,7 +106,18 @@ mod running {
 
         /// Called by the thread entering the store's wasm code (installs the signal handler
         /// and publishes the thread id the first time).
+        #[inline(always)]
         pub(crate) fn enter(&self) {
+            // Fast path: this thread already published (its cached id is never 0).
+            let me = TID.with(|c| c.get());
+            if me == 0 || self.tid.load(Ordering::Relaxed) != me {
+                self.publish();
+            }
+        }
+
+        #[cold]
+        #[inline(never)]
+        fn publish(&self) {
             let me = current_tid();
             if self.tid.load(Ordering::Relaxed) != me {
                 super::ensure_installed();

@@ -54,11 +54,15 @@ pub(crate) struct StoreState {
     /// without going through their `RefCell`, so none may be borrowed while wasm runs.
     memories: RefCell<Vec<SharedMemory>>,
     tables: RefCell<Vec<SharedTable>>,
+    /// The borrow epoch at which none of them was borrowed (`crate::borrow::NEVER`: not
+    /// checked since the last one was added).
+    clean_epoch: Cell<u64>,
 }
 
 impl StoreState {
     pub(crate) fn add_memory(&self, m: &SharedMemory) {
         let mut v = self.memories.borrow_mut();
+        self.clean_epoch.set(crate::borrow::NEVER);
         if !v.iter().any(|x| x.ptr_eq(m)) {
             v.push(m.clone());
         }
@@ -66,6 +70,7 @@ impl StoreState {
 
     pub(crate) fn add_table(&self, t: &SharedTable) {
         let mut v = self.tables.borrow_mut();
+        self.clean_epoch.set(crate::borrow::NEVER);
         if !v.iter().any(|x| x.ptr_eq(t)) {
             v.push(t.clone());
         }
@@ -78,6 +83,19 @@ impl StoreState {
     /// would alias the accesses of wasm code: that is a [`crate::TrapKind::Host`] trap instead.
     #[inline]
     pub(crate) fn check_unborrowed(&self) -> Result<(), Trap> {
+        // No borrow taken since the last check that found none (see `crate::borrow`).
+        let now = crate::borrow::epoch();
+        if self.clean_epoch.get() == now {
+            return Ok(());
+        }
+        self.scan_borrows()?;
+        self.clean_epoch.set(now);
+        Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn scan_borrows(&self) -> Result<(), Trap> {
         if self.memories.borrow().iter().any(|m| m.is_borrowed()) {
             return Err(Trap::host(
                 "a memory of this store is still borrowed by the host (a `Ref`/`RefMut` of it is alive) while wasm code would run",
@@ -140,6 +158,7 @@ impl Store {
                 exceptions: Default::default(),
                 max_wasm_stack: Cell::new(DEFAULT_MAX_WASM_STACK),
                 memories: RefCell::new(Vec::new()),
+                clean_epoch: Cell::new(crate::borrow::NEVER),
                 tables: RefCell::new(Vec::new()),
             }),
             keep: RefCell::new(Vec::new()),

@@ -5,7 +5,7 @@ use alloc::format;
 use alloc::string::ToString;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
-use core::cell::{Ref, RefCell, RefMut};
+use core::cell::{Ref, RefMut};
 use core::ffi::c_void;
 
 use crate::abi::{TableType, VMTable, ValType};
@@ -220,12 +220,12 @@ impl Table {
 /// A shareable handle to a [`Table`]. Same borrow discipline as
 /// [`crate::SharedMemory`]: wasm code of a store never runs while one of its tables is borrowed.
 #[derive(Clone, Debug)]
-pub struct SharedTable(pub(crate) Rc<RefCell<Table>>);
+pub struct SharedTable(pub(crate) Rc<crate::borrow::TrackedCell<Table>>);
 
 impl SharedTable {
     /// Wrap a table.
     pub fn new(t: Table) -> SharedTable {
-        SharedTable(Rc::new(RefCell::new(t)))
+        SharedTable(Rc::new(crate::borrow::TrackedCell::new(t)))
     }
     /// Borrow. Panics if the table is mutably borrowed (like `RefCell::borrow`).
     pub fn borrow(&self) -> Ref<'_, Table> {
@@ -246,7 +246,7 @@ impl SharedTable {
     /// Whether any borrow of the table is alive.
     #[inline]
     pub(crate) fn is_borrowed(&self) -> bool {
-        self.0.try_borrow_mut().is_err()
+        self.0.is_borrowed()
     }
 }
 

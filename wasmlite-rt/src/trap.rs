@@ -127,35 +127,57 @@ impl fmt::Display for TrapKind {
 }
 
 /// A trap: wasm execution stopped abnormally. The instance stays usable afterwards.
+///
+/// One pointer wide (the details live on the heap, allocated only when a trap happens), so
+/// `Result<i32, Trap>` and the like come back from host functions and typed calls in
+/// registers.
+#[derive(Clone, PartialEq)]
+pub struct Trap(Box<TrapInner>);
+
 #[derive(Clone, Debug, PartialEq)]
-pub struct Trap {
+struct TrapInner {
     kind: TrapKind,
     message: Option<String>,
     func_index: Option<u32>,
     func_name: Option<String>,
-    exception: Option<Box<Exception>>,
+    exception: Option<Exception>,
+}
+
+impl fmt::Debug for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = &*self.0;
+        f.debug_struct("Trap")
+            .field("kind", &t.kind)
+            .field("message", &t.message)
+            .field("func_index", &t.func_index)
+            .field("func_name", &t.func_name)
+            .field("exception", &t.exception)
+            .finish()
+    }
 }
 
 impl Trap {
     /// A trap of the given kind without message.
     pub fn new(kind: TrapKind) -> Trap {
-        Trap { kind, message: None, func_index: None, func_name: None, exception: None }
+        Trap(Box::new(TrapInner { kind, message: None, func_index: None, func_name: None, exception: None }))
     }
 
     /// A trap with an explanatory message.
     pub fn with_message(kind: TrapKind, msg: impl Into<String>) -> Trap {
-        Trap { kind, message: Some(msg.into()), func_index: None, func_name: None, exception: None }
+        Trap(Box::new(TrapInner { kind, message: Some(msg.into()), func_index: None, func_name: None, exception: None }))
     }
 
     /// An exception ([`TrapKind::UncaughtException`]): returned by a host function, it is
     /// thrown in the calling wasm code (where `try_table`/`try` may catch it).
     pub fn throw(exception: Exception) -> Trap {
-        Trap { exception: Some(Box::new(exception)), ..Trap::new(TrapKind::UncaughtException) }
+        let mut t = Trap::new(TrapKind::UncaughtException);
+        t.0.exception = Some(exception);
+        t
     }
 
     /// The exception of a [`TrapKind::UncaughtException`] trap: its tag and payload.
     pub fn exception(&self) -> Option<&Exception> {
-        self.exception.as_deref()
+        self.0.exception.as_ref()
     }
 
     /// A host error ([`TrapKind::Host`]) with a message.
@@ -172,7 +194,7 @@ impl Trap {
 
     /// The exit status if this is a [`TrapKind::Exit`] trap.
     pub fn exit_status(&self) -> Option<u32> {
-        match self.kind {
+        match self.0.kind {
             TrapKind::Exit(s) => Some(s),
             _ => None,
         }
@@ -180,39 +202,40 @@ impl Trap {
 
     /// The kind.
     pub fn kind(&self) -> TrapKind {
-        self.kind
+        self.0.kind
     }
 
     /// The message, if any.
     pub fn message(&self) -> Option<&str> {
-        self.message.as_deref()
+        self.0.message.as_deref()
     }
 
     /// Index of the wasm function the trap happened in, when known.
     pub fn func_index(&self) -> Option<u32> {
-        self.func_index
+        self.0.func_index
     }
 
     /// Name of the wasm function the trap happened in (name section or export name).
     pub fn func_name(&self) -> Option<&str> {
-        self.func_name.as_deref()
+        self.0.func_name.as_deref()
     }
 
     /// Attach the wasm function (index and optional name) the trap happened in.
     pub fn with_func(mut self, index: u32, name: Option<&str>) -> Trap {
-        self.func_index = Some(index);
-        self.func_name = name.map(String::from);
+        self.0.func_index = Some(index);
+        self.0.func_name = name.map(String::from);
         self
     }
 }
 
 impl fmt::Display for Trap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "wasm trap: {}", self.kind)?;
-        if let Some(m) = &self.message {
+        let t = &*self.0;
+        write!(f, "wasm trap: {}", t.kind)?;
+        if let Some(m) = &t.message {
             write!(f, ": {m}")?;
         }
-        match (self.func_index, &self.func_name) {
+        match (t.func_index, &t.func_name) {
             (Some(i), Some(n)) => write!(f, " (in wasm function `{n}`, #{i})"),
             (Some(i), None) => write!(f, " (in wasm function #{i})"),
             _ => Ok(()),
@@ -302,6 +325,14 @@ mod tests {
         }
         assert_eq!(TrapKind::from_code(0), None);
         assert_eq!(TrapKind::from_code(code::MAX + 1), None);
+    }
+
+    #[test]
+    fn trap_is_one_pointer() {
+        // Host functions and typed calls return `Result<_, Trap>` in registers.
+        assert_eq!(core::mem::size_of::<Trap>(), core::mem::size_of::<usize>());
+        assert_eq!(core::mem::size_of::<Result<(), Trap>>(), core::mem::size_of::<usize>());
+        assert_eq!(core::mem::size_of::<Result<i64, Trap>>(), 2 * core::mem::size_of::<usize>());
     }
 
     #[test]

@@ -191,6 +191,55 @@ fn wasm_does_not_run_while_a_memory_or_table_is_borrowed() {
     assert!(shared.try_borrow().is_err());
 }
 
+/// The borrow check on the call path is O(1) (a store skips the scan while no borrow was
+/// taken since it last found none): a borrow of one store's memory must still stop that
+/// store after another store on the same thread was checked, and after its own earlier
+/// clean checks.
+#[test]
+fn borrow_check_is_per_store_across_stores_of_one_thread() {
+    let m = load(MEM, false);
+    let noop = || Extern::Func(Func::new(FuncType::default(), |_, _, _| Ok(())));
+    let (s1, s2) = (Store::new(), Store::new());
+    let mut i1 = Instance::new(&s1, &m, &[noop()], ()).unwrap();
+    let mut i2 = Instance::new(&s2, &m, &[noop()], ()).unwrap();
+    let (f1, f2) = (exported_func(&i1, "store"), exported_func(&i2, "store"));
+    // Both stores checked clean at the current epoch.
+    f1.call(&[Val::I32(0), Val::I32(1)]).unwrap();
+    f2.call(&[Val::I32(0), Val::I32(2)]).unwrap();
+    let Some(Extern::Memory(mem2)) = i2.export("mem") else { panic!() };
+    for round in 0..3 {
+        let guard = mem2.borrow();
+        // Store 1 has nothing borrowed: it runs (and records the new epoch as clean).
+        f1.call(&[Val::I32(4), Val::I32(round)]).unwrap();
+        f1.call(&[Val::I32(4), Val::I32(round)]).unwrap();
+        // Store 2's memory is borrowed: every call is refused, also through the typed path.
+        for _ in 0..2 {
+            let t = f2.call(&[Val::I32(0), Val::I32(9)]).unwrap_err();
+            assert!(t.message().unwrap().contains("memory of this store is still borrowed"), "{t}");
+            let t = i2.call_typed::<(i32, i32), ()>(1, (0, 9)).unwrap_err();
+            assert!(t.message().unwrap().contains("memory of this store is still borrowed"), "{t}");
+        }
+        assert_eq!(guard.data()[0], 2, "store 2 did not write while the guard lived");
+        drop(guard);
+        f2.call(&[Val::I32(0), Val::I32(2)]).unwrap();
+    }
+    // A table borrow the same way, and a borrow through a `SharedMemory` handle.
+    let Some(Extern::Table(tab)) = i1.export("tab") else { panic!() };
+    let Some(Extern::Memory(mem1)) = i1.export("mem") else { panic!() };
+    {
+        let _t = tab.borrow();
+        f2.call(&[Val::I32(0), Val::I32(2)]).unwrap();
+        assert!(f1.call(&[Val::I32(0), Val::I32(1)]).is_err());
+    }
+    {
+        let _m = mem1.borrow();
+        f2.call(&[Val::I32(0), Val::I32(2)]).unwrap();
+        assert!(i1.call_typed::<(i32, i32), ()>(1, (0, 1)).is_err());
+    }
+    i1.call_typed::<(i32, i32), ()>(1, (0, 1)).unwrap();
+    assert_eq!((i1.memory_mut(0).data()[0], i2.memory_mut(0).data()[0]), (1, 2));
+}
+
 #[test]
 fn caller_memory_conflict_is_a_trap() {
     let m = load(MEM, false);
