@@ -16,10 +16,11 @@ std::thread_local! {
     static EPOCH: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
 }
 
-#[cfg(not(feature = "std"))]
+#[cfg(all(not(feature = "std"), target_has_atomic = "64"))]
 static EPOCH: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);
 
-/// The epoch that no store is clean at (a store's initial state).
+/// The epoch that no store is clean at (a store's initial state; without `std` on a target
+/// without 64-bit atomics it is the only epoch, so every check scans).
 pub(crate) const NEVER: u64 = u64::MAX;
 
 /// The current borrow epoch of this thread.
@@ -29,9 +30,13 @@ pub(crate) fn epoch() -> u64 {
     {
         EPOCH.with(|e| e.get())
     }
-    #[cfg(not(feature = "std"))]
+    #[cfg(all(not(feature = "std"), target_has_atomic = "64"))]
     {
-        EPOCH.load(core::sync::atomic::Ordering::Relaxed)
+        EPOCH.load(core::sync::atomic::Ordering::Relaxed) % NEVER
+    }
+    #[cfg(all(not(feature = "std"), not(target_has_atomic = "64")))]
+    {
+        NEVER
     }
 }
 
@@ -40,7 +45,7 @@ pub(crate) fn epoch() -> u64 {
 fn advance() {
     #[cfg(feature = "std")]
     EPOCH.with(|e| e.set((e.get() + 1) % NEVER));
-    #[cfg(not(feature = "std"))]
+    #[cfg(all(not(feature = "std"), target_has_atomic = "64"))]
     EPOCH.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
 }
 

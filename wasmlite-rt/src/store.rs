@@ -85,7 +85,7 @@ impl StoreState {
     pub(crate) fn check_unborrowed(&self) -> Result<(), Trap> {
         // No borrow taken since the last check that found none (see `crate::borrow`).
         let now = crate::borrow::epoch();
-        if self.clean_epoch.get() == now {
+        if self.clean_epoch.get() == now && now != crate::borrow::NEVER {
             return Ok(());
         }
         self.scan_borrows()?;
