@@ -48,9 +48,14 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             let a = self.b.zext(addr, ctx.i64());
             let ea = if offset != 0 { self.b.add_nuw(a, ctx.i64_const(offset as i64)) } else { a };
             if checked {
+                // index + offset + size > length  <=>  index >= (length + 1) -sat (offset + size):
+                // the right side depends only on the length (loop-invariant, LICM hoists it),
+                // so each access compares its index once (as Cranelift's bound - offset - size).
                 let len = self.mem_len(mem).ok_or_else(|| self.err("unknown memory"))?;
-                let end = self.b.add_nuw(ea, ctx.i64_const(size as i64));
-                let oob = self.b.icmp(IntPred::LLVMIntUGT, end, len);
+                let len1 = self.b.add_nuw(len, ctx.i64_const(1));
+                let need = ctx.i64_const((offset + size as u64) as i64);
+                let limit = self.call_intrinsic("llvm.usub.sat", &[ctx.i64()], &[len1, need])?;
+                let oob = self.b.icmp(IntPred::LLVMIntUGE, a, limit);
                 self.trap_if(oob, trap::MEMORY_OUT_OF_BOUNDS);
             }
             Ok(MemPtr { ptr: self.b.gep_bytes(base, ea), checked })
