@@ -48,29 +48,36 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             let a = self.b.zext(addr, ctx.i64());
             let ea = if offset != 0 { self.b.add_nuw(a, ctx.i64_const(offset as i64)) } else { a };
             if checked {
-                // index + offset + size > length  <=>  index >= (length + 1) -sat (offset + size):
-                // the right side depends only on the length (loop-invariant, LICM hoists it),
-                // so each access compares its index once (as Cranelift's bound - offset - size).
-                let len = self.mem_len(mem).ok_or_else(|| self.err("unknown memory"))?;
-                let len1 = self.b.add_nuw(len, ctx.i64_const(1));
-                let need = ctx.i64_const((offset + size as u64) as i64);
-                let limit = self.call_intrinsic("llvm.usub.sat", &[ctx.i64()], &[len1, need])?;
-                let oob = self.b.icmp(IntPred::LLVMIntUGE, a, limit);
-                self.trap_if(oob, trap::MEMORY_OUT_OF_BOUNDS);
+                self.check_index(mem, a, offset, size)?;
             }
             Ok(MemPtr { ptr: self.b.gep_bytes(base, ea), checked })
         } else {
-            let len = self.mem_len(mem).ok_or_else(|| self.err("unknown memory"))?;
-            let a = self.b.zext(addr, ctx.i128());
-            let extra = offset as u128 + size as u128;
-            let extra_c = ctx.const_int_words(ctx.i128(), &[extra as u64, (extra >> 64) as u64]);
-            let end = self.b.add(a, extra_c);
-            let len128 = self.b.zext(len, ctx.i128());
-            let oob = self.b.icmp(IntPred::LLVMIntUGT, end, len128);
-            self.trap_if(oob, trap::MEMORY_OUT_OF_BOUNDS);
+            self.check_index(mem, addr, offset, size)?;
             let ea = if offset != 0 { self.b.add(addr, ctx.i64_const(offset as i64)) } else { addr };
             Ok(MemPtr { ptr: self.b.gep_bytes(base, ea), checked: true })
         }
+    }
+
+    /// Trap unless `index + offset + size <= length` of memory `mem` (`index`: i64, the
+    /// zero-extended wasm32 address or the wasm64 one), computed without wrap-around.
+    ///
+    /// Emitted as `index >= (length + 1) -sat (offset + size)`: the right side depends only on
+    /// the length (loop-invariant: LICM hoists it), so each access compares its index once,
+    /// as Cranelift's `bound - offset - size`. Lengths stay below 2^63, so `length + 1` does
+    /// not wrap; an `offset + size` beyond `u64` always traps.
+    fn check_index(&mut self, mem: u32, index: Value<'ctx>, offset: u64, size: u32) -> Result<(), CompileError> {
+        let ctx = self.ctx;
+        let len = self.mem_len(mem).ok_or_else(|| self.err("unknown memory"))?;
+        let oob = match offset.checked_add(size as u64) {
+            Some(need) => {
+                let len1 = self.b.add_nuw(len, ctx.i64_const(1));
+                let limit = self.call_intrinsic("llvm.usub.sat", &[ctx.i64()], &[len1, ctx.i64_const(need as i64)])?;
+                self.b.icmp(IntPred::LLVMIntUGE, index, limit)
+            }
+            None => ctx.bool_const(true),
+        };
+        self.trap_if(oob, trap::MEMORY_OUT_OF_BOUNDS);
+        Ok(())
     }
 
     /// Whether an access gets an explicit bounds check in the IR.
