@@ -357,8 +357,14 @@ unsafe extern "C" fn typed_entry<H: 'static, P: WasmParams, R: WasmResults>(
     // SAFETY: `func` was made from a `TypedFn<H, P, R>` by `Func::wrap`, which paired it with
     // this entry (the function contract).
     let f = unsafe { core::mem::transmute::<*const (), TypedFn<H, P, R>>(*func) };
-    // SAFETY: per the function contract.
-    let slots = unsafe { slots_of(&b.func.ty, values) };
+    let slots: &mut [ValRaw] = match (P::ARITY, R::ARITY) {
+        (Some(0), Some(0)) => &mut [],
+        // SAFETY: per the function contract (`values` points to max(params, results) slots,
+        // and the binding's type is `P -> R`).
+        (Some(p), Some(r)) => unsafe { core::slice::from_raw_parts_mut(values, p.max(r)) },
+        // SAFETY: per the function contract.
+        _ => unsafe { slots_of(&b.func.ty, values) },
+    };
     let mut caller = Caller { core };
     let host = b.host;
     let r = catch_panic(|| {

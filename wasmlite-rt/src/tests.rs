@@ -699,3 +699,19 @@ fn recycled_guard_memory_is_zeroed_and_resized() {
         assert!(small.data().iter().all(|&b| b == 0));
     }
 }
+
+/// `WasmParams::ARITY` sizes the slot slice of typed host entries: it must equal the number
+/// of types of every tuple (a larger one would read past the caller's slots).
+#[test]
+fn wasm_params_arity_matches_types() {
+    fn check<P: WasmParams>() {
+        assert_eq!(P::ARITY, Some(P::types().len()), "{}", core::any::type_name::<P>());
+    }
+    check::<()>();
+    check::<i32>();
+    check::<f64>();
+    check::<(i64,)>();
+    check::<(i32, i64)>();
+    check::<(i32, i64, f32, f64, i32, i32, i32, i32)>();
+    check::<(i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32)>();
+}

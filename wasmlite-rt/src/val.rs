@@ -376,6 +376,10 @@ pub trait WasmParams: Sized + 'static {
     /// The slots hold values of [`WasmParams::types`]; non-null funcrefs point to live
     /// [`VMFuncRef`]s of store `store`.
     unsafe fn load(slots: &[ValRaw], store: u64) -> Self;
+    /// `types().len()` when known at compile time (typed host entries then need no run-time
+    /// slot count).
+    #[doc(hidden)]
+    const ARITY: Option<usize> = None;
 }
 
 /// A result list: `()`, a single [`WasmTy`], or a tuple of up to 16 ([`MAX_TYPED_ARITY`]).
@@ -383,6 +387,7 @@ pub trait WasmResults: WasmParams {}
 impl<T: WasmParams> WasmResults for T {}
 
 impl<T: WasmTy> WasmParams for T {
+    const ARITY: Option<usize> = Some(1);
     fn types() -> Vec<ValType> {
         alloc::vec![T::valtype()]
     }
@@ -402,6 +407,7 @@ impl<T: WasmTy> WasmParams for T {
 macro_rules! tuple_params {
     ($($t:ident $i:tt),*) => {
         impl<$($t: WasmTy),*> WasmParams for ($($t,)*) {
+            const ARITY: Option<usize> = Some(0 $(+ { let _ = $i; 1 })*);
             fn types() -> Vec<ValType> {
                 alloc::vec![$($t::valtype()),*]
             }
