@@ -243,9 +243,7 @@ impl HostFuncInner {
             _ => Ok(()),
         }
     }
-}
 
-impl HostFuncInner {
     /// The array-ABI entry that runs this function when bound ([`HostBinding`] as `ctx`).
     pub(crate) fn entry(&self) -> abi::ArrayFn {
         match &self.kind {
