@@ -92,6 +92,8 @@ pub struct LazyModule {
     config: Config,
     info: ModuleInfo,
     bodies: Vec<Range<usize>>,
+    /// [`LazyModule::polls_interrupts`], decided once for the target.
+    polls: bool,
 }
 
 impl LazyModule {
@@ -116,15 +118,16 @@ impl LazyModule {
         // The JIT registers each function object's code for the signal handler when it links
         // it: guard pages and the interrupt signal work as in eager code.
         let config = config.clone();
-        Ok(LazyModule { wasm: wasm.to_vec(), prefix: prefix.to_string(), config, info, bodies })
+        let triple = config.target_triple.clone().unwrap_or_else(llvm::default_triple);
+        let polls = config.interrupts.polls(&triple);
+        Ok(LazyModule { wasm: wasm.to_vec(), prefix: prefix.to_string(), config, info, bodies, polls })
     }
 
     /// Whether the code polls the interrupt flag (`Config::interrupts` for the target);
     /// otherwise the interrupt signal stops it, and whoever enters it from outside wasm code
     /// checks the flag (the JIT's stub resolver does).
     pub fn polls_interrupts(&self) -> bool {
-        let triple = self.config.target_triple.clone().unwrap_or_else(llvm::default_triple);
-        self.config.interrupts.polls(&triple)
+        self.polls
     }
 
     /// The module description.
