@@ -76,7 +76,7 @@ pub fn code_marker_symbols(prefix: &str, index: u32) -> (String, String) {
 /// Pass pipeline of the shell object (see [`LazyModule::shell_object`]).
 const SHELL_PIPELINE: &str = "function(sroa,early-cse,instcombine,simplifycfg)";
 
-fn raise_trap_symbol(prefix: &str) -> String {
+pub(crate) fn raise_trap_symbol(prefix: &str) -> String {
     format!("{prefix}_raise_trap")
 }
 
@@ -332,7 +332,7 @@ impl LazyModule {
         module
             .verify()
             .map_err(|e| CompileError::msg(format!("LLVM verifier rejected the generated IR (codegen bug): {e}")))?;
-        module.run_passes(pipeline, tm).map_err(CompileError::msg)?;
+        module.run_passes(pipeline, tm, Some(&raise_trap_symbol(&self.prefix))).map_err(CompileError::msg)?;
         tm.emit_object(module).map_err(CompileError::msg)
     }
 }

@@ -386,6 +386,17 @@ impl<'ctx> Value<'ctx> {
         // SAFETY: `self` is a global, load, store or alloca.
         unsafe { LLVMSetAlignment(self.raw, align) }
     }
+    /// Attach an empty metadata node of kind `kind` (e.g. `wasmlite.membase`) to an instruction:
+    /// a tag that our own passes look for.
+    pub fn set_tag(self, ctx: &'ctx Context, kind: &str) {
+        // SAFETY: `self` is an instruction of `ctx`; the kind name is copied by LLVM and the
+        // empty node is owned by the context.
+        unsafe {
+            let id = LLVMGetMDKindIDInContext(ctx.raw, kind.as_ptr().cast(), kind.len() as u32);
+            let node = LLVMMDNodeInContext2(ctx.raw, std::ptr::null_mut(), 0);
+            LLVMSetMetadata(self.raw, id, LLVMMetadataAsValue(ctx.raw, node));
+        }
+    }
     /// Mark a load/store/atomicrmw/cmpxchg volatile.
     pub fn set_volatile(self) {
         // SAFETY: `self` is a load, store, atomicrmw or cmpxchg.
@@ -601,14 +612,23 @@ impl<'ctx> Module<'ctx> {
             Type { raw: t, _p: PhantomData }
         }
     }
-    /// Run an LLVM new-pass-manager pipeline such as `default<O2>`.
-    pub fn run_passes(&self, pipeline: &str, tm: &TargetMachine) -> Result<(), String> {
+    /// Run an LLVM new-pass-manager pipeline such as `default<O2>`. With `raise_trap` (the
+    /// module's trap function), the optimising pipelines also version loops for precise traps
+    /// (`cpp/versioning.cpp`) just before the vectoriser.
+    pub fn run_passes(&self, pipeline: &str, tm: &TargetMachine, raise_trap: Option<&str>) -> Result<(), String> {
         let p = cstr(pipeline);
-        // SAFETY: valid module/target machine; options and errors are disposed once.
+        let rt = raise_trap.map(cstr);
+        let versioning = rt.as_ref().map(|rt| ffi::WasmliteVersioning {
+            raise_trap: rt.as_ptr(),
+            oob_code: wasmlite_abi::trap::MEMORY_OUT_OF_BOUNDS,
+            base_offset: wasmlite_abi::memory_offsets::BASE,
+            length_offset: wasmlite_abi::memory_offsets::LENGTH,
+        });
+        let vp = versioning.as_ref().map_or(std::ptr::null(), |v| v as *const ffi::WasmliteVersioning);
+        // SAFETY: valid module/target machine; `p`, `rt` and `versioning` outlive the call
+        // (the pass copies the name); the error is disposed once.
         unsafe {
-            let opts = llvm_sys::transforms::pass_builder::LLVMCreatePassBuilderOptions();
-            let err = llvm_sys::transforms::pass_builder::LLVMRunPasses(self.raw, p.as_ptr(), tm.raw, opts);
-            llvm_sys::transforms::pass_builder::LLVMDisposePassBuilderOptions(opts);
+            let err = ffi::wasmlite_run_passes(self.raw, p.as_ptr(), tm.raw, vp);
             if err.is_null() {
                 Ok(())
             } else {
@@ -620,6 +640,35 @@ impl<'ctx> Module<'ctx> {
         }
     }
 }
+
+/// The C++ side (`cpp/versioning.cpp`, built by the build script).
+mod ffi {
+    use super::*;
+
+    /// What the loop-versioning pass needs of the ABI (mirrors the C struct).
+    #[repr(C)]
+    pub struct WasmliteVersioning {
+        pub raise_trap: *const c_char,
+        pub oob_code: u32,
+        pub base_offset: u32,
+        pub length_offset: u32,
+    }
+
+    extern "C" {
+        /// `LLVMRunPasses` with default options, plus the loop-versioning pass when `v` is
+        /// not null.
+        pub fn wasmlite_run_passes(
+            m: LLVMModuleRef,
+            passes: *const c_char,
+            tm: LLVMTargetMachineRef,
+            v: *const WasmliteVersioning,
+        ) -> llvm_sys::error::LLVMErrorRef;
+    }
+}
+
+/// Metadata kind tagging the load of a memory's base from its `VMMemory` (read by the
+/// loop-versioning pass).
+pub const MEMBASE_TAG: &str = "wasmlite.membase";
 
 impl Drop for Module<'_> {
     fn drop(&mut self) {

@@ -315,6 +315,9 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
             let (bs, ls) = self.mem_cache[i];
             let mem = self.memory_ptr(i as u32);
             let base = self.load_ptr_at(mem, memory_offsets::BASE);
+            // Tells the loop-versioning pass (cpp/versioning.cpp) that this is the base of
+            // the memory `mem` points to.
+            base.set_tag(self.ctx, crate::llvm::MEMBASE_TAG);
             let len = self.b.load(self.ctx.i64(), self.b.ptr_add(mem, memory_offsets::LENGTH as u64), 8);
             self.b.store(base, bs, 8);
             self.b.store(len, ls, 8);

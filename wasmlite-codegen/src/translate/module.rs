@@ -333,7 +333,7 @@ pub(crate) fn translate_module<'ctx>(
     // outside [code_start, code_end), where the signal handler would not recognise it. Its
     // call sites are cold anyway (they precede `unreachable`).
     let raise_trap_ty = raise_trap_type(ctx);
-    let raise_trap_name = format!("{prefix}_raise_trap");
+    let raise_trap_name = crate::lazy::raise_trap_symbol(prefix);
     let raise_trap = if k == 0 { define(&raise_trap_name, raise_trap_ty) } else { declare(&raise_trap_name, raise_trap_ty) };
     for a in ["noinline", "noreturn"] {
         ctx.add_fn_attr(raise_trap, a);

@@ -1,0 +1,638 @@
+// Loop versioning for precise traps (see docs/ARCHITECTURE.md, "Precise traps").
+//
+// Precise traps pin every guard-page access (volatile) and branch to a trap block before
+// every explicitly checked one. Both keep LLVM from vectorising a loop. This pass gives an
+// innermost loop a second, fast copy that runs only when a check in front of the loop shows
+// that no access in it can trap:
+//
+//   * every pinned access `base + off(i)` (base: a memory's base, loaded from its
+//     `VMMemory` P, tagged `!wasmlite.membase` by the translator) has, over the loop's
+//     iterations 0..=N (N: SCEV's symbolic maximum backedge-taken count), an exact offset
+//     range [lo, hi] with `hi + size <= P->length` and `base == P->base` at loop entry, so
+//     the fast copy's accesses cannot fault and are no longer volatile;
+//   * every branch to the memory-out-of-bounds trap block (explicit bounds checks) compares
+//     an index whose exact range is known against a loop-invariant bound, and the check shows
+//     that it never branches: the fast copy drops the branch.
+//
+// "Exact range": SCEV values are modular; each subexpression gets an i128 interval that is
+// exact (the machine value equals the mathematical one) under conditions that the check also
+// tests (no wrap-around). The original loop is kept unchanged as the precise fallback.
+//
+// Built by wasmlite-codegen's build script against LLVM 19's C++ headers; the Rust side
+// calls `wasmlite_run_passes` (LLVMRunPasses plus this pass at the vectoriser's start).
+
+#include "llvm-c/Error.h"
+#include "llvm-c/TargetMachine.h"
+#include "llvm-c/Types.h"
+#include "llvm/Analysis/AssumptionCache.h"
+#include "llvm/Analysis/LoopInfo.h"
+#include "llvm/Analysis/ScalarEvolution.h"
+#include "llvm/Analysis/ScalarEvolutionExpressions.h"
+#include "llvm/IR/Dominators.h"
+#include "llvm/IR/InlineAsm.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/PassManager.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Passes/StandardInstrumentations.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
+#include "llvm/Transforms/Utils/Cloning.h"
+#include "llvm/Transforms/Utils/LoopSimplify.h"
+#include "llvm/Transforms/Utils/LoopUtils.h"
+#include "llvm/Transforms/Utils/ScalarEvolutionExpander.h"
+#include "llvm/Transforms/Utils/ValueMapper.h"
+
+#include <algorithm>
+#include <string>
+#include <tuple>
+
+using namespace llvm;
+
+extern "C" {
+/// What the pass needs to know of the ABI (from wasmlite-abi, passed by the Rust side).
+struct WasmliteVersioning {
+    /// Symbol of the module's trap function (`raise_trap(vmctx, code, func)`).
+    const char *raise_trap;
+    /// Trap code of an out-of-bounds memory access.
+    uint32_t oob_code;
+    /// Offsets of the base pointer and the byte length in a `VMMemory`.
+    uint32_t base_offset;
+    uint32_t length_offset;
+};
+}
+
+namespace {
+
+/// `WASMLITE_VERSIONING_DEBUG=1`: why each loop was or was not versioned (to stderr).
+bool debugOn() {
+    static const bool On = getenv("WASMLITE_VERSIONING_DEBUG") != nullptr;
+    return On;
+}
+
+bool reject(Loop *L, const char *Why, const Value *V = nullptr) {
+    if (debugOn()) {
+        errs() << "wlver: " << L->getHeader()->getParent()->getName() << " loop " << L->getHeader()->getName()
+               << ": no: " << Why;
+        if (V)
+            errs() << ": " << *V;
+        errs() << "\n";
+    }
+    return false;
+}
+
+/// An i128 interval [Lo, Hi] of a value's exact (mathematical) value.
+struct Range {
+    const SCEV *Lo;
+    const SCEV *Hi;
+};
+
+/// A condition the run-time check tests: `Lhs Pred Rhs` on i128 SCEVs.
+struct Cond {
+    CmpInst::Predicate Pred;
+    const SCEV *Lhs;
+    const SCEV *Rhs;
+};
+
+/// A pinned access of linear memory in the loop.
+struct Access {
+    Instruction *I;
+    Value *Base;      // the memory base the address is computed from
+    Value *MemDef;    // the `VMMemory *` it was loaded from
+    Range R;          // exact range of the byte offset from Base
+    uint64_t Size;    // bytes accessed
+    const SCEV *Off;  // the byte offset from Base
+    bool Pinned;      // volatile: its bound goes into the check
+};
+
+class LoopVersioner {
+  public:
+    LoopVersioner(Function &F, Loop *L, ScalarEvolution &SE, DominatorTree &DT, LoopInfo &LI, AssumptionCache &AC,
+                  const WasmliteVersioning &P, Function *RaiseTrap, unsigned MembaseKind)
+        : F(F), L(L), SE(SE), DT(DT), LI(LI), AC(AC), P(P), RaiseTrap(RaiseTrap), MembaseKind(MembaseKind),
+          I128(Type::getInt128Ty(F.getContext())) {}
+
+    bool run();
+
+  private:
+    Function &F;
+    Loop *L;
+    ScalarEvolution &SE;
+    DominatorTree &DT;
+    LoopInfo &LI;
+    AssumptionCache &AC;
+    const WasmliteVersioning &P;
+    Function *RaiseTrap;
+    unsigned MembaseKind;
+    Type *I128;
+    const SCEV *N = nullptr;  // i128: maximum backedge-taken count
+    SmallVector<Cond, 16> Conds;
+    SmallVector<Access, 16> Accesses;
+    SmallVector<BranchInst *, 8> Checks;  // branches to the OOB trap block that never go there
+
+    const SCEV *c128(uint64_t V) { return SE.getConstant(I128, V); }
+    const SCEV *maxOf(unsigned W) { return SE.getConstant(APInt::getLowBitsSet(128, W)); }
+    bool range(const SCEV *S, Range &R, SmallVectorImpl<Cond> &Out);
+    bool memoryOf(Value *Base, Value *&MemDef);
+    bool isOobTrap(BasicBlock *BB);
+    bool neverTrue(Value *C, bool Negated, SmallVectorImpl<Cond> &Out);
+    bool analyse();
+    const SCEV *widen(const SCEV *S);
+    Value *buildCheck(BasicBlock *CheckBB);
+    Loop *cloneLoop(BasicBlock *&CheckBB, ValueToValueMapTy &VMap);
+    void rewriteFast();
+};
+
+/// Exact range of `S` over the loop's iterations 0..=N, adding the conditions under which the
+/// machine value of `S` equals its mathematical value to `Out`.
+bool LoopVersioner::range(const SCEV *S, Range &R, SmallVectorImpl<Cond> &Out) {
+    Type *T = S->getType();
+    if (!T->isIntegerTy() || T->getIntegerBitWidth() > 64)
+        return false;
+    unsigned W = T->getIntegerBitWidth();
+    if (SE.isLoopInvariant(S, L)) {
+        // Its machine value, whatever it is, does not change in the loop.
+        const SCEV *Z = SE.getZeroExtendExpr(S, I128);
+        R = {Z, Z};
+        return true;
+    }
+    if (auto *Z = dyn_cast<SCEVZeroExtendExpr>(S))
+        return range(Z->getOperand(), R, Out);
+    if (auto *A = dyn_cast<SCEVAddExpr>(S)) {
+        const SCEV *Lo = c128(0), *Hi = c128(0);
+        for (const SCEV *Op : A->operands()) {
+            Range OR;
+            if (!range(Op, OR, Out))
+                return false;
+            Lo = SE.getAddExpr(Lo, OR.Lo);
+            Hi = SE.getAddExpr(Hi, OR.Hi);
+        }
+        Out.push_back({CmpInst::ICMP_ULE, Hi, maxOf(W)});
+        R = {Lo, Hi};
+        return true;
+    }
+    if (auto *M = dyn_cast<SCEVMulExpr>(S)) {
+        if (M->getNumOperands() != 2)
+            return false;
+        auto *C = dyn_cast<SCEVConstant>(M->getOperand(0));
+        Range OR;
+        if (!C || !range(M->getOperand(1), OR, Out))
+            return false;
+        // The constant as an unsigned W-bit number: its product with the operand is the
+        // machine value when it does not exceed 2^W - 1.
+        const SCEV *K = c128(C->getAPInt().getZExtValue());
+        R = {SE.getMulExpr(K, OR.Lo), SE.getMulExpr(K, OR.Hi)};
+        Out.push_back({CmpInst::ICMP_ULE, R.Hi, maxOf(W)});
+        return true;
+    }
+    if (auto *AR = dyn_cast<SCEVAddRecExpr>(S)) {
+        if (AR->getLoop() != L || !AR->isAffine())
+            return false;
+        const SCEV *Start = AR->getStart();
+        const SCEV *Step = AR->getStepRecurrence(SE);
+        if (!SE.isLoopInvariant(Start, L) || !SE.isLoopInvariant(Step, L))
+            return false;
+        const SCEV *S0 = SE.getZeroExtendExpr(Start, I128);
+        auto *SC = dyn_cast<SCEVConstant>(Step);
+        if (SC && SC->getAPInt().isNegative()) {
+            const SCEV *Lo = SE.getAddExpr(S0, SE.getMulExpr(SE.getSignExtendExpr(Step, I128), N));
+            Out.push_back({CmpInst::ICMP_SGE, Lo, c128(0)});
+            R = {Lo, S0};
+        } else {
+            const SCEV *Hi = SE.getAddExpr(S0, SE.getMulExpr(SE.getZeroExtendExpr(Step, I128), N));
+            Out.push_back({CmpInst::ICMP_ULE, Hi, maxOf(W)});
+            R = {S0, Hi};
+        }
+        return true;
+    }
+    return false;
+}
+
+/// The `VMMemory *` a memory base was loaded from (a tagged load, or a phi of such loads
+/// from one pointer).
+bool LoopVersioner::memoryOf(Value *Base, Value *&MemDef) {
+    SmallVector<Value *, 8> Work{Base};
+    SmallPtrSet<Value *, 8> Seen;
+    MemDef = nullptr;
+    while (!Work.empty()) {
+        Value *V = Work.pop_back_val();
+        if (!Seen.insert(V).second)
+            continue;
+        if (auto *Phi = dyn_cast<PHINode>(V)) {
+            for (Value *In : Phi->incoming_values())
+                Work.push_back(In);
+            continue;
+        }
+        auto *Ld = dyn_cast<LoadInst>(V);
+        if (!Ld || !Ld->getMetadata(MembaseKind) || Ld->isVolatile())
+            return false;
+        Value *Ptr = Ld->getPointerOperand();
+        if (MemDef && MemDef != Ptr)
+            return false;
+        MemDef = Ptr;
+    }
+    if (!MemDef)
+        return false;
+    // The check block reloads base and length through it.
+    auto *I = dyn_cast<Instruction>(MemDef);
+    return !I || DT.dominates(I, L->getLoopPreheader()->getTerminator());
+}
+
+/// A block outside the loop that raises the out-of-bounds trap.
+bool LoopVersioner::isOobTrap(BasicBlock *BB) {
+    if (L->contains(BB))
+        return false;
+    for (Instruction &I : *BB) {
+        if (isa<PHINode>(I) || isa<DbgInfoIntrinsic>(I))
+            continue;
+        auto *CI = dyn_cast<CallInst>(&I);
+        if (!CI || CI->getCalledFunction() != RaiseTrap || CI->arg_size() < 2)
+            return false;
+        auto *Code = dyn_cast<ConstantInt>(CI->getArgOperand(1));
+        return Code && Code->getZExtValue() == P.oob_code;
+    }
+    return false;
+}
+
+/// Conditions under which `C` (negated if `Negated`) is false in every iteration.
+bool LoopVersioner::neverTrue(Value *C, bool Negated, SmallVectorImpl<Cond> &Out) {
+    if (auto *BO = dyn_cast<BinaryOperator>(C)) {
+        // (a | b) is never true if neither is; !(a & b) = !a | !b likewise.
+        auto Opc = BO->getOpcode();
+        if ((Opc == Instruction::Or && !Negated) || (Opc == Instruction::And && Negated))
+            return neverTrue(BO->getOperand(0), Negated, Out) && neverTrue(BO->getOperand(1), Negated, Out);
+        if (Opc == Instruction::Xor)
+            if (auto *K = dyn_cast<ConstantInt>(BO->getOperand(1)); K && K->isOne())
+                return neverTrue(BO->getOperand(0), !Negated, Out);
+        return false;
+    }
+    auto *Cmp = dyn_cast<ICmpInst>(C);
+    if (!Cmp || !Cmp->getOperand(0)->getType()->isIntegerTy())
+        return false;
+    CmpInst::Predicate Pr = Negated ? Cmp->getInversePredicate() : Cmp->getPredicate();
+    const SCEV *X = SE.getSCEV(Cmp->getOperand(0));
+    const SCEV *Y = SE.getSCEV(Cmp->getOperand(1));
+    // Normalise to `X >u Y` or `X >=u Y` with Y loop-invariant.
+    if (Pr == CmpInst::ICMP_ULT || Pr == CmpInst::ICMP_ULE) {
+        std::swap(X, Y);
+        Pr = CmpInst::getSwappedPredicate(Pr);
+    }
+    if ((Pr != CmpInst::ICMP_UGT && Pr != CmpInst::ICMP_UGE) || !SE.isLoopInvariant(Y, L))
+        return false;
+    Range R;
+    SmallVector<Cond, 8> Local;
+    if (!range(X, R, Local))
+        return false;
+    const SCEV *Bound = SE.getZeroExtendExpr(Y, I128);
+    // X >u Y never: hi <= Y. X >=u Y never: hi + 1 <= Y.
+    const SCEV *Hi = Pr == CmpInst::ICMP_UGE ? SE.getAddExpr(R.Hi, c128(1)) : R.Hi;
+    Local.push_back({CmpInst::ICMP_ULE, Hi, Bound});
+    Out.append(Local.begin(), Local.end());
+    return true;
+}
+
+/// Whether the loop qualifies; collects the accesses, the removable checks and the conditions.
+bool LoopVersioner::analyse() {
+    if (!L->isInnermost() || !L->getLoopPreheader() || !L->getLoopLatch())
+        return reject(L, "not an innermost loop with preheader and latch");
+    const SCEV *BTC = SE.getSymbolicMaxBackedgeTakenCount(L);
+    if (isa<SCEVCouldNotCompute>(BTC) || !BTC->getType()->isIntegerTy() ||
+        BTC->getType()->getIntegerBitWidth() > 64)
+        return reject(L, "no maximum trip count");
+    N = SE.getZeroExtendExpr(BTC, I128);
+    const DataLayout &DL = F.getDataLayout();
+    unsigned Insts = 0;
+    for (BasicBlock *BB : L->blocks()) {
+        for (Instruction &I : *BB) {
+            if (++Insts > 400)
+                return reject(L, "too large");  // keep code growth bounded
+            if (auto *CI = dyn_cast<CallBase>(&I)) {
+                // Only intrinsics without side effects (no host calls: they may grow memory).
+                // Inline asm without side effects or memory: the translator's value barriers.
+                bool PureAsm = CI->isInlineAsm() && !cast<InlineAsm>(CI->getCalledOperand())->hasSideEffects() &&
+                               !CI->mayReadOrWriteMemory();
+                if (!PureAsm && (!isa<IntrinsicInst>(CI) || CI->mayHaveSideEffects()))
+                    return reject(L, "call", CI);
+                continue;
+            }
+            if (I.isAtomic() || isa<FenceInst>(I))
+                return reject(L, "atomic", &I);
+            if (auto *Br = dyn_cast<BranchInst>(&I)) {
+                if (!Br->isConditional())
+                    continue;
+                for (unsigned K = 0; K < 2; ++K)
+                    if (isOobTrap(Br->getSuccessor(K))) {
+                        // Trap on the false edge: the condition must never be false.
+                        SmallVector<Cond, 8> Local;
+                        if (neverTrue(Br->getCondition(), K == 1, Local)) {
+                            Conds.append(Local.begin(), Local.end());
+                            Checks.push_back(Br);
+                        }
+                        break;
+                    }
+                continue;
+            }
+            bool Volatile = false;
+            Value *Ptr = nullptr;
+            Type *Ty = nullptr;
+            if (auto *Ld = dyn_cast<LoadInst>(&I)) {
+                Volatile = Ld->isVolatile();
+                Ptr = Ld->getPointerOperand();
+                Ty = Ld->getType();
+            } else if (auto *St = dyn_cast<StoreInst>(&I)) {
+                Volatile = St->isVolatile();
+                Ptr = St->getPointerOperand();
+                Ty = St->getValueOperand()->getType();
+            } else if (I.mayHaveSideEffects() && !I.isTerminator()) {
+                return reject(L, "side effect", &I);
+            }
+            if (!Ptr)
+                continue;
+            // An access of linear memory? Pinned ones must be, with a known offset range;
+            // unpinned ones cannot fault (checked accesses, instance state), and their
+            // address is only widened when its range is known.
+            const SCEV *PS = SE.getSCEV(Ptr);
+            auto *BaseU = dyn_cast<SCEVUnknown>(SE.getPointerBase(PS));
+            Access A{&I, BaseU ? BaseU->getValue() : nullptr, nullptr, {}, DL.getTypeStoreSize(Ty).getFixedValue(),
+                     nullptr, Volatile};
+            if (!BaseU || !SE.isLoopInvariant(BaseU, L) || !memoryOf(A.Base, A.MemDef)) {
+                if (Volatile)
+                    return reject(L, "pinned access not of a known memory", &I);
+                continue;
+            }
+            A.Off = SE.getMinusSCEV(PS, BaseU);
+            SmallVector<Cond, 8> Local;
+            if (isa<SCEVCouldNotCompute>(A.Off) || !range(A.Off, A.R, Local)) {
+                if (!Volatile)
+                    continue;
+                if (debugOn())
+                    errs() << "wlver: offset " << *A.Off << "\n";
+                return reject(L, "pinned access with an unknown offset range", &I);
+            }
+            Conds.append(Local.begin(), Local.end());
+            Accesses.push_back(A);
+        }
+    }
+    if (std::none_of(Accesses.begin(), Accesses.end(), [](const Access &A) { return A.Pinned; }) && Checks.empty())
+        return reject(L, "nothing to unpin or remove");
+    return true;
+}
+
+/// `S` (exact under the conditions `range` gave for it) as an i64 expression that does not
+/// wrap: zero extensions move to the leaves, add recurrences get no-wrap flags.
+const SCEV *LoopVersioner::widen(const SCEV *S) {
+    Type *I64 = Type::getInt64Ty(F.getContext());
+    if (SE.isLoopInvariant(S, L))
+        return SE.getZeroExtendExpr(S, I64);
+    if (auto *Z = dyn_cast<SCEVZeroExtendExpr>(S))
+        return widen(Z->getOperand());
+    if (auto *A = dyn_cast<SCEVAddExpr>(S)) {
+        SmallVector<const SCEV *, 4> Ops;
+        for (const SCEV *Op : A->operands()) {
+            const SCEV *W = widen(Op);
+            if (!W)
+                return nullptr;
+            Ops.push_back(W);
+        }
+        return SE.getAddExpr(Ops, SCEV::FlagNUW);
+    }
+    if (auto *M = dyn_cast<SCEVMulExpr>(S)) {
+        auto *C = dyn_cast<SCEVConstant>(M->getOperand(0));
+        const SCEV *W = M->getNumOperands() == 2 && C ? widen(M->getOperand(1)) : nullptr;
+        if (!W)
+            return nullptr;
+        return SE.getMulExpr(SE.getConstant(I64, C->getAPInt().getZExtValue()), W, SCEV::FlagNUW);
+    }
+    if (auto *AR = dyn_cast<SCEVAddRecExpr>(S)) {
+        if (AR->getLoop() != L || !AR->isAffine())
+            return nullptr;
+        const SCEV *Step = AR->getStepRecurrence(SE);
+        auto *SC = dyn_cast<SCEVConstant>(Step);
+        bool Neg = SC && SC->getAPInt().isNegative();
+        const SCEV *Start = SE.getZeroExtendExpr(AR->getStart(), I64);
+        const SCEV *StepW = Neg ? SE.getSignExtendExpr(Step, I64) : SE.getZeroExtendExpr(Step, I64);
+        auto Flags = Neg ? SCEV::FlagNSW : SCEV::NoWrapFlags(SCEV::FlagNUW | SCEV::FlagNSW);
+        return SE.getAddRecExpr(Start, StepW, L, Flags);
+    }
+    return nullptr;
+}
+
+/// The run-time check at the end of `CheckBB`: every condition holds, every memory's base is
+/// the one the loop uses and every pinned access ends within its memory's length.
+Value *LoopVersioner::buildCheck(BasicBlock *CheckBB) {
+    Instruction *Term = CheckBB->getTerminator();
+    IRBuilder<> B(Term);
+    SCEVExpander Exp(SE, F.getDataLayout(), "wlver");
+    Value *Ok = B.getTrue();
+    DenseMap<Value *, Value *> Len;
+    SmallPtrSet<Value *, 4> BaseChecked;
+    SmallVector<Cond, 16> All(Conds.begin(), Conds.end());
+    for (Access &A : Accesses) {
+        if (!A.Pinned)
+            continue;
+        Value *&L8 = Len[A.MemDef];
+        if (!L8) {
+            Value *LenPtr = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), A.MemDef, P.length_offset);
+            L8 = B.CreateLoad(B.getInt64Ty(), LenPtr, "wlver.len");
+        }
+        if (BaseChecked.insert(A.Base).second) {
+            Value *BasePtr = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), A.MemDef, P.base_offset);
+            Value *BaseNow = B.CreateLoad(A.Base->getType(), BasePtr, "wlver.base");
+            Ok = B.CreateAnd(Ok, B.CreateICmpEQ(BaseNow, A.Base));
+        }
+        const SCEV *End = SE.getAddExpr(A.R.Hi, c128(A.Size));
+        All.push_back({CmpInst::ICMP_ULE, End, SE.getZeroExtendExpr(SE.getSCEV(L8), I128)});
+    }
+    for (const Cond &C : All) {
+        Value *Lhs = Exp.expandCodeFor(C.Lhs, I128, Term);
+        Value *Rhs = Exp.expandCodeFor(C.Rhs, I128, Term);
+        B.SetInsertPoint(Term);
+        Ok = B.CreateAnd(Ok, B.CreateICmp(C.Pred, Lhs, Rhs));
+    }
+    return Ok;
+}
+
+/// Clone the loop in front of itself; returns the clone's preheader and fills `VMap`.
+Loop *LoopVersioner::cloneLoop(BasicBlock *&CheckBB, ValueToValueMapTy &VMap) {
+    CheckBB = L->getLoopPreheader();
+    Instruction *Term = CheckBB->getTerminator();
+    BasicBlock *PH = SplitBlock(CheckBB, Term, &DT, &LI, nullptr, CheckBB->getName() + ".wlver.ph");
+    SmallVector<BasicBlock *, 16> NewBlocks;
+    SmallVector<BasicBlock *, 4> Exits;
+    L->getUniqueExitBlocks(Exits);
+    Loop *Fast = cloneLoopWithPreheader(PH, CheckBB, L, VMap, ".fast", &LI, &DT, NewBlocks);
+    remapInstructionsInBlocks(NewBlocks, VMap);
+    // Exit phis take the clone's values from its exiting blocks.
+    for (BasicBlock *E : Exits) {
+        for (PHINode &Phi : E->phis()) {
+            SmallVector<std::pair<Value *, BasicBlock *>, 4> Add;
+            for (unsigned K = 0; K < Phi.getNumIncomingValues(); ++K) {
+                BasicBlock *In = Phi.getIncomingBlock(K);
+                if (!L->contains(In))
+                    continue;
+                Value *V = Phi.getIncomingValue(K);
+                Value *NV = VMap.count(V) ? static_cast<Value *>(VMap[V]) : V;
+                Add.push_back({NV, cast<BasicBlock>(VMap[In])});
+            }
+            for (auto &[V, In] : Add)
+                Phi.addIncoming(V, In);
+            SE.forgetValue(&Phi);
+        }
+    }
+    // Until the check is built, the original loop runs.
+    Instruction *OldTerm = CheckBB->getTerminator();
+    BranchInst::Create(cast<BasicBlock>(VMap[PH]), PH, ConstantInt::getFalse(F.getContext()), OldTerm->getIterator());
+    OldTerm->eraseFromParent();
+    SE.forgetLoop(L);
+    DT.recalculate(F);
+    return Fast;
+}
+
+/// Make the clone fast: no pins, no bounds checks the check showed never fire, and i64
+/// addresses that do not wrap (so that the vectoriser sees consecutive accesses).
+void LoopVersioner::rewriteFast() {
+    SCEVExpander Exp(SE, F.getDataLayout(), "wlver");
+    for (Access &A : Accesses) {
+        if (auto *Ld = dyn_cast<LoadInst>(A.I))
+            Ld->setVolatile(false);
+        else
+            cast<StoreInst>(A.I)->setVolatile(false);
+        const SCEV *W = widen(A.Off);
+        if (!W || !Exp.isSafeToExpandAt(W, A.I))
+            continue;
+        Value *Off = Exp.expandCodeFor(W, W->getType(), A.I);
+        IRBuilder<> B(A.I);
+        Value *Ptr = B.CreateInBoundsGEP(B.getInt8Ty(), A.Base, Off, "wlver.addr");
+        if (auto *Ld = dyn_cast<LoadInst>(A.I))
+            Ld->setOperand(Ld->getPointerOperandIndex(), Ptr);
+        else
+            cast<StoreInst>(A.I)->setOperand(StoreInst::getPointerOperandIndex(), Ptr);
+    }
+    for (BranchInst *Br : Checks) {
+        unsigned TrapK = isOobTrap(Br->getSuccessor(0)) ? 0 : 1;
+        BasicBlock *Trap = Br->getSuccessor(TrapK);
+        BasicBlock *Cont = Br->getSuccessor(1 - TrapK);
+        Trap->removePredecessor(Br->getParent());
+        BranchInst::Create(Cont, Br->getIterator());
+        Br->eraseFromParent();
+    }
+}
+
+bool LoopVersioner::run() {
+    // Canonical form: a preheader, dedicated exits (as the vectoriser, which runs next, also
+    // makes them), and LCSSA phis for values used outside (which cloning relies on).
+    simplifyLoop(L, &DT, &LI, &SE, &AC, nullptr, false);
+    if (!analyse())
+        return false;
+    formLCSSA(*L, DT, &LI, &SE);
+    if (!L->getLoopPreheader() || !L->isLCSSAForm(DT))
+        return reject(L, "not in LCSSA form");
+    // Clone, then analyse the clone itself: the check and the rewrite are derived from the
+    // very expressions they are about.
+    Loop *Orig = L;
+    BasicBlock *CheckBB = nullptr;
+    ValueToValueMapTy VMap;
+    Loop *Fast = cloneLoop(CheckBB, VMap);
+    L = Fast;
+    Accesses.clear();
+    Checks.clear();
+    Conds.clear();
+    bool Ok = analyse();
+    Instruction *At = CheckBB->getTerminator();
+    SCEVExpander Probe(SE, F.getDataLayout(), "wlver");
+    for (const Cond &C : Conds)
+        Ok = Ok && Probe.isSafeToExpandAt(C.Lhs, At) && Probe.isSafeToExpandAt(C.Rhs, At);
+    for (Access &A : Accesses)
+        Ok = Ok && (!A.Pinned || Probe.isSafeToExpandAt(A.R.Hi, At));
+    if (!Ok)
+        return reject(Orig, "clone not analysable (it stays unused)");
+    cast<BranchInst>(At)->setCondition(buildCheck(CheckBB));
+    rewriteFast();
+    if (debugOn())
+        errs() << "wlver: " << F.getName() << " loop " << Orig->getHeader()->getName() << ": versioned, "
+               << Accesses.size() << " accesses, " << Checks.size() << " checks, " << Conds.size() << " conditions\n";
+    return true;
+}
+
+class WasmliteVersioningPass : public PassInfoMixin<WasmliteVersioningPass> {
+  public:
+    WasmliteVersioningPass(WasmliteVersioning P, std::string RaiseTrap) : P(P), RaiseTrap(std::move(RaiseTrap)) {}
+
+    PreservedAnalyses run(Function &F, FunctionAnalysisManager &FAM) {
+        Function *RT = F.getParent()->getFunction(RaiseTrap);
+        if (!RT)
+            return PreservedAnalyses::all();
+        unsigned Kind = F.getContext().getMDKindID("wasmlite.membase");
+        auto &LI = FAM.getResult<LoopAnalysis>(F);
+        auto &SE = FAM.getResult<ScalarEvolutionAnalysis>(F);
+        auto &DT = FAM.getResult<DominatorTreeAnalysis>(F);
+        auto &AC = FAM.getResult<AssumptionAnalysis>(F);
+        SmallVector<Loop *, 16> Loops;
+        for (Loop *L : LI.getLoopsInPreorder())
+            if (L->isInnermost())
+                Loops.push_back(L);
+        bool Changed = false;
+        for (Loop *L : Loops) {
+            LoopVersioner V(F, L, SE, DT, LI, AC, P, RT, Kind);
+            Changed |= V.run();
+        }
+        if (!Changed)
+            return PreservedAnalyses::all();
+        return PreservedAnalyses::none();
+    }
+
+  private:
+    WasmliteVersioning P;
+    std::string RaiseTrap;
+};
+
+}  // namespace
+
+extern "C" LLVMErrorRef wasmlite_run_passes(LLVMModuleRef M, const char *Passes, LLVMTargetMachineRef TM,
+                                            const WasmliteVersioning *V) {
+    TargetMachine *Machine = reinterpret_cast<TargetMachine *>(TM);
+    Module *Mod = unwrap(M);
+    PipelineTuningOptions PTO;
+    PassInstrumentationCallbacks PIC;
+    PassBuilder PB(Machine, PTO, std::nullopt, &PIC);
+    LoopAnalysisManager LAM;
+    FunctionAnalysisManager FAM;
+    CGSCCAnalysisManager CGAM;
+    ModuleAnalysisManager MAM;
+    PB.registerLoopAnalyses(LAM);
+    PB.registerFunctionAnalyses(FAM);
+    PB.registerCGSCCAnalyses(CGAM);
+    PB.registerModuleAnalyses(MAM);
+    PB.crossRegisterProxies(LAM, FAM, CGAM, MAM);
+    StandardInstrumentations SI(Mod->getContext(), false, false);
+    SI.registerCallbacks(PIC, &MAM);
+    if (V && V->raise_trap) {
+        WasmliteVersioning P = *V;
+        std::string RT = V->raise_trap;
+        P.raise_trap = nullptr;
+        PB.registerVectorizerStartEPCallback([P, RT](FunctionPassManager &FPM, OptimizationLevel) {
+            FPM.addPass(WasmliteVersioningPass(P, RT));
+        });
+    }
+    ModulePassManager MPM;
+    if (auto Err = PB.parsePassPipeline(MPM, Passes))
+        return wrap(std::move(Err));
+    MPM.run(*Mod, MAM);
+    return LLVMErrorSuccess;
+}
+
+#ifdef WASMLITE_PLUGIN
+// For experiments with opt-19: `opt-19 -load-pass-plugin=./libwlver.so -passes='default<O2>'`.
+#include "llvm/Passes/PassPlugin.h"
+extern "C" LLVM_ATTRIBUTE_WEAK ::llvm::PassPluginLibraryInfo llvmGetPassPluginInfo() {
+    return {LLVM_PLUGIN_API_VERSION, "wlver", "0.1", [](PassBuilder &PB) {
+                PB.registerVectorizerStartEPCallback([](FunctionPassManager &FPM, OptimizationLevel) {
+                    const char *RT = getenv("WLVER_RAISE_TRAP");
+                    FPM.addPass(WasmliteVersioningPass({nullptr, 5, 0, 8}, RT ? RT : ""));
+                });
+            }};
+}
+#endif
