@@ -241,10 +241,18 @@ bool LoopVersioner::memoryOf(Value *Base, Value *&MemDef) {
     return !I || DT.dominates(I, L->getLoopPreheader()->getTerminator());
 }
 
-/// A block outside the loop that raises the out-of-bounds trap.
+/// A block outside the loop that raises the out-of-bounds trap (possibly through the
+/// dedicated exit blocks that loop simplification puts in front of it).
 bool LoopVersioner::isOobTrap(BasicBlock *BB) {
     if (L->contains(BB))
         return false;
+    for (unsigned Hops = 0; Hops < 4; ++Hops) {
+        Instruction *First = BB->getFirstNonPHIOrDbg();
+        auto *Br = dyn_cast_or_null<BranchInst>(First);
+        if (!Br || Br->isConditional())
+            break;
+        BB = Br->getSuccessor(0);
+    }
     for (Instruction &I : *BB) {
         if (isa<PHINode>(I) || isa<DbgInfoIntrinsic>(I))
             continue;
