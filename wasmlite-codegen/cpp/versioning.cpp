@@ -42,6 +42,7 @@
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Transforms/Utils/LoopSimplify.h"
+#include "llvm/Transforms/Utils/Local.h"
 #include "llvm/Transforms/Utils/LoopUtils.h"
 #include "llvm/Transforms/Utils/ScalarEvolutionExpander.h"
 #include "llvm/Transforms/Utils/ValueMapper.h"
@@ -132,6 +133,7 @@ class LoopVersioner {
     SmallVector<Cond, 16> Conds;
     SmallVector<Access, 16> Accesses;
     SmallVector<BranchInst *, 8> Checks;  // branches to the OOB trap block that never go there
+    unsigned RerolledBy = 0;
 
     const SCEV *c128(uint64_t V) { return SE.getConstant(I128, V); }
     const SCEV *maxOf(unsigned W) { return SE.getConstant(APInt::getLowBitsSet(128, W)); }
@@ -141,71 +143,103 @@ class LoopVersioner {
     bool neverTrue(Value *C, bool Negated, SmallVectorImpl<Cond> &Out);
     bool analyse();
     const SCEV *widen(const SCEV *S);
+    bool sumTerms(const SCEV *S, SmallVectorImpl<const SCEV *> &Ops);
     Value *buildCheck(BasicBlock *CheckBB);
     Loop *cloneLoop(BasicBlock *&CheckBB, ValueToValueMapTy &VMap);
     void rewriteFast();
+    bool reroll();
 };
 
+/// The terms of `S` if it is a sum: an add expression, or an outer loop's recurrence whose
+/// start has a constant part (`{c + a,+,s}` = `c + {a,+,s}`: keeps the constant offsets of
+/// unrolled copies apart from the rest).
+bool LoopVersioner::sumTerms(const SCEV *S, SmallVectorImpl<const SCEV *> &Ops) {
+    if (auto *A = dyn_cast<SCEVAddExpr>(S)) {
+        Ops.append(A->operands().begin(), A->operands().end());
+        return true;
+    }
+    auto *AR = dyn_cast<SCEVAddRecExpr>(S);
+    if (!AR || AR->getLoop() == L || !AR->isAffine())
+        return false;
+    const SCEV *Start = AR->getStart();
+    const SCEV *C = isa<SCEVConstant>(Start) ? Start : nullptr;
+    if (auto *SA = dyn_cast<SCEVAddExpr>(Start); SA && isa<SCEVConstant>(SA->getOperand(0)))
+        C = SA->getOperand(0);
+    if (!C || cast<SCEVConstant>(C)->getAPInt().isZero())
+        return false;
+    Ops.push_back(C);
+    Ops.push_back(SE.getAddRecExpr(SE.getMinusSCEV(Start, C), AR->getStepRecurrence(SE), AR->getLoop(), SCEV::FlagAnyWrap));
+    return true;
+}
+
 /// Exact range of `S` over the loop's iterations 0..=N, adding the conditions under which the
-/// machine value of `S` equals its mathematical value to `Out`.
+/// machine value of `S` equals its mathematical value to `Out`. Sums and products are taken
+/// apart (also loop-invariant ones, so that `zext(a + 4)` and `zext(a)` differ by 4 in the
+/// rewritten addresses); a negative constant in a sum counts as negative (`a - 4`); other
+/// invariant expressions are leaves (their machine value). `widen` follows the same cases.
 bool LoopVersioner::range(const SCEV *S, Range &R, SmallVectorImpl<Cond> &Out) {
     Type *T = S->getType();
     if (!T->isIntegerTy() || T->getIntegerBitWidth() > 64)
         return false;
     unsigned W = T->getIntegerBitWidth();
-    if (SE.isLoopInvariant(S, L)) {
-        // Its machine value, whatever it is, does not change in the loop.
-        const SCEV *Z = SE.getZeroExtendExpr(S, I128);
-        R = {Z, Z};
-        return true;
-    }
     if (auto *Z = dyn_cast<SCEVZeroExtendExpr>(S))
         return range(Z->getOperand(), R, Out);
-    if (auto *A = dyn_cast<SCEVAddExpr>(S)) {
+    SmallVector<const SCEV *, 4> Terms;
+    if (sumTerms(S, Terms)) {
         const SCEV *Lo = c128(0), *Hi = c128(0);
-        for (const SCEV *Op : A->operands()) {
+        bool MayBeNegative = false;
+        for (const SCEV *Op : Terms) {
             Range OR;
-            if (!range(Op, OR, Out))
+            auto *C = dyn_cast<SCEVConstant>(Op);
+            if (C && C->getAPInt().isNegative()) {
+                OR = {SE.getSignExtendExpr(C, I128), SE.getSignExtendExpr(C, I128)};
+                MayBeNegative = true;
+            } else if (!range(Op, OR, Out)) {
                 return false;
+            }
             Lo = SE.getAddExpr(Lo, OR.Lo);
             Hi = SE.getAddExpr(Hi, OR.Hi);
         }
+        if (MayBeNegative)
+            Out.push_back({CmpInst::ICMP_SGE, Lo, c128(0)});
         Out.push_back({CmpInst::ICMP_ULE, Hi, maxOf(W)});
         R = {Lo, Hi};
         return true;
     }
     if (auto *M = dyn_cast<SCEVMulExpr>(S)) {
-        if (M->getNumOperands() != 2)
-            return false;
         auto *C = dyn_cast<SCEVConstant>(M->getOperand(0));
         Range OR;
-        if (!C || !range(M->getOperand(1), OR, Out))
-            return false;
-        // The constant as an unsigned W-bit number: its product with the operand is the
-        // machine value when it does not exceed 2^W - 1.
-        const SCEV *K = c128(C->getAPInt().getZExtValue());
-        R = {SE.getMulExpr(K, OR.Lo), SE.getMulExpr(K, OR.Hi)};
-        Out.push_back({CmpInst::ICMP_ULE, R.Hi, maxOf(W)});
-        return true;
+        if (M->getNumOperands() == 2 && C && range(M->getOperand(1), OR, Out)) {
+            // The constant as an unsigned W-bit number: its product with the operand is the
+            // machine value when it does not exceed 2^W - 1.
+            const SCEV *K = c128(C->getAPInt().getZExtValue());
+            R = {SE.getMulExpr(K, OR.Lo), SE.getMulExpr(K, OR.Hi)};
+            Out.push_back({CmpInst::ICMP_ULE, R.Hi, maxOf(W)});
+            return true;
+        }
     }
-    if (auto *AR = dyn_cast<SCEVAddRecExpr>(S)) {
-        if (AR->getLoop() != L || !AR->isAffine())
-            return false;
-        const SCEV *Start = AR->getStart();
+    if (auto *AR = dyn_cast<SCEVAddRecExpr>(S); AR && AR->getLoop() == L) {
         const SCEV *Step = AR->getStepRecurrence(SE);
-        if (!SE.isLoopInvariant(Start, L) || !SE.isLoopInvariant(Step, L))
+        Range SR;
+        if (!AR->isAffine() || !SE.isLoopInvariant(Step, L) || !SE.isLoopInvariant(AR->getStart(), L) ||
+            !range(AR->getStart(), SR, Out))
             return false;
-        const SCEV *S0 = SE.getZeroExtendExpr(Start, I128);
         auto *SC = dyn_cast<SCEVConstant>(Step);
         if (SC && SC->getAPInt().isNegative()) {
-            const SCEV *Lo = SE.getAddExpr(S0, SE.getMulExpr(SE.getSignExtendExpr(Step, I128), N));
+            const SCEV *Lo = SE.getAddExpr(SR.Lo, SE.getMulExpr(SE.getSignExtendExpr(Step, I128), N));
             Out.push_back({CmpInst::ICMP_SGE, Lo, c128(0)});
-            R = {Lo, S0};
+            R = {Lo, SR.Hi};
         } else {
-            const SCEV *Hi = SE.getAddExpr(S0, SE.getMulExpr(SE.getZeroExtendExpr(Step, I128), N));
+            const SCEV *Hi = SE.getAddExpr(SR.Hi, SE.getMulExpr(SE.getZeroExtendExpr(Step, I128), N));
             Out.push_back({CmpInst::ICMP_ULE, Hi, maxOf(W)});
-            R = {S0, Hi};
+            R = {SR.Lo, Hi};
         }
+        return true;
+    }
+    if (SE.isLoopInvariant(S, L)) {
+        // Its machine value, whatever it is, does not change in the loop.
+        const SCEV *Z = SE.getZeroExtendExpr(S, I128);
+        R = {Z, Z};
         return true;
     }
     return false;
@@ -390,41 +424,54 @@ bool LoopVersioner::analyse() {
 }
 
 /// `S` (exact under the conditions `range` gave for it) as an i64 expression that does not
-/// wrap: zero extensions move to the leaves, add recurrences get no-wrap flags.
+/// wrap: zero extensions move to the leaves, add recurrences get no-wrap flags. Same cases,
+/// in the same order, as `range`.
 const SCEV *LoopVersioner::widen(const SCEV *S) {
     Type *I64 = Type::getInt64Ty(F.getContext());
-    if (SE.isLoopInvariant(S, L))
-        return SE.getZeroExtendExpr(S, I64);
     if (auto *Z = dyn_cast<SCEVZeroExtendExpr>(S))
         return widen(Z->getOperand());
-    if (auto *A = dyn_cast<SCEVAddExpr>(S)) {
+    SmallVector<const SCEV *, 4> Terms;
+    if (sumTerms(S, Terms)) {
         SmallVector<const SCEV *, 4> Ops;
-        for (const SCEV *Op : A->operands()) {
-            const SCEV *W = widen(Op);
+        bool Negative = false;
+        for (const SCEV *Op : Terms) {
+            auto *C = dyn_cast<SCEVConstant>(Op);
+            const SCEV *W = nullptr;
+            if (C && C->getAPInt().isNegative()) {
+                W = SE.getSignExtendExpr(C, I64);
+                Negative = true;
+            } else {
+                W = widen(Op);
+            }
             if (!W)
                 return nullptr;
             Ops.push_back(W);
         }
-        return SE.getAddExpr(Ops, SCEV::FlagNUW);
+        // Exact values below 2^33: no signed wrap; no unsigned wrap without negative terms.
+        return SE.getAddExpr(Ops, Negative ? SCEV::FlagNSW : SCEV::NoWrapFlags(SCEV::FlagNUW | SCEV::FlagNSW));
     }
     if (auto *M = dyn_cast<SCEVMulExpr>(S)) {
         auto *C = dyn_cast<SCEVConstant>(M->getOperand(0));
-        const SCEV *W = M->getNumOperands() == 2 && C ? widen(M->getOperand(1)) : nullptr;
-        if (!W)
-            return nullptr;
-        return SE.getMulExpr(SE.getConstant(I64, C->getAPInt().getZExtValue()), W, SCEV::FlagNUW);
+        if (M->getNumOperands() == 2 && C)
+            if (const SCEV *W = widen(M->getOperand(1)))
+                return SE.getMulExpr(SE.getConstant(I64, C->getAPInt().getZExtValue()), W,
+                                     SCEV::NoWrapFlags(SCEV::FlagNUW | SCEV::FlagNSW));
     }
-    if (auto *AR = dyn_cast<SCEVAddRecExpr>(S)) {
-        if (AR->getLoop() != L || !AR->isAffine())
+    if (auto *AR = dyn_cast<SCEVAddRecExpr>(S); AR && AR->getLoop() == L) {
+        if (!AR->isAffine())
             return nullptr;
         const SCEV *Step = AR->getStepRecurrence(SE);
         auto *SC = dyn_cast<SCEVConstant>(Step);
         bool Neg = SC && SC->getAPInt().isNegative();
-        const SCEV *Start = SE.getZeroExtendExpr(AR->getStart(), I64);
+        const SCEV *Start = widen(AR->getStart());
+        if (!Start)
+            return nullptr;
         const SCEV *StepW = Neg ? SE.getSignExtendExpr(Step, I64) : SE.getZeroExtendExpr(Step, I64);
         auto Flags = Neg ? SCEV::FlagNSW : SCEV::NoWrapFlags(SCEV::FlagNUW | SCEV::FlagNSW);
         return SE.getAddRecExpr(Start, StepW, L, Flags);
     }
+    if (SE.isLoopInvariant(S, L))
+        return SE.getZeroExtendExpr(S, I64);
     return nullptr;
 }
 
@@ -503,6 +550,9 @@ Loop *LoopVersioner::cloneLoop(BasicBlock *&CheckBB, ValueToValueMapTy &VMap) {
 /// addresses that do not wrap (so that the vectoriser sees consecutive accesses).
 void LoopVersioner::rewriteFast() {
     SCEVExpander Exp(SE, F.getDataLayout(), "wlver");
+    // One induction variable per step and start (not a canonical {0,+,1} counter): the
+    // reroller divides steps by the unroll factor.
+    Exp.disableCanonicalMode();
     for (Access &A : Accesses) {
         if (auto *Ld = dyn_cast<LoadInst>(A.I))
             Ld->setVolatile(false);
@@ -527,6 +577,351 @@ void LoopVersioner::rewriteFast() {
         BranchInst::Create(Cont, Br->getIterator());
         Br->eraseFromParent();
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Rerolling the fast copy.
+//
+// clang unrolls many loops (by 2, 4, 8) before they become wasm. Unrolled, a loop's accesses
+// form interleave groups that LLVM's vectoriser finds too costly on SSE ("not beneficial"),
+// while the same loop rolled vectorises with plain consecutive accesses. So, after the
+// rewrite, a single-block fast loop whose body is K copies of one iteration becomes one copy
+// again: copy j must compute, operation by operation, what copy 0 computes with every
+// induction variable advanced by j * step / K (checked with SCEV), memory operations must be
+// in copy order, and the loop must exit on `counter == limit` with `limit - start` a non-zero
+// multiple of the counter's step (a run-time condition of the check). Rerolled, the loop
+// performs exactly the same operations in the same order.
+
+namespace {
+bool rerollNo(int Why) {
+    if (debugOn())
+        errs() << "wlver: not rerolled (" << Why << ")\n";
+    return false;
+}
+
+struct Reroller {
+    Loop *L;
+    ScalarEvolution &SE;
+    BasicBlock *BB;
+    unsigned K = 0;
+    struct IV {
+        PHINode *P;
+        Instruction *Inc;
+        int64_t Step;
+    };
+    SmallVector<IV, 8> IVs;
+    SmallVector<PHINode *, 4> Reds;
+    SmallVector<StoreInst *, 16> Stores;
+    SmallVector<DenseMap<Value *, Value *>, 8> M;  // copy j -> copy 0
+    SmallPtrSet<Instruction *, 32> C0;
+    struct Pending {
+        unsigned J;
+        Value *V;
+        PHINode *P;
+    };
+    SmallVector<Pending, 8> Pend;
+    SmallVector<std::pair<Value *, unsigned>, 16> IvOperands;  // copy-0 operands matched by SCEV
+
+    Reroller(Loop *L, ScalarEvolution &SE) : L(L), SE(SE), BB(L->getHeader()) {}
+
+    bool inBB(Value *V) const {
+        auto *I = dyn_cast<Instruction>(V);
+        return I && I->getParent() == BB;
+    }
+    const IV *ivOf(const Value *V) const {
+        for (const IV &I : IVs)
+            if (I.P == V)
+                return &I;
+        return nullptr;
+    }
+    bool isInc(const Value *V) const {
+        for (const IV &I : IVs)
+            if (I.Inc == V)
+                return true;
+        return false;
+    }
+
+    /// Pure computation that may stay behind (dead or feeding the kept copy).
+    static bool pure(const Instruction &I) {
+        if (isa<LoadInst>(I) || isa<StoreInst>(I) || I.mayHaveSideEffects() || I.mayReadOrWriteMemory())
+            return false;
+        return !isa<PHINode>(I) && !I.isTerminator();
+    }
+
+    bool classifyPhis() {
+        for (PHINode &P : BB->phis()) {
+            Value *In = P.getIncomingValueForBlock(BB);
+            auto *I = dyn_cast<Instruction>(In);
+            if (!I || I->getParent() != BB)
+                return false;
+            int64_t Step = 0;
+            if (auto *BO = dyn_cast<BinaryOperator>(I); BO && BO->getOpcode() == Instruction::Add &&
+                                                         BO->getOperand(0) == &P && isa<ConstantInt>(BO->getOperand(1))) {
+                Step = cast<ConstantInt>(BO->getOperand(1))->getSExtValue();
+            } else if (auto *G = dyn_cast<GetElementPtrInst>(I); G && G->getPointerOperand() == &P &&
+                                                                 G->getNumIndices() == 1 &&
+                                                                 G->getSourceElementType()->isIntegerTy(8) &&
+                                                                 isa<ConstantInt>(G->getOperand(1))) {
+                Step = cast<ConstantInt>(G->getOperand(1))->getSExtValue();
+            }
+            if (Step != 0)
+                IVs.push_back({&P, I, Step});
+            else
+                Reds.push_back(&P);
+        }
+        return true;
+    }
+
+    /// Does `V` (computed in the block) depend on an increment other than through a phi?
+    bool usesInc(Value *V, SmallPtrSetImpl<Value *> &Seen) {
+        auto *I = dyn_cast<Instruction>(V);
+        if (!I || I->getParent() != BB || isa<PHINode>(I) || !Seen.insert(I).second)
+            return false;
+        if (isInc(I))
+            return true;
+        for (Value *Op : I->operands())
+            if (usesInc(Op, Seen))
+                return true;
+        return false;
+    }
+
+    bool match(Value *Vj, Value *V0, unsigned J) {
+        if (Vj == V0)
+            return !inBB(V0);
+        auto It = M[J].find(Vj);
+        if (It != M[J].end())
+            return It->second == V0;
+        if (Vj->getType() == V0->getType() && SE.isSCEVable(V0->getType()) && inBB(V0) && !isa<LoadInst>(V0)) {
+            auto *A0 = dyn_cast<SCEVAddRecExpr>(SE.getSCEV(V0));
+            if (A0 && A0->getLoop() == L && A0->isAffine()) {
+                auto *St = dyn_cast<SCEVConstant>(A0->getStepRecurrence(SE));
+                if (!St || St->getAPInt().getSExtValue() % (int64_t)K != 0)
+                    return false;
+                int64_t Shift = St->getAPInt().getSExtValue() / (int64_t)K * (int64_t)J;
+                const SCEV *D = SE.getMinusSCEV(SE.getSCEV(Vj), A0);
+                auto *DC = dyn_cast<SCEVConstant>(D);
+                if (!DC || DC->getAPInt().getSExtValue() != Shift)
+                    return false;
+                SmallPtrSet<Value *, 16> Seen;
+                if (usesInc(V0, Seen))
+                    return false;
+                return true;
+            }
+        }
+        if (auto *P = dyn_cast<PHINode>(V0); P && P->getParent() == BB) {
+            if (ivOf(P) || !inBB(Vj))
+                return false;
+            Pend.push_back({J, Vj, P});
+            return true;
+        }
+        auto *Ij = dyn_cast<Instruction>(Vj);
+        auto *I0 = dyn_cast<Instruction>(V0);
+        if (!Ij || !I0 || Ij->getParent() != BB || I0->getParent() != BB || isa<PHINode>(Ij))
+            return false;
+        if (!Ij->isSameOperationAs(I0) || Ij->getNumOperands() != I0->getNumOperands())
+            return false;
+        if (auto *LI0 = dyn_cast<LoadInst>(I0); LI0 && !LI0->isSimple())
+            return false;
+        if (auto *SI0 = dyn_cast<StoreInst>(I0); SI0 && !SI0->isSimple())
+            return false;
+        if (!isa<LoadInst>(I0) && !isa<StoreInst>(I0) && (I0->mayHaveSideEffects() || I0->mayReadOrWriteMemory()))
+            return false;
+        M[J][Vj] = V0;
+        C0.insert(I0);
+        for (unsigned Op = 0; Op < I0->getNumOperands(); ++Op)
+            if (!match(Ij->getOperand(Op), I0->getOperand(Op), J))
+                return false;
+        return true;
+    }
+
+    int copyOf(Instruction *I) const {
+        if (C0.count(I))
+            return 0;
+        for (unsigned J = 1; J < K; ++J)
+            if (M[J].count(I))
+                return (int)J;
+        return -1;
+    }
+
+    /// Try factor K; on success the maps describe the copies.
+    bool tryFactor(unsigned Factor) {
+        K = Factor;
+        M.clear();
+        M.resize(K);
+        C0.clear();
+        Pend.clear();
+        for (const IV &I : IVs)
+            if (I.Step % (int64_t)K != 0)
+                return rerollNo(101);
+        unsigned N = Stores.size() / K;
+        for (unsigned J = 1; J < K; ++J)
+            for (unsigned S = 0; S < N; ++S)
+                if (!match(Stores[J * N + S], Stores[S], J)) {
+                    if (getenv("WASMLITE_VERSIONING_DUMP"))
+                        errs() << "store " << *SE.getSCEV(Stores[J * N + S]->getPointerOperand()) << " vs "
+                               << *SE.getSCEV(Stores[S]->getPointerOperand()) << "\n";
+                    return rerollNo(102);
+                }
+        // Reductions: copy j uses copy j-1's version of the value that comes around.
+        for (const Pending &Pd : Pend) {
+            Value *Y = Pd.P->getIncomingValueForBlock(BB);
+            auto It = M[K - 1].find(Y);
+            if (It == M[K - 1].end())
+                return rerollNo(103);
+            Value *Y0 = It->second;
+            if (Pd.J == 1 ? Pd.V != Y0 : (!M[Pd.J - 1].count(Pd.V) || M[Pd.J - 1][Pd.V] != Y0))
+                return rerollNo(104);
+        }
+        for (PHINode *P : Reds)
+            if (!M[K - 1].count(P->getIncomingValueForBlock(BB)))
+                return rerollNo(105);
+        // Copies are disjoint; memory operations come copy by copy.
+        int Last = 0;
+        for (Instruction &I : *BB) {
+            int C = copyOf(&I);
+            unsigned In = 0;
+            for (unsigned J = 0; J < K; ++J)
+                In += J == 0 ? C0.count(&I) : M[J].count(&I);
+            if (In > 1)
+                return rerollNo(106);
+            if (isa<LoadInst>(I) || isa<StoreInst>(I)) {
+                if (C < Last)
+                    return rerollNo(107);
+                Last = C;
+            }
+            if (C < 0 && !isa<PHINode>(I) && !I.isTerminator() && !pure(I))
+                return rerollNo(108);
+            // A deleted instruction's users: deleted ones, or what the rewrite remaps.
+            if (C > 0)
+                for (User *U : I.users()) {
+                    auto *UI = cast<Instruction>(U);
+                    int UC = UI->getParent() == BB ? copyOf(UI) : -2;
+                    bool RedIn = isa<PHINode>(UI) && UI->getParent() == BB && C == (int)K - 1;
+                    bool ExitUse = UI->getParent() != BB && isa<PHINode>(UI) && C == (int)K - 1;
+                    if (UC <= 0 && !RedIn && !ExitUse && !(UC == -1 && pure(*UI)))
+                        return rerollNo(109);
+                }
+        }
+        return true;
+    }
+};
+}  // namespace
+
+bool LoopVersioner::reroll() {
+    // One block: merge the straight chains that removed checks left.
+    for (bool Merged = true; Merged;) {
+        Merged = false;
+        for (BasicBlock *B : L->blocks())
+            if (B != L->getHeader() && MergeBlockIntoPredecessor(B, nullptr, &LI)) {
+                Merged = true;
+                break;
+            }
+    }
+    DT.recalculate(F);
+    if (L->getNumBlocks() != 1)
+        return rerollNo(1);
+    Reroller R(L, SE);
+    BasicBlock *BB = R.BB;
+    if (getenv("WASMLITE_VERSIONING_DUMP"))
+        errs() << *BB;
+    auto *Br = dyn_cast<BranchInst>(BB->getTerminator());
+    if (!Br || !Br->isConditional())
+        return rerollNo(2);
+    auto *Cmp = dyn_cast<ICmpInst>(Br->getCondition());
+    if (!Cmp || !Cmp->isEquality() || !Cmp->hasOneUse() || Cmp->getParent() != BB || !R.classifyPhis())
+        return rerollNo(3);
+    for (Instruction &I : *BB)
+        if (auto *St = dyn_cast<StoreInst>(&I))
+            R.Stores.push_back(St);
+    // The exit test: counter increment == (or !=) an invariant limit.
+    // (The increment may be truncated first, as indvars leaves a widened counter.)
+    const Reroller::IV *Counter = nullptr;
+    Value *Limit = nullptr;
+    for (unsigned Op = 0; Op < 2; ++Op) {
+        Value *X = Cmp->getOperand(Op);
+        if (auto *Tr = dyn_cast<TruncInst>(X))
+            X = Tr->getOperand(0);
+        for (const Reroller::IV &I : R.IVs)
+            if (X == I.Inc && I.P->getType()->isIntegerTy() && I.Step > 0 &&
+                L->isLoopInvariant(Cmp->getOperand(1 - Op))) {
+                Counter = &I;
+                Limit = Cmp->getOperand(1 - Op);
+            }
+    }
+    if (!Counter || R.Stores.empty())
+        return rerollNo(4);
+    // Increments: used by their phi, the exit test, or code that goes away.
+    for (const Reroller::IV &I : R.IVs)
+        for (User *U : I.Inc->users())
+            if (U != I.P && U != Cmp && !(isa<Instruction>(U) && cast<Instruction>(U)->getParent() != BB))
+                if (!(isa<Instruction>(U) && Reroller::pure(*cast<Instruction>(U))))
+                    return rerollNo(5);
+    bool Ok = false;
+    for (unsigned Factor : {8u, 4u, 2u})
+        if (R.Stores.size() % Factor == 0 && R.Stores.size() >= Factor && R.tryFactor(Factor)) {
+            Ok = true;
+            break;
+        }
+    if (!Ok)
+        return rerollNo(6);
+    unsigned K = R.K;
+    // Values used after the loop: copy K-1's (remapped), increments (same final value) or
+    // invariants.
+    SmallVector<BasicBlock *, 2> Exits;
+    L->getUniqueExitBlocks(Exits);
+    for (BasicBlock *E : Exits)
+        for (PHINode &Phi : E->phis()) {
+            Value *V = Phi.getIncomingValueForBlock(BB);
+            if (!V || !R.inBB(V) || R.isInc(V) || R.M[K - 1].count(V))
+                continue;
+            return rerollNo(7);
+        }
+    for (const Reroller::IV &I : R.IVs)
+        for (User *U : I.Inc->users())
+            if (auto *UI = dyn_cast<Instruction>(U); UI && UI->getParent() != BB && !isa<PHINode>(UI))
+                return rerollNo(8);
+    // Run-time condition: limit - start is a non-zero multiple of the counter's step.
+    Type *CT = Limit->getType();
+    const SCEV *Start = SE.getTruncateOrNoop(SE.getSCEV(Counter->P->getIncomingValueForBlock(L->getLoopPreheader())), CT);
+    const SCEV *D = SE.getMinusSCEV(SE.getSCEV(Limit), Start);
+    const SCEV *Rem = SE.getURemExpr(D, SE.getConstant(CT, Counter->Step));
+    Conds.push_back({CmpInst::ICMP_EQ, SE.getZeroExtendExpr(Rem, I128), c128(0)});
+    Conds.push_back({CmpInst::ICMP_NE, SE.getZeroExtendExpr(D, I128), c128(0)});
+    // Rewrite: exits and reductions take copy 0's values, steps shrink by K, copies go.
+    for (BasicBlock *E : Exits)
+        for (PHINode &Phi : E->phis()) {
+            int Idx = Phi.getBasicBlockIndex(BB);
+            if (Idx < 0)
+                continue;
+            auto It = R.M[K - 1].find(Phi.getIncomingValue(Idx));
+            if (It != R.M[K - 1].end())
+                Phi.setIncomingValue(Idx, It->second);
+        }
+    for (PHINode *P : R.Reds)
+        P->setIncomingValueForBlock(BB, R.M[K - 1][P->getIncomingValueForBlock(BB)]);
+    for (const Reroller::IV &I : R.IVs) {
+        Value *Step = ConstantInt::get(I.Inc->getOperand(1)->getType(), I.Step / (int64_t)K, true);
+        I.Inc->setOperand(1, Step);
+        I.Inc->dropPoisonGeneratingFlags();
+    }
+    for (Instruction *I : R.C0)
+        if (!isa<GetElementPtrInst>(I))
+            I->dropPoisonGeneratingFlags();
+    SmallVector<Instruction *, 32> Dead;
+    for (Instruction &I : *BB)
+        if (R.copyOf(&I) > 0)
+            Dead.push_back(&I);
+    for (Instruction *I : Dead)
+        I->replaceAllUsesWith(PoisonValue::get(I->getType()));
+    for (Instruction *I : Dead)
+        I->eraseFromParent();
+    SmallVector<WeakTrackingVH, 16> Maybe;
+    for (Instruction &I : *BB)
+        Maybe.push_back(&I);
+    RecursivelyDeleteTriviallyDeadInstructionsPermissive(Maybe);
+    SE.forgetLoop(L);
+    RerolledBy = K;
+    return true;
 }
 
 bool LoopVersioner::run() {
@@ -557,11 +952,13 @@ bool LoopVersioner::run() {
         Ok = Ok && (!A.Pinned || Probe.isSafeToExpandAt(A.R.Hi, At));
     if (!Ok)
         return reject(Orig, "clone not analysable (it stays unused)");
-    cast<BranchInst>(At)->setCondition(buildCheck(CheckBB));
     rewriteFast();
+    reroll();
+    cast<BranchInst>(At)->setCondition(buildCheck(CheckBB));
     if (debugOn())
         errs() << "wlver: " << F.getName() << " loop " << Orig->getHeader()->getName() << ": versioned, "
-               << Accesses.size() << " accesses, " << Checks.size() << " checks, " << Conds.size() << " conditions\n";
+               << Accesses.size() << " accesses, " << Checks.size() << " checks, " << Conds.size()
+               << " conditions, rerolled by " << RerolledBy << "\n";
     return true;
 }
 

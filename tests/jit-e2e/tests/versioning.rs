@@ -68,6 +68,31 @@ const KERNELS: &str = r#"
       (i32.store offset=4 (local.get $a) (i32.div_s (i32.const 100) (i32.sub (local.get $k) (local.get $i))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $l))))
+  ;; clang's shape of a loop unrolled by 2: j += 2 until j == n & -2, two copies of the body
+  (func (export "pairs") (param $p i32) (param $n i32)
+    (local $j i32) (local $a i32)
+    (local.set $n (i32.and (local.get $n) (i32.const -2)))
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (loop $l
+      (local.set $a (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))))
+      (i32.store (local.get $a) (i32.mul (local.get $j) (i32.const 3)))
+      (i32.store offset=4 (local.get $a) (i32.mul (i32.add (local.get $j) (i32.const 1)) (i32.const 3)))
+      (local.set $j (i32.add (local.get $j) (i32.const 2)))
+      (br_if $l (i32.ne (local.get $j) (local.get $n)))))
+  ;; the same with a running sum carried from copy to copy, stored as it goes
+  (func (export "prefix") (param $p i32) (param $n i32) (result i64)
+    (local $j i32) (local $a i32) (local $s i64)
+    (local.set $n (i32.and (local.get $n) (i32.const -2)))
+    (if (i32.eqz (local.get $n)) (then (return (i64.const -1))))
+    (loop $l
+      (local.set $a (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (local.get $j))))
+      (i64.store (local.get $a) (local.get $s))
+      (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (i32.add (local.get $j) (i32.const 1)))))
+      (i64.store offset=8 (local.get $a) (local.get $s))
+      (local.set $j (i32.add (local.get $j) (i32.const 2)))
+      (br_if $l (i32.ne (local.get $j) (local.get $n))))
+    (local.get $s))
   (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
 )"#;
 
@@ -144,6 +169,40 @@ impl Model {
                 }
                 Ok(None)
             }
+            "pairs" => {
+                let n = a[1] & !1;
+                if n == 0 {
+                    return Ok(None);
+                }
+                let mut j = 0u32;
+                loop {
+                    let p = a[0].wrapping_add(j << 2);
+                    self.store(p, 0, &j.wrapping_mul(3).to_le_bytes())?;
+                    self.store(p, 4, &j.wrapping_add(1).wrapping_mul(3).to_le_bytes())?;
+                    j = j.wrapping_add(2);
+                    if j == n {
+                        return Ok(None);
+                    }
+                }
+            }
+            "prefix" => {
+                let n = a[1] & !1;
+                if n == 0 {
+                    return Ok(Some(-1));
+                }
+                let (mut j, mut s) = (0u32, 0i64);
+                loop {
+                    let p = a[0].wrapping_add(j << 3);
+                    s = s.wrapping_add(j as i64);
+                    self.store(p, 0, &s.to_le_bytes())?;
+                    s = s.wrapping_add(j.wrapping_add(1) as i64);
+                    self.store(p, 8, &s.to_le_bytes())?;
+                    j = j.wrapping_add(2);
+                    if j == n {
+                        return Ok(Some(s));
+                    }
+                }
+            }
             _ => unreachable!("unknown kernel {name}"),
         }
     }
@@ -192,7 +251,9 @@ fn check(explicit: bool, seed: u64) {
             model.mem.resize(2 * 65536, 0);
         }
         let len = model.mem.len() as u32;
-        let (name, args): (&str, Vec<u32>) = match rng.next() % 6 {
+        let (name, args): (&str, Vec<u32>) = match rng.next() % 8 {
+            6 => ("pairs", vec![rng.addr(len), rng.count(len) / 4]),
+            7 => ("prefix", vec![rng.addr(len), rng.count(len) / 8]),
             0 => ("fill", vec![rng.addr(len), rng.count(len)]),
             1 => ("down", vec![rng.addr(len), rng.count(len)]),
             2 => ("axpy", vec![rng.addr(len) & !3, rng.addr(len) & !3, rng.count(len) / 4]),
