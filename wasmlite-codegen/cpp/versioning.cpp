@@ -33,6 +33,7 @@
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PassManager.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -96,6 +97,9 @@ struct Cond {
     CmpInst::Predicate Pred;
     const SCEV *Lhs;
     const SCEV *Rhs;
+    // Or this one (when set).
+    const SCEV *OrLhs = nullptr;
+    const SCEV *OrRhs = nullptr;
 };
 
 /// A pinned access of linear memory in the loop.
@@ -148,6 +152,7 @@ class LoopVersioner {
     Loop *cloneLoop(BasicBlock *&CheckBB, ValueToValueMapTy &VMap);
     void rewriteFast();
     bool reroll();
+    void separateStreams();
 };
 
 /// The terms of `S` if it is a sum: an add expression, or an outer loop's recurrence whose
@@ -505,7 +510,14 @@ Value *LoopVersioner::buildCheck(BasicBlock *CheckBB) {
         Value *Lhs = Exp.expandCodeFor(C.Lhs, I128, Term);
         Value *Rhs = Exp.expandCodeFor(C.Rhs, I128, Term);
         B.SetInsertPoint(Term);
-        Ok = B.CreateAnd(Ok, B.CreateICmp(C.Pred, Lhs, Rhs));
+        Value *Holds = B.CreateICmp(C.Pred, Lhs, Rhs);
+        if (C.OrLhs) {
+            Value *L2 = Exp.expandCodeFor(C.OrLhs, I128, Term);
+            Value *R2 = Exp.expandCodeFor(C.OrRhs, I128, Term);
+            B.SetInsertPoint(Term);
+            Holds = B.CreateOr(Holds, B.CreateICmp(CmpInst::ICMP_ULE, L2, R2));
+        }
+        Ok = B.CreateAnd(Ok, Holds);
     }
     return Ok;
 }
@@ -578,6 +590,72 @@ void LoopVersioner::rewriteFast() {
         Br->eraseFromParent();
     }
 }
+
+/// All accesses share one base (the linear memory), so the vectoriser's dependence analysis
+/// cannot tell a stream of stores from another stream of loads, and its run-time checks give
+/// up on pairs it cannot order (a load and a store of the same element). Here accesses whose
+/// addresses differ by constants form one stream; for every two streams of which one stores,
+/// the check also tests that their byte ranges over the whole loop are disjoint, and each
+/// stream gets an alias scope that the streams proven disjoint from it do not alias.
+void LoopVersioner::separateStreams() {
+    struct Stream {
+        Value *Base;
+        const SCEV *Off0;
+        const SCEV *Lo;
+        const SCEV *Hi;  // end (exclusive)
+        bool Stores;
+        SmallVector<Instruction *, 4> Members;
+    };
+    SmallVector<Stream, 8> Streams;
+    for (Access &A : Accesses) {
+        const SCEV *End = SE.getAddExpr(A.R.Hi, c128(A.Size));
+        bool IsStore = isa<StoreInst>(A.I);
+        Stream *Into = nullptr;
+        for (Stream &St : Streams)
+            if (St.Base == A.Base && isa<SCEVConstant>(SE.getMinusSCEV(A.Off, St.Off0)))
+                Into = &St;
+        if (!Into) {
+            Streams.push_back({A.Base, A.Off, A.R.Lo, End, IsStore, {}});
+            Into = &Streams.back();
+        } else {
+            Into->Lo = SE.getUMinExpr(Into->Lo, A.R.Lo);
+            Into->Hi = SE.getUMaxExpr(Into->Hi, End);
+            Into->Stores |= IsStore;
+        }
+        Into->Members.push_back(A.I);
+    }
+    if (Streams.size() < 2 || Streams.size() > 8)
+        return;
+    LLVMContext &Ctx = F.getContext();
+    MDBuilder MDB(Ctx);
+    MDNode *Domain = MDB.createAnonymousAliasScopeDomain("wasmlite.versioning");
+    SmallVector<MDNode *, 8> Scopes;
+    for (unsigned I = 0; I < Streams.size(); ++I)
+        Scopes.push_back(MDB.createAnonymousAliasScope(Domain));
+    SmallVector<SmallVector<Metadata *, 8>, 8> NoAlias(Streams.size());
+    for (unsigned I = 0; I < Streams.size(); ++I)
+        for (unsigned J = I + 1; J < Streams.size(); ++J) {
+            if (Streams[I].Base != Streams[J].Base || !(Streams[I].Stores || Streams[J].Stores))
+                continue;
+            Cond C{CmpInst::ICMP_ULE, Streams[I].Hi, Streams[J].Lo};
+            C.OrLhs = Streams[J].Hi;
+            C.OrRhs = Streams[I].Lo;
+            Conds.push_back(C);
+            NoAlias[I].push_back(Scopes[J]);
+            NoAlias[J].push_back(Scopes[I]);
+        }
+    for (unsigned I = 0; I < Streams.size(); ++I) {
+        if (NoAlias[I].empty())
+            continue;
+        for (Instruction *Ins : Streams[I].Members) {
+            Ins->setMetadata(LLVMContext::MD_alias_scope,
+                             MDNode::concatenate(Ins->getMetadata(LLVMContext::MD_alias_scope), MDNode::get(Ctx, {Scopes[I]})));
+            Ins->setMetadata(LLVMContext::MD_noalias,
+                             MDNode::concatenate(Ins->getMetadata(LLVMContext::MD_noalias), MDNode::get(Ctx, NoAlias[I])));
+        }
+    }
+}
+
 
 // ---------------------------------------------------------------------------------------
 // Rerolling the fast copy.
@@ -949,10 +1027,11 @@ bool LoopVersioner::run() {
     for (const Cond &C : Conds)
         Ok = Ok && Probe.isSafeToExpandAt(C.Lhs, At) && Probe.isSafeToExpandAt(C.Rhs, At);
     for (Access &A : Accesses)
-        Ok = Ok && (!A.Pinned || Probe.isSafeToExpandAt(A.R.Hi, At));
+        Ok = Ok && Probe.isSafeToExpandAt(A.R.Lo, At) && Probe.isSafeToExpandAt(A.R.Hi, At);
     if (!Ok)
         return reject(Orig, "clone not analysable (it stays unused)");
     rewriteFast();
+    separateStreams();
     reroll();
     cast<BranchInst>(At)->setCondition(buildCheck(CheckBB));
     if (debugOn())
