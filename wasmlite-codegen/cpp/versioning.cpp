@@ -610,12 +610,17 @@ void LoopVersioner::separateStreams() {
     for (Access &A : Accesses) {
         const SCEV *End = SE.getAddExpr(A.R.Hi, c128(A.Size));
         bool IsStore = isa<StoreInst>(A.I);
+        // Compare widened offsets: zero extensions hide constant distances.
+        const SCEV *Off = widen(A.Off);
+        if (!Off)
+            Off = A.Off;
         Stream *Into = nullptr;
         for (Stream &St : Streams)
-            if (St.Base == A.Base && isa<SCEVConstant>(SE.getMinusSCEV(A.Off, St.Off0)))
+            if (St.Base == A.Base && St.Off0->getType() == Off->getType() &&
+                isa<SCEVConstant>(SE.getMinusSCEV(Off, St.Off0)))
                 Into = &St;
         if (!Into) {
-            Streams.push_back({A.Base, A.Off, A.R.Lo, End, IsStore, {}});
+            Streams.push_back({A.Base, Off, A.R.Lo, End, IsStore, {}});
             Into = &Streams.back();
         } else {
             Into->Lo = SE.getUMinExpr(Into->Lo, A.R.Lo);
