@@ -792,7 +792,16 @@ impl<'ctx> Builder<'ctx> {
                 0,
             );
             let mut args = [v.raw];
-            self.v(LLVMBuildCall2(self.raw, fty, asm, args.as_mut_ptr(), 1, EMPTY))
+            let call = LLVMBuildCall2(self.raw, fty, asm, args.as_mut_ptr(), 1, EMPTY);
+            // A pure value barrier: it touches no memory and cannot unwind (so optimisations,
+            // and the loop-versioning pass, may treat it as an ordinary computation).
+            for (name, value) in [("memory", 0u64), ("nounwind", 0), ("willreturn", 0)] {
+                let kind = LLVMGetEnumAttributeKindForName(name.as_ptr() as *const c_char, name.len());
+                if kind != 0 {
+                    LLVMAddCallSiteAttribute(call, u32::MAX, LLVMCreateEnumAttribute(self.ctx.raw, kind, value));
+                }
+            }
+            self.v(call)
         }
     }
     /// `fneg`.
