@@ -138,6 +138,7 @@ class LoopVersioner {
     SmallVector<Access, 16> Accesses;
     SmallVector<BranchInst *, 8> Checks;  // branches to the OOB trap block that never go there
     unsigned RerolledBy = 0;
+    SmallVector<Cond, 8> Disjoint;  // streams' byte ranges do not overlap (see separateStreams)
 
     const SCEV *c128(uint64_t V) { return SE.getConstant(I128, V); }
     const SCEV *maxOf(unsigned W) { return SE.getConstant(APInt::getLowBitsSet(128, W)); }
@@ -148,8 +149,8 @@ class LoopVersioner {
     bool analyse();
     const SCEV *widen(const SCEV *S);
     bool sumTerms(const SCEV *S, SmallVectorImpl<const SCEV *> &Ops);
-    Value *buildCheck(BasicBlock *CheckBB);
-    Loop *cloneLoop(BasicBlock *&CheckBB, ValueToValueMapTy &VMap);
+    Value *buildCheck(BasicBlock *CheckBB, ArrayRef<Cond> Conds, bool Bounds);
+    Loop *cloneLoop(Loop *L, BasicBlock *&CheckBB, ValueToValueMapTy &VMap);
     void rewriteFast();
     bool reroll();
     void separateStreams();
@@ -482,7 +483,7 @@ const SCEV *LoopVersioner::widen(const SCEV *S) {
 
 /// The run-time check at the end of `CheckBB`: every condition holds, every memory's base is
 /// the one the loop uses and every pinned access ends within its memory's length.
-Value *LoopVersioner::buildCheck(BasicBlock *CheckBB) {
+Value *LoopVersioner::buildCheck(BasicBlock *CheckBB, ArrayRef<Cond> Conds, bool Bounds) {
     Instruction *Term = CheckBB->getTerminator();
     IRBuilder<> B(Term);
     SCEVExpander Exp(SE, F.getDataLayout(), "wlver");
@@ -491,7 +492,7 @@ Value *LoopVersioner::buildCheck(BasicBlock *CheckBB) {
     SmallPtrSet<Value *, 4> BaseChecked;
     SmallVector<Cond, 16> All(Conds.begin(), Conds.end());
     for (Access &A : Accesses) {
-        if (!A.Pinned)
+        if (!A.Pinned || !Bounds)
             continue;
         Value *&L8 = Len[A.MemDef];
         if (!L8) {
@@ -523,7 +524,7 @@ Value *LoopVersioner::buildCheck(BasicBlock *CheckBB) {
 }
 
 /// Clone the loop in front of itself; returns the clone's preheader and fills `VMap`.
-Loop *LoopVersioner::cloneLoop(BasicBlock *&CheckBB, ValueToValueMapTy &VMap) {
+Loop *LoopVersioner::cloneLoop(Loop *L, BasicBlock *&CheckBB, ValueToValueMapTy &VMap) {
     CheckBB = L->getLoopPreheader();
     Instruction *Term = CheckBB->getTerminator();
     BasicBlock *PH = SplitBlock(CheckBB, Term, &DT, &LI, nullptr, CheckBB->getName() + ".wlver.ph");
@@ -645,7 +646,7 @@ void LoopVersioner::separateStreams() {
             Cond C{CmpInst::ICMP_ULE, Streams[I].Hi, Streams[J].Lo};
             C.OrLhs = Streams[J].Hi;
             C.OrRhs = Streams[I].Lo;
-            Conds.push_back(C);
+            Disjoint.push_back(C);
             NoAlias[I].push_back(Scopes[J]);
             NoAlias[J].push_back(Scopes[I]);
         }
@@ -1021,7 +1022,7 @@ bool LoopVersioner::run() {
     Loop *Orig = L;
     BasicBlock *CheckBB = nullptr;
     ValueToValueMapTy VMap;
-    Loop *Fast = cloneLoop(CheckBB, VMap);
+    Loop *Fast = cloneLoop(L, CheckBB, VMap);
     L = Fast;
     Accesses.clear();
     Checks.clear();
@@ -1038,11 +1039,37 @@ bool LoopVersioner::run() {
     rewriteFast();
     separateStreams();
     reroll();
-    cast<BranchInst>(At)->setCondition(buildCheck(CheckBB));
+    cast<BranchInst>(At)->setCondition(buildCheck(CheckBB, Conds, true));
+    // A straight-line fast loop with separable streams gets a second fast copy without the
+    // alias scopes, for when the streams overlap (e.g. a row read while it is written).
+    if (!Disjoint.empty()) {
+        if (L->getNumBlocks() == 1) {
+            BasicBlock *Check2 = nullptr;
+            ValueToValueMapTy VMap2;
+            Loop *Plain = cloneLoop(L, Check2, VMap2);
+            for (BasicBlock *B : Plain->blocks())
+                for (Instruction &I : *B) {
+                    I.setMetadata(LLVMContext::MD_alias_scope, nullptr);
+                    I.setMetadata(LLVMContext::MD_noalias, nullptr);
+                }
+            // cloneLoop enters its copy (Plain) on the condition; enter the scoped loop (L)
+            // when the streams are disjoint.
+            auto *Br2 = cast<BranchInst>(Check2->getTerminator());
+            Br2->setCondition(buildCheck(Check2, Disjoint, false));
+            Br2->swapSuccessors();
+        } else {
+            for (BasicBlock *B : L->blocks())
+                for (Instruction &I : *B) {
+                    I.setMetadata(LLVMContext::MD_alias_scope, nullptr);
+                    I.setMetadata(LLVMContext::MD_noalias, nullptr);
+                }
+            Disjoint.clear();
+        }
+    }
     if (debugOn())
         errs() << "wlver: " << F.getName() << " loop " << Orig->getHeader()->getName() << ": versioned, "
                << Accesses.size() << " accesses, " << Checks.size() << " checks, " << Conds.size()
-               << " conditions, rerolled by " << RerolledBy << "\n";
+               << " conditions, rerolled by " << RerolledBy << ", " << Disjoint.size() << " stream pairs\n";
     return true;
 }
 
