@@ -38,6 +38,9 @@ LAZY_TIME=$(( TIME / 3 ))
 echo "== fuzz: differential, lazy JIT, ${LAZY_TIME}s, seeds from $SEED"
 "$BIN/fuzz-diff" --seed "$SEED" --time "$LAZY_TIME" --jobs "$JOBS" --modes lazy-O2 --out "$OUT" --progress 20 || status=1
 
+echo "== fuzz: differential, loop kernels (loop versioning), ${LAZY_TIME}s, seeds from $SEED"
+"$BIN/fuzz-diff" --gen loops --seed "$SEED" --time "$LAZY_TIME" --jobs "$JOBS" --modes "$MODES" --out "$OUT" --progress 20 || status=1
+
 echo "== fuzz: robustness, ${TIME}s, seeds from $SEED"
 "$BIN/fuzz-robust" --seed "$SEED" --time "$TIME" --jobs "$JOBS" --out "$OUT" --progress 20 || status=1
 

@@ -157,6 +157,8 @@ pub struct DiffGenOptions {
     pub fuel: u32,
     /// Calls per exported function.
     pub calls_per_func: usize,
+    /// Generate loop kernels ([`loop_module`]) instead of wasm-smith modules.
+    pub loops: bool,
 }
 
 /// A generated differential case.
@@ -295,7 +297,130 @@ pub fn uses_nondeterministic_relaxed_simd(wasm: &[u8]) -> Result<bool, String> {
 
 /// Generates the whole differential case for `seed`.
 pub fn diff_case(seed: u64, opts: &DiffGenOptions) -> Result<Case, String> {
-    case_for_module(diff_module(seed, opts.fuel)?, seed, opts)
+    let wasm = if opts.loops { loop_module(seed)? } else { diff_module(seed, opts.fuel)? };
+    case_for_module(wasm, seed, opts)
+}
+
+/// A module of loop kernels for `seed`, aimed at the code generator's loop versioning
+/// (`wasmlite-codegen/cpp/versioning.cpp`): counted innermost loops (unrolled 1, 2 or 4 times,
+/// as clang leaves them, counting up or down) whose accesses are affine in the counter, at
+/// addresses that the call plan's arguments put near the ends of memory and of the 32-bit
+/// address space; some also divide (a trap inside the loop) or leave early. A `grow` export
+/// changes the memory's length between calls. No floating-point arithmetic (NaN bits are
+/// not deterministic), only float loads and stores.
+pub fn loop_module(seed: u64) -> Result<Vec<u8>, String> {
+    let bytes = seed_bytes(seed, 11, 4096);
+    let mut u = Unstructured::new(&bytes);
+    let wat = loop_wat(&mut u).map_err(|e| format!("loop generator: {e}"))?;
+    wat::parse_str(&wat).map_err(|e| format!("loop generator produced invalid wat: {e}\n{wat}"))
+}
+
+fn loop_wat(u: &mut Unstructured<'_>) -> ArbResult<String> {
+    const ACCESS: &[(&str, &str, &str, u32)] = &[
+        // (load, store, value type, size)
+        ("i32.load", "i32.store", "i32", 4),
+        ("i64.load", "i64.store", "i64", 8),
+        ("i32.load8_u", "i32.store8", "i32", 1),
+        ("i32.load16_s", "i32.store16", "i32", 2),
+        ("f32.load", "f32.store", "f32", 4),
+        ("f64.load", "f64.store", "f64", 8),
+        ("i64.load32_u", "i64.store32", "i64", 4),
+    ];
+    let mut m = String::from("(module (memory (export \"mem\") 1 4)\n");
+    m.push_str("  (data (i32.const 0) \"\\01\\02\\03\\04\\05\\06\\07\\08\\f0\\e0\\d0\\c0\")\n");
+    m.push_str("  (func (export \"grow\") (param i32) (result i32) (memory.grow (i32.and (local.get 0) (i32.const 1))))\n");
+    let kernels = u.int_in_range(1..=4)?;
+    for k in 0..kernels {
+        let unroll: i32 = *u.choose(&[1, 2, 2, 4])?;
+        let down = u.ratio(1u8, 4u8)?;
+        let mask: i32 = *u.choose(&[0x3f, 0x3ff, 0x3fff])?;
+        m.push_str(&format!(
+            "  (func (export \"k{k}\") (param $p i32) (param $n i32) (param $q i32) (result i64)\n    \
+             (local $j i32) (local $lim i32) (local $s i64) (local $t i32)\n    \
+             (local.set $lim (i32.and (local.get $n) (i32.const {})))\n    \
+             (if (i32.eqz (local.get $lim)) (then (return (i64.const -1))))\n    (block $out (loop $l\n",
+            mask & !(unroll - 1)
+        ));
+        let stmts = u.int_in_range(1..=3)?;
+        let mut body = Vec::new();
+        for _ in 0..stmts {
+            // One statement, repeated for every unrolled copy with the counter shifted.
+            let (ld, st, ty, size) = *u.choose(ACCESS)?;
+            let base = if u.arbitrary()? { "$p" } else { "$q" };
+            let scale: i32 = *u.choose(&[1, 2, 4, 8, 12, -4])?;
+            let off: u32 = match u.int_in_range(0..=3)? {
+                0 => 0,
+                1 => size,
+                2 => u.int_in_range(0..=64)?,
+                _ => u.int_in_range(60000..=70000)?,
+            };
+            let base2 = if u.arbitrary()? { "$p" } else { "$q" };
+            let scale2: i32 = *u.choose(&[1, 2, 4, 8, -4])?;
+            let kind = u.int_in_range(0..=4)?;
+            body.push((ld, st, ty, base, scale, off, base2, scale2, kind));
+        }
+        for c in 0..unroll {
+            let idx = if down {
+                format!("(i32.sub (local.get $lim) (i32.add (local.get $j) (i32.const {})))", c + 1)
+            } else {
+                format!("(i32.add (local.get $j) (i32.const {c}))")
+            };
+            for &(ld, st, ty, base, scale, off, base2, scale2, kind) in &body {
+                let addr = format!("(i32.add (local.get {base}) (i32.mul {idx} (i32.const {scale})))");
+                let addr2 = format!("(i32.add (local.get {base2}) (i32.mul {idx} (i32.const {scale2})))");
+                let to_i64 = |v: String| match ty {
+                    "i32" => format!("(i64.extend_i32_s {v})"),
+                    "i64" => v,
+                    "f32" => format!("(i64.trunc_sat_f32_s {v})"),
+                    _ => format!("(i64.trunc_sat_f64_s {v})"),
+                };
+                let from_i64 = |v: String| match ty {
+                    "i32" => format!("(i32.wrap_i64 {v})"),
+                    "i64" => v,
+                    "f32" => format!("(f32.convert_i64_s {v})"),
+                    _ => format!("(f64.convert_i64_s {v})"),
+                };
+                let stmt = match kind {
+                    // sum += load
+                    0 => format!("(local.set $s (i64.add (local.get $s) {}))", to_i64(format!("({ld} offset={off} {addr})"))),
+                    // store a value of the counter and the sum
+                    1 => format!(
+                        "({st} offset={off} {addr} {})",
+                        from_i64(format!("(i64.add (local.get $s) (i64.extend_i32_u {idx}))"))
+                    ),
+                    // copy between two streams
+                    2 => format!("({st} offset={off} {addr} ({ld} {addr2}))"),
+                    // a division that traps when the counter reaches q
+                    3 => format!(
+                        "(local.set $s (i64.add (local.get $s) (i64.extend_i32_s (i32.div_s (i32.const 1000) (i32.sub (local.get $q) {idx})))))"
+                    ),
+                    // leave early on a loaded value
+                    _ => format!(
+                        "(local.set $t ({ld} offset={off} {addr})) (br_if $out (i32.eq (i32.const 0x55) (i32.and (i32.const 0xff) {})))",
+                        match ty {
+                            "i32" => "(local.get $t)".to_string(),
+                            _ => "(i32.const 0)".to_string(),
+                        }
+                    ),
+                };
+                // `local.set $t` only holds i32 values: other types skip the early exit.
+                let stmt = if kind == 4 && ty != "i32" {
+                    format!("(local.set $s (i64.add (local.get $s) {}))", to_i64(format!("({ld} offset={off} {addr})")))
+                } else {
+                    stmt
+                };
+                m.push_str("      ");
+                m.push_str(&stmt);
+                m.push('\n');
+            }
+        }
+        m.push_str(&format!(
+            "      (local.set $j (i32.add (local.get $j) (i32.const {unroll})))\n      \
+             (br_if $l (i32.ne (local.get $j) (local.get $lim)))))\n    (local.get $s))\n"
+        ));
+    }
+    m.push_str(")\n");
+    Ok(m)
 }
 
 /// A case for a given module (e.g. a minimised divergence): the call plan comes from `seed`.

@@ -30,6 +30,8 @@ usage: fuzz-diff [--seed N] [--count N] [--time SECS] [--jobs N] [--modes LIST]
   --modes LIST        comma-separated of guard-O0,guard-O2,bounds-O0,bounds-O2 (default: these
                       four) and lazy-O0/lazy-O2 (lazy JIT, guard pages)
   --fuel N            wasm-smith fuel per call (default 1000; bounds loops, call depth, bulk lengths)
+  --gen smith|loops   module generator: wasm-smith (default), or counted loop kernels with
+                      affine accesses near the memory's edges (the codegen's loop versioning)
   --calls-per-func N  calls of every exported function (default 2)
   --out DIR           divergence artifacts (default: fuzz/divergences)
   --in-process        no child processes (debugging a single seed)
@@ -53,7 +55,7 @@ struct Target {
 }
 
 fn main() {
-    let cli = match campaign::parse_cli(&["modes", "fuel", "calls-per-func", "module", "shrink", "attempts", "regressions"], USAGE) {
+    let cli = match campaign::parse_cli(&["modes", "fuel", "calls-per-func", "module", "shrink", "attempts", "regressions", "gen"], USAGE) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("fuzz-diff: {e}");
@@ -63,7 +65,7 @@ fn main() {
     let mut target = Target {
         module: None,
         modes: Mode::ALL.to_vec(),
-        gen: DiffGenOptions { fuel: 1000, calls_per_func: 2 },
+        gen: DiffGenOptions { fuel: 1000, calls_per_func: 2, loops: false },
         out: cli.opts.out_dir.clone(),
     };
     for (k, v) in &cli.extra {
@@ -71,6 +73,14 @@ fn main() {
             "module" => wat::parse_file(v).map(|w| target.module = Some(w)).map_err(|e| format!("--module: {e}")),
             "modes" => v.split(',').map(Mode::parse).collect::<Result<Vec<_>, _>>().map(|m| target.modes = m),
             "fuel" => v.parse().map(|n| target.gen.fuel = n).map_err(|e| format!("--fuel: {e}")),
+            "gen" => match v.as_str() {
+                "smith" => Ok(()),
+                "loops" => {
+                    target.gen.loops = true;
+                    Ok(())
+                }
+                other => Err(format!("--gen: expected smith or loops, not {other}")),
+            },
             "calls-per-func" => {
                 v.parse().map(|n| target.gen.calls_per_func = n).map_err(|e| format!("--calls-per-func: {e}"))
             }

@@ -659,6 +659,13 @@ pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Val
     let values = f.param(2);
     let buf = b.alloca(jmp_buf_type(ctx), 16);
     let saved_slot = b.alloca(ptr, 8);
+    // The `trapped` path (setjmp returning a second time) reads nothing but these volatile
+    // slots: an SSA value live across setjmp would be spilled by the register allocator to a
+    // stack slot that it may reuse in the (inlined) function body, since it does not see the
+    // longjmp edge (a guard-page trap in a loop-heavy inlined body then found a clobbered
+    // `vmctx`: fuzz-diff --gen loops, seed 1).
+    let vmctx_slot = b.alloca(ptr, 8);
+    b.store(vmctx, vmctx_slot, 8).set_volatile();
     let missing = |n: &str| CompileError::msg(format!("LLVM intrinsic {n} not found"));
     let (fa, fa_ty) = m.module.intrinsic("llvm.frameaddress", &[ptr]).ok_or_else(|| missing("llvm.frameaddress"))?;
     let (ss, ss_ty) = m.module.intrinsic("llvm.stacksave", &[ptr]).ok_or_else(|| missing("llvm.stacksave"))?;
@@ -678,7 +685,8 @@ pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Val
     b.cond_br(c, trapped, ok);
 
     b.position_at_end(trapped);
-    let vmctx2 = f.param(0);
+    let vmctx2 = b.load(ptr, vmctx_slot, 8);
+    vmctx2.set_volatile();
     let store2 = load_store(ctx, &b, vmctx2);
     let saved2 = b.load(ptr, saved_slot, 8);
     saved2.set_volatile();
