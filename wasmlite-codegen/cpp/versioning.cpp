@@ -677,9 +677,10 @@ void LoopVersioner::separateStreams() {
 // performs exactly the same operations in the same order.
 
 namespace {
-bool rerollNo(int Why) {
+bool rerollNo(Loop *L, const char *Why) {
     if (debugOn())
-        errs() << "wlver: not rerolled (" << Why << ")\n";
+        errs() << "wlver: " << L->getHeader()->getParent()->getName() << " loop " << L->getHeader()->getName()
+               << ": not rerolled: " << Why << "\n";
     return false;
 }
 
@@ -836,29 +837,25 @@ struct Reroller {
         Pend.clear();
         for (const IV &I : IVs)
             if (I.Step % (int64_t)K != 0)
-                return rerollNo(101);
+                return rerollNo(L, "an induction step is not a multiple of the factor");
         unsigned N = Stores.size() / K;
         for (unsigned J = 1; J < K; ++J)
             for (unsigned S = 0; S < N; ++S)
-                if (!match(Stores[J * N + S], Stores[S], J)) {
-                    if (getenv("WASMLITE_VERSIONING_DUMP"))
-                        errs() << "store " << *SE.getSCEV(Stores[J * N + S]->getPointerOperand()) << " vs "
-                               << *SE.getSCEV(Stores[S]->getPointerOperand()) << "\n";
-                    return rerollNo(102);
-                }
+                if (!match(Stores[J * N + S], Stores[S], J))
+                    return rerollNo(L, "the copies' stores do not match");
         // Reductions: copy j uses copy j-1's version of the value that comes around.
         for (const Pending &Pd : Pend) {
             Value *Y = Pd.P->getIncomingValueForBlock(BB);
             auto It = M[K - 1].find(Y);
             if (It == M[K - 1].end())
-                return rerollNo(103);
+                return rerollNo(L, "a carried value does not come from the last copy");
             Value *Y0 = It->second;
             if (Pd.J == 1 ? Pd.V != Y0 : (!M[Pd.J - 1].count(Pd.V) || M[Pd.J - 1][Pd.V] != Y0))
-                return rerollNo(104);
+                return rerollNo(L, "a carried value is not passed from copy to copy");
         }
         for (PHINode *P : Reds)
             if (!M[K - 1].count(P->getIncomingValueForBlock(BB)))
-                return rerollNo(105);
+                return rerollNo(L, "a carried value is not computed by the last copy");
         // Copies are disjoint; memory operations come copy by copy.
         int Last = 0;
         for (Instruction &I : *BB) {
@@ -867,14 +864,14 @@ struct Reroller {
             for (unsigned J = 0; J < K; ++J)
                 In += J == 0 ? C0.count(&I) : M[J].count(&I);
             if (In > 1)
-                return rerollNo(106);
+                return rerollNo(L, "an instruction belongs to two copies");
             if (isa<LoadInst>(I) || isa<StoreInst>(I)) {
                 if (C < Last)
-                    return rerollNo(107);
+                    return rerollNo(L, "memory operations are not in copy order");
                 Last = C;
             }
             if (C < 0 && !isa<PHINode>(I) && !I.isTerminator() && !pure(I))
-                return rerollNo(108);
+                return rerollNo(L, "an instruction with effects belongs to no copy");
             // A deleted instruction's users: deleted ones, or what the rewrite remaps.
             if (C > 0)
                 for (User *U : I.users()) {
@@ -883,7 +880,7 @@ struct Reroller {
                     bool RedIn = isa<PHINode>(UI) && UI->getParent() == BB && C == (int)K - 1;
                     bool ExitUse = UI->getParent() != BB && isa<PHINode>(UI) && C == (int)K - 1;
                     if (UC <= 0 && !RedIn && !ExitUse && !(UC == -1 && pure(*UI)))
-                        return rerollNo(109);
+                        return rerollNo(L, "a copy's value is used elsewhere");
                 }
         }
         return true;
@@ -903,17 +900,15 @@ bool LoopVersioner::reroll() {
     }
     DT.recalculate(F);
     if (L->getNumBlocks() != 1)
-        return rerollNo(1);
+        return rerollNo(L, "more than one block");
     Reroller R(L, SE);
     BasicBlock *BB = R.BB;
-    if (getenv("WASMLITE_VERSIONING_DUMP"))
-        errs() << *BB;
     auto *Br = dyn_cast<BranchInst>(BB->getTerminator());
     if (!Br || !Br->isConditional())
-        return rerollNo(2);
+        return rerollNo(L, "no conditional latch branch");
     auto *Cmp = dyn_cast<ICmpInst>(Br->getCondition());
     if (!Cmp || !Cmp->isEquality() || !Cmp->hasOneUse() || Cmp->getParent() != BB || !R.classifyPhis())
-        return rerollNo(3);
+        return rerollNo(L, "the exit test is not an equality, or a phi is neither an induction nor carried");
     for (Instruction &I : *BB)
         if (auto *St = dyn_cast<StoreInst>(&I))
             R.Stores.push_back(St);
@@ -933,13 +928,13 @@ bool LoopVersioner::reroll() {
             }
     }
     if (!Counter || R.Stores.empty())
-        return rerollNo(4);
+        return rerollNo(L, "no counter == limit exit test, or no stores");
     // Increments: used by their phi, the exit test, or code that goes away.
     for (const Reroller::IV &I : R.IVs)
         for (User *U : I.Inc->users())
             if (U != I.P && U != Cmp && !(isa<Instruction>(U) && cast<Instruction>(U)->getParent() != BB))
                 if (!(isa<Instruction>(U) && Reroller::pure(*cast<Instruction>(U))))
-                    return rerollNo(5);
+                    return rerollNo(L, "an increment is used by the body");
     bool Ok = false;
     for (unsigned Factor : {8u, 4u, 2u})
         if (R.Stores.size() % Factor == 0 && R.Stores.size() >= Factor && R.tryFactor(Factor)) {
@@ -947,7 +942,7 @@ bool LoopVersioner::reroll() {
             break;
         }
     if (!Ok)
-        return rerollNo(6);
+        return rerollNo(L, "the body is not 2, 4 or 8 matching copies");
     unsigned K = R.K;
     // Values used after the loop: copy K-1's (remapped), increments (same final value) or
     // invariants.
@@ -958,12 +953,12 @@ bool LoopVersioner::reroll() {
             Value *V = Phi.getIncomingValueForBlock(BB);
             if (!V || !R.inBB(V) || R.isInc(V) || R.M[K - 1].count(V))
                 continue;
-            return rerollNo(7);
+            return rerollNo(L, "a value other than the last copy's or an increment is used after the loop");
         }
     for (const Reroller::IV &I : R.IVs)
         for (User *U : I.Inc->users())
             if (auto *UI = dyn_cast<Instruction>(U); UI && UI->getParent() != BB && !isa<PHINode>(UI))
-                return rerollNo(8);
+                return rerollNo(L, "an increment is used after the loop other than by a phi");
     // Run-time condition: limit - start is a non-zero multiple of the counter's step.
     Type *CT = Limit->getType();
     const SCEV *Start = SE.getTruncateOrNoop(SE.getSCEV(Counter->P->getIncomingValueForBlock(L->getLoopPreheader())), CT);

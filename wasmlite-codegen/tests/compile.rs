@@ -210,3 +210,38 @@ fn unsupported_targets_are_rejected_by_name() {
     assert!(e.message.contains("guard-page memories are not supported on target `x86_64-apple-darwin`"), "{e}");
     assert!(compile(&w, "p", &Config { explicit_bounds_checks: true, ..mac }).is_ok());
 }
+
+/// `dst[i] += 2 * src[i]` over f32, unrolled by 2 the way clang leaves such loops.
+const UNROLLED_AXPY: &str = r#"(module (memory 1)
+  (func (export "axpy") (param $d i32) (param $s i32) (param $n i32)
+    (local $j i32) (local $o i32)
+    (local.set $n (i32.and (local.get $n) (i32.const -2)))
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (loop $l
+      (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+      (f32.store (i32.add (local.get $d) (local.get $o))
+        (f32.add (f32.load (i32.add (local.get $d) (local.get $o)))
+                 (f32.mul (f32.const 2) (f32.load (i32.add (local.get $s) (local.get $o))))))
+      (f32.store offset=4 (i32.add (local.get $d) (local.get $o))
+        (f32.add (f32.load offset=4 (i32.add (local.get $d) (local.get $o)))
+                 (f32.mul (f32.const 2) (f32.load offset=4 (i32.add (local.get $s) (local.get $o))))))
+      (local.set $j (i32.add (local.get $j) (i32.const 2)))
+      (br_if $l (i32.ne (local.get $j) (local.get $n))))))"#;
+
+#[test]
+fn unrolled_loop_is_versioned_rerolled_and_vectorised_in_both_memory_modes() {
+    for explicit in [false, true] {
+        let text = ir(UNROLLED_AXPY, &Config { explicit_bounds_checks: explicit, ..Config::default() });
+        // The fast copy is vectorised (the precise fallback keeps its pins or checks).
+        assert!(text.contains("load <4 x float>"), "explicit={explicit}: not vectorised\n{text}");
+        assert!(text.contains("wlver.len") || explicit, "explicit={explicit}: no entry check\n{text}");
+        if explicit {
+            assert!(text.contains(", i32 5, i32"), "the precise loop keeps its bounds checks\n{text}");
+        } else {
+            assert!(text.contains("load volatile float"), "the precise loop keeps its pins\n{text}");
+        }
+    }
+    // Not at O0.
+    let text = ir(UNROLLED_AXPY, &Config { opt_level: 0, ..Config::default() });
+    assert!(!text.contains("wlver"), "{text}");
+}
