@@ -463,7 +463,7 @@ impl<'a> Prepared<'a> {
             .verify()
             .map_err(|e| CompileError::msg(format!("LLVM verifier rejected the generated IR (codegen bug): {e}")))?;
         let t2 = std::time::Instant::now();
-        let raise_trap = lazy::raise_trap_symbol(&self.prefix);
+        let raise_trap = lazy::raise_trap_symbol(self.prefix);
         module.run_passes(&pass_pipeline(self.opt), &tm, Some(&raise_trap)).map_err(CompileError::msg)?;
         let t3 = std::time::Instant::now();
         let r = finish(&module, &tm);
