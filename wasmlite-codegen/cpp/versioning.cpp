@@ -49,6 +49,7 @@
 #include "llvm/Transforms/Utils/ValueMapper.h"
 
 #include <algorithm>
+#include <set>
 #include <string>
 #include <tuple>
 
@@ -505,19 +506,40 @@ Value *LoopVersioner::buildCheck(BasicBlock *CheckBB, ArrayRef<Cond> Conds, bool
             Ok = B.CreateAnd(Ok, B.CreateICmpEQ(BaseNow, A.Base));
         }
         const SCEV *End = SE.getAddExpr(A.R.Hi, c128(A.Size));
-        All.push_back({CmpInst::ICMP_ULE, End, SE.getZeroExtendExpr(SE.getSCEV(L8), I128)});
+        // min(length, 2^40): as good a bound for the check, and small enough for SCEV to see
+        // that the comparison fits in i64 (a memory is never that large).
+        const SCEV *LenS = SE.getUMinExpr(SE.getSCEV(L8), SE.getConstant(B.getInt64Ty(), uint64_t(1) << 40));
+        All.push_back({CmpInst::ICMP_ULE, End, SE.getZeroExtendExpr(LenS, I128)});
     }
-    for (const Cond &C : All) {
-        Value *Lhs = Exp.expandCodeFor(C.Lhs, I128, Term);
-        Value *Rhs = Exp.expandCodeFor(C.Rhs, I128, Term);
-        B.SetInsertPoint(Term);
-        Value *Holds = B.CreateICmp(C.Pred, Lhs, Rhs);
-        if (C.OrLhs) {
-            Value *L2 = Exp.expandCodeFor(C.OrLhs, I128, Term);
-            Value *R2 = Exp.expandCodeFor(C.OrRhs, I128, Term);
-            B.SetInsertPoint(Term);
-            Holds = B.CreateOr(Holds, B.CreateICmp(CmpInst::ICMP_ULE, L2, R2));
+    // A comparison whose operands SCEV bounds within ±2^62 is done in i64 (truncating is exact
+    // then); the others stay in i128. The check runs at every entry of the loop, so its cost
+    // counts for short inner loops.
+    Type *I64 = B.getInt64Ty();
+    APInt Limit = APInt::getOneBitSet(128, 62);
+    auto Fits = [&](const SCEV *S) {
+        ConstantRange R = SE.getSignedRange(S);
+        return R.getSignedMax().slt(Limit) && R.getSignedMin().sgt(-Limit);
+    };
+    auto Compare = [&](CmpInst::Predicate Pred, const SCEV *L, const SCEV *R) {
+        bool Narrow = Fits(L) && Fits(R);
+        if (Narrow) {
+            L = SE.getTruncateExpr(L, I64);
+            R = SE.getTruncateExpr(R, I64);
         }
+        Type *Ty = Narrow ? I64 : I128;
+        Value *LV = Exp.expandCodeFor(L, Ty, Term);
+        Value *RV = Exp.expandCodeFor(R, Ty, Term);
+        B.SetInsertPoint(Term);
+        return B.CreateICmp(Pred, LV, RV);
+    };
+    std::set<std::tuple<unsigned, const SCEV *, const SCEV *, const SCEV *, const SCEV *>> Seen;
+    for (const Cond &C : All) {
+        // Identical conditions (SCEVs are uniqued) are tested once.
+        if (!Seen.insert({unsigned(C.Pred), C.Lhs, C.Rhs, C.OrLhs, C.OrRhs}).second)
+            continue;
+        Value *Holds = Compare(C.Pred, C.Lhs, C.Rhs);
+        if (C.OrLhs)
+            Holds = B.CreateOr(Holds, Compare(CmpInst::ICMP_ULE, C.OrLhs, C.OrRhs));
         Ok = B.CreateAnd(Ok, Holds);
     }
     return Ok;
