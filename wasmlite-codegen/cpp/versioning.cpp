@@ -727,7 +727,6 @@ struct Reroller {
         PHINode *P;
     };
     SmallVector<Pending, 8> Pend;
-    SmallVector<std::pair<Value *, unsigned>, 16> IvOperands;  // copy-0 operands matched by SCEV
 
     Reroller(Loop *L, ScalarEvolution &SE) : L(L), SE(SE), BB(L->getHeader()) {}
 
