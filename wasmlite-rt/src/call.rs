@@ -7,77 +7,72 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use crate::abi::{self, FuncType, ValRaw, VMContext, VMFuncRef, VMStore};
 use crate::instance::InstanceCore;
-#[cfg(feature = "std")]
-use crate::store::HOST_STACK_RESERVE;
+use crate::store::StoreState;
 use crate::trap::{Trap, TrapKind};
 use crate::val::Val;
 
-/// Per-thread (std) / per-store (no_std) setup around a call into wasm.
-struct CallGuard {
-    vm: *mut VMStore,
-    clear_limit: bool,
-    /// The caller's jump buffer (restored afterwards; null while the callee's array entry has
-    /// not installed its own, see `signals`).
-    prev_jmp_buf: *mut core::ffi::c_void,
+/// Call the array entry `array(ctx, null, values)` of wasm code of the store `store`, whose
+/// VMContext is `vmctx`: the trap boundary's bookkeeping around it.
+///
+/// * The outermost call of the store on this thread (no jump buffer installed) sets the
+///   store's stack limit `max_wasm_stack` below the current stack pointer (never below the
+///   thread's stack floor) and clears it afterwards. A call made by a host function that wasm
+///   code of the same store called keeps the limit of the outermost call.
+/// * The signal handler's view of the running call (`signals::enter_wasm`) is set around the
+///   call. The interrupt signal's target thread is the store's (published by `Store::new`:
+///   a store never leaves its thread).
+///
+/// # Safety
+/// `store` owns `vmctx` (live); `array` is an array entry of wasm code with context `ctx`, and
+/// `values` points to enough slots for it.
+#[inline(always)]
+unsafe fn call_array(store: &StoreState, vmctx: *mut VMContext, array: abi::ArrayFn, ctx: *mut core::ffi::c_void, values: *mut ValRaw) -> u32 {
+    let vm = store.vm.get();
+    // SAFETY: vm is live and only accessed from this thread (besides the atomic interrupt).
+    if unsafe { !(*vm).jmp_buf.is_null() } {
+        // SAFETY: per this function's contract.
+        return unsafe { call_array_nested(vm, vmctx, array, ctx, values) };
+    }
+    let marker = 0u8;
+    let sp = core::ptr::addr_of!(marker) as usize;
+    let limit = sp.saturating_sub(store.max_wasm_stack.get()).max(store.stack_floor).min(sp).max(1);
+    // SAFETY: as above; the callee's array entry installs (and removes) its own jump buffer.
+    unsafe { (*vm).stack_limit = limit };
     #[cfg(feature = "std")]
-    prev: crate::signals::WasmCallState,
+    let prev = crate::signals::enter_wasm(vmctx);
+    #[cfg(not(feature = "std"))]
+    let _ = vmctx;
+    // SAFETY: per this function's contract (no caller VMContext: called from the host).
+    let code = unsafe { array(ctx, core::ptr::null_mut(), values) };
+    #[cfg(feature = "std")]
+    crate::signals::leave_wasm(prev);
+    // SAFETY: as above.
+    unsafe { (*vm).stack_limit = 0 };
+    code
 }
 
-impl CallGuard {
-    /// # Safety
-    /// `vm` must be a live VMStore, `vmctx` a live VMContext of a module with descriptor `desc`.
-    #[inline]
-    unsafe fn enter(
-        vm: *mut VMStore,
-        running: &crate::signals::RunningThread,
-        max_stack: usize,
-        vmctx: *mut VMContext,
-        desc: &abi::ModuleDescriptor,
-    ) -> CallGuard {
-        let _ = (vmctx, desc);
-        // The interrupt signal's target (first entry of the thread only).
-        running.enter();
-        // SAFETY: vm is live and only accessed from this thread (besides the atomic interrupt).
-        let prev_jmp_buf = unsafe { core::mem::replace(&mut (*vm).jmp_buf, core::ptr::null_mut()) };
-        // SAFETY: vm is live and only accessed from this thread (besides the atomic interrupt).
-        let clear_limit = unsafe { (*vm).stack_limit == 0 };
-        if clear_limit {
-            let marker = 0u8;
-            let sp = core::ptr::addr_of!(marker) as usize;
-            #[allow(unused_mut)]
-            let mut limit = sp.saturating_sub(max_stack);
-            #[cfg(feature = "std")]
-            {
-                let low = crate::signals::thread_stack_low();
-                if low != 0 {
-                    limit = limit.max(low + HOST_STACK_RESERVE).min(sp);
-                }
-            }
-            // SAFETY: as above.
-            unsafe { (*vm).stack_limit = limit.max(1) };
-        }
-        CallGuard {
-            vm,
-            clear_limit,
-            prev_jmp_buf,
-            #[cfg(feature = "std")]
-            prev: crate::signals::enter_wasm(vmctx, desc.raise_trap),
-        }
-    }
-}
-
-impl Drop for CallGuard {
-    #[inline]
-    fn drop(&mut self) {
-        #[cfg(feature = "std")]
-        crate::signals::leave_wasm(self.prev);
-        // SAFETY: vm outlives the guard (owned by the caller's StoreState).
-        unsafe { (*self.vm).jmp_buf = self.prev_jmp_buf };
-        if self.clear_limit {
-            // SAFETY: vm outlives the guard (owned by the caller's StoreState).
-            unsafe { (*self.vm).stack_limit = 0 };
-        }
-    }
+/// [`call_array`] from a host function that wasm code of the same store called: the outer
+/// jump buffer is hidden until the callee's array entry installs its own (a signal in between
+/// must not jump past the host frames), and restored afterwards.
+///
+/// # Safety
+/// As [`call_array`]; `vm` is the store's live VMStore.
+#[cold]
+#[inline(never)]
+unsafe fn call_array_nested(vm: *mut VMStore, vmctx: *mut VMContext, array: abi::ArrayFn, ctx: *mut core::ffi::c_void, values: *mut ValRaw) -> u32 {
+    // SAFETY: vm is live and only accessed from this thread (besides the atomic interrupt).
+    let prev_jmp_buf = unsafe { core::mem::replace(&mut (*vm).jmp_buf, core::ptr::null_mut()) };
+    #[cfg(feature = "std")]
+    let prev = crate::signals::enter_wasm(vmctx);
+    #[cfg(not(feature = "std"))]
+    let _ = vmctx;
+    // SAFETY: per the function contract.
+    let code = unsafe { array(ctx, core::ptr::null_mut(), values) };
+    #[cfg(feature = "std")]
+    crate::signals::leave_wasm(prev);
+    // SAFETY: as above.
+    unsafe { (*vm).jmp_buf = prev_jmp_buf };
+    code
 }
 
 impl InstanceCore {
@@ -104,15 +99,9 @@ impl InstanceCore {
         // SAFETY: funcref points into a live VMContext (kept by the store) or a binding.
         let f = unsafe { *funcref };
         let array = f.array.ok_or_else(|| Trap::new(TrapKind::IndirectCallToNull))?;
-        let vm = self.store.vm.get();
-        let code = {
-            // SAFETY: vm and vmctx are live; desc is valid per the Module contract.
-            let _guard = unsafe {
-                CallGuard::enter(vm, &self.store.vm.running, self.store.max_wasm_stack.get(), self.vmctx, self.module.desc())
-            };
-            // SAFETY: calling the array entry with its ctx, no caller vmctx, and enough slots.
-            unsafe { array(f.array_ctx, core::ptr::null_mut(), slots.as_mut_ptr()) }
-        };
+        // SAFETY: the funcref's array entry belongs to wasm code of this store (or is a host
+        // function's), `slots` holds enough values for its type.
+        let code = unsafe { call_array(&self.store, self.vmctx, array, f.array_ctx, slots.as_mut_ptr()) };
         if code == abi::trap::NONE {
             return Ok(());
         }

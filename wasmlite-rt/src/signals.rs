@@ -104,9 +104,8 @@ mod running {
             RunningThread { tid: AtomicI32::new(0) }
         }
 
-        /// Called by the thread entering the store's wasm code (installs the signal handler
-        /// and publishes the thread id the first time).
-        #[inline(always)]
+        /// Called by the thread that will run the store's wasm code (`Store::new`: a store
+        /// never leaves its thread): installs the signal handler, publishes the thread id.
         pub(crate) fn enter(&self) {
             // Fast path: this thread already published (its cached id is never 0).
             let me = TID.with(|c| c.get());
@@ -145,7 +144,7 @@ mod imp {
     use core::cell::Cell;
 
     use crate::abi::registry::{self, CODE, RESERVATIONS};
-    use crate::abi::{jmp_buf, store_offsets, trap, ModuleDescriptor, RaiseTrapFn, VMContext, VMCTX_STORE};
+    use crate::abi::{jmp_buf, store_offsets, trap, ModuleDescriptor, VMContext, VMCTX_STORE};
 
     /// Register the code range of a module (idempotent per descriptor).
     ///
@@ -182,15 +181,15 @@ mod imp {
         RESERVATIONS.remove(start) > 0
     }
 
-    /// Per-thread state of the current wasm call.
+    /// Per-thread state of the current wasm call: the VMContext of the innermost running
+    /// call (null: none). The `raise_trap` to redirect to comes from the code registry.
     #[derive(Clone, Copy)]
     pub(crate) struct WasmCallState {
         pub(crate) vmctx: *mut VMContext,
-        pub(crate) raise_trap: Option<RaiseTrapFn>,
     }
 
     impl WasmCallState {
-        const IDLE: WasmCallState = WasmCallState { vmctx: core::ptr::null_mut(), raise_trap: None };
+        const IDLE: WasmCallState = WasmCallState { vmctx: core::ptr::null_mut() };
     }
 
     std::thread_local! {
@@ -201,8 +200,8 @@ mod imp {
 
     /// Set the current wasm call state; returns the previous one (restore it afterwards).
     #[inline]
-    pub(crate) fn enter_wasm(vmctx: *mut VMContext, raise_trap: RaiseTrapFn) -> WasmCallState {
-        CURRENT.with(|c| c.replace(WasmCallState { vmctx, raise_trap: Some(raise_trap) }))
+    pub(crate) fn enter_wasm(vmctx: *mut VMContext) -> WasmCallState {
+        CURRENT.with(|c| c.replace(WasmCallState { vmctx }))
     }
 
     /// Restore the state returned by [`enter_wasm`].
@@ -605,7 +604,7 @@ mod imp {
             register_reservation(mem, 1 << 33).unwrap();
             let low = 0x1200_0000_0000usize;
             let idle = WasmCallState::IDLE;
-            let busy = WasmCallState { vmctx: 0x1000 as *mut VMContext, raise_trap: Some(fake_raise) };
+            let busy = WasmCallState { vmctx: 0x1000 as *mut VMContext };
             let rt = fake_raise as *const () as usize;
             let oob = Decision::Redirect { raise_trap: rt, vmctx: 0x1000, code: trap::MEMORY_OUT_OF_BOUNDS };
             // Wasm pc + reservation address during a wasm call: a wasm trap.

@@ -50,6 +50,10 @@ pub(crate) struct StoreState {
     /// Every exception object of the store (exception handling).
     pub(crate) exceptions: crate::exceptions::ExnHeap,
     pub(crate) max_wasm_stack: Cell<usize>,
+    /// The lowest stack address wasm code of this store may reach: the stack floor of the
+    /// store's thread plus [`HOST_STACK_RESERVE`] (0: unknown). A store never leaves the
+    /// thread that created it (it is neither `Send` nor `Sync`).
+    pub(crate) stack_floor: usize,
     /// Every memory and table linked into an instance of this store: wasm code reaches them
     /// without going through their `RefCell`, so none may be borrowed while wasm runs.
     memories: RefCell<Vec<SharedMemory>>,
@@ -119,6 +123,18 @@ pub(crate) struct StoreInner {
     pub(crate) keep: RefCell<Vec<Rc<InstanceCore>>>,
 }
 
+/// The lowest stack address wasm code may reach on this thread (0: unknown).
+fn stack_floor() -> usize {
+    #[cfg(feature = "std")]
+    {
+        let low = crate::signals::thread_stack_low();
+        if low != 0 {
+            return low + HOST_STACK_RESERVE;
+        }
+    }
+    0
+}
+
 /// A store: shared trap/interrupt state for a group of instances that may call each other.
 /// Instances, functions, memories, tables and globals of different stores cannot be linked
 /// together. Every instance's VMContext lives as long as any handle (this `Store`, an
@@ -150,10 +166,15 @@ impl Store {
             _pad: 0,
             exception: core::ptr::null_mut(),
         };
+        let vm = Arc::new(VMStoreCell { vm: UnsafeCell::new(vm), running: crate::signals::RunningThread::new() });
+        // This thread runs the store's wasm code (the interrupt signal's target): published
+        // once here, not on every call.
+        vm.running.enter();
         Store(Rc::new(StoreInner {
             state: Rc::new(StoreState {
                 id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
-                vm: Arc::new(VMStoreCell { vm: UnsafeCell::new(vm), running: crate::signals::RunningThread::new() }),
+                vm,
+                stack_floor: stack_floor(),
                 pending: RefCell::new(None),
                 exceptions: Default::default(),
                 max_wasm_stack: Cell::new(DEFAULT_MAX_WASM_STACK),

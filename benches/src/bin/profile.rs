@@ -2,9 +2,9 @@
 //!
 //! `profile <native|guard|bounds|wasmtime|wasmi> <KERNEL|empty|inc|call_host> [ITERATIONS]`
 //! (KERNEL: an export name from `KERNELS`, e.g. `sieve`, `gemm`, `lz4_compress`). `call_host`
-//! runs one guest loop of ITERATIONS wasm → host calls and prints the time per call; the
-//! others print the time per iteration of the host loop (for `empty`/`inc`: one host → wasm
-//! call plus the loop). `valgrind --tool=callgrind` on two ITERATIONS gives instructions per
+//! runs one guest loop of ITERATIONS wasm → host calls, `empty`/`inc` one host loop of
+//! ITERATIONS host → wasm calls, and print the time per call; the kernels print the time per
+//! iteration of the host loop. `valgrind --tool=callgrind` on two ITERATIONS gives instructions per
 //! call (this VM has no performance counters).
 
 use wasmlite_bench::{engine, kernel, BenchResult, KERNELS, SEED};
@@ -32,20 +32,21 @@ fn main() -> BenchResult<()> {
     }
     let t = std::time::Instant::now();
     let mut check = 0u64;
-    if workload == "call_host" {
-        // One guest loop of `n` wasm → host calls (per-iteration time = one host call).
-        check = e.call_host(i32::try_from(n).map_err(|e| format!("ITERATIONS: {e}"))?)? as u64;
+    let Some(k) = k else {
+        // One batch of `n` calls, as `report` times them: `call_host` is one guest loop of
+        // `n` wasm → host calls; `empty`/`inc` one host loop of `n` host → wasm calls.
+        let calls = u32::try_from(n).map_err(|e| format!("ITERATIONS: {e}"))?;
+        check = match workload {
+            "call_host" => e.call_host(i32::try_from(n).map_err(|e| format!("ITERATIONS: {e}"))?)? as u64,
+            "inc" => e.inc_calls(calls)? as u64,
+            _ => e.empty_calls(calls).map(|()| 0)?,
+        };
         let per = t.elapsed().as_secs_f64() / n as f64;
         println!("{} {workload}: {:.1} ns/call (checksum {check:#x})", e.name(), per * 1e9);
         return Ok(());
-    }
+    };
     for _ in 0..n {
-        check = check.wrapping_add(match (k, workload) {
-            (Some(k), _) => e.run(k.func, k.n)? as u64,
-            (None, "empty") => e.empty_calls(1).map(|()| 0)?,
-            (None, "inc") => e.inc_calls(1)? as u64,
-            (None, _) => e.call_host(1)? as u64,
-        });
+        check = check.wrapping_add(e.run(k.func, k.n)? as u64);
     }
     let per = t.elapsed().as_secs_f64() / n as f64;
     println!("{} {workload}: {:.1} ns/iteration (checksum {check:#x})", e.name(), per * 1e9);
