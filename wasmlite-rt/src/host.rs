@@ -5,7 +5,7 @@ use alloc::format;
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::any::TypeId;
+use core::any::{Any, TypeId};
 use core::cell::RefCell;
 use core::ffi::c_void;
 
@@ -17,14 +17,13 @@ use crate::trap::{Trap, TrapKind};
 use crate::val::{FuncRef, Val, WasmParams, WasmResults};
 
 type DynFn = dyn FnMut(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap>;
-/// The function of a typed host function ([`Func::wrap`]).
-type TypedFn<H, P, R> = fn(&mut H, &mut Caller<'_>, P) -> Result<R, Trap>;
 
 pub(crate) enum HostKind {
     Dynamic(RefCell<Box<DynFn>>),
-    /// `entry` is [`typed_entry::<H, P, R>`] and `func` the [`TypedFn<H, P, R>`] it calls
-    /// (type-erased; only that entry turns it back).
-    Typed { host_type: TypeId, host_type_name: &'static str, entry: abi::ArrayFn, func: *const () },
+    /// `entry` is [`typed_entry::<H, P, R, F>`] and `func` points to the `F` it calls, owned
+    /// by `_owner` (type-erased; only that entry turns it back). A function item `F` is
+    /// zero-sized: the entry then calls it directly (inlined).
+    Typed { host_type: TypeId, host_type_name: &'static str, entry: abi::ArrayFn, func: *const (), _owner: Box<dyn Any> },
 }
 
 pub(crate) struct HostFuncInner {
@@ -69,17 +68,29 @@ impl Func {
     /// re-enters wasm (e.g. through an exported [`Func`] kept in `H`) and wasm calls a typed
     /// host function of the same instance again, that inner call is a [`TrapKind::Host`] trap
     /// ("host value ... is already borrowed") instead of a second `&mut H`.
+    ///
+    /// `f` is any `Fn` (a function item, a function pointer, a closure); a function item or a
+    /// closure without captures is called directly from the entry that wasm code calls.
     pub fn wrap<H: 'static, P: WasmParams, R: WasmResults>(
-        f: fn(&mut H, &mut Caller<'_>, P) -> Result<R, Trap>,
+        f: impl Fn(&mut H, &mut Caller<'_>, P) -> Result<R, Trap> + 'static,
+    ) -> Func {
+        Func::wrap_typed(f)
+    }
+
+    fn wrap_typed<H: 'static, P: WasmParams, R: WasmResults, F: Fn(&mut H, &mut Caller<'_>, P) -> Result<R, Trap> + 'static>(
+        f: F,
     ) -> Func {
         let ty = FuncType { params: P::types(), results: R::types() };
+        let owner: Box<F> = Box::new(f);
+        let func = &*owner as *const F as *const ();
         Func(FuncKind::Host(Rc::new(HostFuncInner {
             ty,
             kind: HostKind::Typed {
                 host_type: TypeId::of::<H>(),
                 host_type_name: core::any::type_name::<H>(),
-                entry: typed_entry::<H, P, R>,
-                func: f as *const (),
+                entry: typed_entry::<H, P, R, F>,
+                func,
+                _owner: owner,
             },
         })))
     }
@@ -333,14 +344,14 @@ pub(crate) unsafe extern "C" fn host_trampoline(ctx: *mut c_void, caller_vmctx: 
     finish(store, catch_panic(|| invoke_dynamic(&b.func, &mut caller, slots, store.id)))
 }
 
-/// The array-ABI entry of a bound typed host function `TypedFn<H, P, R>` ([`Func::wrap`]):
-/// one per signature and host type, so the call, the parameter loads and the result stores
+/// The array-ABI entry of a bound typed host function `F` ([`Func::wrap`]):
+/// one per signature, host type and function item, so the call, the parameter loads and the result stores
 /// are direct code.
 ///
 /// # Safety
 /// As [`host_trampoline`], and the binding's function is typed with exactly `H`, `P`, `R`
 /// (the `entry` of its [`HostKind::Typed`]).
-unsafe extern "C" fn typed_entry<H: 'static, P: WasmParams, R: WasmResults>(
+unsafe extern "C" fn typed_entry<H: 'static, P: WasmParams, R: WasmResults, F: Fn(&mut H, &mut Caller<'_>, P) -> Result<R, Trap>>(
     ctx: *mut c_void,
     caller_vmctx: *mut VMContext,
     values: *mut ValRaw,
@@ -352,9 +363,9 @@ unsafe extern "C" fn typed_entry<H: 'static, P: WasmParams, R: WasmResults>(
     let HostKind::Typed { func, .. } = &b.func.kind else {
         return fail(store, Trap::host("dynamic host function bound to a typed entry"));
     };
-    // SAFETY: `func` was made from a `TypedFn<H, P, R>` by `Func::wrap`, which paired it with
-    // this entry (the function contract).
-    let f = unsafe { core::mem::transmute::<*const (), TypedFn<H, P, R>>(*func) };
+    // SAFETY: `func` points to the `F` that `Func::wrap` paired with this entry (the function
+    // contract), owned by the binding's function, which outlives the call.
+    let f = unsafe { &*(*func as *const F) };
     let slots: &mut [ValRaw] = match (P::ARITY, R::ARITY) {
         (Some(0), Some(0)) => &mut [],
         // SAFETY: per the function contract (`values` points to max(params, results) slots,

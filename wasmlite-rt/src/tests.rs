@@ -433,6 +433,22 @@ fn import_checks() {
     assert_eq!(*inst.host(), 6);
     *inst.host_mut() = 100;
     assert_eq!(inst.call_export("call_inc", &[Val::I32(0)]).unwrap(), vec![Val::I32(102)]);
+    // A capturing closure: its state lives (and is dropped) with the function.
+    let step = alloc::rc::Rc::new(core::cell::Cell::new(1000i32));
+    let s2 = step.clone();
+    let cf = Extern::Func(Func::wrap(move |h: &mut u32, _c: &mut Caller<'_>, x: i32| -> Result<i32, Trap> {
+        *h += 1;
+        Ok(x + s2.get() + *h as i32)
+    }));
+    let store2 = Store::new();
+    let mut inst = Instance::new(&store2, &module, &[cf, g_import(1)], 0u32).unwrap();
+    assert_eq!(inst.call_export("call_inc", &[Val::I32(10)]).unwrap(), vec![Val::I32(1012)]);
+    step.set(2000);
+    assert_eq!(inst.call_export("call_inc", &[Val::I32(10)]).unwrap(), vec![Val::I32(2013)]);
+    assert_eq!(alloc::rc::Rc::strong_count(&step), 2);
+    drop(inst);
+    drop(store2);
+    assert_eq!(alloc::rc::Rc::strong_count(&step), 1);
     let names = resolve_imports(&module, |m, n| (m == "env" && n == "inc").then(inc_func));
     assert_eq!(names.unwrap_err().message(), "unknown import `env`.`g`");
 }
