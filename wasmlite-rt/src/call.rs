@@ -14,10 +14,11 @@ use crate::val::Val;
 /// Call the array entry `array(ctx, null, values)` of wasm code of the store `store`, whose
 /// VMContext is `vmctx`: the trap boundary's bookkeeping around it.
 ///
-/// * The outermost call of the store on this thread (no jump buffer installed) sets the
+/// * The outermost call of the store on this thread (no jump buffer installed) runs with the
 ///   store's stack limit `max_wasm_stack` below the current stack pointer (never below the
-///   thread's stack floor) and clears it afterwards. A call made by a host function that wasm
-///   code of the same store called keeps the limit of the outermost call.
+///   thread's stack floor), computed again only when that stack pointer changes. A call made
+///   by a host function that wasm code of the same store called keeps the limit of the
+///   outermost call.
 /// * The signal handler's view of the running call (`signals::enter_wasm`) is set around the
 ///   call. The interrupt signal's target thread is the store's (published by `Store::new`:
 ///   a store never leaves its thread).
@@ -35,9 +36,10 @@ unsafe fn call_array(store: &StoreState, vmctx: *mut VMContext, array: abi::Arra
     }
     let marker = 0u8;
     let sp = core::ptr::addr_of!(marker) as usize;
-    let limit = sp.saturating_sub(store.max_wasm_stack.get()).max(store.stack_floor).min(sp).max(1);
-    // SAFETY: as above; the callee's array entry installs (and removes) its own jump buffer.
-    unsafe { (*vm).stack_limit = limit };
+    if store.limit_sp.get() != sp {
+        // SAFETY: as above.
+        unsafe { set_stack_limit(store, vm, sp) };
+    }
     #[cfg(feature = "std")]
     let prev = crate::signals::enter_wasm(vmctx);
     #[cfg(not(feature = "std"))]
@@ -46,9 +48,21 @@ unsafe fn call_array(store: &StoreState, vmctx: *mut VMContext, array: abi::Arra
     let code = unsafe { array(ctx, core::ptr::null_mut(), values) };
     #[cfg(feature = "std")]
     crate::signals::leave_wasm(prev);
-    // SAFETY: as above.
-    unsafe { (*vm).stack_limit = 0 };
     code
+}
+
+/// Set the stack limit of outermost calls made with stack pointer `sp` (kept for the next
+/// call from the same `sp`, the common case of a host loop calling wasm).
+///
+/// # Safety
+/// `vm` is the live VMStore of `store`, no wasm code of the store runs.
+#[cold]
+#[inline(never)]
+unsafe fn set_stack_limit(store: &StoreState, vm: *mut VMStore, sp: usize) {
+    let limit = sp.saturating_sub(store.max_wasm_stack.get()).max(store.stack_floor).min(sp).max(1);
+    // SAFETY: per the function contract.
+    unsafe { (*vm).stack_limit = limit };
+    store.limit_sp.set(sp);
 }
 
 /// [`call_array`] from a host function that wasm code of the same store called: the outer
@@ -92,7 +106,7 @@ impl InstanceCore {
 
     /// Call through the array entry; `funcref` must be a live VMFuncRef of this store and
     /// `slots` hold max(params, results) values of its type.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn call_raw(&self, funcref: *const VMFuncRef, slots: &mut [ValRaw]) -> Result<(), Trap> {
         // No host borrow of a memory or table may alias what wasm code touches.
         self.store.check_unborrowed()?;

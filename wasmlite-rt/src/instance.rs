@@ -209,7 +209,7 @@ impl<H: 'static> Instance<H> {
     /// Function `func_index` exists and has exactly the type `P -> R`, and `N` is at least
     /// the number of its parameters and of its results.
     #[doc(hidden)]
-    #[inline]
+    #[inline(always)]
     pub unsafe fn call_typed_unchecked<P: WasmParams, R: WasmResults, const N: usize>(&mut self, func_index: u32, params: P) -> Result<R, Trap> {
         let mut slots = [ValRaw::default(); N];
         let store = self.core.store.id;

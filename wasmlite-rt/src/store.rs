@@ -54,6 +54,9 @@ pub(crate) struct StoreState {
     /// store's thread plus [`HOST_STACK_RESERVE`] (0: unknown). A store never leaves the
     /// thread that created it (it is neither `Send` nor `Sync`).
     pub(crate) stack_floor: usize,
+    /// The stack pointer of the outermost call for which `VMStore::stack_limit` was computed
+    /// (0: none; see `call::call_array`).
+    pub(crate) limit_sp: Cell<usize>,
     /// Every memory and table linked into an instance of this store: wasm code reaches them
     /// without going through their `RefCell`, so none may be borrowed while wasm runs.
     memories: RefCell<Vec<SharedMemory>>,
@@ -175,6 +178,7 @@ impl Store {
                 id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
                 vm,
                 stack_floor: stack_floor(),
+                limit_sp: Cell::new(0),
                 pending: RefCell::new(None),
                 exceptions: Default::default(),
                 max_wasm_stack: Cell::new(DEFAULT_MAX_WASM_STACK),
@@ -189,6 +193,8 @@ impl Store {
     /// Set the maximum stack wasm code may use per outermost call (default 1 MiB).
     pub fn set_max_wasm_stack(&self, bytes: usize) {
         self.0.state.max_wasm_stack.set(bytes);
+        // The next outermost call computes its limit again.
+        self.0.state.limit_sp.set(0);
     }
 
     /// A handle that can interrupt wasm running in this store from any thread.

@@ -289,7 +289,7 @@ fn traps_carry_function() {
     unsafe {
         let s = vm_store(inst.vmctx());
         assert_eq!((*s).trap_func, UNKNOWN_FUNC);
-        assert_eq!((*s).stack_limit, 0);
+        assert!((*s).jmp_buf.is_null());
     }
 }
 
@@ -353,6 +353,12 @@ fn stack_limit_set_during_call() {
     let limit = r[0].i64().unwrap() as usize;
     assert!(limit > 0 && limit < sp, "limit {limit:#x} sp {sp:#x}");
     assert!(sp - limit <= DEFAULT_MAX_WASM_STACK + 4096);
+    assert!(sp - limit >= DEFAULT_MAX_WASM_STACK);
+    // A new maximum applies from the next outermost call on (the limit is cached per stack
+    // pointer of the outermost call).
+    _store.set_max_wasm_stack(64 << 10);
+    let limit2 = inst.call(5, &[]).unwrap()[0].i64().unwrap() as usize;
+    assert!(sp - limit2 >= 64 << 10 && sp - limit2 <= (64 << 10) + 4096, "limit {limit2:#x} sp {sp:#x}");
 }
 
 #[test]
