@@ -14,6 +14,8 @@ use crate::val::Val;
 /// Call the array entry `array(ctx, null, values)` of wasm code of the store `store`, whose
 /// VMContext is `vmctx`: the trap boundary's bookkeeping around it.
 ///
+/// * The callee's array entry installs its jump buffer (the trap boundary) and leaves it
+///   installed when it returns: this restores the previous one (none, or the outer one).
 /// * The outermost call of the store on this thread (no jump buffer installed) runs with the
 ///   store's stack limit `max_wasm_stack` below the current stack pointer (never below the
 ///   thread's stack floor), computed again only when that stack pointer changes. A call made
@@ -48,6 +50,8 @@ unsafe fn call_array(store: &StoreState, vmctx: *mut VMContext, array: abi::Arra
     let code = unsafe { array(ctx, core::ptr::null_mut(), values) };
     #[cfg(feature = "std")]
     crate::signals::leave_wasm(prev);
+    // SAFETY: as above. The array entry leaves its (now dead) jump buffer installed.
+    unsafe { (*vm).jmp_buf = core::ptr::null_mut() };
     code
 }
 

@@ -642,7 +642,10 @@ pub(crate) fn build_return<'ctx>(
     }
 }
 
-/// Array entry of defined function `index`: a setjmp trap boundary.
+/// Array entry of defined function `index`: a setjmp trap boundary. It installs its jump
+/// buffer in `VMStore::jmp_buf` and leaves it there when it returns: its caller (the
+/// runtime's call path, the only caller of array entries of wasm functions) restores the
+/// previous one.
 pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Value<'ctx>) -> Result<(), CompileError> {
     let ctx = m.ctx;
     let ptr = ctx.ptr();
@@ -658,7 +661,6 @@ pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Val
     let vmctx = f.param(0);
     let values = f.param(2);
     let buf = b.alloca(jmp_buf_type(ctx), 16);
-    let saved_slot = b.alloca(ptr, 8);
     // The `trapped` path (setjmp returning a second time) reads nothing but these volatile
     // slots: an SSA value live across setjmp would be spilled by the register allocator to a
     // stack slot that it may reuse in the (inlined) function body, since it does not see the
@@ -676,8 +678,6 @@ pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Val
     b.store(sp, jmp_buf_slot(&b, buf, JmpBufSlot::Sp), 8);
     let store = load_store(ctx, &b, vmctx);
     let jb = store_field(&b, store, StoreField::JmpBuf);
-    let saved = b.load(ptr, jb, 8);
-    b.store(saved, saved_slot, 8).set_volatile();
     let r = b.call(sj_ty, sj, &[buf]);
     let trapped = ctx.append_block(f, "trapped");
     let ok = ctx.append_block(f, "ok");
@@ -688,9 +688,6 @@ pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Val
     let vmctx2 = b.load(ptr, vmctx_slot, 8);
     vmctx2.set_volatile();
     let store2 = load_store(ctx, &b, vmctx2);
-    let saved2 = b.load(ptr, saved_slot, 8);
-    saved2.set_volatile();
-    b.store(saved2, store_field(&b, store2, StoreField::JmpBuf), 8);
     let code = b.load(ctx.i32(), store_field(&b, store2, StoreField::TrapCode), 4);
     b.ret(code);
 
@@ -723,9 +720,6 @@ pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Val
             let exn = b.extract_value(pad, 0);
             let store3 = load_store(ctx, &b, f.param(0));
             b.store(exn, store_field(&b, store3, StoreField::Exception), 8);
-            let saved4 = b.load(ptr, saved_slot, 8);
-            saved4.set_volatile();
-            b.store(saved4, store_field(&b, store3, StoreField::JmpBuf), 8);
             b.ret(ctx.i32_const(abi::trap::EXCEPTION as i32));
             b.position_at_end(cont);
             r
@@ -738,9 +732,6 @@ pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Val
             b.store(v, valraw_slot(&b, values, k), VALRAW_ALIGN);
         }
     }
-    let saved3 = b.load(ptr, saved_slot, 8);
-    saved3.set_volatile();
-    b.store(saved3, jb, 8);
     b.ret(ctx.i32_const(0));
     Ok(())
 }
