@@ -222,20 +222,28 @@ fn invoke_dynamic(h: &HostFuncInner, caller: &mut Caller<'_>, slots: &mut [ValRa
 }
 
 #[cfg(feature = "std")]
+#[inline(always)]
 fn catch_panic<T>(f: impl FnOnce() -> Result<T, Trap>) -> Result<T, Trap> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(r) => r,
-        Err(payload) => {
-            let msg: String = if let Some(s) = payload.downcast_ref::<&str>() {
-                String::from(*s)
-            } else if let Some(s) = payload.downcast_ref::<String>() {
-                s.clone()
-            } else {
-                String::from("<non-string panic payload>")
-            };
-            Err(Trap::host(format!("host function panicked: {msg}")))
-        }
+        Err(payload) => Err(panic_trap(payload)),
     }
+}
+
+/// The trap of a host function that panicked with `payload` (out of line: the call path of
+/// every host function inlines [`catch_panic`]).
+#[cfg(feature = "std")]
+#[cold]
+#[inline(never)]
+fn panic_trap(payload: Box<dyn Any + Send>) -> Trap {
+    let msg: String = if let Some(s) = payload.downcast_ref::<&str>() {
+        String::from(*s)
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        String::from("<non-string panic payload>")
+    };
+    Trap::host(format!("host function panicked: {msg}"))
 }
 
 /// Without `std`, panics in host functions are not caught (they abort or unwind per the
