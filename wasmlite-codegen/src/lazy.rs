@@ -288,8 +288,8 @@ impl LazyModule {
 
     fn target(&self) -> Result<(TargetMachine, Context), CompileError> {
         let triple = self.config.target_triple.clone().unwrap_or_else(llvm::default_triple);
-        let (cpu, features) = crate::cpu_and_features(&self.config, &triple);
-        let tm = TargetMachine::new(&triple, &cpu, &features, self.config.opt_level.min(3)).map_err(CompileError::msg)?;
+        let (cpu, features, tune) = crate::cpu_and_features(&self.config, &triple);
+        let tm = TargetMachine::new(&triple, &cpu, &features, tune, self.config.opt_level.min(3)).map_err(CompileError::msg)?;
         Ok((tm, Context::new()))
     }
 

@@ -245,3 +245,23 @@ fn unrolled_loop_is_versioned_rerolled_and_vectorised_in_both_memory_modes() {
     let text = ir(UNROLLED_AXPY, &Config { opt_level: 0, ..Config::default() });
     assert!(!text.contains("wlver"), "{text}");
 }
+
+/// The default CPU (`x86-64-v2`) is tuned like clang's default (`generic`): a constant rotate
+/// is a `rol`, not Sandy Bridge's `shld` (several cycles of latency on current cores);
+/// `Config::cpu` keeps the named CPU's own tuning.
+#[test]
+fn default_cpu_is_tuned_like_clang() {
+    if !cfg!(target_arch = "x86_64") {
+        return;
+    }
+    let w = wasm(
+        "(module (func (export \"r\") (param i32 i64) (result i32 i64)
+           (i32.rotl (local.get 0) (i32.const 7)) (i64.rotr (local.get 1) (i64.const 13))))",
+    );
+    let asm = wasmlite_codegen::compile_to_asm(&w, &prefix(&w), &Config::default()).unwrap();
+    assert!(asm.contains("\troll\t$7") && asm.contains("\trolq\t$51"), "{asm}");
+    assert!(!asm.contains("shld"), "{asm}");
+    let snb = Config { cpu: Some("sandybridge".into()), ..Config::default() };
+    let asm = wasmlite_codegen::compile_to_asm(&w, &prefix(&w), &snb).unwrap();
+    assert!(asm.contains("shld"), "{asm}");
+}

@@ -546,6 +546,20 @@ impl<'ctx> Module<'ctx> {
         // SAFETY: `ty` is a function type of this context.
         Value { raw: unsafe { LLVMAddFunction(self.raw, n.as_ptr(), ty.raw) }, _p: PhantomData }
     }
+    /// Give every function defined in the module the attribute `"tune-cpu"=tune` (what the
+    /// instruction selection and scheduling tune for).
+    fn set_tune_cpu(&self, tune: &str) {
+        // SAFETY: walks this module's function list; every element is a function of `ctx`.
+        let mut f = unsafe { LLVMGetFirstFunction(self.raw) };
+        while !f.is_null() {
+            // SAFETY: `f` is a function of this module.
+            if unsafe { LLVMIsDeclaration(f) } == 0 {
+                self.ctx.add_fn_str_attr(Value { raw: f, _p: PhantomData }, "tune-cpu", tune);
+            }
+            // SAFETY: as above.
+            f = unsafe { LLVMGetNextFunction(f) };
+        }
+    }
     /// Add a global variable.
     pub fn add_global(&self, name: &str, ty: Type<'ctx>) -> Value<'ctx> {
         let n = cstr(name);
@@ -616,6 +630,9 @@ impl<'ctx> Module<'ctx> {
     /// module's trap function), the optimising pipelines also version loops for precise traps
     /// (`cpp/versioning.cpp`) just before the vectoriser.
     pub fn run_passes(&self, pipeline: &str, tm: &TargetMachine, raise_trap: Option<&str>) -> Result<(), String> {
+        if let Some(tune) = &tm.tune {
+            self.set_tune_cpu(tune);
+        }
         let p = cstr(pipeline);
         let rt = raise_trap.map(cstr);
         let versioning = rt.as_ref().map(|rt| ffi::WasmliteVersioning {
@@ -1048,6 +1065,8 @@ fn init_native() -> bool {
 pub struct TargetMachine {
     raw: LLVMTargetMachineRef,
     triple: CString,
+    /// The `tune-cpu` of every function compiled with it (`None`: tuned for `cpu`).
+    tune: Option<String>,
 }
 
 /// The host's default target triple.
@@ -1069,8 +1088,9 @@ pub fn host_cpu_features() -> String {
 }
 
 impl TargetMachine {
-    /// Create a PIC target machine for `triple`.
-    pub fn new(triple: &str, cpu: &str, features: &str, opt_level: u8) -> Result<TargetMachine, String> {
+    /// Create a PIC target machine for `triple`, CPU `cpu` with `features`, tuned for `tune`
+    /// (the `tune-cpu` attribute [`Module::run_passes`] gives every function; `None`: `cpu`).
+    pub fn new(triple: &str, cpu: &str, features: &str, tune: Option<&str>, opt_level: u8) -> Result<TargetMachine, String> {
         if !init_native() {
             return Err("cannot initialise the native LLVM target".into());
         }
@@ -1105,7 +1125,7 @@ impl TargetMachine {
         if raw.is_null() {
             return Err(format!("cannot create a target machine for {triple:?}"));
         }
-        Ok(TargetMachine { raw, triple: t })
+        Ok(TargetMachine { raw, triple: t, tune: tune.map(str::to_string) })
     }
 
     /// The target triple.
