@@ -42,16 +42,34 @@ unsafe fn call_array(store: &StoreState, vmctx: *mut VMContext, array: abi::Arra
         // SAFETY: as above.
         unsafe { set_stack_limit(store, vm, sp) };
     }
+    // SAFETY: per this function's contract; no jump buffer before, none after.
+    unsafe { run_entry(vm, vmctx, array, ctx, values, core::ptr::null_mut()) }
+}
+
+/// Run the array entry with the signal handler's call state set to `vmctx`, then put
+/// `restore` back as the store's jump buffer (the entry leaves its own, now dead, installed).
+///
+/// # Safety
+/// As [`call_array`]; `vm` is the store's live VMStore.
+#[inline(always)]
+unsafe fn run_entry(
+    vm: *mut VMStore,
+    vmctx: *mut VMContext,
+    array: abi::ArrayFn,
+    ctx: *mut core::ffi::c_void,
+    values: *mut ValRaw,
+    restore: *mut core::ffi::c_void,
+) -> u32 {
     #[cfg(feature = "std")]
     let prev = crate::signals::enter_wasm(vmctx);
     #[cfg(not(feature = "std"))]
     let _ = vmctx;
-    // SAFETY: per this function's contract (no caller VMContext: called from the host).
+    // SAFETY: per the function contract (no caller VMContext: called from the host).
     let code = unsafe { array(ctx, core::ptr::null_mut(), values) };
     #[cfg(feature = "std")]
     crate::signals::leave_wasm(prev);
-    // SAFETY: as above. The array entry leaves its (now dead) jump buffer installed.
-    unsafe { (*vm).jmp_buf = core::ptr::null_mut() };
+    // SAFETY: vm is live and only accessed from this thread (besides the atomic interrupt).
+    unsafe { (*vm).jmp_buf = restore };
     code
 }
 
@@ -80,17 +98,8 @@ unsafe fn set_stack_limit(store: &StoreState, vm: *mut VMStore, sp: usize) {
 unsafe fn call_array_nested(vm: *mut VMStore, vmctx: *mut VMContext, array: abi::ArrayFn, ctx: *mut core::ffi::c_void, values: *mut ValRaw) -> u32 {
     // SAFETY: vm is live and only accessed from this thread (besides the atomic interrupt).
     let prev_jmp_buf = unsafe { core::mem::replace(&mut (*vm).jmp_buf, core::ptr::null_mut()) };
-    #[cfg(feature = "std")]
-    let prev = crate::signals::enter_wasm(vmctx);
-    #[cfg(not(feature = "std"))]
-    let _ = vmctx;
     // SAFETY: per the function contract.
-    let code = unsafe { array(ctx, core::ptr::null_mut(), values) };
-    #[cfg(feature = "std")]
-    crate::signals::leave_wasm(prev);
-    // SAFETY: as above.
-    unsafe { (*vm).jmp_buf = prev_jmp_buf };
-    code
+    unsafe { run_entry(vm, vmctx, array, ctx, values, prev_jmp_buf) }
 }
 
 impl InstanceCore {
