@@ -172,6 +172,50 @@ fn cross_instance_linking_and_reentrancy() {
     }
 }
 
+/// The trap boundary after nested calls: a host function called from wasm calls back into
+/// the same store (one call traps, one returns), swallows the trap and returns; the outer wasm
+/// code then faults (guard page or bounds check) or overflows its stack, which must land in
+/// the outer call's entry (the runtime restores the outer jump buffer after each nested call).
+#[test]
+fn traps_after_nested_calls_reach_the_outer_entry() {
+    const SRC: &str = r#"(module
+      (import "env" "cb" (func $cb (param i32)))
+      (memory 1)
+      (func (export "inner") (param i32) (result i32) (i32.div_u (i32.const 100) (local.get 0)))
+      (func (export "outer") (param i32) (result i32) (call $cb (local.get 0)) (i32.load (local.get 0)))
+      (func $rec (param i32) (result i32) (i32.add (call $rec (local.get 0)) (i32.const 1)))
+      (func (export "outer_rec") (param i32) (result i32) (call $cb (local.get 0)) (call $rec (local.get 0))))"#;
+    for explicit in [false, true] {
+        let store = Store::new();
+        let m = load(SRC, explicit);
+        let inner: std::rc::Rc<std::cell::RefCell<Option<Func>>> = Default::default();
+        let inner_c = inner.clone();
+        let seen: std::rc::Rc<std::cell::RefCell<Vec<String>>> = Default::default();
+        let seen_c = seen.clone();
+        let cb = Func::new(FuncType { params: vec![ValType::I32], results: vec![] }, move |_c, _args, _res| {
+            let f = inner_c.borrow().clone().unwrap();
+            let t = f.call(&[Val::I32(0)]).unwrap_err();
+            seen_c.borrow_mut().push(format!("{:?}", t.kind()));
+            let r = f.call(&[Val::I32(4)])?;
+            seen_c.borrow_mut().push(format!("{r:?}"));
+            Ok(())
+        });
+        let mut inst = Instance::new(&store, &m, &[Extern::Func(cb)], ()).unwrap();
+        let Some(Extern::Func(f)) = inst.export("inner") else { panic!("no inner") };
+        *inner.borrow_mut() = Some(f);
+        for round in 0..3 {
+            assert_eq!(inst.call_export("outer", &[Val::I32(8)]).unwrap(), vec![Val::I32(0)], "explicit={explicit}");
+            let t = inst.call_export("outer", &[Val::I32(70000)]).unwrap_err();
+            assert_eq!(t.kind(), TrapKind::MemoryOutOfBounds, "explicit={explicit} round {round}: {t}");
+            let t = inst.call_export("outer_rec", &[Val::I32(1)]).unwrap_err();
+            assert_eq!(t.kind(), TrapKind::StackOverflow, "explicit={explicit} round {round}: {t}");
+            assert_eq!(inst.call_export("inner", &[Val::I32(5)]).unwrap(), vec![Val::I32(20)]);
+        }
+        assert_eq!(seen.borrow().len(), 18, "{:?}", seen.borrow());
+        assert!(seen.borrow().chunks(2).all(|p| p[0] == "IntegerDivideByZero" && p[1] == "[I32(25)]"), "{:?}", seen.borrow());
+    }
+}
+
 #[test]
 fn typed_host_value_and_panics() {
     let m = load(
