@@ -183,7 +183,22 @@ pub(crate) struct HostBinding {
     pub(crate) func: Rc<HostFuncInner>,
     /// The importing instance's `RefCell<H>` (typed functions) or null.
     pub(crate) host: *const (),
+    /// The store of the importing instance: the store of every caller (functions are linked
+    /// only within a store).
     pub(crate) store: Rc<StoreState>,
+    /// A typed function's `F` (`HostKind::Typed::func`, read by its `typed_entry`), or null.
+    pub(crate) typed: *const (),
+}
+
+impl HostBinding {
+    /// Bind `func` into an instance of `store` whose host value (`RefCell<H>`) is `host`.
+    pub(crate) fn new(func: Rc<HostFuncInner>, host: *const (), store: Rc<StoreState>) -> HostBinding {
+        let (host, typed) = match &func.kind {
+            HostKind::Typed { func: f, .. } => (host, *f),
+            HostKind::Dynamic(_) => (core::ptr::null(), core::ptr::null()),
+        };
+        HostBinding { func, host, store, typed }
+    }
 }
 
 fn call_dynamic(
@@ -285,7 +300,8 @@ unsafe fn caller_of(b: &HostBinding, caller_vmctx: *mut VMContext) -> (Option<&I
         // VMCTX_INSTANCE; the core outlives its VMContext.
         unsafe { (*((caller_vmctx as *const u8).add(abi::VMCTX_INSTANCE as usize) as *const *const InstanceCore)).as_ref() }
     };
-    (core, core.map_or(&*b.store, |c| &*c.store))
+    // Every caller is of the binding's store (linking across stores is an error).
+    (core, &b.store)
 }
 
 /// The `max(params, results)` array-ABI slots of a host function of type `ty` at `values`.
@@ -368,12 +384,10 @@ unsafe extern "C" fn typed_entry<H: 'static, P: WasmParams, R: WasmResults, F: F
     let b = unsafe { &*(ctx as *const HostBinding) };
     // SAFETY: per the function contract.
     let (core, store) = unsafe { caller_of(b, caller_vmctx) };
-    let HostKind::Typed { func, .. } = &b.func.kind else {
-        return fail(store, Trap::host("dynamic host function bound to a typed entry"));
-    };
-    // SAFETY: `func` points to the `F` that `Func::wrap` paired with this entry (the function
-    // contract), owned by the binding's function, which outlives the call.
-    let f = unsafe { &*(*func as *const F) };
+    // SAFETY: `typed` points to the `F` that `Func::wrap` paired with this entry (the function
+    // contract: this entry is bound only with its own typed function), owned by the binding's
+    // function, which outlives the call.
+    let f = unsafe { &*(b.typed as *const F) };
     let slots: &mut [ValRaw] = match (P::ARITY, R::ARITY) {
         (Some(0), Some(0)) => &mut [],
         // SAFETY: per the function contract (`values` points to max(params, results) slots,

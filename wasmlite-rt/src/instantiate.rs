@@ -196,12 +196,7 @@ pub(crate) fn instantiate(
                     FuncKind::Host(h) => {
                         h.bind_check(host_type, host_type_name)
                             .map_err(|m| InstantiationError::new(format!("import {what}: {m}")))?;
-                        let is_typed = matches!(h.kind, crate::host::HostKind::Typed { .. });
-                        bindings.push(Box::new(HostBinding {
-                            func: h.clone(),
-                            host: if is_typed { host_ptr } else { core::ptr::null() },
-                            store: state.clone(),
-                        }));
+                        bindings.push(Box::new(HostBinding::new(h.clone(), host_ptr, state.clone())));
                         func_imps.push(FuncImp::Host(bindings.len() - 1, type_ids[*t as usize]));
                     }
                     FuncKind::Wasm { funcref, owner, store: fstore, .. } => {
