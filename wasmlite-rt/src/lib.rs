@@ -32,10 +32,10 @@
 //!
 //! ## Calls and traps
 //! [`Instance::call`], [`Instance::call_typed`] and [`Func::call`] enter wasm through the
-//! callee's array entry. Around the outermost call the store's `stack_limit` is set to
+//! callee's array entry. For the outermost call the store's `stack_limit` is
 //! `sp - max_wasm_stack` (default [`DEFAULT_MAX_WASM_STACK`], see
 //! [`Store::set_max_wasm_stack`]; with `std` clamped to keep [`HOST_STACK_RESERVE`] bytes of
-//! the thread's stack for host code). A trap code becomes a [`Trap`] with the wasm function
+//! the thread's stack for host code), computed again only when the caller's `sp` changes. A trap code becomes a [`Trap`] with the wasm function
 //! index/name when known (for guard-page faults: looked up from the faulting pc). Host
 //! functions may call back into wasm (e.g. through an exported [`Func`]); their errors travel
 //! as [`TrapKind::Host`] traps. An instance stays usable after any trap.
