@@ -60,7 +60,7 @@ pub fn tag_import(module: &Module, index: usize) -> Result<FuncType, Instantiati
 
 /// A new memory for an import of type `ty`, of its minimum size: a [`ThreadSharedMemory`]
 /// attached to the calling thread for a shared memory (its
-/// [`SharedMemory::shared_storage`] attaches it to instances on other threads).
+/// [`Memory::shared_storage`](crate::Memory::shared_storage) attaches it to instances on other threads).
 pub fn new_memory(ty: &MemoryType) -> Result<SharedMemory, InstantiationError> {
     if ty.shared {
         Ok(ThreadSharedMemory::new(*ty)?.attach())
