@@ -20,10 +20,10 @@ type DynFn = dyn FnMut(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap>;
 
 pub(crate) enum HostKind {
     Dynamic(RefCell<Box<DynFn>>),
-    /// `entry` is [`typed_entry::<H, P, R, F>`] and `func` points to the `F` it calls, owned
-    /// by `_owner` (type-erased; only that entry turns it back). A function item `F` is
-    /// zero-sized: the entry then calls it directly (inlined).
-    Typed { host_type: TypeId, host_type_name: &'static str, entry: abi::ArrayFn, func: *const (), _owner: Box<dyn Any> },
+    /// `entry` is [`typed_entry::<H, P, R, F>`] and `func` the boxed `F` it calls (type-erased;
+    /// only that entry turns it back). A function item `F` is zero-sized: the entry then calls
+    /// it directly (inlined).
+    Typed { host_type: TypeId, host_type_name: &'static str, entry: abi::ArrayFn, func: Box<dyn Any> },
 }
 
 pub(crate) struct HostFuncInner {
@@ -81,16 +81,13 @@ impl Func {
         f: F,
     ) -> Func {
         let ty = FuncType { params: P::types(), results: R::types() };
-        let owner: Box<F> = Box::new(f);
-        let func = &*owner as *const F as *const ();
         Func(FuncKind::Host(Rc::new(HostFuncInner {
             ty,
             kind: HostKind::Typed {
                 host_type: TypeId::of::<H>(),
                 host_type_name: core::any::type_name::<H>(),
                 entry: typed_entry::<H, P, R, F>,
-                func,
-                _owner: owner,
+                func: Box::new(f),
             },
         })))
     }
@@ -194,7 +191,7 @@ impl HostBinding {
     /// Bind `func` into an instance of `store` whose host value (`RefCell<H>`) is `host`.
     pub(crate) fn new(func: Rc<HostFuncInner>, host: *const (), store: Rc<StoreState>) -> HostBinding {
         let (host, typed) = match &func.kind {
-            HostKind::Typed { func: f, .. } => (host, *f),
+            HostKind::Typed { func: f, .. } => (host, &**f as *const dyn Any as *const ()),
             HostKind::Dynamic(_) => (core::ptr::null(), core::ptr::null()),
         };
         HostBinding { func, host, store, typed }

@@ -52,7 +52,7 @@ impl RunningThread {
     pub(crate) const fn new() -> Self {
         RunningThread
     }
-    pub(crate) fn enter(&self) {}
+    pub(crate) fn bind_current_thread(&self) {}
     pub(crate) fn signal(&self) {}
 }
 
@@ -106,8 +106,8 @@ mod running {
 
         /// Called by the thread that will run the store's wasm code (`Store::new`: a store
         /// never leaves its thread): installs the signal handler, publishes the thread id.
-        pub(crate) fn enter(&self) {
-            // Fast path: this thread already published (its cached id is never 0).
+        pub(crate) fn bind_current_thread(&self) {
+            // Fast path: this thread's id is cached and already published here (never 0).
             let me = TID.with(|c| c.get());
             if me == 0 || self.tid.load(Ordering::Relaxed) != me {
                 self.publish();

@@ -172,7 +172,7 @@ impl Store {
         let vm = Arc::new(VMStoreCell { vm: UnsafeCell::new(vm), running: crate::signals::RunningThread::new() });
         // This thread runs the store's wasm code (the interrupt signal's target): published
         // once here, not on every call.
-        vm.running.enter();
+        vm.running.bind_current_thread();
         Store(Rc::new(StoreInner {
             state: Rc::new(StoreState {
                 id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
