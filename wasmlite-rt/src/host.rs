@@ -318,8 +318,19 @@ unsafe fn slots_of<'a>(ty: &FuncType, values: *mut ValRaw) -> &'a mut [ValRaw] {
 
 /// The return code of a host function that ended with `r`: back into wasm no memory or table
 /// of the store may still be borrowed; a failure is left in the store for the trap path.
+/// (The common case, a result and no borrow taken since the last check, is the only code
+/// inlined into the entries: everything else is one call in tail position.)
 #[inline(always)]
 fn finish(store: &StoreState, r: Result<(), Trap>) -> u32 {
+    if r.is_ok() && store.is_clean() {
+        return abi::trap::NONE;
+    }
+    finish_slow(store, r)
+}
+
+#[cold]
+#[inline(never)]
+fn finish_slow(store: &StoreState, r: Result<(), Trap>) -> u32 {
     match r.and_then(|()| store.check_unborrowed()) {
         Ok(()) => abi::trap::NONE,
         Err(t) => fail(store, t),

@@ -90,14 +90,20 @@ impl StoreState {
     /// would alias the accesses of wasm code: that is a [`crate::TrapKind::Host`] trap instead.
     #[inline]
     pub(crate) fn check_unborrowed(&self) -> Result<(), Trap> {
-        // No borrow taken since the last check that found none (see `crate::borrow`).
-        let now = crate::borrow::epoch();
-        if self.clean_epoch.get() == now && now != crate::borrow::NEVER {
+        if self.is_clean() {
             return Ok(());
         }
+        let now = crate::borrow::epoch();
         self.scan_borrows()?;
         self.clean_epoch.set(now);
         Ok(())
+    }
+
+    /// No borrow taken since the last check that found none (see `crate::borrow`).
+    #[inline(always)]
+    pub(crate) fn is_clean(&self) -> bool {
+        let now = crate::borrow::epoch();
+        self.clean_epoch.get() == now && now != crate::borrow::NEVER
     }
 
     #[cold]

@@ -540,6 +540,8 @@ pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), Comp
         .info
         .func_type(i)
         .ok_or_else(|| CompileError::msg(format!("import {i} has no type")))?;
+    // No frame pointer: like function bodies, a stub is found by its pc, never by walking frames.
+    ctx.add_fn_str_attr(f, "frame-pointer", "none");
     let b = ctx.builder();
     let entry = ctx.append_block(f, "entry");
     b.position_at_end(entry);
