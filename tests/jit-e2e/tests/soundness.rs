@@ -195,6 +195,42 @@ fn wasm_does_not_run_while_a_memory_or_table_is_borrowed() {
 /// taken since it last found none): a borrow of one store's memory must still stop that
 /// store after another store on the same thread was checked, and after its own earlier
 /// clean checks.
+/// The same check when a *typed* host function (`Func::wrap`, its own monomorphic entry)
+/// returns into wasm: a borrow it leaked is a `Host` trap (and a second call is refused too),
+/// while a borrow it took and released costs nothing.
+#[test]
+fn typed_host_function_returning_with_a_leaked_borrow_is_a_trap() {
+    let m = load(MEM, false);
+    let leak = Rc::new(RefCell::new(false));
+    let mem_handle: Rc<RefCell<Option<SharedMemory>>> = Default::default();
+    let (leak2, mem2) = (leak.clone(), mem_handle.clone());
+    let cb = Func::wrap(move |count: &mut u32, caller: &mut Caller<'_>, ()| -> Result<(), Trap> {
+        *count += 1;
+        // A borrow taken and dropped inside the call.
+        caller.memory()?.data_mut()[8] = *count as u8;
+        if *leak2.borrow() {
+            let m = mem2.borrow().clone().unwrap();
+            let leaked: &'static SharedMemory = Box::leak(Box::new(m));
+            std::mem::forget(leaked.borrow_mut());
+        }
+        Ok(())
+    });
+    let store = Store::new();
+    let mut inst = Instance::new(&store, &m, &[Extern::Func(cb)], 0u32).unwrap();
+    let Some(Extern::Memory(shared)) = inst.export("mem") else { panic!() };
+    *mem_handle.borrow_mut() = Some(shared);
+    for _ in 0..3 {
+        inst.call_typed::<(), ()>(3, ()).unwrap();
+    }
+    assert_eq!((*inst.host(), inst.memory(0).data()[8]), (3, 3));
+    *leak.borrow_mut() = true;
+    let t = inst.call_typed::<(), ()>(3, ()).unwrap_err();
+    assert_eq!(t.kind(), TrapKind::Host);
+    assert!(t.message().unwrap().contains("memory of this store is still borrowed"), "{t}");
+    let t = inst.call_typed::<(), ()>(3, ()).unwrap_err();
+    assert!(t.message().unwrap().contains("still borrowed"), "{t}");
+}
+
 #[test]
 fn borrow_check_is_per_store_across_stores_of_one_thread() {
     let m = load(MEM, false);
