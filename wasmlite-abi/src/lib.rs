@@ -54,10 +54,12 @@ mod layout;
 #[cfg(feature = "parse")]
 pub mod parse;
 pub mod registry;
+mod static_info;
 pub mod target;
 
 pub use info::*;
 pub use layout::*;
+pub use static_info::*;
 
 use core::ffi::c_void;
 

@@ -3,7 +3,7 @@
 //! checked-in binding) can use them.
 //!
 //! The generator is the proc-macro crate's own code (`wasmlite-macros/src/generate.rs`,
-//! `names.rs`, `wasi.rs`), compiled here as modules, so both produce the same bindings.
+//! `names.rs`, `static_info.rs`, `wasi.rs`), compiled here as modules, so both produce the same bindings.
 
 #![deny(missing_docs)]
 
@@ -13,6 +13,9 @@ mod generate;
 #[allow(dead_code, missing_docs)]
 #[path = "../../wasmlite-macros/src/names.rs"]
 mod names;
+#[allow(dead_code, missing_docs)]
+#[path = "../../wasmlite-macros/src/static_info.rs"]
+mod static_info;
 #[allow(dead_code, missing_docs)]
 #[path = "../../wasmlite-macros/src/wasi.rs"]
 mod wasi;

@@ -32,6 +32,7 @@
 
 mod generate;
 mod names;
+mod static_info;
 mod wasi;
 
 use proc_macro2::TokenStream as TokenStream2;

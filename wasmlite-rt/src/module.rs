@@ -4,7 +4,7 @@ use alloc::format;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 
-use crate::abi::{ModuleDescriptor, ModuleInfo, ABI_VERSION, FLAG_EXPLICIT_BOUNDS_CHECKS, FLAG_INTERRUPT_POLLING};
+use crate::abi::{self, ModuleDescriptor, ModuleInfo, StaticModuleInfo, ABI_VERSION, FLAG_EXPLICIT_BOUNDS_CHECKS, FLAG_INTERRUPT_POLLING};
 use crate::trap::InstantiationError;
 
 pub(crate) struct ModuleInner {
@@ -37,9 +37,37 @@ impl Module {
     /// code are what generated code and the runtime rely on); a hand-made one may point
     /// anywhere.
     pub unsafe fn from_static(desc: &'static ModuleDescriptor) -> Result<Module, InstantiationError> {
+        // SAFETY: per the contract, and a 'static descriptor and its code live forever.
+        Module::cached(desc, || unsafe { Module::from_descriptor(desc) })
+    }
+
+    /// A module whose descriptor is a linked static, with its [`ModuleInfo`] given as static
+    /// data (what `include_wasm!` bindings call: no decoder is linked). `info` must have been
+    /// made from the same `ModuleInfo` as the descriptor's: its `info_hash` is checked against
+    /// the descriptor's bytes.
+    ///
+    /// # Safety
+    /// As [`Module::from_static`].
+    #[doc(hidden)]
+    pub unsafe fn from_static_info(desc: &'static ModuleDescriptor, info: &'static StaticModuleInfo) -> Result<Module, InstantiationError> {
+        Module::cached(desc, || {
+            // SAFETY: per the contract.
+            let bytes = unsafe { check_descriptor(desc) }?;
+            if abi::info_hash(bytes) != info.info_hash {
+                return Err(InstantiationError::new(
+                    "module descriptor and bindings describe different modules (ModuleInfo fingerprints differ)",
+                ));
+            }
+            // SAFETY: per the contract.
+            unsafe { Module::from_parts(desc, info.to_info()) }
+        })
+    }
+
+    /// The module of the static descriptor `desc` made by `make`, once per thread (instantiating
+    /// again skips decoding and type interning).
+    fn cached(desc: &'static ModuleDescriptor, make: impl FnOnce() -> Result<Module, InstantiationError>) -> Result<Module, InstantiationError> {
         #[cfg(feature = "std")]
         {
-            // Decoded once per thread: instantiating again skips decoding and type interning.
             std::thread_local! {
                 static DECODED: core::cell::RefCell<Vec<Module>> = const { core::cell::RefCell::new(Vec::new()) };
             }
@@ -47,15 +75,14 @@ impl Module {
             if let Some(m) = DECODED.with(|c| c.borrow().iter().find(|m| m.0.desc == key).cloned()) {
                 return Ok(m);
             }
-            // SAFETY: per the contract, and a 'static descriptor and its code live forever.
-            let m = unsafe { Module::from_descriptor(desc) }?;
+            let m = make()?;
             DECODED.with(|c| c.borrow_mut().push(m.clone()));
             Ok(m)
         }
         #[cfg(not(feature = "std"))]
-        // SAFETY: per the contract, and a 'static descriptor and its code live forever.
-        unsafe {
-            Module::from_descriptor(desc)
+        {
+            let _ = desc;
+            make()
         }
     }
 
@@ -65,25 +92,21 @@ impl Module {
     /// `desc` must point to a valid [`ModuleDescriptor`] produced by wasmlite-codegen, and it
     /// and the code it points to must outlive every instance created from this module.
     pub unsafe fn from_descriptor(desc: *const ModuleDescriptor) -> Result<Module, InstantiationError> {
-        if desc.is_null() {
-            return Err(InstantiationError::new("null module descriptor"));
-        }
-        // SAFETY: caller guarantees validity.
-        let d = unsafe { &*desc };
-        if d.abi_version != ABI_VERSION {
-            return Err(InstantiationError::new(format!(
-                "module was compiled for ABI version {}, runtime supports {ABI_VERSION}",
-                d.abi_version
-            )));
-        }
-        let bytes: &[u8] = if d.info_len == 0 {
-            &[]
-        } else {
-            // SAFETY: the descriptor's info points to info_len bytes of constant data.
-            unsafe { core::slice::from_raw_parts(d.info, d.info_len) }
-        };
+        // SAFETY: per the contract.
+        let bytes = unsafe { check_descriptor(desc) }?;
         let info = ModuleInfo::decode(bytes)
             .ok_or_else(|| InstantiationError::new("module descriptor holds an invalid ModuleInfo encoding"))?;
+        // SAFETY: per the contract.
+        unsafe { Module::from_parts(desc, info) }
+    }
+
+    /// The module of descriptor `desc` (checked by [`check_descriptor`]) described by `info`.
+    ///
+    /// # Safety
+    /// As [`Module::from_descriptor`], and `info` describes the module `desc` was compiled from.
+    unsafe fn from_parts(desc: *const ModuleDescriptor, info: ModuleInfo) -> Result<Module, InstantiationError> {
+        // SAFETY: checked non-null by `check_descriptor`; valid per the contract.
+        let d = unsafe { &*desc };
         validate(&info, d)?;
         #[cfg(feature = "std")]
         crate::signals::register_module(desc);
@@ -131,6 +154,30 @@ impl Module {
 
 /// Consistency checks between the info and the descriptor (so that instantiation can index
 /// without panicking).
+/// The encoded `ModuleInfo` of descriptor `desc`, once its pointer and ABI version are checked.
+///
+/// # Safety
+/// `desc` is null or points to a valid [`ModuleDescriptor`] (its `info` to `info_len` bytes)
+/// that lives for `'a`.
+unsafe fn check_descriptor<'a>(desc: *const ModuleDescriptor) -> Result<&'a [u8], InstantiationError> {
+    if desc.is_null() {
+        return Err(InstantiationError::new("null module descriptor"));
+    }
+    // SAFETY: caller guarantees validity.
+    let d = unsafe { &*desc };
+    if d.abi_version != ABI_VERSION {
+        return Err(InstantiationError::new(format!(
+            "module was compiled for ABI version {}, runtime supports {ABI_VERSION}",
+            d.abi_version
+        )));
+    }
+    if d.info_len == 0 {
+        return Ok(&[]);
+    }
+    // SAFETY: the descriptor's info points to info_len bytes of constant data.
+    Ok(unsafe { core::slice::from_raw_parts(d.info, d.info_len) })
+}
+
 fn validate(info: &ModuleInfo, d: &ModuleDescriptor) -> Result<(), InstantiationError> {
     let bad = |m: &str| Err(InstantiationError::new(format!("inconsistent module descriptor: {m}")));
     let nimp = info.num_imported_funcs as usize;

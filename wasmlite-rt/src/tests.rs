@@ -529,6 +529,55 @@ fn bad_descriptors() {
     assert!(!m.explicit_bounds_checks());
 }
 
+/// `include_wasm!`'s path: the `ModuleInfo` as static data, tied to the descriptor by the
+/// fingerprint of its encoding; another module's static info is refused.
+#[test]
+fn static_info_is_checked_against_the_descriptor() {
+    let info = test_info();
+    let d = make_desc(&info, 0);
+    let leak = |s: StaticModuleInfo| -> &'static StaticModuleInfo { alloc::boxed::Box::leak(alloc::boxed::Box::new(s)) };
+    let types: alloc::vec::Vec<StaticFuncType> = info
+        .types
+        .iter()
+        .map(|t| StaticFuncType { params: t.params.clone().leak(), results: t.results.clone().leak() })
+        .collect();
+    let empty = StaticModuleInfo {
+        info_hash: 0,
+        types: &[],
+        imports: &[],
+        funcs: &[],
+        num_imported_funcs: 0,
+        tables: &[],
+        num_imported_tables: 0,
+        memories: &[],
+        num_imported_memories: 0,
+        globals: &[],
+        num_imported_globals: 0,
+        global_inits: &[],
+        exports: &[],
+        start: None,
+        elems: &[],
+        datas: &[],
+        func_names: &[],
+        table_inits: &[],
+        tags: &[],
+        num_imported_tags: 0,
+        export_order: &[],
+    };
+    // Another module's static info (here: the right types, nothing else) is refused.
+    let other = leak(StaticModuleInfo { info_hash: 1, types: types.leak(), ..empty.clone() });
+    // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
+    let e = unsafe { Module::from_static_info(d, other) }.unwrap_err();
+    assert!(e.message().contains("describe different modules"), "{}", e.message());
+    // With the right fingerprint, the counts are still checked against the descriptor.
+    let d2 = make_desc(&info, 0);
+    let bytes = info.encode();
+    let wrong = leak(StaticModuleInfo { info_hash: crate::abi::info_hash(&bytes), ..empty });
+    // SAFETY: as above.
+    let e = unsafe { Module::from_static_info(d2, wrong) }.unwrap_err();
+    assert!(e.message().starts_with("inconsistent module descriptor"), "{}", e.message());
+}
+
 fn copy_desc(d: &ModuleDescriptor) -> ModuleDescriptor {
     ModuleDescriptor {
         abi_version: d.abi_version,

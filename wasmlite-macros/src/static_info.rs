@@ -1,0 +1,257 @@
+//! The [`wasmlite_abi::StaticModuleInfo`] of a module, as Rust tokens (a constant expression).
+
+use proc_macro2::{Literal, TokenStream as TokenStream2};
+use quote::quote;
+use wasmlite_abi::{
+    ConstExpr, ConstOp, DataMode, ElemMode, ExportKind, ExternType, GlobalType, HeapType, MemoryType, ModuleInfo, RefType,
+    TableType, ValType,
+};
+
+/// `::wasmlite_rt::abi::StaticModuleInfo { .. }` for `info`.
+pub(crate) fn static_info(info: &ModuleInfo) -> TokenStream2 {
+    let hash = Literal::u64_suffixed(wasmlite_abi::info_hash(&info.encode()));
+    let types = info.types.iter().map(|t| {
+        let (p, r) = (valtypes(&t.params), valtypes(&t.results));
+        quote!(::wasmlite_rt::abi::StaticFuncType { params: #p, results: #r })
+    });
+    let imports = info.imports.iter().map(|i| {
+        let (m, n, ty) = (Literal::string(&i.module), Literal::string(&i.name), extern_type(&i.ty));
+        quote!(::wasmlite_rt::abi::StaticImport { module: #m, name: #n, ty: #ty })
+    });
+    let funcs = u32s(&info.funcs);
+    let tables = info.tables.iter().map(table_type);
+    let memories = info.memories.iter().map(memory_type);
+    let globals = info.globals.iter().map(global_type);
+    let global_inits = info.global_inits.iter().map(expr);
+    let exports = info.exports.iter().map(|e| {
+        let (n, k, i) = (Literal::string(&e.name), export_kind(e.kind), Literal::u32_suffixed(e.index));
+        quote!(::wasmlite_rt::abi::StaticExport { name: #n, kind: #k, index: #i })
+    });
+    let start = opt_u32(info.start);
+    let elems = info.elems.iter().map(|e| {
+        let mode = match &e.mode {
+            ElemMode::Active { table, offset } => {
+                let (t, o) = (Literal::u32_suffixed(*table), expr(offset));
+                quote!(::wasmlite_rt::abi::StaticElemMode::Active { table: #t, offset: #o })
+            }
+            ElemMode::Passive => quote!(::wasmlite_rt::abi::StaticElemMode::Passive),
+            ElemMode::Declared => quote!(::wasmlite_rt::abi::StaticElemMode::Declared),
+        };
+        let ty = valtype(e.ty);
+        let items = e.items.iter().map(expr);
+        quote!(::wasmlite_rt::abi::StaticElemSegment { mode: #mode, ty: #ty, items: &[#(#items),*] })
+    });
+    let datas = info.datas.iter().map(|d| {
+        let mode = match &d.mode {
+            DataMode::Active { memory, offset } => {
+                let (m, o) = (Literal::u32_suffixed(*memory), expr(offset));
+                quote!(::wasmlite_rt::abi::StaticDataMode::Active { memory: #m, offset: #o })
+            }
+            DataMode::Passive => quote!(::wasmlite_rt::abi::StaticDataMode::Passive),
+        };
+        let bytes = Literal::byte_string(&d.bytes);
+        quote!(::wasmlite_rt::abi::StaticDataSegment { mode: #mode, bytes: #bytes })
+    });
+    let func_names = info.func_names.iter().map(|(i, n)| {
+        let (i, n) = (Literal::u32_suffixed(*i), Literal::string(n));
+        quote!((#i, #n))
+    });
+    let table_inits = info.table_inits.iter().map(|(i, e)| {
+        let (i, e) = (Literal::u32_suffixed(*i), expr(e));
+        quote!((#i, #e))
+    });
+    let tags = u32s(&info.tags);
+    let export_order = u32s(&info.export_order);
+    let n = |v: u32| Literal::u32_suffixed(v);
+    let (nf, nt, nm, ng, ntag) = (
+        n(info.num_imported_funcs),
+        n(info.num_imported_tables),
+        n(info.num_imported_memories),
+        n(info.num_imported_globals),
+        n(info.num_imported_tags),
+    );
+    quote! {
+        ::wasmlite_rt::abi::StaticModuleInfo {
+            info_hash: #hash,
+            types: &[#(#types),*],
+            imports: &[#(#imports),*],
+            funcs: #funcs,
+            num_imported_funcs: #nf,
+            tables: &[#(#tables),*],
+            num_imported_tables: #nt,
+            memories: &[#(#memories),*],
+            num_imported_memories: #nm,
+            globals: &[#(#globals),*],
+            num_imported_globals: #ng,
+            global_inits: &[#(#global_inits),*],
+            exports: &[#(#exports),*],
+            start: #start,
+            elems: &[#(#elems),*],
+            datas: &[#(#datas),*],
+            func_names: &[#(#func_names),*],
+            table_inits: &[#(#table_inits),*],
+            tags: #tags,
+            num_imported_tags: #ntag,
+            export_order: #export_order,
+        }
+    }
+}
+
+fn u32s(v: &[u32]) -> TokenStream2 {
+    let v = v.iter().map(|x| Literal::u32_suffixed(*x));
+    quote!(&[#(#v),*])
+}
+
+fn opt_u32(v: Option<u32>) -> TokenStream2 {
+    match v {
+        Some(x) => {
+            let x = Literal::u32_suffixed(x);
+            quote!(::core::option::Option::Some(#x))
+        }
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn opt_u64(v: Option<u64>) -> TokenStream2 {
+    match v {
+        Some(x) => {
+            let x = Literal::u64_suffixed(x);
+            quote!(::core::option::Option::Some(#x))
+        }
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn valtypes(v: &[ValType]) -> TokenStream2 {
+    let v = v.iter().map(|t| valtype(*t));
+    quote!(&[#(#v),*])
+}
+
+fn valtype(t: ValType) -> TokenStream2 {
+    match t {
+        ValType::I32 => quote!(::wasmlite_rt::abi::ValType::I32),
+        ValType::I64 => quote!(::wasmlite_rt::abi::ValType::I64),
+        ValType::F32 => quote!(::wasmlite_rt::abi::ValType::F32),
+        ValType::F64 => quote!(::wasmlite_rt::abi::ValType::F64),
+        ValType::V128 => quote!(::wasmlite_rt::abi::ValType::V128),
+        ValType::FuncRef => quote!(::wasmlite_rt::abi::ValType::FuncRef),
+        ValType::ExternRef => quote!(::wasmlite_rt::abi::ValType::ExternRef),
+        ValType::Ref(RefType { nullable, heap }) => {
+            let heap = match heap {
+                HeapType::Func => quote!(Func),
+                HeapType::Extern => quote!(Extern),
+                HeapType::NoFunc => quote!(NoFunc),
+                HeapType::NoExtern => quote!(NoExtern),
+                HeapType::Concrete(i) => {
+                    let i = Literal::u32_suffixed(i);
+                    quote!(Concrete(#i))
+                }
+                HeapType::Exn => quote!(Exn),
+                HeapType::NoExn => quote!(NoExn),
+            };
+            quote!(::wasmlite_rt::abi::ValType::Ref(::wasmlite_rt::abi::RefType {
+                nullable: #nullable,
+                heap: ::wasmlite_rt::abi::HeapType::#heap,
+            }))
+        }
+    }
+}
+
+fn table_type(t: &TableType) -> TokenStream2 {
+    let (elem, min, max, t64) = (valtype(t.elem), Literal::u64_suffixed(t.min), opt_u64(t.max), t.table64);
+    quote!(::wasmlite_rt::abi::TableType { elem: #elem, min: #min, max: #max, table64: #t64 })
+}
+
+fn memory_type(m: &MemoryType) -> TokenStream2 {
+    let (min, max, m64, shared, psl) =
+        (Literal::u64_suffixed(m.min), opt_u64(m.max), m.memory64, m.shared, Literal::u8_suffixed(m.page_size_log2));
+    quote!(::wasmlite_rt::abi::MemoryType { min: #min, max: #max, memory64: #m64, shared: #shared, page_size_log2: #psl })
+}
+
+fn global_type(g: &GlobalType) -> TokenStream2 {
+    let (ty, m) = (valtype(g.ty), g.mutable);
+    quote!(::wasmlite_rt::abi::GlobalType { ty: #ty, mutable: #m })
+}
+
+fn extern_type(t: &ExternType) -> TokenStream2 {
+    match t {
+        ExternType::Func(i) => {
+            let i = Literal::u32_suffixed(*i);
+            quote!(::wasmlite_rt::abi::ExternType::Func(#i))
+        }
+        ExternType::Table(t) => {
+            let t = table_type(t);
+            quote!(::wasmlite_rt::abi::ExternType::Table(#t))
+        }
+        ExternType::Memory(m) => {
+            let m = memory_type(m);
+            quote!(::wasmlite_rt::abi::ExternType::Memory(#m))
+        }
+        ExternType::Global(g) => {
+            let g = global_type(g);
+            quote!(::wasmlite_rt::abi::ExternType::Global(#g))
+        }
+        ExternType::Tag(i) => {
+            let i = Literal::u32_suffixed(*i);
+            quote!(::wasmlite_rt::abi::ExternType::Tag(#i))
+        }
+    }
+}
+
+fn export_kind(k: ExportKind) -> TokenStream2 {
+    match k {
+        ExportKind::Func => quote!(::wasmlite_rt::abi::ExportKind::Func),
+        ExportKind::Table => quote!(::wasmlite_rt::abi::ExportKind::Table),
+        ExportKind::Memory => quote!(::wasmlite_rt::abi::ExportKind::Memory),
+        ExportKind::Global => quote!(::wasmlite_rt::abi::ExportKind::Global),
+        ExportKind::Tag => quote!(::wasmlite_rt::abi::ExportKind::Tag),
+    }
+}
+
+fn expr(e: &ConstExpr) -> TokenStream2 {
+    let ops = e.0.iter().map(|op| {
+        let p = quote!(::wasmlite_rt::abi::ConstOp);
+        match *op {
+            // Bit patterns: no negative literals (`i32::MIN` would not be one token).
+            ConstOp::I32Const(v) => {
+                let v = Literal::u32_suffixed(v as u32);
+                quote!(#p::I32Const(#v as i32))
+            }
+            ConstOp::I64Const(v) => {
+                let v = Literal::u64_suffixed(v as u64);
+                quote!(#p::I64Const(#v as i64))
+            }
+            ConstOp::F32Const(v) => {
+                let v = Literal::u32_suffixed(v);
+                quote!(#p::F32Const(#v))
+            }
+            ConstOp::F64Const(v) => {
+                let v = Literal::u64_suffixed(v);
+                quote!(#p::F64Const(#v))
+            }
+            ConstOp::V128Const(v) => {
+                let v = Literal::u128_suffixed(v);
+                quote!(#p::V128Const(#v))
+            }
+            ConstOp::RefNull(t) => {
+                let t = valtype(t);
+                quote!(#p::RefNull(#t))
+            }
+            ConstOp::RefFunc(i) => {
+                let i = Literal::u32_suffixed(i);
+                quote!(#p::RefFunc(#i))
+            }
+            ConstOp::GlobalGet(i) => {
+                let i = Literal::u32_suffixed(i);
+                quote!(#p::GlobalGet(#i))
+            }
+            ConstOp::I32Add => quote!(#p::I32Add),
+            ConstOp::I32Sub => quote!(#p::I32Sub),
+            ConstOp::I32Mul => quote!(#p::I32Mul),
+            ConstOp::I64Add => quote!(#p::I64Add),
+            ConstOp::I64Sub => quote!(#p::I64Sub),
+            ConstOp::I64Mul => quote!(#p::I64Mul),
+        }
+    });
+    quote!(&[#(#ops),*])
+}
