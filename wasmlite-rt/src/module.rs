@@ -1,4 +1,5 @@
-//! [`Module`]: a compiled module's descriptor plus its decoded [`ModuleInfo`].
+//! [`Module`]: a compiled module's descriptor plus its [`ModuleInfo`] (decoded from the
+//! descriptor, or built from `include_wasm!`'s static data).
 
 use alloc::format;
 use alloc::rc::Rc;
@@ -29,8 +30,9 @@ impl core::fmt::Debug for Module {
 }
 
 impl Module {
-    /// A module whose descriptor is a linked static (ahead-of-time compiled; what
-    /// `include_wasm!` bindings call).
+    /// A module whose descriptor is a linked static (ahead-of-time compiled), its
+    /// [`ModuleInfo`] decoded from the descriptor once per thread. (`include_wasm!` bindings
+    /// call [`Module::from_static_info`], which needs no decoder.)
     ///
     /// # Safety
     /// `desc` must be a [`ModuleDescriptor`] produced by wasmlite-codegen (its pointers and
