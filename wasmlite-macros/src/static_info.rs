@@ -211,39 +211,18 @@ fn export_kind(k: ExportKind) -> TokenStream2 {
 fn expr(e: &ConstExpr) -> TokenStream2 {
     let ops = e.0.iter().map(|op| {
         let p = quote!(::wasmlite_rt::abi::ConstOp);
+        // Integers as bit patterns: no negative literals (`i32::MIN` would not be one token).
         match *op {
-            // Bit patterns: no negative literals (`i32::MIN` would not be one token).
-            ConstOp::I32Const(v) => {
-                let v = Literal::u32_suffixed(v as u32);
-                quote!(#p::I32Const(#v as i32))
-            }
-            ConstOp::I64Const(v) => {
-                let v = Literal::u64_suffixed(v as u64);
-                quote!(#p::I64Const(#v as i64))
-            }
-            ConstOp::F32Const(v) => {
-                let v = Literal::u32_suffixed(v);
-                quote!(#p::F32Const(#v))
-            }
-            ConstOp::F64Const(v) => {
-                let v = Literal::u64_suffixed(v);
-                quote!(#p::F64Const(#v))
-            }
-            ConstOp::V128Const(v) => {
-                let v = Literal::u128_suffixed(v);
-                quote!(#p::V128Const(#v))
-            }
+            ConstOp::I32Const(v) => lit(quote!(#p::I32Const), Literal::u32_suffixed(v as u32), quote!(as i32)),
+            ConstOp::I64Const(v) => lit(quote!(#p::I64Const), Literal::u64_suffixed(v as u64), quote!(as i64)),
+            ConstOp::F32Const(v) => lit(quote!(#p::F32Const), Literal::u32_suffixed(v), quote!()),
+            ConstOp::F64Const(v) => lit(quote!(#p::F64Const), Literal::u64_suffixed(v), quote!()),
+            ConstOp::V128Const(v) => lit(quote!(#p::V128Const), Literal::u128_suffixed(v), quote!()),
+            ConstOp::RefFunc(i) => lit(quote!(#p::RefFunc), Literal::u32_suffixed(i), quote!()),
+            ConstOp::GlobalGet(i) => lit(quote!(#p::GlobalGet), Literal::u32_suffixed(i), quote!()),
             ConstOp::RefNull(t) => {
                 let t = valtype(t);
                 quote!(#p::RefNull(#t))
-            }
-            ConstOp::RefFunc(i) => {
-                let i = Literal::u32_suffixed(i);
-                quote!(#p::RefFunc(#i))
-            }
-            ConstOp::GlobalGet(i) => {
-                let i = Literal::u32_suffixed(i);
-                quote!(#p::GlobalGet(#i))
             }
             ConstOp::I32Add => quote!(#p::I32Add),
             ConstOp::I32Sub => quote!(#p::I32Sub),
@@ -254,4 +233,9 @@ fn expr(e: &ConstExpr) -> TokenStream2 {
         }
     });
     quote!(&[#(#ops),*])
+}
+
+/// `variant(literal cast)`: a constant operator with one literal operand.
+fn lit(variant: TokenStream2, value: Literal, cast: TokenStream2) -> TokenStream2 {
+    quote!(#variant(#value #cast))
 }
