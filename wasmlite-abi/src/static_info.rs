@@ -2,7 +2,7 @@
 //!
 //! `include_wasm!` emits one of these for its module, so an ahead-of-time binary builds its
 //! `ModuleInfo` by copying constants instead of decoding the descriptor's `postcard` bytes: no
-//! decoder is linked (about 36 KB of code). [`StaticModuleInfo::info_hash`] ties it to the
+//! decoder is linked (hello-plugin: 19 KB smaller). [`StaticModuleInfo::info_hash`] ties it to the
 //! descriptor: the runtime compares it with [`info_hash`] of the descriptor's bytes.
 
 use alloc::string::String;

@@ -27,7 +27,7 @@ pub(crate) fn static_info(info: &ModuleInfo) -> TokenStream2 {
         let (n, k, i) = (Literal::string(&e.name), export_kind(e.kind), Literal::u32_suffixed(e.index));
         quote!(::wasmlite_rt::abi::StaticExport { name: #n, kind: #k, index: #i })
     });
-    let start = opt_u32(info.start);
+    let start = opt(info.start.map(Literal::u32_suffixed));
     let elems = info.elems.iter().map(|e| {
         let mode = match &e.mode {
             ElemMode::Active { table, offset } => {
@@ -102,22 +102,9 @@ fn u32s(v: &[u32]) -> TokenStream2 {
     quote!(&[#(#v),*])
 }
 
-fn opt_u32(v: Option<u32>) -> TokenStream2 {
+fn opt(v: Option<Literal>) -> TokenStream2 {
     match v {
-        Some(x) => {
-            let x = Literal::u32_suffixed(x);
-            quote!(::core::option::Option::Some(#x))
-        }
-        None => quote!(::core::option::Option::None),
-    }
-}
-
-fn opt_u64(v: Option<u64>) -> TokenStream2 {
-    match v {
-        Some(x) => {
-            let x = Literal::u64_suffixed(x);
-            quote!(::core::option::Option::Some(#x))
-        }
+        Some(x) => quote!(::core::option::Option::Some(#x)),
         None => quote!(::core::option::Option::None),
     }
 }
@@ -158,13 +145,13 @@ fn valtype(t: ValType) -> TokenStream2 {
 }
 
 fn table_type(t: &TableType) -> TokenStream2 {
-    let (elem, min, max, t64) = (valtype(t.elem), Literal::u64_suffixed(t.min), opt_u64(t.max), t.table64);
+    let (elem, min, max, t64) = (valtype(t.elem), Literal::u64_suffixed(t.min), opt(t.max.map(Literal::u64_suffixed)), t.table64);
     quote!(::wasmlite_rt::abi::TableType { elem: #elem, min: #min, max: #max, table64: #t64 })
 }
 
 fn memory_type(m: &MemoryType) -> TokenStream2 {
     let (min, max, m64, shared, psl) =
-        (Literal::u64_suffixed(m.min), opt_u64(m.max), m.memory64, m.shared, Literal::u8_suffixed(m.page_size_log2));
+        (Literal::u64_suffixed(m.min), opt(m.max.map(Literal::u64_suffixed)), m.memory64, m.shared, Literal::u8_suffixed(m.page_size_log2));
     quote!(::wasmlite_rt::abi::MemoryType { min: #min, max: #max, memory64: #m64, shared: #shared, page_size_log2: #psl })
 }
 

@@ -154,8 +154,6 @@ impl Module {
     }
 }
 
-/// Consistency checks between the info and the descriptor (so that instantiation can index
-/// without panicking).
 /// The encoded `ModuleInfo` of descriptor `desc`, once its pointer and ABI version are checked.
 ///
 /// # Safety
@@ -180,6 +178,8 @@ unsafe fn check_descriptor<'a>(desc: *const ModuleDescriptor) -> Result<&'a [u8]
     Ok(unsafe { core::slice::from_raw_parts(d.info, d.info_len) })
 }
 
+/// Consistency checks between the info and the descriptor (so that instantiation can index
+/// without panicking).
 fn validate(info: &ModuleInfo, d: &ModuleDescriptor) -> Result<(), InstantiationError> {
     let bad = |m: &str| Err(InstantiationError::new(format!("inconsistent module descriptor: {m}")));
     let nimp = info.num_imported_funcs as usize;

@@ -191,13 +191,9 @@ fn wasm_does_not_run_while_a_memory_or_table_is_borrowed() {
     assert!(shared.try_borrow().is_err());
 }
 
-/// The borrow check on the call path is O(1) (a store skips the scan while no borrow was
-/// taken since it last found none): a borrow of one store's memory must still stop that
-/// store after another store on the same thread was checked, and after its own earlier
-/// clean checks.
-/// The same check when a *typed* host function (`Func::wrap`, its own monomorphic entry)
-/// returns into wasm: a borrow it leaked is a `Host` trap (and a second call is refused too),
-/// while a borrow it took and released costs nothing.
+/// The return-path borrow check when a *typed* host function (`Func::wrap`, its own
+/// monomorphic entry) returns into wasm: a borrow it leaked is a `Host` trap (and a second
+/// call is refused too), while a borrow it took and released is fine.
 #[test]
 fn typed_host_function_returning_with_a_leaked_borrow_is_a_trap() {
     let m = load(MEM, false);
@@ -231,6 +227,10 @@ fn typed_host_function_returning_with_a_leaked_borrow_is_a_trap() {
     assert!(t.message().unwrap().contains("still borrowed"), "{t}");
 }
 
+/// The borrow check on the call path is O(1) (a store skips the scan while no borrow was
+/// taken since it last found none): a borrow of one store's memory must still stop that
+/// store after another store on the same thread was checked, and after its own earlier
+/// clean checks.
 #[test]
 fn borrow_check_is_per_store_across_stores_of_one_thread() {
     let m = load(MEM, false);
