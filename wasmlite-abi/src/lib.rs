@@ -564,6 +564,26 @@ pub const fn builtin_offset(index: u32) -> u32 {
 /// Number of builtins (one past the largest [`builtin_index`]).
 pub const NUM_BUILTINS: u32 = 16;
 
+/// Sets of builtins, bit `1 << builtin_index::X` per builtin: which ones the compiled code of
+/// a module may call (`parse::builtins_used`). `include_wasm!` links only those
+/// (`wasmlite_rt::builtins::select`); the code generator refuses to emit a call of any other.
+pub mod builtin_set {
+    use super::builtin_index::*;
+
+    /// Every builtin.
+    pub const ALL: u32 = (1 << super::NUM_BUILTINS) - 1;
+    /// What every module may call: an import stub rethrows an exception a host function threw
+    /// (it may unwind into a handler of another module's frames).
+    pub const ALWAYS: u32 = 1 << THROW_REF;
+    /// Exception handling (`throw`, `throw_ref`, `try_table`, legacy `try`).
+    pub const EXCEPTIONS: u32 = (1 << THROW) | (1 << THROW_REF) | (1 << EXN_RELEASE);
+
+    /// Whether `set` holds builtin `index`.
+    pub const fn contains(set: u32, index: u32) -> bool {
+        index < super::NUM_BUILTINS && set & (1 << index) != 0
+    }
+}
+
 /// Entry points of one defined function, in [`ModuleDescriptor::funcs`].
 #[repr(C)]
 #[derive(Clone, Copy)]

@@ -104,6 +104,54 @@ pub fn parse_module_with_features(
     describe(wasm)
 }
 
+/// The builtins (a [`builtin_set`] mask) the code generator calls to translate `op`.
+pub fn builtins_for(op: &wasmparser::Operator<'_>) -> u32 {
+    use builtin_index::*;
+    use wasmparser::Operator as O;
+    let index = match op {
+        O::MemoryGrow { .. } => MEMORY_GROW,
+        O::MemoryFill { .. } => MEMORY_FILL,
+        O::MemoryCopy { .. } => MEMORY_COPY,
+        O::MemoryInit { .. } => MEMORY_INIT,
+        O::DataDrop { .. } => DATA_DROP,
+        O::TableGrow { .. } => TABLE_GROW,
+        O::TableFill { .. } => TABLE_FILL,
+        O::TableCopy { .. } => TABLE_COPY,
+        O::TableInit { .. } => TABLE_INIT,
+        O::ElemDrop { .. } => ELEM_DROP,
+        O::MemoryAtomicWait32 { .. } => MEMORY_ATOMIC_WAIT32,
+        O::MemoryAtomicWait64 { .. } => MEMORY_ATOMIC_WAIT64,
+        O::MemoryAtomicNotify { .. } => MEMORY_ATOMIC_NOTIFY,
+        O::TryTable { .. }
+        | O::Throw { .. }
+        | O::ThrowRef
+        | O::Try { .. }
+        | O::Catch { .. }
+        | O::CatchAll
+        | O::Delegate { .. }
+        | O::Rethrow { .. } => return builtin_set::EXCEPTIONS,
+        _ => return 0,
+    };
+    1 << index
+}
+
+/// Every builtin the compiled code of `wasm` may call: [`builtin_set::ALWAYS`] and
+/// [`builtins_for`] of each operator of each function body. Errors name the byte offset.
+pub fn builtins_used(wasm: &[u8]) -> Result<u32, ParseError> {
+    let mut parser = Parser::new(0);
+    parser.set_features(supported_features());
+    let mut set = builtin_set::ALWAYS;
+    for payload in parser.parse_all(wasm) {
+        if let wasmparser::Payload::CodeSectionEntry(body) = payload? {
+            let mut ops = body.get_operators_reader()?;
+            while !ops.eof() {
+                set |= builtins_for(&ops.read()?);
+            }
+        }
+    }
+    Ok(set)
+}
+
 fn body_len(body: &wasmparser::FunctionBody<'_>) -> usize {
     let r = body.range();
     r.end.saturating_sub(r.start) as usize
@@ -432,6 +480,33 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The builtins a module may call: `throw_ref` always (import stubs), then one per bulk,
+    /// table and atomic operator used, the three exception builtins for any exception
+    /// instruction; truncated code is an error with its offset.
+    #[test]
+    fn builtins_used_follows_the_operators() {
+        use builtin_index::*;
+        let set = |wat: &str| builtins_used(&wat::parse_str(wat).unwrap()).unwrap();
+        assert_eq!(set("(module (func (result i32) i32.const 1))"), builtin_set::ALWAYS);
+        let mem = set(r#"(module (memory 1) (data "x")
+            (func (drop (memory.grow (i32.const 1))) (memory.copy (i32.const 0) (i32.const 0) (i32.const 0))
+                  (data.drop 0)))"#);
+        assert_eq!(mem, builtin_set::ALWAYS | 1 << MEMORY_GROW | 1 << MEMORY_COPY | 1 << DATA_DROP);
+        let tab = set(r#"(module (table 1 funcref) (elem func 0)
+            (func (table.init 0 (i32.const 0) (i32.const 0) (i32.const 0)) (elem.drop 0)
+                  (table.fill 0 (i32.const 0) (ref.null func) (i32.const 0))))"#);
+        assert_eq!(tab, builtin_set::ALWAYS | 1 << TABLE_INIT | 1 << ELEM_DROP | 1 << TABLE_FILL);
+        let atomics = set(r#"(module (memory 1 1 shared)
+            (func (drop (memory.atomic.notify (i32.const 0) (i32.const 1)))))"#);
+        assert_eq!(atomics, builtin_set::ALWAYS | 1 << MEMORY_ATOMIC_NOTIFY);
+        let exn = set("(module (tag) (func (block (try_table (catch_all 0) (throw 0)))))");
+        assert_eq!(exn, builtin_set::EXCEPTIONS);
+        // A module cut inside its code section.
+        let bin = wat::parse_str("(module (func (drop (memory.grow (i32.const 1)))) (memory 1))").unwrap();
+        let e = builtins_used(&bin[..bin.len() - 3]).unwrap_err();
+        assert!(e.offset.is_some(), "{e}");
+    }
 
     /// Exports are found by name through `export_order` (sorted at build time), in any
     /// declaration order; a name that is absent, or a prefix of one, is not found.

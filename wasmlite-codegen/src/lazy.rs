@@ -94,6 +94,8 @@ pub struct LazyModule {
     bodies: Vec<Range<usize>>,
     /// [`LazyModule::polls_interrupts`], decided once for the target.
     polls: bool,
+    /// `abi::parse::builtins_used`: the builtins the code may call.
+    builtins: u32,
 }
 
 impl LazyModule {
@@ -120,7 +122,8 @@ impl LazyModule {
         let config = config.clone();
         let triple = config.target_triple.clone().unwrap_or_else(llvm::default_triple);
         let polls = config.interrupts.polls(&triple);
-        Ok(LazyModule { wasm: wasm.to_vec(), prefix: prefix.to_string(), config, info, bodies, polls })
+        let builtins = wasmlite_abi::parse::builtins_used(wasm)?;
+        Ok(LazyModule { wasm: wasm.to_vec(), prefix: prefix.to_string(), config, info, bodies, polls, builtins })
     }
 
     /// Whether the code polls the interrupt flag (`Config::interrupts` for the target);
@@ -319,6 +322,7 @@ impl LazyModule {
             fp_barrier: fp_barrier_constraint(&triple),
             // Set by the caller (`with_personality`).
             personality: None,
+            builtins: self.builtins,
         }
     }
 

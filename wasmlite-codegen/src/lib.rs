@@ -388,6 +388,8 @@ struct Prepared<'a> {
     features: String,
     tune: Option<&'static str>,
     opt: u8,
+    /// `abi::parse::builtins_used`: the builtins the code may call.
+    builtins: u32,
 }
 
 impl<'a> Prepared<'a> {
@@ -426,7 +428,8 @@ impl<'a> Prepared<'a> {
             n => n,
         };
         let parts = partition(info.num_imported_funcs, &sizes, threads);
-        Ok(Prepared { wasm, prefix, config, info, bodies, parts, triple, cpu, features, tune, opt: config.opt_level.min(3) })
+        let builtins = wasmlite_abi::parse::builtins_used(wasm)?;
+        Ok(Prepared { wasm, prefix, config, info, bodies, parts, triple, cpu, features, tune, opt: config.opt_level.min(3), builtins })
     }
 
     /// Translate, verify and optimise partition `k` in a fresh LLVM context, then `finish`.
@@ -456,6 +459,7 @@ impl<'a> Prepared<'a> {
                 &tm,
                 &self.parts,
                 k,
+                self.builtins,
             )
         }));
         match r {

@@ -8,25 +8,112 @@ use alloc::format;
 use crate::instance::InstanceCore;
 use crate::trap::Trap;
 
-/// The builtins table every VMContext points to.
-pub static BUILTINS: Builtins = Builtins {
-    memory_grow,
-    memory_fill,
-    memory_copy,
-    memory_init,
-    data_drop,
-    table_grow,
-    table_fill,
-    table_copy,
-    table_init,
-    elem_drop,
-    memory_atomic_wait32,
-    memory_atomic_wait64,
-    memory_atomic_notify,
-    throw: crate::exceptions::throw,
-    throw_ref: crate::exceptions::throw_ref,
-    exn_release: crate::exceptions::exn_release,
-};
+/// The builtins table of every VMContext whose module was not given a smaller one
+/// ([`select`]).
+pub static BUILTINS: Builtins = select(abi::builtin_set::ALL);
+
+/// The builtins table of a module whose code calls only the builtins in `set` (an
+/// `abi::builtin_set` mask, `abi::parse::builtins_used`): every other entry is a [`missing`]
+/// stand-in, so a binary links only the runtime code its modules can reach. `include_wasm!`
+/// puts one in a static per module.
+#[doc(hidden)]
+pub const fn select(set: u32) -> Builtins {
+    use abi::builtin_index as i;
+    use abi::builtin_set::contains as has;
+    Builtins {
+        memory_grow: if has(set, i::MEMORY_GROW) { memory_grow } else { missing::memory_grow },
+        memory_fill: if has(set, i::MEMORY_FILL) { memory_fill } else { missing::memory_fill },
+        memory_copy: if has(set, i::MEMORY_COPY) { memory_copy } else { missing::memory_copy },
+        memory_init: if has(set, i::MEMORY_INIT) { memory_init } else { missing::memory_init },
+        data_drop: if has(set, i::DATA_DROP) { data_drop } else { missing::data_drop },
+        table_grow: if has(set, i::TABLE_GROW) { table_grow } else { missing::table_grow },
+        table_fill: if has(set, i::TABLE_FILL) { table_fill } else { missing::table_fill },
+        table_copy: if has(set, i::TABLE_COPY) { table_copy } else { missing::table_copy },
+        table_init: if has(set, i::TABLE_INIT) { table_init } else { missing::table_init },
+        elem_drop: if has(set, i::ELEM_DROP) { elem_drop } else { missing::elem_drop },
+        memory_atomic_wait32: if has(set, i::MEMORY_ATOMIC_WAIT32) { memory_atomic_wait32 } else { missing::memory_atomic_wait32 },
+        memory_atomic_wait64: if has(set, i::MEMORY_ATOMIC_WAIT64) { memory_atomic_wait64 } else { missing::memory_atomic_wait64 },
+        memory_atomic_notify: if has(set, i::MEMORY_ATOMIC_NOTIFY) { memory_atomic_notify } else { missing::memory_atomic_notify },
+        throw: if has(set, i::THROW) { crate::exceptions::throw } else { missing::throw },
+        throw_ref: if has(set, i::THROW_REF) { crate::exceptions::throw_ref } else { missing::throw_ref },
+        exn_release: if has(set, i::EXN_RELEASE) { crate::exceptions::exn_release } else { missing::exn_release },
+    }
+}
+
+/// Stand-ins for the builtins outside a module's set ([`select`]). The code generator refuses
+/// to emit a call of one (a build error), so reaching one is a wasmlite bug; even then it is
+/// no crash: those with a trap code to return fail with a `Host` trap naming the builtin,
+/// `grow` reports failure (-1) and the `drop`s do nothing.
+mod missing {
+    use super::*;
+
+    /// Record the host trap for the builtin `name` and return its code.
+    ///
+    /// # Safety
+    /// `vmctx` is the VMContext generated code passes.
+    unsafe fn fail(vmctx: *mut VMContext, name: &str) -> u32 {
+        // SAFETY: per the contract.
+        let core = unsafe { core_of(vmctx) };
+        *core.store.pending.borrow_mut() = Some(Trap::host(format!("internal error: the builtin `{name}` is not linked into this module's builtins")));
+        trap::HOST
+    }
+
+    // SAFETY (all below): generated code passes its own VMContext.
+    pub(super) unsafe extern "C" fn memory_grow(_: *mut VMContext, _: u32, _: u64) -> u64 {
+        u64::MAX
+    }
+    pub(super) unsafe extern "C" fn memory_fill(vmctx: *mut VMContext, _: u32, _: u64, _: u32, _: u64) -> u32 {
+        // SAFETY: see above.
+        unsafe { fail(vmctx, "memory.fill") }
+    }
+    pub(super) unsafe extern "C" fn memory_copy(vmctx: *mut VMContext, _: u32, _: u32, _: u64, _: u64, _: u64) -> u32 {
+        // SAFETY: see above.
+        unsafe { fail(vmctx, "memory.copy") }
+    }
+    pub(super) unsafe extern "C" fn memory_init(vmctx: *mut VMContext, _: u32, _: u32, _: u64, _: u32, _: u32) -> u32 {
+        // SAFETY: see above.
+        unsafe { fail(vmctx, "memory.init") }
+    }
+    pub(super) unsafe extern "C" fn data_drop(_: *mut VMContext, _: u32) {}
+    pub(super) unsafe extern "C" fn table_grow(_: *mut VMContext, _: u32, _: *mut c_void, _: u64) -> u64 {
+        u64::MAX
+    }
+    pub(super) unsafe extern "C" fn table_fill(vmctx: *mut VMContext, _: u32, _: u64, _: *mut c_void, _: u64) -> u32 {
+        // SAFETY: see above.
+        unsafe { fail(vmctx, "table.fill") }
+    }
+    pub(super) unsafe extern "C" fn table_copy(vmctx: *mut VMContext, _: u32, _: u32, _: u64, _: u64, _: u64) -> u32 {
+        // SAFETY: see above.
+        unsafe { fail(vmctx, "table.copy") }
+    }
+    pub(super) unsafe extern "C" fn table_init(vmctx: *mut VMContext, _: u32, _: u32, _: u64, _: u32, _: u32) -> u32 {
+        // SAFETY: see above.
+        unsafe { fail(vmctx, "table.init") }
+    }
+    pub(super) unsafe extern "C" fn elem_drop(_: *mut VMContext, _: u32) {}
+    // Negative results of the atomics are negated trap codes.
+    pub(super) unsafe extern "C" fn memory_atomic_wait32(vmctx: *mut VMContext, _: u32, _: u64, _: u32, _: i64) -> i32 {
+        // SAFETY: see above.
+        -(unsafe { fail(vmctx, "memory.atomic.wait32") } as i32)
+    }
+    pub(super) unsafe extern "C" fn memory_atomic_wait64(vmctx: *mut VMContext, _: u32, _: u64, _: u64, _: i64) -> i32 {
+        // SAFETY: see above.
+        -(unsafe { fail(vmctx, "memory.atomic.wait64") } as i32)
+    }
+    pub(super) unsafe extern "C" fn memory_atomic_notify(vmctx: *mut VMContext, _: u32, _: u64, _: u32) -> i32 {
+        // SAFETY: see above.
+        -(unsafe { fail(vmctx, "memory.atomic.notify") } as i32)
+    }
+    pub(super) unsafe extern "C-unwind" fn throw(vmctx: *mut VMContext, _: u32, _: *const abi::ValRaw) -> u32 {
+        // SAFETY: see above.
+        unsafe { fail(vmctx, "throw") }
+    }
+    pub(super) unsafe extern "C-unwind" fn throw_ref(vmctx: *mut VMContext, _: *mut abi::VMException) -> u32 {
+        // SAFETY: see above.
+        unsafe { fail(vmctx, "throw_ref") }
+    }
+    pub(super) unsafe extern "C" fn exn_release(_: *mut VMContext, _: *mut abi::VMException) {}
+}
 
 /// # Safety
 /// `vmctx` must be a VMContext created by this runtime (its instance back-pointer is set).

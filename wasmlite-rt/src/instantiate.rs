@@ -325,7 +325,7 @@ pub(crate) fn instantiate(
     // SAFETY: (whole block) all writes are at VmLayout offsets inside the fresh allocation.
     unsafe {
         *(base.add(abi::VMCTX_STORE as usize) as *mut *mut VMStore) = state.vm.get();
-        *(base.add(abi::VMCTX_BUILTINS as usize) as *mut *const abi::Builtins) = &crate::builtins::BUILTINS;
+        *(base.add(abi::VMCTX_BUILTINS as usize) as *mut *const abi::Builtins) = module.0.builtins;
         for (i, m) in mem_vm.iter().enumerate() {
             *(base.add(layout.memory(i as u32) as usize) as *mut *mut abi::VMMemory) = *m;
         }

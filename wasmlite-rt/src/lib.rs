@@ -210,6 +210,9 @@ mod wait;
 mod tests;
 
 pub use builtins::BUILTINS;
+/// `include_wasm!`'s per-module builtins table (see `builtins::select`).
+#[doc(hidden)]
+pub use builtins::select as select_builtins;
 pub use exceptions::{Exception, ExnRef, Tag};
 pub use global::{Global, SharedGlobal};
 pub use host::{Caller, Func};

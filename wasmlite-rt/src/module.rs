@@ -13,6 +13,8 @@ pub(crate) struct ModuleInner {
     pub(crate) info: ModuleInfo,
     /// Canonical id (process-wide registry) of each type of `info.types`.
     pub(crate) type_ids: Vec<u64>,
+    /// The builtins table its instances' VMContexts point to.
+    pub(crate) builtins: &'static abi::Builtins,
 }
 
 /// A compiled module, ready to instantiate. Cheap to clone.
@@ -46,12 +48,19 @@ impl Module {
     /// A module whose descriptor is a linked static, with its [`ModuleInfo`] given as static
     /// data (what `include_wasm!` bindings call: no decoder is linked). `info` must have been
     /// made from the same `ModuleInfo` as the descriptor's: its `info_hash` is checked against
-    /// the descriptor's bytes.
+    /// the descriptor's bytes. `builtins` is the module's table
+    /// (`builtins::select(abi::parse::builtins_used(wasm))`: only what its code may call is
+    /// linked).
     ///
     /// # Safety
-    /// As [`Module::from_static`].
+    /// As [`Module::from_static`], and `builtins` holds at least the builtins the module's
+    /// code calls.
     #[doc(hidden)]
-    pub unsafe fn from_static_info(desc: &'static ModuleDescriptor, info: &'static StaticModuleInfo) -> Result<Module, InstantiationError> {
+    pub unsafe fn from_static_info(
+        desc: &'static ModuleDescriptor,
+        info: &'static StaticModuleInfo,
+        builtins: &'static abi::Builtins,
+    ) -> Result<Module, InstantiationError> {
         Module::cached(desc, || {
             // SAFETY: per the contract.
             let bytes = unsafe { check_descriptor(desc) }?;
@@ -61,7 +70,7 @@ impl Module {
                 ));
             }
             // SAFETY: per the contract.
-            unsafe { Module::from_parts(desc, info.to_info()) }
+            unsafe { Module::from_parts(desc, info.to_info(), builtins) }
         })
     }
 
@@ -99,21 +108,22 @@ impl Module {
         let info = ModuleInfo::decode(bytes)
             .ok_or_else(|| InstantiationError::new("module descriptor holds an invalid ModuleInfo encoding"))?;
         // SAFETY: per the contract.
-        unsafe { Module::from_parts(desc, info) }
+        unsafe { Module::from_parts(desc, info, &crate::builtins::BUILTINS) }
     }
 
     /// The module of descriptor `desc` (checked by [`check_descriptor`]) described by `info`.
     ///
     /// # Safety
-    /// As [`Module::from_descriptor`], and `info` describes the module `desc` was compiled from.
-    unsafe fn from_parts(desc: *const ModuleDescriptor, info: ModuleInfo) -> Result<Module, InstantiationError> {
+    /// As [`Module::from_descriptor`], `info` describes the module `desc` was compiled from
+    /// and `builtins` holds every builtin its code calls.
+    pub(crate) unsafe fn from_parts(desc: *const ModuleDescriptor, info: ModuleInfo, builtins: &'static abi::Builtins) -> Result<Module, InstantiationError> {
         // SAFETY: checked non-null by `check_descriptor`; valid per the contract.
         let d = unsafe { &*desc };
         validate(&info, d)?;
         #[cfg(feature = "std")]
         crate::signals::register_module(desc);
         let type_ids = crate::types::intern_module(&info.types);
-        Ok(Module(Rc::new(ModuleInner { desc, info, type_ids })))
+        Ok(Module(Rc::new(ModuleInner { desc, info, type_ids, builtins })))
     }
 
     /// The static module description.

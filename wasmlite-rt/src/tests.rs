@@ -344,6 +344,36 @@ fn memory_builtins_and_exports() {
     assert!(inst.set_global(0, Val::I32(6)).is_err());
 }
 
+/// `include_wasm!`'s per-module builtins table: the builtins outside the module's set are
+/// stand-ins that fail with a host trap naming the builtin (or report a failed grow).
+#[test]
+fn builtins_outside_the_set_are_host_traps() {
+    use crate::abi::builtin_index as i;
+    static GROW_ONLY: Builtins = crate::select_builtins(1 << i::MEMORY_GROW);
+    static FILL_ONLY: Builtins = crate::select_builtins(1 << i::MEMORY_FILL);
+    let instance_with = |b: &'static Builtins| {
+        // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
+        let module = unsafe { Module::from_parts(make_desc(&test_info(), FLAG_EXPLICIT_BOUNDS_CHECKS), test_info(), b) }.unwrap();
+        let store = Store::new();
+        let inst = Instance::new(&store, &module, &[inc_func(), g_import(3)], ()).unwrap();
+        (store, inst)
+    };
+    // func 4 = memory.fill, then memory.grow.
+    let (_s, mut inst) = instance_with(&GROW_ONLY);
+    let t = inst.call(4, &[Val::I32(10), Val::I32(0xab), Val::I32(4)]).unwrap_err();
+    assert_eq!(t.kind(), TrapKind::Host);
+    assert_eq!(t.message(), Some("internal error: the builtin `memory.fill` is not linked into this module's builtins"));
+    assert_eq!(inst.memory(0).data()[10], 0);
+    let (_s, mut inst) = instance_with(&FILL_ONLY);
+    assert_eq!(inst.call(4, &[Val::I32(10), Val::I32(0xab), Val::I32(4)]).unwrap(), vec![Val::I32(-1)]);
+    assert_eq!(&inst.memory(0).data()[10..14], &[0xab; 4]);
+    assert_eq!(inst.memory(0).size_pages(), 1);
+    // The full table is `select` of every builtin.
+    let all = crate::select_builtins(builtin_set::ALL);
+    assert!(core::ptr::fn_addr_eq(all.memory_copy, BUILTINS.memory_copy));
+    assert!(!core::ptr::fn_addr_eq(GROW_ONLY.memory_copy, BUILTINS.memory_copy));
+}
+
 #[test]
 fn stack_limit_set_during_call() {
     let (_store, mut inst) = instance();
@@ -567,14 +597,14 @@ fn static_info_is_checked_against_the_descriptor() {
     // Another module's static info (here: the right types, nothing else) is refused.
     let other = leak(StaticModuleInfo { info_hash: 1, types: types.leak(), ..empty.clone() });
     // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
-    let e = unsafe { Module::from_static_info(d, other) }.unwrap_err();
+    let e = unsafe { Module::from_static_info(d, other, &crate::BUILTINS) }.unwrap_err();
     assert!(e.message().contains("describe different modules"), "{}", e.message());
     // With the right fingerprint, the counts are still checked against the descriptor.
     let d2 = make_desc(&info, 0);
     let bytes = info.encode();
     let wrong = leak(StaticModuleInfo { info_hash: crate::abi::info_hash(&bytes), ..empty });
     // SAFETY: as above.
-    let e = unsafe { Module::from_static_info(d2, wrong) }.unwrap_err();
+    let e = unsafe { Module::from_static_info(d2, wrong, &crate::BUILTINS) }.unwrap_err();
     assert!(e.message().starts_with("inconsistent module descriptor"), "{}", e.message());
 }
 

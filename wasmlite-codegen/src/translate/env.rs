@@ -254,9 +254,10 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     }
 
     /// Function pointer of builtin `index` (see `wasmlite_abi::builtin_index`).
-    pub(crate) fn builtin(&mut self, index: u32) -> Value<'ctx> {
+    pub(crate) fn builtin(&mut self, index: u32) -> Result<Value<'ctx>, CompileError> {
+        self.m.check_builtin(index)?;
         let builtins = self.vmctx_invariant(VMCTX_BUILTINS);
-        self.load_ptr_at(builtins, builtin_offset(index))
+        Ok(self.load_ptr_at(builtins, builtin_offset(index)))
     }
 
     /// Address of a `VMStore` field of this instance's store.
@@ -292,7 +293,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     /// prepended to `args`; memories are reloaded afterwards.
     pub(crate) fn builtin_call(&mut self, index: u32, args: &[Value<'ctx>]) -> Result<Value<'ctx>, CompileError> {
         let fty = builtin_type(self.ctx, index).ok_or_else(|| self.err(format!("unknown builtin {index}")))?;
-        let f = self.builtin(index);
+        let f = self.builtin(index)?;
         let mut all = vec![self.vmctx];
         all.extend_from_slice(args);
         let r = self.b.call(fty, f, &all);

@@ -207,7 +207,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
 
     fn builtin_fn(&mut self, index: u32) -> Result<(Type<'ctx>, Value<'ctx>), CompileError> {
         let fty = super::env::builtin_type(self.ctx, index).ok_or_else(|| self.err(format!("unknown builtin {index}")))?;
-        Ok((fty, self.builtin(index)))
+        Ok((fty, self.builtin(index)?))
     }
 
     /// `throw_ref` of `exn` (also legacy `rethrow`).

@@ -49,6 +49,26 @@ pub(crate) struct ModuleCtx<'a, 'ctx> {
     /// The module's personality stub (`emit_personality`) when exception handling is enabled;
     /// functions may then unwind (no `nounwind`, unwind tables) and array entries catch.
     pub personality: Option<Value<'ctx>>,
+    /// The builtins the module's code may call (`abi::parse::builtins_used`):
+    /// `include_wasm!` links only these, so a call of any other is refused
+    /// ([`ModuleCtx::check_builtin`]).
+    pub builtins: u32,
+}
+
+impl ModuleCtx<'_, '_> {
+    /// Refuse to emit a call of builtin `index` outside [`ModuleCtx::builtins`]: the operator
+    /// → builtin map (`abi::parse::builtins_for`) would be missing it (a code generator bug),
+    /// and an `include_wasm!` binary would not link it.
+    pub(crate) fn check_builtin(&self, index: u32) -> Result<(), CompileError> {
+        if abi::builtin_set::contains(self.builtins, index) {
+            Ok(())
+        } else {
+            Err(CompileError::msg(format!(
+                "internal code generator error: builtin {index} is called but not in the module's builtin set \
+                 (wasmlite_abi::parse::builtins_for is missing an operator)"
+            )))
+        }
+    }
 }
 
 /// Whether `config` enables exception handling (standard or legacy instructions).
@@ -291,6 +311,7 @@ pub(crate) fn translate_module<'ctx>(
     tm: &TargetMachine,
     parts: &[Range<u32>],
     k: usize,
+    builtins: u32,
 ) -> Result<(), CompileError> {
     let layout = VmLayout::for_module(info);
     let triple = tm.triple();
@@ -413,6 +434,7 @@ pub(crate) fn translate_module<'ctx>(
             let name = if k == 0 { format!("{prefix}_personality") } else { format!("{prefix}_personality_p{k}") };
             emit_personality(ctx, module, &name)
         }),
+        builtins,
     };
 
     // 4. Import stubs.
@@ -570,6 +592,7 @@ pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), Comp
         b.position_at_end(rethrow);
         let store = load_store(ctx, &b, vmctx);
         let exn = b.load(ctx.ptr(), store_field(&b, store, StoreField::Exception), 8);
+        m.check_builtin(abi::builtin_index::THROW_REF)?;
         let builtins = b.load(ctx.ptr(), b.ptr_add(vmctx, abi::VMCTX_BUILTINS as u64), 8);
         let fp = b.load(ctx.ptr(), b.ptr_add(builtins, abi::builtin_offset(abi::builtin_index::THROW_REF) as u64), 8);
         let fty = builtin_type(ctx, abi::builtin_index::THROW_REF)
