@@ -124,6 +124,17 @@ fn a_shared_memory_import_defaults_to_a_new_shared_memory() {
     assert!(inst.instance().memory(0).shared_storage().is_some());
 }
 
+/// `memory.atomic.wait32`/`notify` (runtime builtins, linked because the module uses them).
+#[test]
+fn atomic_wait_and_notify() {
+    let mut inst = shared_imports::Instance::new(()).unwrap();
+    inst.add(8, 3).unwrap();
+    assert_eq!(inst.wait(8, 4, -1).unwrap(), 1, "the value differs: no wait");
+    assert_eq!(inst.wait(8, 3, 1_000).unwrap(), 2, "1 µs timeout");
+    assert_eq!(inst.notify(8, 1).unwrap(), 0, "nobody waits");
+    assert_eq!(inst.wait(6, 0, 0).unwrap_err().kind(), TrapKind::UnalignedAtomic);
+}
+
 /// The host gives every instance the same `ThreadSharedMemory`; instances on four threads add
 /// to one counter with atomics.
 #[test]

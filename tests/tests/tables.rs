@@ -46,6 +46,25 @@ fn table_ops() {
     assert_eq!(p.table().get(1), Some(Val::FuncRef(f)));
 }
 
+/// `table.fill`, `table.copy` and `elem.drop`: runtime builtins, linked into this binary because
+/// the module uses them (`include_wasm!` links only the builtins a module can call).
+#[test]
+fn bulk_table_ops() {
+    let mut p = Instance::new(()).unwrap();
+    p.fill_square(1, 2).unwrap();
+    assert_eq!(p.apply(1, 3).unwrap(), 9);
+    assert_eq!(p.apply(2, 4).unwrap(), 16, "slot 2 now holds square");
+    assert_eq!(p.fill_square(3, 2).unwrap_err().kind(), TrapKind::TableOutOfBounds);
+    assert_eq!(p.is_null(3).unwrap(), 1, "an out-of-bounds fill writes nothing");
+    p.copy(3, 0, 1).unwrap();
+    assert_eq!(p.apply(3, 4).unwrap(), 8, "slot 3 now holds double");
+    assert_eq!(p.copy(3, 2, 2).unwrap_err().kind(), TrapKind::TableOutOfBounds);
+    p.init_later(0).unwrap();
+    assert_eq!(p.apply(0, 4).unwrap(), -4);
+    p.drop_later().unwrap();
+    assert_eq!(p.init_later(0).unwrap_err().kind(), TrapKind::TableOutOfBounds, "the segment was dropped");
+}
+
 #[test]
 fn externrefs() {
     let mut p = Instance::new(()).unwrap();

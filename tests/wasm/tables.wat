@@ -25,4 +25,8 @@
   (func (export "set_extern") (param i32 externref) (table.set $ext (local.get 0) (local.get 1)))
   (func (export "get_extern") (param i32) (result externref) (table.get $ext (local.get 0)))
   (func (export "identity_extern") (param externref) (result externref) (local.get 0))
+  ;; Bulk table operations (each is a runtime builtin that include_wasm! links for this module).
+  (func (export "fill_square") (param i32 i32) (table.fill $t (local.get 0) (ref.func $square) (local.get 1)))
+  (func (export "copy") (param i32 i32 i32) (table.copy $t $t (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "drop_later") (elem.drop $later))
 )
