@@ -566,7 +566,7 @@ pub const NUM_BUILTINS: u32 = 16;
 
 /// Sets of builtins, bit `1 << builtin_index::X` per builtin: which ones the compiled code of
 /// a module may call (`parse::builtins_used`). `include_wasm!` links only those
-/// (`wasmlite_rt::builtins::select`); the code generator refuses to emit a call of any other.
+/// (`wasmlite_rt::select_builtins`); the code generator refuses to emit a call of any other.
 pub mod builtin_set {
     use super::builtin_index::*;
 

@@ -49,7 +49,7 @@ impl Module {
     /// data (what `include_wasm!` bindings call: no decoder is linked). `info` must have been
     /// made from the same `ModuleInfo` as the descriptor's: its `info_hash` is checked against
     /// the descriptor's bytes. `builtins` is the module's table
-    /// (`builtins::select(abi::parse::builtins_used(wasm))`: only what its code may call is
+    /// (`select_builtins(abi::parse::builtins_used(wasm))`: only what its code may call is
     /// linked).
     ///
     /// # Safety
