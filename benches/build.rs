@@ -109,7 +109,10 @@ fn main() {
         println!("cargo:rustc-env=BENCH_{}_CFLAGS={}", stem.to_uppercase(), list(flags));
     }
 
-    // 4. The instantiation benchmark's module (one memory page), both memory modes.
+    // 4. The call floor (`src/bin/call_floor.rs`): hand-written entries, natively.
+    cc::Build::new().compiler(&clang).opt_level(2).file(manifest.join("c/call_floor.c")).compile("call_floor");
+
+    // 5. The instantiation benchmark's module (one memory page), both memory modes.
     let inst = manifest.join("c/inst.wat");
     let inst_bc = out.join("inst_bc.wat");
     std::fs::copy(&inst, &inst_bc).expect("copy inst.wat");

@@ -584,6 +584,37 @@ pub mod builtin_set {
     }
 }
 
+/// Sets of the optional parts of instantiation, one bit each: what a module needs beyond
+/// functions, memories, globals and data segments. `include_wasm!` links only the parts its
+/// module uses (`wasmlite_rt::select_instance_parts`, like [`builtin_set`]).
+pub mod instance_parts {
+    use crate::info::{ExternType, ModuleInfo};
+
+    /// Imports other than functions: memories, tables, globals and tags.
+    pub const IMPORTS: u32 = 1;
+    /// Shared (thread-shareable) memories.
+    pub const SHARED_MEMORY: u32 = 2;
+    /// Tables, table initialisers and element segments.
+    pub const TABLES: u32 = 4;
+    /// Every part.
+    pub const ALL: u32 = IMPORTS | SHARED_MEMORY | TABLES;
+
+    /// The parts instantiating `info` needs.
+    pub fn used(info: &ModuleInfo) -> u32 {
+        let mut set = 0;
+        if info.imports.iter().any(|i| !matches!(i.ty, ExternType::Func(_))) {
+            set |= IMPORTS;
+        }
+        if info.memories.iter().any(|m| m.shared) {
+            set |= SHARED_MEMORY;
+        }
+        if !info.tables.is_empty() || !info.elems.is_empty() || !info.table_inits.is_empty() {
+            set |= TABLES;
+        }
+        set
+    }
+}
+
 /// Entry points of one defined function, in [`ModuleDescriptor::funcs`].
 #[repr(C)]
 #[derive(Clone, Copy)]

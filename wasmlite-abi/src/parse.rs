@@ -508,6 +508,25 @@ mod tests {
         assert!(e.offset.is_some(), "{e}");
     }
 
+    /// The optional instantiation parts a module needs: none for functions, a memory,
+    /// globals and data; one per kind of non-function import, shared memory, and table use
+    /// (a table, or element segments alone).
+    #[test]
+    fn instance_parts_follow_the_module() {
+        use crate::instance_parts::*;
+        let parse = |wat: &str| parse_module_with_features(&wat::parse_str(wat).unwrap(), supported_features());
+        let parts = |wat: &str| used(&parse(wat).unwrap());
+        let plain = r#"(module (import "env" "f" (func)) (memory 1) (global (mut i32) (i32.const 0))
+            (data (i32.const 0) "x") (func (export "g") call 0))"#;
+        assert_eq!(parts(plain), 0);
+        assert_eq!(parts(r#"(module (import "env" "m" (memory 1)))"#), IMPORTS);
+        assert_eq!(parts(r#"(module (import "env" "g" (global i32)))"#), IMPORTS);
+        assert_eq!(parts(r#"(module (import "env" "t" (table 1 funcref)))"#), IMPORTS | TABLES);
+        assert_eq!(parts("(module (memory 1 1 shared))"), SHARED_MEMORY);
+        assert_eq!(parts("(module (table 1 funcref))"), TABLES);
+        assert_eq!(parts("(module (func $f) (elem declare func $f))"), TABLES);
+    }
+
     /// Exports are found by name through `export_order` (sorted at build time), in any
     /// declaration order; a name that is absent, or a prefix of one, is not found.
     #[test]

@@ -354,6 +354,7 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
     ));
     let static_info = crate::static_info::static_info(info);
     let builtin_set = Literal::u32_suffixed(wasmlite_abi::parse::builtins_used(input.binary).map_err(|e| e.to_string())?);
+    let part_set = Literal::u32_suffixed(wasmlite_abi::instance_parts::used(info));
     Ok(quote! {
         #mod_doc
         #[allow(dead_code, unused_imports, unused_variables, unused_mut, non_snake_case, non_camel_case_types, clippy::all)]
@@ -373,12 +374,16 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
             /// The runtime functions the module's code may call (only these are linked).
             static BUILTINS: ::wasmlite_rt::abi::Builtins = ::wasmlite_rt::select_builtins(#builtin_set);
 
+            /// The parts of instantiation the module needs (only these are linked).
+            static PARTS: ::wasmlite_rt::InstanceParts = ::wasmlite_rt::select_instance_parts(#part_set);
+
             /// The compiled module (the linked descriptor, described by `INFO`).
             pub fn module() -> ::core::result::Result<::wasmlite_rt::Module, ::wasmlite_rt::InstantiationError> {
                 // SAFETY: DESCRIPTOR is the descriptor wasmlite-build compiled from this very
                 // file (the symbol name includes a hash of its bytes); the code generator
-                // calls no builtin outside `builtins_used` of the same bytes.
-                unsafe { ::wasmlite_rt::Module::from_static_info(&DESCRIPTOR, &INFO, &BUILTINS) }
+                // calls no builtin outside `builtins_used` of the same bytes; PARTS follows
+                // the same module's `ModuleInfo`.
+                unsafe { ::wasmlite_rt::Module::from_static_info(&DESCRIPTOR, &INFO, &BUILTINS, &PARTS) }
             }
 
             /// What the module imports, one method per import: host functions, and the memories,

@@ -20,7 +20,7 @@ use crate::host::{Func, FuncKind, HostBinding};
 use crate::instance::InstanceCore;
 use crate::memory::{Memory, SharedMemory, GUARD_PAGES_AVAILABLE};
 use crate::module::Module;
-use crate::store::Store;
+use crate::store::{Store, StoreState};
 use crate::table::{SharedTable, Table};
 use crate::trap::{Error, InstantiationError, Trap, TrapKind};
 use crate::val::Val;
@@ -118,6 +118,215 @@ fn global_ty_str(g: &abi::GlobalType) -> String {
     }
 }
 
+/// What linking the imports collects (and what it needs to check them).
+struct Linking<'a> {
+    info: &'a abi::ModuleInfo,
+    type_ids: &'a [u64],
+    sid: u64,
+    need_guard: bool,
+    memories: Vec<SharedMemory>,
+    tables: Vec<SharedTable>,
+    imported_globals: Vec<SharedGlobal>,
+    tags: Vec<crate::exceptions::Tag>,
+}
+
+/// The store a linked object belongs to (0: not yet linked) must be `sid`; an unlinked object
+/// joins it.
+fn bind(sid: u64, cur: &mut u64, what: &str, kind: &str) -> Result<(), Error> {
+    if *cur != 0 && *cur != sid {
+        return Err(InstantiationError::new(format!("import {what}: the {kind} belongs to a different store")).into());
+    }
+    *cur = sid;
+    Ok(())
+}
+
+/// Part [`abi::instance_parts::IMPORTS`]: link import `what` of type `ty` (not a function)
+/// to `ext`.
+fn link_import(cx: &mut Linking<'_>, ty: &ExternType, ext: &Extern, what: &str) -> Result<(), Error> {
+    match (ty, ext) {
+        (ExternType::Memory(t), Extern::Memory(m)) => {
+            let mut mb = m
+                .0
+                .try_borrow_mut()
+                .map_err(|_| InstantiationError::new(format!("memory import {what}: the memory is borrowed")))?;
+            let (cur, decl) = (mb.ty(), mb.declared_ty());
+            if cur.memory64 != t.memory64
+                || cur.shared != t.shared
+                || cur.page_size_log2 != t.page_size_log2
+                || !limits_ok(cur.min, decl.max, t.min, t.max)
+            {
+                return Err(InstantiationError::new(format!("memory import {what}: incompatible limits")).into());
+            }
+            if cx.need_guard && !t.memory64 && !mb.is_guarded() {
+                return Err(InstantiationError::new(format!(
+                    "memory import {what}: module needs guard-page memories (compiled without explicit bounds checks), the imported memory has none"
+                ))
+                .into());
+            }
+            bind(cx.sid, &mut mb.store, what, "memory")?;
+            drop(mb);
+            cx.memories.push(m.clone());
+        }
+        (ExternType::Table(t), Extern::Table(tb)) => {
+            let mut b = tb
+                .0
+                .try_borrow_mut()
+                .map_err(|_| InstantiationError::new(format!("table import {what}: the table is borrowed")))?;
+            let cur = b.ty();
+            let elem_ok = ref_subtype(cur.elem, t.elem) && ref_subtype(t.elem, cur.elem);
+            if !elem_ok || cur.table64 != t.table64 || !limits_ok(cur.min, cur.max, t.min, t.max) {
+                return Err(InstantiationError::new(format!("table import {what}: incompatible table type")).into());
+            }
+            bind(cx.sid, &mut b.store, what, "table")?;
+            drop(b);
+            cx.tables.push(tb.clone());
+        }
+        (ExternType::Global(t), Extern::Global(g)) => {
+            let gt = g.ty();
+            let ty_ok = if t.mutable {
+                ref_subtype(gt.ty, t.ty) && ref_subtype(t.ty, gt.ty)
+            } else {
+                ref_subtype(gt.ty, t.ty)
+            };
+            if gt.mutable != t.mutable || !ty_ok {
+                return Err(InstantiationError::new(format!(
+                    "global import {what}: expected {}, got {}",
+                    global_ty_str(t),
+                    global_ty_str(&g.ty())
+                ))
+                .into());
+            }
+            let mut gs = g.store.get();
+            bind(cx.sid, &mut gs, what, "global")?;
+            g.store.set(gs);
+            cx.imported_globals.push(g.clone());
+        }
+        (ExternType::Tag(t), Extern::Tag(tag)) => {
+            if tag.type_id() != cx.type_ids[*t as usize] {
+                return Err(InstantiationError::new(format!(
+                    "tag import {what}: incompatible tag type: expected {}, got {}",
+                    cx.info.types[*t as usize],
+                    tag.ty()
+                ))
+                .into());
+            }
+            cx.tags.push(tag.clone());
+        }
+        (t, e) => {
+            return Err(InstantiationError::new(format!("import {what}: expected a {}, got a {}", kind_of(t), e.kind_name())).into())
+        }
+    }
+    Ok(())
+}
+
+/// The optional parts of instantiation ([`abi::instance_parts`]), one function each. A module
+/// made by `include_wasm!` holds only those it needs ([`select`], like the builtins), so the
+/// linker drops the others; a module loaded at run time holds all ([`InstanceParts::ALL`]).
+/// Instantiating a module that needs a part it lacks is an [`InstantiationError`].
+#[doc(hidden)]
+pub struct InstanceParts {
+    link_import: Option<LinkImport>,
+    shared_memory: Option<fn(abi::MemoryType) -> Result<Memory, InstantiationError>>,
+    define_tables: Option<DefineTables>,
+    init_tables: Option<InitTables>,
+}
+
+/// [`link_import`].
+type LinkImport = fn(&mut Linking<'_>, &ExternType, &Extern, &str) -> Result<(), Error>;
+/// [`define_tables`].
+type DefineTables = fn(&abi::ModuleInfo, &StoreState, &mut Vec<SharedTable>) -> Result<(), Error>;
+/// [`init_tables`].
+type InitTables = fn(&InstanceCore, ConstGlobals<'_>, ConstFuncs<'_>) -> Result<(), Error>;
+/// The values of globals that constant expressions may read.
+type ConstGlobals<'a> = &'a dyn Fn(u32) -> Option<ValRaw>;
+/// The funcrefs of functions that constant expressions may take.
+type ConstFuncs<'a> = &'a dyn Fn(u32) -> Option<*mut c_void>;
+
+impl InstanceParts {
+    /// Every part.
+    pub const ALL: InstanceParts = select(abi::instance_parts::ALL);
+}
+
+/// The parts of `set` (an [`abi::instance_parts`] mask, `instance_parts::used` of the module).
+pub const fn select(set: u32) -> InstanceParts {
+    use abi::instance_parts::{IMPORTS, SHARED_MEMORY, TABLES};
+    InstanceParts {
+        link_import: if set & IMPORTS != 0 { Some(link_import) } else { None },
+        shared_memory: if set & SHARED_MEMORY != 0 { Some(new_shared_memory) } else { None },
+        define_tables: if set & TABLES != 0 { Some(define_tables) } else { None },
+        init_tables: if set & TABLES != 0 { Some(init_tables) } else { None },
+    }
+}
+
+fn missing_part(part: &str) -> InstantiationError {
+    InstantiationError::new(format!(
+        "internal error: the module needs instantiation part `{part}`, which is not linked into its bindings (wasmlite_rt::select_instance_parts)"
+    ))
+}
+
+/// Part [`abi::instance_parts::SHARED_MEMORY`]: a shared memory of type `ty`, with
+/// thread-shareable storage (see `ThreadSharedMemory`).
+fn new_shared_memory(ty: abi::MemoryType) -> Result<Memory, InstantiationError> {
+    Ok(crate::shared::ThreadSharedMemory::new(ty)?.attach_memory())
+}
+
+/// Part [`abi::instance_parts::TABLES`]: the defined tables of `info` (after the imported
+/// `tables`), then every table registered with the store.
+fn define_tables(info: &abi::ModuleInfo, state: &StoreState, tables: &mut Vec<SharedTable>) -> Result<(), Error> {
+    for ty in &info.tables[info.num_imported_tables as usize..] {
+        let init = if ty.elem.repr() == ValType::FuncRef { Val::FuncRef(None) } else { Val::ExternRef(None) };
+        let mut t = Table::new(*ty, init)?;
+        t.store = state.id;
+        tables.push(SharedTable::new(t));
+    }
+    for t in tables.iter() {
+        state.add_table(t);
+    }
+    Ok(())
+}
+
+/// Part [`abi::instance_parts::TABLES`]: table initialisers (of defined tables, filled
+/// before element segments are applied), then the element segments: all evaluated, then the
+/// active ones applied in order.
+fn init_tables(core: &InstanceCore, get_global: ConstGlobals<'_>, func_of: ConstFuncs<'_>) -> Result<(), Error> {
+    let info = core.module.info();
+    for (table, expr) in &info.table_inits {
+        let v = eval_const(expr, get_global, func_of)?.get_ptr();
+        let size = core.tables.get(*table as usize).and_then(|t| t.0.try_borrow().ok().map(|t| t.size())).unwrap_or(0);
+        let c = crate::builtins::table_fill_impl(core, *table, 0, v, size);
+        if c != 0 {
+            return Err(Trap::with_message(TrapKind::from_code(c).unwrap_or(TrapKind::Host), format!("table {table} initialiser")).into());
+        }
+    }
+    let mut evaluated = Vec::with_capacity(info.elems.len());
+    for seg in &info.elems {
+        let mut items = Vec::with_capacity(seg.items.len());
+        for e in &seg.items {
+            items.push(eval_const(e, get_global, func_of)?.get_ptr());
+        }
+        evaluated.push(items);
+    }
+    *core.elems.borrow_mut() = evaluated;
+    for (i, seg) in info.elems.iter().enumerate() {
+        match &seg.mode {
+            ElemMode::Active { table, offset } => {
+                let v = eval_const(offset, get_global, func_of)?;
+                let table64 = info.tables.get(*table as usize).is_some_and(|t| t.table64);
+                let off = if table64 { v.get_i64() as u64 } else { v.get_i32() as u32 as u64 };
+                let len = core.elems.borrow()[i].len() as u32;
+                let c = crate::builtins::table_init_impl(core, *table, i as u32, off, 0, len);
+                crate::builtins::elem_drop_impl(core, i as u32);
+                if c != 0 {
+                    return Err(Trap::with_message(TrapKind::TableOutOfBounds, format!("element segment {i} does not fit")).into());
+                }
+            }
+            ElemMode::Declared => crate::builtins::elem_drop_impl(core, i as u32),
+            ElemMode::Passive => {}
+        }
+    }
+    Ok(())
+}
+
 /// Instantiate `module` in `store`. `host` owns the host value cell `RefCell<H>` that
 /// `host_ptr` points to.
 pub(crate) fn instantiate(
@@ -151,12 +360,20 @@ pub(crate) fn instantiate(
     }
     let layout = VmLayout::for_module(info);
     let state = store.0.state.clone();
-    let mut tags: Vec<crate::exceptions::Tag> = Vec::new();
 
     // Check imports and collect the pieces.
-    let mut memories = Vec::new();
-    let mut tables = Vec::new();
-    let mut imported_globals = Vec::new();
+    let sid = state.id;
+    let type_ids = &module.0.type_ids;
+    let mut linking = Linking {
+        info,
+        type_ids,
+        sid,
+        need_guard,
+        memories: Vec::new(),
+        tables: Vec::new(),
+        imported_globals: Vec::new(),
+        tags: Vec::new(),
+    };
     let mut bindings: Vec<Box<HostBinding>> = Vec::new();
     let mut import_owners = Vec::new();
     // Imported funcs: either a binding index or a VMFuncRef copy.
@@ -165,17 +382,6 @@ pub(crate) fn instantiate(
         Wasm(VMFuncRef),
     }
     let mut func_imps: Vec<FuncImp> = Vec::new();
-    let sid = state.id;
-    let type_ids = &module.0.type_ids;
-    // The store a linked object belongs to (0: not yet linked) must be this one; unlinked
-    // objects join this store.
-    let bind = |cur: &mut u64, what: &str, kind: &str| -> Result<(), Error> {
-        if *cur != 0 && *cur != sid {
-            return Err(InstantiationError::new(format!("import {what}: the {kind} belongs to a different store")).into());
-        }
-        *cur = sid;
-        Ok(())
-    };
 
     for (imp, ext) in info.imports.iter().zip(imports) {
         let what = format!("`{}`.`{}`", imp.module, imp.name);
@@ -212,79 +418,17 @@ pub(crate) fn instantiate(
                     }
                 }
             }
-            (ExternType::Memory(t), Extern::Memory(m)) => {
-                let mut mb = m
-                    .0
-                    .try_borrow_mut()
-                    .map_err(|_| InstantiationError::new(format!("memory import {what}: the memory is borrowed")))?;
-                let (cur, decl) = (mb.ty(), mb.declared_ty());
-                if cur.memory64 != t.memory64
-                    || cur.shared != t.shared
-                    || cur.page_size_log2 != t.page_size_log2
-                    || !limits_ok(cur.min, decl.max, t.min, t.max)
-                {
-                    return Err(InstantiationError::new(format!("memory import {what}: incompatible limits")).into());
-                }
-                if need_guard && !t.memory64 && !mb.is_guarded() {
-                    return Err(InstantiationError::new(format!(
-                        "memory import {what}: module needs guard-page memories (compiled without explicit bounds checks), the imported memory has none"
-                    ))
-                    .into());
-                }
-                bind(&mut mb.store, &what, "memory")?;
-                drop(mb);
-                memories.push(m.clone());
-            }
-            (ExternType::Table(t), Extern::Table(tb)) => {
-                let mut b = tb
-                    .0
-                    .try_borrow_mut()
-                    .map_err(|_| InstantiationError::new(format!("table import {what}: the table is borrowed")))?;
-                let cur = b.ty();
-                let elem_ok = ref_subtype(cur.elem, t.elem) && ref_subtype(t.elem, cur.elem);
-                if !elem_ok || cur.table64 != t.table64 || !limits_ok(cur.min, cur.max, t.min, t.max) {
-                    return Err(InstantiationError::new(format!("table import {what}: incompatible table type")).into());
-                }
-                bind(&mut b.store, &what, "table")?;
-                drop(b);
-                tables.push(tb.clone());
-            }
-            (ExternType::Global(t), Extern::Global(g)) => {
-                let gt = g.ty();
-                let ty_ok = if t.mutable {
-                    ref_subtype(gt.ty, t.ty) && ref_subtype(t.ty, gt.ty)
-                } else {
-                    ref_subtype(gt.ty, t.ty)
-                };
-                if gt.mutable != t.mutable || !ty_ok {
-                    return Err(InstantiationError::new(format!(
-                        "global import {what}: expected {}, got {}",
-                        global_ty_str(t),
-                        global_ty_str(&g.ty())
-                    ))
-                    .into());
-                }
-                let mut gs = g.store.get();
-                bind(&mut gs, &what, "global")?;
-                g.store.set(gs);
-                imported_globals.push(g.clone());
-            }
-            (ExternType::Tag(t), Extern::Tag(tag)) => {
-                if tag.type_id() != type_ids[*t as usize] {
-                    return Err(InstantiationError::new(format!(
-                        "tag import {what}: incompatible tag type: expected {}, got {}",
-                        info.types[*t as usize],
-                        tag.ty()
-                    ))
-                    .into());
-                }
-                tags.push(tag.clone());
+            (t @ ExternType::Func(_), e) => {
+                return Err(InstantiationError::new(format!("import {what}: expected a {}, got a {}", kind_of(t), e.kind_name())).into())
             }
             (t, e) => {
-                return Err(InstantiationError::new(format!("import {what}: expected a {}, got a {}", kind_of(t), e.kind_name())).into())
+                let link = module.0.parts.link_import.ok_or_else(|| missing_part("imports"))?;
+                link(&mut linking, t, e, &what)?;
             }
         }
     }
+    let Linking { memories, tables, imported_globals, tags, .. } = linking;
+    let (mut memories, mut tables, mut tags) = (memories, tables, tags);
 
     // Defined tags: new identities.
     for &t in &info.tags[info.num_imported_tags as usize..] {
@@ -294,21 +438,21 @@ pub(crate) fn instantiate(
     // Defined memories and tables.
     for ty in &info.memories[info.num_imported_memories as usize..] {
         // A shared memory gets thread-shareable storage (see `ThreadSharedMemory`).
-        let mut m = if ty.shared { crate::shared::ThreadSharedMemory::new(*ty)?.attach_memory() } else { Memory::new(*ty)? };
+        let mut m = if ty.shared {
+            let new_shared = module.0.parts.shared_memory.ok_or_else(|| missing_part("shared memory"))?;
+            new_shared(*ty)?
+        } else {
+            Memory::new(*ty)?
+        };
         m.store = sid;
         memories.push(SharedMemory::new(m));
-    }
-    for ty in &info.tables[info.num_imported_tables as usize..] {
-        let init = if ty.elem.repr() == ValType::FuncRef { Val::FuncRef(None) } else { Val::ExternRef(None) };
-        let mut t = Table::new(*ty, init)?;
-        t.store = sid;
-        tables.push(SharedTable::new(t));
     }
     for m in &memories {
         state.add_memory(m);
     }
-    for t in &tables {
-        state.add_table(t);
+    if !info.tables.is_empty() {
+        let define = module.0.parts.define_tables.ok_or_else(|| missing_part("tables"))?;
+        define(info, &state, &mut tables)?;
     }
     let mem_vm = memories.iter().map(|m| Ok(m.try_borrow_mut()?.0.vm_ptr())).collect::<Result<Vec<_>, Trap>>()?;
     let table_vm = tables.iter().map(|t| Ok(t.try_borrow_mut()?.0.vm_ptr())).collect::<Result<Vec<_>, Trap>>()?;
@@ -405,42 +549,9 @@ pub(crate) fn instantiate(
     // SAFETY: all globals initialised now.
     let get_global = |i: u32| (i < nglobals).then(|| unsafe { (*core.global_ptr(i)).value });
 
-    // Table initialisers (defined tables, filled before element segments are applied).
-    for (table, expr) in &info.table_inits {
-        let v = eval_const(expr, &get_global, &func_of)?.get_ptr();
-        let size = core.tables.get(*table as usize).and_then(|t| t.0.try_borrow().ok().map(|t| t.size())).unwrap_or(0);
-        let c = crate::builtins::table_fill_impl(&core, *table, 0, v, size);
-        if c != 0 {
-            return Err(Trap::with_message(TrapKind::from_code(c).unwrap_or(TrapKind::Host), format!("table {table} initialiser")).into());
-        }
-    }
-
-    // Element segments: evaluate all, then apply actives in order.
-    let mut evaluated = Vec::with_capacity(info.elems.len());
-    for seg in &info.elems {
-        let mut items = Vec::with_capacity(seg.items.len());
-        for e in &seg.items {
-            items.push(eval_const(e, &get_global, &func_of)?.get_ptr());
-        }
-        evaluated.push(items);
-    }
-    *core.elems.borrow_mut() = evaluated;
-    for (i, seg) in info.elems.iter().enumerate() {
-        match &seg.mode {
-            ElemMode::Active { table, offset } => {
-                let v = eval_const(offset, &get_global, &func_of)?;
-                let table64 = info.tables.get(*table as usize).is_some_and(|t| t.table64);
-                let off = if table64 { v.get_i64() as u64 } else { v.get_i32() as u32 as u64 };
-                let len = core.elems.borrow()[i].len() as u32;
-                let c = crate::builtins::table_init_impl(&core, *table, i as u32, off, 0, len);
-                crate::builtins::elem_drop_impl(&core, i as u32);
-                if c != 0 {
-                    return Err(Trap::with_message(TrapKind::TableOutOfBounds, format!("element segment {i} does not fit")).into());
-                }
-            }
-            ElemMode::Declared => crate::builtins::elem_drop_impl(&core, i as u32),
-            ElemMode::Passive => {}
-        }
+    if !info.table_inits.is_empty() || !info.elems.is_empty() {
+        let init = module.0.parts.init_tables.ok_or_else(|| missing_part("tables"))?;
+        init(&core, &get_global, &func_of)?;
     }
     for (i, seg) in info.datas.iter().enumerate() {
         if let DataMode::Active { memory, offset } = &seg.mode {

@@ -213,6 +213,9 @@ pub use builtins::BUILTINS;
 /// `include_wasm!`'s per-module builtins table (see `builtins::select`).
 #[doc(hidden)]
 pub use builtins::select as select_builtins;
+/// `include_wasm!`'s per-module parts of instantiation (see `instantiate::select`).
+#[doc(hidden)]
+pub use instantiate::{select as select_instance_parts, InstanceParts};
 pub use exceptions::{Exception, ExnRef, Tag};
 pub use global::{Global, SharedGlobal};
 pub use host::{Caller, Func};

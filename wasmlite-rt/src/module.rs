@@ -6,6 +6,7 @@ use alloc::rc::Rc;
 use alloc::vec::Vec;
 
 use crate::abi::{self, ModuleDescriptor, ModuleInfo, StaticModuleInfo, ABI_VERSION, FLAG_EXPLICIT_BOUNDS_CHECKS, FLAG_INTERRUPT_POLLING};
+use crate::instantiate::InstanceParts;
 use crate::trap::InstantiationError;
 
 pub(crate) struct ModuleInner {
@@ -15,6 +16,8 @@ pub(crate) struct ModuleInner {
     pub(crate) type_ids: Vec<u64>,
     /// The builtins table its instances' VMContexts point to.
     pub(crate) builtins: &'static abi::Builtins,
+    /// The optional parts of instantiation linked for it.
+    pub(crate) parts: &'static InstanceParts,
 }
 
 /// A compiled module, ready to instantiate. Cheap to clone.
@@ -50,7 +53,9 @@ impl Module {
     /// made from the same `ModuleInfo` as the descriptor's: its `info_hash` is checked against
     /// the descriptor's bytes. `builtins` is the module's table
     /// (`select_builtins(abi::parse::builtins_used(wasm))`: only what its code may call is
-    /// linked).
+    /// linked), `parts` the parts of instantiation it needs
+    /// (`select_instance_parts(abi::instance_parts::used(info))`; a missing one is an
+    /// [`InstantiationError`] when the module is instantiated).
     ///
     /// # Safety
     /// As [`Module::from_static`], and `builtins` holds at least the builtins the module's
@@ -60,6 +65,7 @@ impl Module {
         desc: &'static ModuleDescriptor,
         info: &'static StaticModuleInfo,
         builtins: &'static abi::Builtins,
+        parts: &'static InstanceParts,
     ) -> Result<Module, InstantiationError> {
         Module::cached(desc, || {
             // SAFETY: per the contract.
@@ -70,7 +76,7 @@ impl Module {
                 ));
             }
             // SAFETY: per the contract.
-            unsafe { Module::from_parts(desc, info.to_info(), builtins) }
+            unsafe { Module::from_parts(desc, info.to_info(), builtins, parts) }
         })
     }
 
@@ -108,7 +114,7 @@ impl Module {
         let info = ModuleInfo::decode(bytes)
             .ok_or_else(|| InstantiationError::new("module descriptor holds an invalid ModuleInfo encoding"))?;
         // SAFETY: per the contract.
-        unsafe { Module::from_parts(desc, info, &crate::builtins::BUILTINS) }
+        unsafe { Module::from_parts(desc, info, &crate::builtins::BUILTINS, &InstanceParts::ALL) }
     }
 
     /// The module of descriptor `desc` (checked by [`check_descriptor`]) described by `info`.
@@ -116,14 +122,19 @@ impl Module {
     /// # Safety
     /// As [`Module::from_descriptor`], `info` describes the module `desc` was compiled from
     /// and `builtins` holds every builtin its code calls.
-    pub(crate) unsafe fn from_parts(desc: *const ModuleDescriptor, info: ModuleInfo, builtins: &'static abi::Builtins) -> Result<Module, InstantiationError> {
+    pub(crate) unsafe fn from_parts(
+        desc: *const ModuleDescriptor,
+        info: ModuleInfo,
+        builtins: &'static abi::Builtins,
+        parts: &'static InstanceParts,
+    ) -> Result<Module, InstantiationError> {
         // SAFETY: checked non-null by `check_descriptor`; valid per the contract.
         let d = unsafe { &*desc };
         validate(&info, d)?;
         #[cfg(feature = "std")]
         crate::signals::register_module(desc);
         let type_ids = crate::types::intern_module(&info.types);
-        Ok(Module(Rc::new(ModuleInner { desc, info, type_ids, builtins })))
+        Ok(Module(Rc::new(ModuleInner { desc, info, type_ids, builtins, parts })))
     }
 
     /// The static module description.

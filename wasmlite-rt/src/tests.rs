@@ -353,7 +353,7 @@ fn builtins_outside_the_set_are_host_traps() {
     static FILL_ONLY: Builtins = crate::select_builtins(1 << i::MEMORY_FILL);
     let instance_with = |b: &'static Builtins| {
         // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
-        let module = unsafe { Module::from_parts(make_desc(&test_info(), FLAG_EXPLICIT_BOUNDS_CHECKS), test_info(), b) }.unwrap();
+        let module = unsafe { Module::from_parts(make_desc(&test_info(), FLAG_EXPLICIT_BOUNDS_CHECKS), test_info(), b, &crate::InstanceParts::ALL) }.unwrap();
         let store = Store::new();
         let inst = Instance::new(&store, &module, &[inc_func(), g_import(3)], ()).unwrap();
         (store, inst)
@@ -372,6 +372,31 @@ fn builtins_outside_the_set_are_host_traps() {
     let all = crate::select_builtins(builtin_set::ALL);
     assert!(core::ptr::fn_addr_eq(all.memory_copy, BUILTINS.memory_copy));
     assert!(!core::ptr::fn_addr_eq(GROW_ONLY.memory_copy, BUILTINS.memory_copy));
+}
+
+/// `include_wasm!`'s per-module parts of instantiation: a module instantiates with the parts
+/// `instance_parts::used` names, and a missing one is an instantiation error naming it.
+#[test]
+fn instance_parts_outside_the_set_are_errors() {
+    use crate::abi::instance_parts::{used, IMPORTS, TABLES};
+    static NO_IMPORTS: crate::InstanceParts = crate::select_instance_parts(TABLES);
+    static NO_TABLES: crate::InstanceParts = crate::select_instance_parts(IMPORTS);
+    static USED: crate::InstanceParts = crate::select_instance_parts(IMPORTS | TABLES);
+    assert_eq!(used(&test_info()), IMPORTS | TABLES);
+    let instantiate_with = |p: &'static crate::InstanceParts| {
+        // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
+        let module = unsafe { Module::from_parts(make_desc(&test_info(), FLAG_EXPLICIT_BOUNDS_CHECKS), test_info(), &BUILTINS, p) }.unwrap();
+        let store = Store::new();
+        Instance::new(&store, &module, &[inc_func(), g_import(3)], ()).map(|i| (store, i))
+    };
+    for (parts, name) in [(&NO_IMPORTS, "imports"), (&NO_TABLES, "tables")] {
+        let e = instantiate_with(parts).err().unwrap();
+        let want = alloc::format!("the module needs instantiation part `{name}`, which is not linked");
+        assert!(e.to_string().contains(&want), "{e}");
+    }
+    let (_s, mut inst) = instantiate_with(&USED).unwrap();
+    assert_eq!(inst.call(1, &[Val::I32(1), Val::I32(2)]).unwrap().len(), 1);
+    assert_eq!(inst.table(0).size(), 4);
 }
 
 #[test]
@@ -597,14 +622,14 @@ fn static_info_is_checked_against_the_descriptor() {
     // Another module's static info (here: the right types, nothing else) is refused.
     let other = leak(StaticModuleInfo { info_hash: 1, types: types.leak(), ..empty.clone() });
     // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
-    let e = unsafe { Module::from_static_info(d, other, &crate::BUILTINS) }.unwrap_err();
+    let e = unsafe { Module::from_static_info(d, other, &crate::BUILTINS, &crate::InstanceParts::ALL) }.unwrap_err();
     assert!(e.message().contains("describe different modules"), "{}", e.message());
     // With the right fingerprint, the counts are still checked against the descriptor.
     let d2 = make_desc(&info, 0);
     let bytes = info.encode();
     let wrong = leak(StaticModuleInfo { info_hash: crate::abi::info_hash(&bytes), ..empty });
     // SAFETY: as above.
-    let e = unsafe { Module::from_static_info(d2, wrong, &crate::BUILTINS) }.unwrap_err();
+    let e = unsafe { Module::from_static_info(d2, wrong, &crate::BUILTINS, &crate::InstanceParts::ALL) }.unwrap_err();
     assert!(e.message().starts_with("inconsistent module descriptor"), "{}", e.message());
 }
 

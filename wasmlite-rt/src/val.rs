@@ -84,7 +84,7 @@ pub(crate) fn check_funcref_store(f: Option<FuncRef>, store: u64) -> Result<(), 
 }
 
 /// A wasm value. Floats are kept as bit patterns so NaN payloads survive.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, PartialEq)]
 pub enum Val {
     /// i32
     I32(i32),
@@ -102,6 +102,23 @@ pub enum Val {
     ExternRef(Option<ExternRef>),
     /// exnref (None = null; exception handling)
     ExnRef(Option<crate::exceptions::ExnRef>),
+}
+
+/// As derived, but a `v128` is shown in hex (its lanes are easier to read, and `u128`'s
+/// decimal formatting is not linked for it).
+impl core::fmt::Debug for Val {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Val::I32(x) => f.debug_tuple("I32").field(x).finish(),
+            Val::I64(x) => f.debug_tuple("I64").field(x).finish(),
+            Val::F32(x) => f.debug_tuple("F32").field(x).finish(),
+            Val::F64(x) => f.debug_tuple("F64").field(x).finish(),
+            Val::V128(x) => write!(f, "V128({:#018x}{:016x})", (x >> 64) as u64, *x as u64),
+            Val::FuncRef(x) => f.debug_tuple("FuncRef").field(x).finish(),
+            Val::ExternRef(x) => f.debug_tuple("ExternRef").field(x).finish(),
+            Val::ExnRef(x) => f.debug_tuple("ExnRef").field(x).finish(),
+        }
+    }
 }
 
 impl Val {
@@ -453,6 +470,15 @@ pub const MAX_TYPED_ARITY: usize = 16;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Debug output is the derived one, with a `v128` in hex (high half first, 32 digits).
+    #[test]
+    fn debug_shows_v128_in_hex() {
+        assert_eq!(alloc::format!("{:?}", Val::I32(-3)), "I32(-3)");
+        assert_eq!(alloc::format!("{:?}", Val::FuncRef(None)), "FuncRef(None)");
+        let v = (0x0123_4567_89ab_cdefu128 << 64) | 0xf;
+        assert_eq!(alloc::format!("{:?}", Val::V128(v)), "V128(0x0123456789abcdef000000000000000f)");
+    }
 
     #[test]
     fn sixteen_tuple() {
