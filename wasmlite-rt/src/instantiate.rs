@@ -118,7 +118,8 @@ fn global_ty_str(g: &abi::GlobalType) -> String {
     }
 }
 
-/// What linking the imports collects (and what it needs to check them).
+/// What linking the imports collects (and what it needs to check them); the defined memories,
+/// tables and tags join it. One value, so that an error path drops one thing.
 struct Linking<'a> {
     info: &'a abi::ModuleInfo,
     type_ids: &'a [u64],
@@ -128,6 +129,18 @@ struct Linking<'a> {
     tables: Vec<SharedTable>,
     imported_globals: Vec<SharedGlobal>,
     tags: Vec<crate::exceptions::Tag>,
+    /// Boxed: funcrefs point at them (`array_ctx`), so they must not move as the `Vec` grows.
+    #[allow(clippy::vec_box)]
+    bindings: Vec<Box<HostBinding>>,
+    import_owners: Vec<Rc<InstanceCore>>,
+    func_imps: Vec<FuncImp>,
+}
+
+/// An imported function: a host function (its binding's index in `Linking::bindings`, its
+/// canonical type id) or a wasm function (a copy of its funcref).
+enum FuncImp {
+    Host(usize, u64),
+    Wasm(VMFuncRef),
 }
 
 /// The store a linked object belongs to (0: not yet linked) must be `sid`; an unlinked object
@@ -373,15 +386,10 @@ pub(crate) fn instantiate(
         tables: Vec::new(),
         imported_globals: Vec::new(),
         tags: Vec::new(),
+        bindings: Vec::new(),
+        import_owners: Vec::new(),
+        func_imps: Vec::new(),
     };
-    let mut bindings: Vec<Box<HostBinding>> = Vec::new();
-    let mut import_owners = Vec::new();
-    // Imported funcs: either a binding index or a VMFuncRef copy.
-    enum FuncImp {
-        Host(usize, u64),
-        Wasm(VMFuncRef),
-    }
-    let mut func_imps: Vec<FuncImp> = Vec::new();
 
     for (imp, ext) in info.imports.iter().zip(imports) {
         let what = format!("`{}`.`{}`", imp.module, imp.name);
@@ -402,8 +410,8 @@ pub(crate) fn instantiate(
                     FuncKind::Host(h) => {
                         h.bind_check(host_type, host_type_name)
                             .map_err(|m| InstantiationError::new(format!("import {what}: {m}")))?;
-                        bindings.push(Box::new(HostBinding::new(h.clone(), host_ptr, state.clone())));
-                        func_imps.push(FuncImp::Host(bindings.len() - 1, type_ids[*t as usize]));
+                        linking.bindings.push(Box::new(HostBinding::new(h.clone(), host_ptr, state.clone())));
+                        linking.func_imps.push(FuncImp::Host(linking.bindings.len() - 1, type_ids[*t as usize]));
                     }
                     FuncKind::Wasm { funcref, owner, store: fstore, .. } => {
                         if fstore.id() != sid {
@@ -413,8 +421,8 @@ pub(crate) fn instantiate(
                             .into());
                         }
                         // SAFETY: funcref points into the owner's live VMContext.
-                        func_imps.push(FuncImp::Wasm(unsafe { **funcref }));
-                        import_owners.push(owner.clone());
+                        linking.func_imps.push(FuncImp::Wasm(unsafe { **funcref }));
+                        linking.import_owners.push(owner.clone());
                     }
                 }
             }
@@ -427,12 +435,10 @@ pub(crate) fn instantiate(
             }
         }
     }
-    let Linking { memories, tables, imported_globals, tags, .. } = linking;
-    let (mut memories, mut tables, mut tags) = (memories, tables, tags);
 
     // Defined tags: new identities.
     for &t in &info.tags[info.num_imported_tags as usize..] {
-        tags.push(crate::exceptions::Tag::with_type(type_ids[t as usize], info.types[t as usize].clone()));
+        linking.tags.push(crate::exceptions::Tag::with_type(type_ids[t as usize], info.types[t as usize].clone()));
     }
 
     // Defined memories and tables.
@@ -445,17 +451,17 @@ pub(crate) fn instantiate(
             Memory::new(*ty)?
         };
         m.store = sid;
-        memories.push(SharedMemory::new(m));
+        linking.memories.push(SharedMemory::new(m));
     }
-    for m in &memories {
+    for m in &linking.memories {
         state.add_memory(m);
     }
     if !info.tables.is_empty() {
         let define = module.0.parts.define_tables.ok_or_else(|| missing_part("tables"))?;
-        define(info, &state, &mut tables)?;
+        define(info, &state, &mut linking.tables)?;
     }
-    let mem_vm = memories.iter().map(|m| Ok(m.try_borrow_mut()?.0.vm_ptr())).collect::<Result<Vec<_>, Trap>>()?;
-    let table_vm = tables.iter().map(|t| Ok(t.try_borrow_mut()?.0.vm_ptr())).collect::<Result<Vec<_>, Trap>>()?;
+    let mem_vm = linking.memories.iter().map(|m| Ok(m.try_borrow_mut()?.0.vm_ptr())).collect::<Result<Vec<_>, Trap>>()?;
+    let table_vm = linking.tables.iter().map(|t| Ok(t.try_borrow_mut()?.0.vm_ptr())).collect::<Result<Vec<_>, Trap>>()?;
 
     // Allocate the VMContext.
     let vmctx_layout = core::alloc::Layout::from_size_align(layout.size.max(16) as usize, 16)
@@ -479,24 +485,24 @@ pub(crate) fn instantiate(
         for (t, id) in type_ids.iter().enumerate() {
             *(base.add(layout.type_id(t as u32) as usize) as *mut u64) = *id;
         }
-        for (i, t) in tags.iter().enumerate() {
+        for (i, t) in linking.tags.iter().enumerate() {
             *(base.add(layout.tag_id(i as u32) as usize) as *mut u64) = t.id();
         }
-        for (i, g) in imported_globals.iter().enumerate() {
+        for (i, g) in linking.imported_globals.iter().enumerate() {
             if let GlobalLoc::Imported(off) = layout.global(i as u32) {
                 *(base.add(off as usize) as *mut *mut VMGlobal) = g.vm_ptr();
             }
         }
         // Functions.
         let nimp = info.num_imported_funcs as usize;
-        for (i, fi) in func_imps.iter().enumerate() {
+        for (i, fi) in linking.func_imps.iter().enumerate() {
             let slot = base.add(layout.funcref(i as u32) as usize) as *mut VMFuncRef;
             *slot = match fi {
                 FuncImp::Host(b, sig) => VMFuncRef {
                     native: *desc.import_stubs.add(i),
                     vmctx,
-                    array: Some(bindings[*b].func.entry()),
-                    array_ctx: &*bindings[*b] as *const HostBinding as *mut c_void,
+                    array: Some(linking.bindings[*b].func.entry()),
+                    array_ctx: &*linking.bindings[*b] as *const HostBinding as *mut c_void,
                     type_id: *sig,
                 },
                 FuncImp::Wasm(f) => *f,
@@ -517,12 +523,12 @@ pub(crate) fn instantiate(
         vmctx,
         vmctx_layout,
         layout,
-        memories,
-        tables,
-        imported_globals,
-        tags,
-        _bindings: bindings,
-        _import_owners: import_owners,
+        memories: linking.memories,
+        tables: linking.tables,
+        imported_globals: linking.imported_globals,
+        tags: linking.tags,
+        _bindings: linking.bindings,
+        _import_owners: linking.import_owners,
         elems: RefCell::new(Vec::new()),
         data_dropped: info.datas.iter().map(|_| Cell::new(false)).collect(),
         _host: host,
