@@ -25,6 +25,7 @@ fn main() {
     // Shared memories need the threads feature (off by default).
     wasmlite_build::Build::new()
         .file("wasm/shared_imports.wat")
+        .file("wasm/shared_memory.wat")
         .wasm_feature(wasmlite_build::WasmFeatures::THREADS, true)
         .compile();
 

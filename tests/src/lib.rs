@@ -16,6 +16,7 @@ wasmlite_rt::include_wasm!("wasm/memory64.wat");
 wasmlite_rt::include_wasm!("wasm/exceptions.wat");
 wasmlite_rt::include_wasm!("wasm/imports.wat");
 wasmlite_rt::include_wasm!("wasm/shared_imports.wat");
+wasmlite_rt::include_wasm!("wasm/shared_memory.wat");
 // Copies of memory.wat / traps.wat / memory64.wat compiled with explicit bounds checks.
 wasmlite_rt::include_wasm!("$OUT_DIR/memory_checked.wat");
 wasmlite_rt::include_wasm!("$OUT_DIR/traps_checked.wat");

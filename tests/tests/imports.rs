@@ -4,7 +4,7 @@
 use wasmlite_rt::{
     Error, FuncType, Global, GlobalType, Memory, MemoryType, SharedGlobal, SharedMemory, Tag, ThreadSharedMemory, TrapKind, Val,
 };
-use wasmlite_tests::{imports, shared_imports};
+use wasmlite_tests::{imports, shared_imports, shared_memory};
 
 struct Host {
     memory: SharedMemory,
@@ -122,6 +122,20 @@ fn a_shared_memory_import_defaults_to_a_new_shared_memory() {
     assert_eq!(inst.add(0, 5).unwrap(), 0);
     assert_eq!(inst.get(0).unwrap(), 5);
     assert!(inst.instance().memory(0).shared_storage().is_some());
+}
+
+/// A module defining a shared memory gets thread-shareable storage, initialised by its data
+/// segment (the shared-memory part of instantiation is linked for it alone).
+#[test]
+fn a_defined_shared_memory_is_shared_storage() {
+    let mut inst = shared_memory::Instance::new(()).unwrap();
+    assert_eq!(inst.get(0).unwrap(), 42);
+    assert_eq!(inst.add(0, 8).unwrap(), 42);
+    assert_eq!(inst.get(0).unwrap(), 50);
+    let ty = inst.memory().ty();
+    assert_eq!((ty.min, ty.max, ty.shared), (1, Some(2), true));
+    let shm = inst.memory().shared_storage().expect("thread-shareable storage");
+    assert_eq!(shm.read(0, 4).unwrap(), 50u32.to_le_bytes());
 }
 
 /// `memory.atomic.wait32`/`notify` (runtime builtins, linked because the module uses them).
