@@ -143,9 +143,19 @@ enum FuncImp {
     Wasm(VMFuncRef),
 }
 
+/// An import's name in messages: `` `module`.`name` `` (formatted only when a message is).
+#[derive(Clone, Copy)]
+struct ImportName<'a>(&'a abi::Import);
+
+impl core::fmt::Display for ImportName<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "`{}`.`{}`", self.0.module, self.0.name)
+    }
+}
+
 /// The store a linked object belongs to (0: not yet linked) must be `sid`; an unlinked object
 /// joins it.
-fn bind(sid: u64, cur: &mut u64, what: &str, kind: &str) -> Result<(), Error> {
+fn bind(sid: u64, cur: &mut u64, what: ImportName<'_>, kind: &str) -> Result<(), Error> {
     if *cur != 0 && *cur != sid {
         return Err(InstantiationError::new(format!("import {what}: the {kind} belongs to a different store")).into());
     }
@@ -155,7 +165,7 @@ fn bind(sid: u64, cur: &mut u64, what: &str, kind: &str) -> Result<(), Error> {
 
 /// Part [`abi::instance_parts::IMPORTS`]: link import `what` of type `ty` (not a function)
 /// to `ext`.
-fn link_import(cx: &mut Linking<'_>, ty: &ExternType, ext: &Extern, what: &str) -> Result<(), Error> {
+fn link_import(cx: &mut Linking<'_>, ty: &ExternType, ext: &Extern, what: ImportName<'_>) -> Result<(), Error> {
     match (ty, ext) {
         (ExternType::Memory(t), Extern::Memory(m)) => {
             let mut mb = m
@@ -245,7 +255,7 @@ pub struct InstanceParts {
 }
 
 /// [`link_import`].
-type LinkImport = fn(&mut Linking<'_>, &ExternType, &Extern, &str) -> Result<(), Error>;
+type LinkImport = fn(&mut Linking<'_>, &ExternType, &Extern, ImportName<'_>) -> Result<(), Error>;
 /// [`define_tables`].
 type DefineTables = fn(&abi::ModuleInfo, &StoreState, &mut Vec<SharedTable>) -> Result<(), Error>;
 /// [`init_tables`].
@@ -392,7 +402,7 @@ pub(crate) fn instantiate(
     };
 
     for (imp, ext) in info.imports.iter().zip(imports) {
-        let what = format!("`{}`.`{}`", imp.module, imp.name);
+        let what = ImportName(imp);
         match (&imp.ty, ext) {
             (ExternType::Func(t), Extern::Func(f)) => {
                 let want = &info.types[*t as usize];
@@ -431,7 +441,7 @@ pub(crate) fn instantiate(
             }
             (t, e) => {
                 let link = module.0.parts.link_import.ok_or_else(|| missing_part("imports"))?;
-                link(&mut linking, t, e, &what)?;
+                link(&mut linking, t, e, what)?;
             }
         }
     }
