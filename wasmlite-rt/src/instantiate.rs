@@ -235,11 +235,14 @@ fn link_import(cx: &mut Linking<'_>, ty: &ExternType, ext: &Extern, what: Import
             }
             cx.tags.push(tag.clone());
         }
-        (t, e) => {
-            return Err(InstantiationError::new(format!("import {what}: expected a {}, got a {}", kind_of(t), e.kind_name())).into())
-        }
+        (t, e) => return Err(kind_mismatch(what, t, e)),
     }
     Ok(())
+}
+
+/// Import `what` of type `t` was given an extern of another kind.
+fn kind_mismatch(what: ImportName<'_>, t: &ExternType, e: &Extern) -> Error {
+    InstantiationError::new(format!("import {what}: expected a {}, got a {}", kind_of(t), e.kind_name())).into()
 }
 
 /// The optional parts of instantiation ([`abi::instance_parts`]), one function each. A module
@@ -436,9 +439,7 @@ pub(crate) fn instantiate(
                     }
                 }
             }
-            (t @ ExternType::Func(_), e) => {
-                return Err(InstantiationError::new(format!("import {what}: expected a {}, got a {}", kind_of(t), e.kind_name())).into())
-            }
+            (t @ ExternType::Func(_), e) => return Err(kind_mismatch(what, t, e)),
             (t, e) => {
                 let link = module.0.parts.link_import.ok_or_else(|| missing_part("imports"))?;
                 link(&mut linking, t, e, what)?;
