@@ -64,7 +64,7 @@ pub use static_info::*;
 use core::ffi::c_void;
 
 /// Version of this ABI; stored in every [`ModuleDescriptor`] and checked at instantiation.
-pub const ABI_VERSION: u32 = 6;
+pub const ABI_VERSION: u32 = 7;
 
 /// Size of a wasm page in bytes.
 pub const WASM_PAGE_SIZE: u64 = 65536;
@@ -129,11 +129,21 @@ pub struct VMContext {
 /// For a wasm function `ctx` is its own `VMContext`; for a host function it is the host's
 /// environment pointer. `caller_vmctx` is the VMContext of the calling wasm instance (null when
 /// called from the host).
+///
+/// `C-unwind`: a trap unwinds out of a wasm function's array entry to the runtime's boundary.
 pub type ArrayFn =
-    unsafe extern "C" fn(ctx: *mut c_void, caller_vmctx: *mut VMContext, values: *mut ValRaw) -> u32;
+    unsafe extern "C-unwind" fn(ctx: *mut c_void, caller_vmctx: *mut VMContext, values: *mut ValRaw) -> u32;
 
-/// `raise_trap(vmctx, code, func_index)`: never returns.
-pub type RaiseTrapFn = unsafe extern "C" fn(vmctx: *mut VMContext, code: u32, func: u32) -> !;
+/// `raise_trap(vmctx, code, func_index)`: never returns (it unwinds or `longjmp`s to the
+/// innermost trap boundary).
+pub type RaiseTrapFn = unsafe extern "C-unwind" fn(vmctx: *mut VMContext, code: u32, func: u32) -> !;
+
+/// A module's setjmp trap boundary, [`ModuleDescriptor::sjlj_entry`]:
+/// `sjlj_entry(store, array, ctx, values)` calls the array function `array(ctx, null, values)`
+/// with a jump buffer installed in `store`'s [`VMStore::jmp_buf`] and returns its result, or
+/// the trap code of a trap raised below it. It leaves its (then dead) buffer installed: the
+/// caller restores the previous one. For runtimes without an unwinder (`no_std`).
+pub type SjljEntryFn = unsafe extern "C" fn(store: *mut VMStore, array: ArrayFn, ctx: *mut c_void, values: *mut ValRaw) -> u32;
 
 /// Size of one [`ValRaw`] slot: the stride of the array calling convention's value array.
 pub const VALRAW_SIZE: u32 = 16;
@@ -517,6 +527,10 @@ pub struct Builtins {
     /// Releases a caught exception that was never exposed as an `exnref`
     /// ([`VMException::escaped`] is 0); called by `catch`/`catch_all` after reading the payload.
     pub exn_release: unsafe extern "C" fn(vmctx: *mut VMContext, exn: *mut VMException),
+    /// Unwinds the trap that `raise_trap` recorded in the [`VMStore`] (`trap_code`,
+    /// `trap_func`) to the innermost trap boundary of the runtime; called by `raise_trap`
+    /// when no jump buffer is installed (see the crate docs, *Traps*).
+    pub trap_unwind: unsafe extern "C-unwind" fn(vmctx: *mut VMContext) -> !,
 }
 
 /// Index (in pointer-sized words) of each function pointer in [`Builtins`]; generated code
@@ -554,6 +568,8 @@ pub mod builtin_index {
     pub const THROW_REF: u32 = 14;
     /// [`super::Builtins::exn_release`].
     pub const EXN_RELEASE: u32 = 15;
+    /// [`super::Builtins::trap_unwind`].
+    pub const TRAP_UNWIND: u32 = 16;
 }
 
 /// Byte offset of builtin `index` (see [`builtin_index`]) in [`Builtins`].
@@ -562,7 +578,7 @@ pub const fn builtin_offset(index: u32) -> u32 {
 }
 
 /// Number of builtins (one past the largest [`builtin_index`]).
-pub const NUM_BUILTINS: u32 = 16;
+pub const NUM_BUILTINS: u32 = 17;
 
 /// Sets of builtins, bit `1 << builtin_index::X` per builtin: which ones the compiled code of
 /// a module may call (`parse::builtins_used`). `include_wasm!` links only those
@@ -572,9 +588,10 @@ pub mod builtin_set {
 
     /// Every builtin.
     pub const ALL: u32 = (1 << super::NUM_BUILTINS) - 1;
-    /// What every module may call: an import stub rethrows an exception a host function threw
-    /// (it may unwind into a handler of another module's frames).
-    pub const ALWAYS: u32 = 1 << THROW_REF;
+    /// What every module may call: `raise_trap` unwinds traps, and an import stub rethrows an
+    /// exception a host function threw (it may unwind into a handler of another module's
+    /// frames).
+    pub const ALWAYS: u32 = (1 << THROW_REF) | (1 << TRAP_UNWIND);
     /// Exception handling (`throw`, `throw_ref`, `try_table`, legacy `try`).
     pub const EXCEPTIONS: u32 = (1 << THROW) | (1 << THROW_REF) | (1 << EXN_RELEASE);
 
@@ -655,8 +672,10 @@ pub struct ModuleDescriptor {
     pub import_stubs: *const *const c_void,
     /// Number of entries in `import_stubs`.
     pub num_import_stubs: usize,
-    /// Raises a trap from wasm code (used by the signal handler).
+    /// Raises a trap from wasm code.
     pub raise_trap: RaiseTrapFn,
+    /// The setjmp trap boundary for runtimes without an unwinder ([`SjljEntryFn`]).
+    pub sjlj_entry: SjljEntryFn,
     /// The ranges of this module's machine code, one per code object (a module compiled in
     /// N partitions has N objects, whose code need not be contiguous): every function, import
     /// stub and `raise_trap` lies in one of them.
@@ -770,6 +789,7 @@ mod tests {
         assert_eq!(core::mem::size_of::<Builtins>() as u32, builtin_offset(NUM_BUILTINS));
         assert_eq!(core::mem::offset_of!(Builtins, throw) as u32, builtin_offset(builtin_index::THROW));
         assert_eq!(core::mem::offset_of!(Builtins, exn_release) as u32, builtin_offset(builtin_index::EXN_RELEASE));
+        assert_eq!(core::mem::offset_of!(Builtins, trap_unwind) as u32, builtin_offset(builtin_index::TRAP_UNWIND));
         assert_eq!(core::mem::offset_of!(VMStore, exception) as u32, store_offsets::EXCEPTION);
         assert_eq!(core::mem::offset_of!(VMException, personality) as u32, exception_offsets::PERSONALITY);
         assert_eq!(core::mem::offset_of!(VMException, tag_id) as u32, exception_offsets::TAG_ID);

@@ -19,14 +19,16 @@
 
 use std::ops::Range;
 
-use wasmlite_abi::{store_offsets, ModuleInfo, VmLayout, VMCTX_STORE};
+use wasmlite_abi::{ModuleInfo, VmLayout};
 use wasmparser::{BinaryReader, FunctionBody, Operator, Parser, Payload};
 
 use crate::llvm::{self, Context, Linkage, Module, TargetMachine, Value};
+use crate::translate::env::raise_trap_type;
 use crate::translate::func::translate_function;
 use crate::translate::module::{
     common_attrs, define_marker, emit_array_entry, fp_barrier_constraint, emit_descriptor, emit_import_stub, emit_personality, exceptions_enabled,
-    internal_fn, native_fn_type, unwind_attrs, ModuleCtx,
+    internal_fn, native_fn_type, unwind_attrs, ModuleCtx, define_raise_trap, define_sjlj_entry, raise_trap_attrs, sjlj_entry_type,
+    DescriptorTraps,
 };
 use crate::{CompileError, Config};
 
@@ -171,7 +173,8 @@ impl LazyModule {
             f
         };
         let code_start = marker("code_start");
-        let raise_trap = emit_raise_trap(&ctx, &module, prefix)?;
+        let traps = emit_traps(&ctx, &module, prefix)?;
+        let raise_trap = traps.raise_trap;
         let nimp = info.num_imported_funcs;
         let fn_types: Vec<_> = info.types.iter().map(|t| native_fn_type(&ctx, t)).collect();
         // The shell's code (import stubs) calls imports only.
@@ -195,7 +198,7 @@ impl LazyModule {
         // The descriptor lists no defined function: their entries are the stub table's, at
         // fixed offsets, which the JIT fills in (see `LazyModule::func_entries`) instead of
         // one relocation per entry point here.
-        emit_descriptor(&ctx, &module, info, prefix, &self.config, intptr, &[], &[], stubs, raise_trap, &[(
+        emit_descriptor(&ctx, &module, info, prefix, &self.config, intptr, &[], &[], stubs, traps, &[(
             code_start, code_end,
         )]);
         // No module-level pipeline: `default<ON>` walks the call graph and analyses of one
@@ -225,11 +228,8 @@ impl LazyModule {
         let code_start = module.add_function(&start_name, marker_ty);
         common_attrs(&ctx, code_start);
         define_marker(&ctx, code_start);
-        let raise_trap_ty = ctx.func_type(ctx.void(), &[ctx.ptr(), ctx.i32(), ctx.i32()]);
-        let raise_trap = module.add_function(&raise_trap_symbol(prefix), raise_trap_ty);
-        for a in ["noreturn", "nounwind"] {
-            ctx.add_fn_attr(raise_trap, a);
-        }
+        let raise_trap = module.add_function(&raise_trap_symbol(prefix), raise_trap_type(&ctx));
+        raise_trap_attrs(&ctx, raise_trap);
         let fn_types: Vec<_> = self.info.types.iter().map(|t| native_fn_type(&ctx, t)).collect();
         let fty = |i: u32| -> Result<_, CompileError> {
             self.info
@@ -314,7 +314,7 @@ impl LazyModule {
             funcs,
             fn_types,
             raise_trap,
-            raise_trap_ty: ctx.func_type(ctx.void(), &[ctx.ptr(), ctx.i32(), ctx.i32()]),
+            raise_trap_ty: raise_trap_type(ctx),
             explicit_bounds: self.config.explicit_bounds_checks,
             precision: self.config.precision,
             optimize: self.config.opt_level > 0,
@@ -322,13 +322,17 @@ impl LazyModule {
             fp_barrier: fp_barrier_constraint(&triple),
             // Set by the caller (`with_personality`).
             personality: None,
+            entry_personality: None,
             builtins: self.builtins,
         }
     }
 
-    /// `m` with a personality stub named `name` when exception handling is enabled.
+    /// `m` with a personality stub named `name`: for array entries always, for the rest when
+    /// exception handling is enabled.
     fn with_personality<'a, 'ctx>(&self, mut m: ModuleCtx<'a, 'ctx>, name: &str) -> ModuleCtx<'a, 'ctx> {
-        m.personality = exceptions_enabled(&self.config).then(|| emit_personality(m.ctx, m.module, name));
+        let p = emit_personality(m.ctx, m.module, name);
+        m.personality = exceptions_enabled(&self.config).then_some(p);
+        m.entry_personality = Some(p);
         m
     }
 
@@ -348,31 +352,17 @@ fn check_prefix(prefix: &str) -> Result<(), CompileError> {
     Ok(())
 }
 
-/// The shell's `raise_trap(vmctx, code, func)` (external: function objects call it). Same
-/// body as the one `translate_module` emits: store code and function in the `VMStore`, then
-/// `llvm.eh.sjlj.longjmp` to the innermost array entry.
-fn emit_raise_trap<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, prefix: &str) -> Result<Value<'ctx>, CompileError> {
-    let ptr = ctx.ptr();
-    let ty = ctx.func_type(ctx.void(), &[ptr, ctx.i32(), ctx.i32()]);
-    let f = module.add_function(&raise_trap_symbol(prefix), ty);
+/// The shell's `raise_trap(vmctx, code, func)` (external: function objects call it), with the
+/// same body as the one `translate_module` emits, and the setjmp entry.
+fn emit_traps<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, prefix: &str) -> Result<DescriptorTraps<'ctx>, CompileError> {
+    let f = module.add_function(&raise_trap_symbol(prefix), raise_trap_type(ctx));
     f.set_linkage(Linkage::External);
     common_attrs(ctx, f);
-    for a in ["noinline", "noreturn"] {
-        ctx.add_fn_attr(f, a);
-    }
-    let b = ctx.builder();
-    b.position_at_end(ctx.append_block(f, "entry"));
-    let vmctx = f.param(0);
-    let store = b.load(ptr, b.ptr_add(vmctx, VMCTX_STORE as u64), 8);
-    b.store(f.param(1), b.ptr_add(store, store_offsets::TRAP_CODE as u64), 4);
-    b.store(f.param(2), b.ptr_add(store, store_offsets::TRAP_FUNC as u64), 4);
-    let buf = b.load(ptr, b.ptr_add(store, store_offsets::JMP_BUF as u64), 8);
-    let (lj, lj_ty) = module
-        .intrinsic("llvm.eh.sjlj.longjmp", &[])
-        .ok_or_else(|| CompileError::msg("LLVM intrinsic llvm.eh.sjlj.longjmp not found"))?;
-    b.call(lj_ty, lj, &[buf]);
-    b.unreachable();
-    Ok(f)
+    raise_trap_attrs(ctx, f);
+    define_raise_trap(ctx, module, f)?;
+    let sjlj_entry = internal_fn(ctx, module, &format!("{prefix}_sjlj_entry"), sjlj_entry_type(ctx));
+    define_sjlj_entry(ctx, module, sjlj_entry)?;
+    Ok(DescriptorTraps { raise_trap: f, sjlj_entry })
 }
 
 #[cfg(test)]

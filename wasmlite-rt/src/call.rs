@@ -3,6 +3,7 @@
 
 use alloc::format;
 use alloc::vec::Vec;
+use core::ffi::c_void;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use crate::abi::{self, FuncType, ValRaw, VMContext, VMFuncRef, VMStore};
@@ -11,66 +12,156 @@ use crate::store::StoreState;
 use crate::trap::{Trap, TrapKind};
 use crate::val::Val;
 
-/// Call the array entry `array(ctx, null, values)` of wasm code of the store `store`, whose
-/// VMContext is `vmctx`: the trap boundary's bookkeeping around it.
+/// Call the array function `array(ctx, null, values)` of the store `store`, whose VMContext
+/// `vmctx` is the caller's: the trap boundary and its bookkeeping.
 ///
-/// * The callee's array entry installs its jump buffer (the trap boundary) and leaves it
-///   installed when it returns: this restores the previous one (none, or the outer one).
-/// * The outermost call of the store on this thread (no jump buffer installed) runs with the
-///   store's stack limit `max_wasm_stack` below the current stack pointer (never below the
-///   thread's stack floor), computed again only when that stack pointer changes. A call made
-///   by a host function that wasm code of the same store called keeps the limit of the
-///   outermost call.
+/// * The trap boundary: with `std`, wasm code reports a trap by unwinding (`raise_trap` calls
+///   [`trap_unwind`]; the signal handler raises the same unwinding at a faulting or
+///   interrupted wasm pc) and this function catches it; the code is in `VMStore::trap_code`.
+///   Every wasm frame has unwind tables, and no host frame lies between a trap and this
+///   boundary (host functions are called through array calls that return codes). Without
+///   `std` there is no unwinder: the module's setjmp entry (`sjlj_entry`) installs a jump
+///   buffer that `raise_trap` `longjmp`s to.
+/// * The outermost call of the store on this thread runs with the store's stack limit
+///   `max_wasm_stack` below the current stack pointer (never below the thread's stack floor),
+///   computed again only when that stack pointer changes. A call made by a host function that
+///   wasm code of the same store called keeps the limit of the outermost call.
 /// * The signal handler's view of the running call (`signals::enter_wasm`) is set around the
 ///   call. The interrupt signal's target thread is the store's (published by `Store::new`:
 ///   a store never leaves its thread).
 ///
 /// # Safety
-/// `store` owns `vmctx` (live); `array` is an array entry of wasm code with context `ctx`, and
-/// `values` points to enough slots for it.
+/// `store` owns `vmctx` (live); `array` is an array function (of wasm code or a host function)
+/// with context `ctx`, `values` points to enough slots for it, and `sjlj` is the setjmp entry
+/// of a module compiled for this runtime's ABI.
 #[inline(always)]
-unsafe fn call_array(store: &StoreState, vmctx: *mut VMContext, array: abi::ArrayFn, ctx: *mut core::ffi::c_void, values: *mut ValRaw) -> u32 {
+unsafe fn call_array(store: &StoreState, vmctx: *mut VMContext, sjlj: Option<abi::SjljEntryFn>, array: abi::ArrayFn, ctx: *mut c_void, values: *mut ValRaw) -> u32 {
     let vm = store.vm.get();
-    // SAFETY: vm is live and only accessed from this thread (besides the atomic interrupt).
-    if unsafe { !(*vm).jmp_buf.is_null() } {
-        // SAFETY: per this function's contract.
-        return unsafe { call_array_nested(vm, vmctx, array, ctx, values) };
+    let depth = store.depth.get();
+    if depth == 0 {
+        let marker = 0u8;
+        let sp = core::ptr::addr_of!(marker) as usize;
+        if store.limit_sp.get() != sp {
+            // SAFETY: vm is live and no wasm code of the store runs.
+            unsafe { set_stack_limit(store, vm, sp) };
+        }
     }
-    let marker = 0u8;
-    let sp = core::ptr::addr_of!(marker) as usize;
-    if store.limit_sp.get() != sp {
-        // SAFETY: as above.
-        unsafe { set_stack_limit(store, vm, sp) };
-    }
-    // SAFETY: per this function's contract; no jump buffer before, none after.
-    unsafe { run_entry(vm, vmctx, array, ctx, values, core::ptr::null_mut()) }
-}
-
-/// Run the array entry with the signal handler's call state set to `vmctx`, then put
-/// `restore` back as the store's jump buffer (the entry leaves its own, now dead, installed).
-///
-/// # Safety
-/// As [`call_array`]; `vm` is the store's live VMStore.
-#[inline(always)]
-unsafe fn run_entry(
-    vm: *mut VMStore,
-    vmctx: *mut VMContext,
-    array: abi::ArrayFn,
-    ctx: *mut core::ffi::c_void,
-    values: *mut ValRaw,
-    restore: *mut core::ffi::c_void,
-) -> u32 {
+    store.depth.set(depth + 1);
     #[cfg(feature = "std")]
     let prev = crate::signals::enter_wasm(vmctx);
     #[cfg(not(feature = "std"))]
     let _ = vmctx;
-    // SAFETY: per the function contract (no caller VMContext: called from the host).
-    let code = unsafe { array(ctx, core::ptr::null_mut(), values) };
+    // SAFETY: per this function's contract.
+    let result = unsafe { enter(vm, sjlj, array, ctx, values) };
     #[cfg(feature = "std")]
     crate::signals::leave_wasm(prev);
-    // SAFETY: vm is live and only accessed from this thread (besides the atomic interrupt).
-    unsafe { (*vm).jmp_buf = restore };
-    code
+    store.depth.set(depth);
+    match result {
+        Ok(code) => code,
+        Err(e) => e.resume(),
+    }
+}
+
+/// A panic that crossed wasm frames: resumed once the boundary's bookkeeping is undone. (Host
+/// functions catch their panics, so only a runtime bug gets here.)
+#[cfg(feature = "std")]
+struct Escaped(alloc::boxed::Box<dyn core::any::Any + Send>);
+
+#[cfg(feature = "std")]
+impl Escaped {
+    #[cold]
+    fn resume(self) -> u32 {
+        std::panic::resume_unwind(self.0)
+    }
+}
+
+#[cfg(not(feature = "std"))]
+enum Escaped {}
+
+#[cfg(not(feature = "std"))]
+impl Escaped {
+    fn resume(self) -> u32 {
+        match self {}
+    }
+}
+
+/// The payload of the unwinding that carries a trap from wasm code to [`call_array`].
+#[cfg(feature = "std")]
+struct TrapUnwind;
+
+/// Run `array(ctx, null, values)` under the unwinding trap boundary: returns its result, or the
+/// recorded trap code when a trap unwound out of it.
+///
+/// # Safety
+/// As [`call_array`].
+#[cfg(feature = "std")]
+#[inline(always)]
+unsafe fn enter(vm: *mut VMStore, _sjlj: Option<abi::SjljEntryFn>, array: abi::ArrayFn, ctx: *mut c_void, values: *mut ValRaw) -> Result<u32, Escaped> {
+    // SAFETY: per the contract of `call_array` (no caller VMContext: called from the host).
+    let r = std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| unsafe { array(ctx, core::ptr::null_mut(), values) }));
+    match r {
+        Ok(code) => Ok(code),
+        Err(payload) => caught(vm, payload),
+    }
+}
+
+/// What [`enter`] caught: a trap (its code) or a foreign panic (resumed by the caller).
+#[cfg(feature = "std")]
+#[cold]
+#[inline(never)]
+fn caught(vm: *mut VMStore, payload: alloc::boxed::Box<dyn core::any::Any + Send>) -> Result<u32, Escaped> {
+    if payload.is::<TrapUnwind>() {
+        // SAFETY: vm is live; the trap recorded its code before unwinding.
+        Ok(unsafe { (*vm).trap_code })
+    } else {
+        Err(Escaped(payload))
+    }
+}
+
+/// Run `array(ctx, null, values)` through the module's setjmp entry, which installs its jump
+/// buffer; the previous one (an outer call's, or none) is restored afterwards.
+///
+/// # Safety
+/// As [`call_array`].
+#[cfg(not(feature = "std"))]
+#[inline(always)]
+unsafe fn enter(vm: *mut VMStore, sjlj: Option<abi::SjljEntryFn>, array: abi::ArrayFn, ctx: *mut c_void, values: *mut ValRaw) -> Result<u32, Escaped> {
+    // SAFETY: vm is live and only accessed from this thread.
+    let prev = unsafe { (*vm).jmp_buf };
+    let code = match sjlj {
+        // SAFETY: per the contract of `call_array`.
+        Some(sjlj) => unsafe { sjlj(vm, array, ctx, values) },
+        // A host function calling a host function: nothing can trap by `raise_trap` below.
+        // SAFETY: as above.
+        None => unsafe { array(ctx, core::ptr::null_mut(), values) },
+    };
+    // SAFETY: as above.
+    unsafe { (*vm).jmp_buf = prev };
+    Ok(code)
+}
+
+/// Builtin `trap_unwind` (`abi::Builtins::trap_unwind`): `raise_trap` recorded the trap in the
+/// `VMStore` and found no jump buffer; unwind the wasm frames to [`call_array`].
+///
+/// # Safety
+/// Called by `raise_trap` of generated code (wasm frames up to the boundary).
+pub(crate) unsafe extern "C-unwind" fn trap_unwind(_vmctx: *mut VMContext) -> ! {
+    unwind_trap()
+}
+
+/// Unwind a trap (already recorded in the `VMStore`) to the innermost [`call_array`].
+#[cfg(feature = "std")]
+#[cold]
+pub(crate) fn unwind_trap() -> ! {
+    std::panic::resume_unwind(alloc::boxed::Box::new(TrapUnwind))
+}
+
+/// Without `std` every call goes through the setjmp entry, whose jump buffer `raise_trap`
+/// finds: this is unreachable.
+#[cfg(not(feature = "std"))]
+#[cold]
+pub(crate) fn unwind_trap() -> ! {
+    panic!("internal error: a wasm trap was raised outside a trap boundary")
 }
 
 /// Set the stack limit of outermost calls made with stack pointer `sp` (kept for the next
@@ -85,21 +176,6 @@ unsafe fn set_stack_limit(store: &StoreState, vm: *mut VMStore, sp: usize) {
     // SAFETY: per the function contract.
     unsafe { (*vm).stack_limit = limit };
     store.limit_sp.set(sp);
-}
-
-/// [`call_array`] from a host function that wasm code of the same store called: the outer
-/// jump buffer is hidden until the callee's array entry installs its own (a signal in between
-/// must not jump past the host frames), and restored afterwards.
-///
-/// # Safety
-/// As [`call_array`]; `vm` is the store's live VMStore.
-#[cold]
-#[inline(never)]
-unsafe fn call_array_nested(vm: *mut VMStore, vmctx: *mut VMContext, array: abi::ArrayFn, ctx: *mut core::ffi::c_void, values: *mut ValRaw) -> u32 {
-    // SAFETY: vm is live and only accessed from this thread (besides the atomic interrupt).
-    let prev_jmp_buf = unsafe { core::mem::replace(&mut (*vm).jmp_buf, core::ptr::null_mut()) };
-    // SAFETY: per the function contract.
-    unsafe { run_entry(vm, vmctx, array, ctx, values, prev_jmp_buf) }
 }
 
 impl InstanceCore {
@@ -128,11 +204,20 @@ impl InstanceCore {
         let array = f.array.ok_or_else(|| Trap::new(TrapKind::IndirectCallToNull))?;
         // SAFETY: the funcref's array entry belongs to wasm code of this store (or is a host
         // function's), `slots` holds enough values for its type.
-        let code = unsafe { call_array(&self.store, self.vmctx, array, f.array_ctx, slots.as_mut_ptr()) };
+        let code = unsafe { call_array(&self.store, self.vmctx, self.sjlj_entry(), array, f.array_ctx, slots.as_mut_ptr()) };
         if code == abi::trap::NONE {
             return Ok(());
         }
         Err(self.take_trap(code))
+    }
+
+    /// The setjmp entry of this module (runtimes without an unwinder only).
+    #[inline(always)]
+    fn sjlj_entry(&self) -> Option<abi::SjljEntryFn> {
+        #[cfg(feature = "std")]
+        return None;
+        #[cfg(not(feature = "std"))]
+        return Some(self.module.desc().sjlj_entry);
     }
 
     fn take_trap(&self, code: u32) -> Trap {

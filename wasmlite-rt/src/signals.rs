@@ -144,7 +144,7 @@ mod imp {
     use core::cell::Cell;
 
     use crate::abi::registry::{self, CODE, RESERVATIONS};
-    use crate::abi::{jmp_buf, store_offsets, trap, ModuleDescriptor, VMContext, VMCTX_STORE};
+    use crate::abi::{store_offsets, trap, ModuleDescriptor, VMContext, VMCTX_STORE};
 
     /// Register the code range of a module (idempotent per descriptor).
     ///
@@ -268,11 +268,9 @@ mod imp {
     /// What the handler does with a fault.
     #[derive(Debug, PartialEq, Eq)]
     pub(crate) enum Decision {
-        /// Redirect to `raise_trap(vmctx, code, UNKNOWN_FUNC)` on the current stack.
-        Redirect { raise_trap: usize, vmctx: usize, code: u32 },
-        /// Stack guard hit by wasm code: redirect to `raise_trap(vmctx, STACK_OVERFLOW, …)`
-        /// on the stack below the innermost entry's saved stack pointer.
-        StackOverflow { raise_trap: usize, vmctx: usize },
+        /// A trap of the wasm call running with VMContext `vmctx`: record `code` and unwind
+        /// from the handler ([`raise_in_handler`]).
+        Trap { vmctx: usize, code: u32 },
         /// Not wasm's fault: chain to the previous handler / default action.
         Chain,
     }
@@ -283,37 +281,39 @@ mod imp {
         if state.vmctx.is_null() {
             return Decision::Chain;
         }
-        let Some(code) = CODE.lookup(pc) else {
+        if CODE.lookup(pc).is_none() {
             return Decision::Chain;
-        };
-        let (raise_trap, vmctx) = (code.data, state.vmctx as usize);
+        }
+        let vmctx = state.vmctx as usize;
         if RESERVATIONS.lookup(addr).is_some() {
-            Decision::Redirect { raise_trap, vmctx, code: trap::MEMORY_OUT_OF_BOUNDS }
+            Decision::Trap { vmctx, code: trap::MEMORY_OUT_OF_BOUNDS }
         } else if in_stack_guard(addr, stack_low) {
-            Decision::StackOverflow { raise_trap, vmctx }
+            Decision::Trap { vmctx, code: trap::STACK_OVERFLOW }
         } else {
             Decision::Chain
         }
     }
 
-    /// The stack pointer saved in the innermost jump buffer of `vmctx`'s store (0 if none).
+    /// Raise trap `code` of the wasm call running with VMContext `vmctx`, which faulted or was
+    /// interrupted at `pc`, from the signal handler: record it like `raise_trap` does and
+    /// unwind. The unwinder crosses the kernel's signal frame into the wasm frames (their
+    /// unwind tables are asynchronous: exact at every instruction) and stops at the call's
+    /// boundary (`call::call_array`), which restores the host's registers and stack pointer.
+    /// The handlers run with `SA_NODEFER`, so leaving one this way leaves no signal blocked.
     ///
     /// # Safety
-    /// `vmctx` must be the live VMContext of the wasm call running on this thread.
-    unsafe fn entry_sp(vmctx: usize) -> usize {
-        // SAFETY: vmctx is live (caller), its store pointer is valid for the whole call, and a
-        // non-null jmp_buf points to the live entry's jump buffer of `jmp_buf::WORDS` words.
+    /// Called from a signal handler on the thread whose innermost wasm call has VMContext
+    /// `vmctx` (live), with `pc` in registered wasm code: only wasm frames lie between the
+    /// handler and that call's boundary.
+    unsafe fn raise_in_handler(vmctx: usize, code: u32, pc: usize) -> ! {
+        // SAFETY: vmctx is live (contract) and its store pointer is valid for the whole call.
         unsafe {
             let store = *((vmctx + VMCTX_STORE as usize) as *const usize);
-            if store == 0 {
-                return 0;
-            }
-            let buf = *((store + store_offsets::JMP_BUF as usize) as *const usize);
-            if buf == 0 {
-                return 0;
-            }
-            *((buf + jmp_buf::SP as usize) as *const usize)
+            *((store + store_offsets::TRAP_CODE as usize) as *mut u32) = code;
+            *((store + store_offsets::TRAP_FUNC as usize) as *mut u32) = crate::abi::UNKNOWN_FUNC;
         }
+        let _ = FAULT_PC.try_with(|c| c.set(pc));
+        crate::call::unwind_trap()
     }
 
     #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
@@ -348,8 +348,9 @@ mod imp {
                         let mut si: libc::sigaction = core::mem::zeroed();
                         si.sa_sigaction = handle_interrupt as *const () as usize;
                         // SA_RESTART: a host function's system call interrupted by a signal
-                        // that is not acted upon (host pc) continues.
-                        si.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK | libc::SA_RESTART;
+                        // that is not acted upon (host pc) continues. SA_NODEFER: a trap
+                        // leaves the handler by unwinding, which restores no signal mask.
+                        si.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK | libc::SA_RESTART | libc::SA_NODEFER;
                         libc::sigemptyset(&mut si.sa_mask);
                         libc::sigaction(sig, &si, core::ptr::null_mut());
                     }
@@ -357,16 +358,16 @@ mod imp {
             });
         }
 
-        /// Whether the interrupt signal should redirect a thread in `state` at `pc` now (see
-        /// the module docs). Returns `(raise_trap, vmctx)`.
+        /// Whether the interrupt signal should raise the `Interrupted` trap in a thread in
+        /// `state` at `pc` now (see the module docs). Returns the running call's VMContext.
         ///
         /// # Safety
         /// Called on the thread the signal interrupted, `state` being its call state.
-        unsafe fn interrupt_target(pc: usize, state: WasmCallState) -> Option<(usize, usize)> {
+        unsafe fn interrupt_target(pc: usize, state: WasmCallState) -> Option<usize> {
             if state.vmctx.is_null() {
                 return None;
             }
-            let code = CODE.lookup(pc)?;
+            CODE.lookup(pc)?;
             let vmctx = state.vmctx as usize;
             // SAFETY: a wasm call is running on this thread, so its VMContext and store are
             // live; fields another thread may write are read atomically.
@@ -375,80 +376,37 @@ mod imp {
                 if store == 0 {
                     return None;
                 }
-                let buf = core::ptr::read_volatile((store + store_offsets::JMP_BUF as usize) as *const usize);
                 let code_now = core::ptr::read_volatile((store + store_offsets::TRAP_CODE as usize) as *const u32);
                 let flag = core::sync::atomic::AtomicU32::from_ptr((store + store_offsets::INTERRUPT as usize) as *mut u32)
                     .load(Ordering::SeqCst);
-                (buf != 0 && code_now == 0 && flag != 0).then_some((code.data, vmctx))
+                (code_now == 0 && flag != 0).then_some(vmctx)
             }
         }
 
-        unsafe extern "C" fn handle_interrupt(_sig: libc::c_int, _info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+        unsafe extern "C-unwind" fn handle_interrupt(_sig: libc::c_int, _info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
             let uc = ctx as *mut libc::ucontext_t;
             // SAFETY: the kernel passes a valid ucontext (SA_SIGINFO).
-            let (pc, rsp) = unsafe {
-                let g = &(*uc).uc_mcontext.gregs;
-                (g[libc::REG_RIP as usize] as usize, g[libc::REG_RSP as usize] as usize)
-            };
+            let pc = unsafe { (*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as usize };
             let state = CURRENT.try_with(|c| c.get()).unwrap_or(WasmCallState::IDLE);
             // SAFETY: on the interrupted thread with its own call state.
-            if let Some((raise_trap, vmctx)) = unsafe { interrupt_target(pc, state) } {
-                let _ = FAULT_PC.try_with(|c| c.set(pc));
-                // SAFETY: the pc is wasm code inside a live trap boundary (installed jump
-                // buffer, no trap in progress): continue in raise_trap below the red zone.
-                unsafe { redirect(uc, raise_trap, vmctx, trap::INTERRUPTED, rsp - 256) };
+            if let Some(vmctx) = unsafe { interrupt_target(pc, state) } {
+                // SAFETY: the pc is wasm code of the innermost running call and no trap is in
+                // progress.
+                unsafe { raise_in_handler(vmctx, trap::INTERRUPTED, pc) };
             }
             // Otherwise host code runs: the flag stays set and is checked when control
             // returns to wasm code.
         }
 
-        /// Point the interrupted context at `raise_trap(vmctx, code, UNKNOWN_FUNC)` with stack
-        /// pointer below `sp` (16-byte aligned as at a function entry).
-        ///
-        /// # Safety
-        /// `uc` is the kernel's ucontext of this signal; `sp` is usable stack.
-        unsafe fn redirect(uc: *mut libc::ucontext_t, raise_trap: usize, vmctx: usize, code: u32, sp: usize) {
-            // SAFETY: rewriting the interrupted context provided by the kernel (caller).
-            unsafe {
-                let g = &mut (*uc).uc_mcontext.gregs;
-                g[libc::REG_RSP as usize] = ((sp & !15) - 8) as i64;
-                g[libc::REG_RIP as usize] = raise_trap as i64;
-                g[libc::REG_RDI as usize] = vmctx as i64;
-                g[libc::REG_RSI as usize] = code as i64;
-                g[libc::REG_RDX as usize] = crate::abi::UNKNOWN_FUNC as i64;
-            }
-        }
-
-        unsafe extern "C" fn handle(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+        unsafe extern "C-unwind" fn handle(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
             let uc = ctx as *mut libc::ucontext_t;
             // SAFETY: the kernel passes a valid siginfo and ucontext (SA_SIGINFO).
-            let (pc, rsp, addr) = unsafe {
-                let g = &(*uc).uc_mcontext.gregs;
-                (g[libc::REG_RIP as usize] as usize, g[libc::REG_RSP as usize] as usize, (*info).si_addr() as usize)
-            };
+            let (pc, addr) = unsafe { ((*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as usize, (*info).si_addr() as usize) };
             let state = CURRENT.try_with(|c| c.get()).unwrap_or(WasmCallState::IDLE);
             let low = STACK_LOW.try_with(|c| c.get()).unwrap_or(0);
-            match decide(pc, addr, state, low) {
-                Decision::Redirect { raise_trap, vmctx, code } => {
-                    let _ = FAULT_PC.try_with(|c| c.set(pc));
-                    // SAFETY: a fault in registered wasm code during a wasm call: continue in
-                    // its raise_trap, below the red zone of the faulting frame.
-                    unsafe { redirect(uc, raise_trap, vmctx, code, rsp - 256) };
-                    return;
-                }
-                Decision::StackOverflow { raise_trap, vmctx } => {
-                    // SAFETY: vmctx is the running call's VMContext (decide checked the state).
-                    let sp = unsafe { entry_sp(vmctx) };
-                    // Only if the saved sp lies above the fault: the frames between are dead
-                    // once raise_trap longjmps, and 4 KiB of them is plenty for raise_trap.
-                    if sp > rsp && sp - rsp > 8192 {
-                        let _ = FAULT_PC.try_with(|c| c.set(pc));
-                        // SAFETY: as above; the new stack lies in frames the trap discards.
-                        unsafe { redirect(uc, raise_trap, vmctx, trap::STACK_OVERFLOW, sp - 4096) };
-                        return;
-                    }
-                }
-                Decision::Chain => {}
+            if let Decision::Trap { vmctx, code } = decide(pc, addr, state, low) {
+                // SAFETY: a fault in registered wasm code during a wasm call of this thread.
+                unsafe { raise_in_handler(vmctx, code, pc) };
             }
             // SAFETY: chaining to the previous action, fully written before we were installed.
             unsafe { chain(sig, info, ctx) }
@@ -500,8 +458,12 @@ mod imp {
         use std::boxed::Box;
         use crate::abi::CodeRange;
 
-        unsafe extern "C" fn fake_raise(_: *mut VMContext, _: u32, _: u32) -> ! {
+        unsafe extern "C-unwind" fn fake_raise(_: *mut VMContext, _: u32, _: u32) -> ! {
             panic!("fake raise_trap")
+        }
+
+        unsafe extern "C" fn fake_sjlj(_: *mut crate::abi::VMStore, _: crate::abi::ArrayFn, _: *mut core::ffi::c_void, _: *mut crate::abi::ValRaw) -> u32 {
+            panic!("fake sjlj_entry")
         }
 
         fn descriptor(code: &'static [u8]) -> &'static ModuleDescriptor {
@@ -526,6 +488,7 @@ mod imp {
                 import_stubs: core::ptr::null(),
                 num_import_stubs: 0,
                 raise_trap: fake_raise,
+                sjlj_entry: fake_sjlj,
                 code_ranges: ranges.as_ptr(),
                 num_code_ranges: ranges.len(),
             }))
@@ -605,8 +568,7 @@ mod imp {
             let low = 0x1200_0000_0000usize;
             let idle = WasmCallState::IDLE;
             let busy = WasmCallState { vmctx: 0x1000 as *mut VMContext };
-            let rt = fake_raise as *const () as usize;
-            let oob = Decision::Redirect { raise_trap: rt, vmctx: 0x1000, code: trap::MEMORY_OUT_OF_BOUNDS };
+            let oob = Decision::Trap { vmctx: 0x1000, code: trap::MEMORY_OUT_OF_BOUNDS };
             // Wasm pc + reservation address during a wasm call: a wasm trap.
             assert_eq!(decide(pc, mem + (5 << 30), busy, low), oob);
             // No wasm call on this thread: not ours.
@@ -619,7 +581,7 @@ mod imp {
             assert_eq!(decide(pc, 8, busy, low), Decision::Chain);
             assert_eq!(decide(pc, mem + (1 << 33), busy, low), Decision::Chain);
             // Stack guard from wasm code: stack overflow; from host code or unknown stack: chain.
-            let so = Decision::StackOverflow { raise_trap: rt, vmctx: 0x1000 };
+            let so = Decision::Trap { vmctx: 0x1000, code: trap::STACK_OVERFLOW };
             assert_eq!(decide(pc, low - 100, busy, low), so);
             assert_eq!(decide(pc, low + 100, busy, low), so);
             assert_eq!(decide(pc, low - STACK_GUARD_BELOW - 1, busy, low), Decision::Chain);

@@ -57,6 +57,9 @@ pub(crate) struct StoreState {
     /// The stack pointer of the outermost call for which `VMStore::stack_limit` was computed
     /// (0: none; see `call::call_array`).
     pub(crate) limit_sp: Cell<usize>,
+    /// How many calls into wasm code of this store are running on its thread (0: none; the
+    /// next call is an outermost one, see `call::call_array`).
+    pub(crate) depth: Cell<u32>,
     /// Every memory and table linked into an instance of this store: wasm code reaches them
     /// without going through their `RefCell`, so none may be borrowed while wasm runs.
     memories: RefCell<Vec<SharedMemory>>,
@@ -185,6 +188,7 @@ impl Store {
                 vm,
                 stack_floor: stack_floor(),
                 limit_sp: Cell::new(0),
+                depth: Cell::new(0),
                 pending: RefCell::new(None),
                 exceptions: Default::default(),
                 max_wasm_stack: Cell::new(DEFAULT_MAX_WASM_STACK),

@@ -202,6 +202,7 @@ const BUILTIN_SIGS: [(B, &[B]); NUM_BUILTINS as usize] = {
     t[builtin_index::THROW as usize] = (I32, &[P, I32, P]);
     t[builtin_index::THROW_REF as usize] = (I32, &[P, P]);
     t[builtin_index::EXN_RELEASE as usize] = (Void, &[P, P]);
+    t[builtin_index::TRAP_UNWIND as usize] = (Void, &[P]);
     t
 };
 

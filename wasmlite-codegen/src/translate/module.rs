@@ -49,6 +49,11 @@ pub(crate) struct ModuleCtx<'a, 'ctx> {
     /// The module's personality stub (`emit_personality`) when exception handling is enabled;
     /// functions may then unwind (no `nounwind`, unwind tables) and array entries catch.
     pub personality: Option<Value<'ctx>>,
+    /// The personality stub of array entries, emitted whether or not exception handling is
+    /// enabled: every frame unwinds (see [`common_attrs`]), so a wasm exception another
+    /// module throws through this module's frames stops at its array entry, never in the
+    /// runtime's trap boundary.
+    pub entry_personality: Option<Value<'ctx>>,
     /// The builtins the module's code may call (`abi::parse::builtins_used`):
     /// `include_wasm!` links only these, so a call of any other is refused
     /// ([`ModuleCtx::check_builtin`]).
@@ -239,8 +244,12 @@ pub(crate) fn needs_stack_pad(ty: &FuncType) -> bool {
 }
 
 /// Common attributes of every function we emit.
+///
+/// Traps unwind through every wasm frame to the runtime's boundary, so no function is
+/// `nounwind` and every one has asynchronous unwind tables (`uwtable(async)`: exact at every
+/// instruction, since the signal handler raises traps at a faulting or interrupted pc).
 pub(crate) fn common_attrs(ctx: &Context, f: Value<'_>) {
-    ctx.add_fn_attr(f, "nounwind");
+    unwind_attrs(ctx, f);
     ctx.add_fn_str_attr(f, "frame-pointer", "all");
     // Keep every wasm frame: no tail-recursion elimination or sibling calls, so that infinite
     // recursion reaches the stack-overflow check instead of becoming an infinite loop.
@@ -316,7 +325,6 @@ pub(crate) fn translate_module<'ctx>(
     let layout = VmLayout::for_module(info);
     let triple = tm.triple();
     let intptr = module.intptr_type(tm);
-    let ptr = ctx.ptr();
     let split = parts.len() > 1;
     let mine = parts.get(k).cloned().ok_or_else(|| CompileError::msg(format!("no code partition {k}")))?;
     let nimp = info.num_imported_funcs;
@@ -350,29 +358,21 @@ pub(crate) fn translate_module<'ctx>(
     };
     let code_start = marker("code_start", k);
 
-    // 2. raise_trap. Not `cold`: LLVM would move a cold function into `.text.unlikely.`,
-    // outside [code_start, code_end), where the signal handler would not recognise it. Its
-    // call sites are cold anyway (they precede `unreachable`).
+    // 2. raise_trap and the setjmp boundary. Not `cold`: LLVM would move a cold function into
+    // `.text.unlikely.`, outside [code_start, code_end), where the signal handler would not
+    // recognise it. Its call sites are cold anyway (they precede `unreachable`).
     let raise_trap_ty = raise_trap_type(ctx);
     let raise_trap_name = crate::lazy::raise_trap_symbol(prefix);
     let raise_trap = if k == 0 { define(&raise_trap_name, raise_trap_ty) } else { declare(&raise_trap_name, raise_trap_ty) };
-    for a in ["noinline", "noreturn"] {
-        ctx.add_fn_attr(raise_trap, a);
-    }
-    if k == 0 {
-        let b = ctx.builder();
-        b.position_at_end(ctx.append_block(raise_trap, "entry"));
-        let vmctx = raise_trap.param(0);
-        let store = load_store(ctx, &b, vmctx);
-        b.store(raise_trap.param(1), store_field(&b, store, StoreField::TrapCode), 4);
-        b.store(raise_trap.param(2), store_field(&b, store, StoreField::TrapFunc), 4);
-        let buf = b.load(ptr, store_field(&b, store, StoreField::JmpBuf), 8);
-        let (lj, lj_ty) = module
-            .intrinsic("llvm.eh.sjlj.longjmp", &[])
-            .ok_or_else(|| CompileError::msg("LLVM intrinsic llvm.eh.sjlj.longjmp not found"))?;
-        b.call(lj_ty, lj, &[buf]);
-        b.unreachable();
-    }
+    raise_trap_attrs(ctx, raise_trap);
+    let sjlj_entry = if k == 0 {
+        define_raise_trap(ctx, module, raise_trap)?;
+        let f = internal_fn(ctx, module, &format!("{prefix}_sjlj_entry"), sjlj_entry_type(ctx));
+        define_sjlj_entry(ctx, module, f)?;
+        Some(f)
+    } else {
+        None
+    };
 
     // 3. Declarations.
     let fn_types: Vec<Type<'ctx>> = info.types.iter().map(|t| native_fn_type(ctx, t)).collect();
@@ -414,6 +414,10 @@ pub(crate) fn translate_module<'ctx>(
         }
     }
 
+    // One personality stub per partition object: each object's weak `DW.ref.<name>` must
+    // resolve within that object (a JIT may place objects beyond 32-bit reach of each other).
+    let personality_name = if k == 0 { format!("{prefix}_personality") } else { format!("{prefix}_personality_p{k}") };
+    let personality = emit_personality(ctx, module, &personality_name);
     let m = ModuleCtx {
         ctx,
         module,
@@ -430,10 +434,8 @@ pub(crate) fn translate_module<'ctx>(
         fp_barrier: fp_barrier_constraint(&triple),
         // One stub name per partition object: each object's weak `DW.ref.<name>` must resolve
         // within that object (a JIT may place objects beyond 32-bit reach of each other).
-        personality: exceptions_enabled(config).then(|| {
-            let name = if k == 0 { format!("{prefix}_personality") } else { format!("{prefix}_personality_p{k}") };
-            emit_personality(ctx, module, &name)
-        }),
+        personality: exceptions_enabled(config).then_some(personality),
+        entry_personality: Some(personality),
         builtins,
     };
 
@@ -474,14 +476,115 @@ pub(crate) fn translate_module<'ctx>(
         let natives = &m.funcs[nimp as usize..];
         let stubs = &m.funcs[..nimp as usize];
         let arrays: Vec<Value<'ctx>> = arrays.iter().map(|&(_, a)| a).collect();
-        emit_descriptor(ctx, module, info, prefix, config, intptr, natives, &arrays, stubs, raise_trap, &ranges);
+        let traps = DescriptorTraps { raise_trap, sjlj_entry: sjlj_entry.ok_or_else(|| CompileError::msg("partition 0 has no sjlj entry"))? };
+        emit_descriptor(ctx, module, info, prefix, config, intptr, natives, &arrays, stubs, traps, &ranges);
     }
     Ok(())
 }
 
+/// A module's two trap functions, as the descriptor lists them.
+pub(crate) struct DescriptorTraps<'ctx> {
+    /// `raise_trap` ([`define_raise_trap`]).
+    pub raise_trap: Value<'ctx>,
+    /// The setjmp boundary ([`define_sjlj_entry`]).
+    pub sjlj_entry: Value<'ctx>,
+}
+
+/// Attributes of `raise_trap`: it never returns, and it unwinds (so it is not `nounwind`:
+/// see [`common_attrs`]).
+pub(crate) fn raise_trap_attrs(ctx: &Context, f: Value<'_>) {
+    for a in ["noinline", "noreturn"] {
+        ctx.add_fn_attr(f, a);
+    }
+}
+
+/// The body of `raise_trap(vmctx, code, func)`: record the code and the function in the
+/// `VMStore`, then leave for the innermost trap boundary. That is the installed jump buffer
+/// (`llvm.eh.sjlj.longjmp`) when a runtime without an unwinder entered through
+/// [`define_sjlj_entry`], otherwise the runtime's `trap_unwind` builtin, which unwinds the
+/// wasm frames (they all have unwind tables, see [`common_attrs`]).
+pub(crate) fn define_raise_trap<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, f: Value<'ctx>) -> Result<(), CompileError> {
+    let ptr = ctx.ptr();
+    let b = ctx.builder();
+    b.position_at_end(ctx.append_block(f, "entry"));
+    let vmctx = f.param(0);
+    let store = load_store(ctx, &b, vmctx);
+    b.store(f.param(1), store_field(&b, store, StoreField::TrapCode), 4);
+    b.store(f.param(2), store_field(&b, store, StoreField::TrapFunc), 4);
+    let buf = b.load(ptr, store_field(&b, store, StoreField::JmpBuf), 8);
+    let jump = ctx.append_block(f, "longjmp");
+    let unwind = ctx.append_block(f, "unwind");
+    let installed = b.icmp(crate::llvm::IntPred::LLVMIntNE, buf, ctx.const_null(ctx.ptr()));
+    b.cond_br(installed, jump, unwind);
+
+    b.position_at_end(jump);
+    let (lj, lj_ty) = module
+        .intrinsic("llvm.eh.sjlj.longjmp", &[])
+        .ok_or_else(|| CompileError::msg("LLVM intrinsic llvm.eh.sjlj.longjmp not found"))?;
+    b.call(lj_ty, lj, &[buf]);
+    b.unreachable();
+
+    b.position_at_end(unwind);
+    let index = abi::builtin_index::TRAP_UNWIND;
+    let fty = builtin_type(ctx, index).ok_or_else(|| CompileError::msg("builtin trap_unwind has no type"))?;
+    let builtins = b.load(ptr, b.ptr_add(vmctx, abi::VMCTX_BUILTINS as u64), 8);
+    let callee = b.load(ptr, b.ptr_add(builtins, abi::builtin_offset(index) as u64), 8);
+    b.call(fty, callee, &[vmctx]);
+    b.unreachable();
+    Ok(())
+}
+
+/// `SjljEntryFn`: `(store, array, ctx, values) -> u32`.
+pub(crate) fn sjlj_entry_type(ctx: &Context) -> Type<'_> {
+    ctx.func_type(ctx.i32(), &[ctx.ptr(), ctx.ptr(), ctx.ptr(), ctx.ptr()])
+}
+
+/// The body of the module's setjmp trap boundary `sjlj_entry(store, array, ctx, values)`
+/// (`abi::SjljEntryFn`, for runtimes without an unwinder): install a jump buffer in
+/// `store->jmp_buf`, call `array(ctx, null, values)` and return its result; a trap below
+/// `longjmp`s back here and returns the recorded trap code. The buffer stays installed when
+/// it returns (the runtime restores the previous one).
+pub(crate) fn define_sjlj_entry<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, f: Value<'ctx>) -> Result<(), CompileError> {
+    let ptr = ctx.ptr();
+    let b = ctx.builder();
+    b.position_at_end(ctx.append_block(f, "entry"));
+    let buf = b.alloca(jmp_buf_type(ctx), 16);
+    // The `trapped` path (setjmp returning a second time) reads nothing but this volatile
+    // slot: an SSA value live across setjmp may be kept in a register or a stack slot the
+    // callee-side code does not preserve.
+    let store_slot = b.alloca(ptr, 8);
+    b.store(f.param(0), store_slot, 8).set_volatile();
+    let missing = |n: &str| CompileError::msg(format!("LLVM intrinsic {n} not found"));
+    let (fa, fa_ty) = module.intrinsic("llvm.frameaddress", &[ptr]).ok_or_else(|| missing("llvm.frameaddress"))?;
+    let (ss, ss_ty) = module.intrinsic("llvm.stacksave", &[ptr]).ok_or_else(|| missing("llvm.stacksave"))?;
+    let (sj, sj_ty) = module.intrinsic("llvm.eh.sjlj.setjmp", &[]).ok_or_else(|| missing("llvm.eh.sjlj.setjmp"))?;
+    let frame = b.call(fa_ty, fa, &[ctx.i32_const(0)]);
+    b.store(frame, jmp_buf_slot(&b, buf, JmpBufSlot::Frame), 8);
+    let sp = b.call(ss_ty, ss, &[]);
+    b.store(sp, jmp_buf_slot(&b, buf, JmpBufSlot::Sp), 8);
+    let r = b.call(sj_ty, sj, &[buf]);
+    let trapped = ctx.append_block(f, "trapped");
+    let ok = ctx.append_block(f, "ok");
+    let c = b.icmp(crate::llvm::IntPred::LLVMIntNE, r, ctx.i32_const(0));
+    b.cond_br(c, trapped, ok);
+
+    b.position_at_end(trapped);
+    let store = b.load(ptr, store_slot, 8);
+    store.set_volatile();
+    let code = b.load(ctx.i32(), store_field(&b, store, StoreField::TrapCode), 4);
+    b.ret(code);
+
+    b.position_at_end(ok);
+    // Installed only now that setjmp has filled in the resume address.
+    b.store(buf, store_field(&b, f.param(0), StoreField::JmpBuf), 8).set_volatile();
+    let code = b.call(array_fn_type(ctx), f.param(1), &[f.param(2), ctx.const_null(ctx.ptr()), f.param(3)]);
+    b.ret(code);
+    Ok(())
+}
+
 /// The exported `<prefix>_descriptor` (`abi::ModuleDescriptor`): the encoded `ModuleInfo`,
-/// `{native, array}` per defined function, the import stubs, `raise_trap` and the code
-/// ranges (`[code_start, code_end)` markers of each object).
+/// `{native, array}` per defined function, the import stubs, `raise_trap`, the setjmp entry and
+/// the code ranges (`[code_start, code_end)` markers of each object).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn emit_descriptor<'ctx>(
     ctx: &'ctx Context,
@@ -493,7 +596,7 @@ pub(crate) fn emit_descriptor<'ctx>(
     natives: &[Value<'ctx>],
     arrays: &[Value<'ctx>],
     stubs: &[Value<'ctx>],
-    raise_trap: Value<'ctx>,
+    traps: DescriptorTraps<'ctx>,
     code_ranges: &[(Value<'ctx>, Value<'ctx>)],
 ) {
     let ptr = ctx.ptr();
@@ -544,7 +647,8 @@ pub(crate) fn emit_descriptor<'ctx>(
         ctx.const_int(intptr, arrays.len() as u64),
         stubs_g,
         ctx.const_int(intptr, nimp as u64),
-        raise_trap,
+        traps.raise_trap,
+        traps.sjlj_entry,
         ranges_g,
         ctx.const_int(intptr, code_ranges.len() as u64),
     ]);
@@ -667,13 +771,12 @@ pub(crate) fn build_return<'ctx>(
     }
 }
 
-/// Array entry of defined function `index`: a setjmp trap boundary. It installs its jump
-/// buffer in `VMStore::jmp_buf` and leaves it there when it returns: its caller (the
-/// runtime's call path, the only caller of array entries of wasm functions) restores the
-/// previous one.
+/// Array entry of defined function `index`: loads the arguments from the `ValRaw` array,
+/// calls the function and stores its results. It is not a trap boundary itself: a trap
+/// unwinds through it to the runtime (or `longjmp`s to [`define_sjlj_entry`]), and a wasm
+/// exception that no wasm frame catches stops here (landing pad, [`abi::trap::EXCEPTION`]).
 pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Value<'ctx>) -> Result<(), CompileError> {
     let ctx = m.ctx;
-    let ptr = ctx.ptr();
     let ty = m
         .info
         .func_type(index)
@@ -685,41 +788,7 @@ pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Val
     b.position_at_end(entry);
     let vmctx = f.param(0);
     let values = f.param(2);
-    let buf = b.alloca(jmp_buf_type(ctx), 16);
-    // The `trapped` path (setjmp returning a second time) reads nothing but these volatile
-    // slots: an SSA value live across setjmp would be spilled by the register allocator to a
-    // stack slot that it may reuse in the (inlined) function body, since it does not see the
-    // longjmp edge (a guard-page trap in a loop-heavy inlined body then found a clobbered
-    // `vmctx`: fuzz-diff --gen loops, seed 1).
-    let vmctx_slot = b.alloca(ptr, 8);
-    b.store(vmctx, vmctx_slot, 8).set_volatile();
-    let missing = |n: &str| CompileError::msg(format!("LLVM intrinsic {n} not found"));
-    let (fa, fa_ty) = m.module.intrinsic("llvm.frameaddress", &[ptr]).ok_or_else(|| missing("llvm.frameaddress"))?;
-    let (ss, ss_ty) = m.module.intrinsic("llvm.stacksave", &[ptr]).ok_or_else(|| missing("llvm.stacksave"))?;
-    let (sj, sj_ty) = m.module.intrinsic("llvm.eh.sjlj.setjmp", &[]).ok_or_else(|| missing("llvm.eh.sjlj.setjmp"))?;
-    let frame = b.call(fa_ty, fa, &[ctx.i32_const(0)]);
-    b.store(frame, jmp_buf_slot(&b, buf, JmpBufSlot::Frame), 8);
-    let sp = b.call(ss_ty, ss, &[]);
-    b.store(sp, jmp_buf_slot(&b, buf, JmpBufSlot::Sp), 8);
     let store = load_store(ctx, &b, vmctx);
-    let jb = store_field(&b, store, StoreField::JmpBuf);
-    let r = b.call(sj_ty, sj, &[buf]);
-    let trapped = ctx.append_block(f, "trapped");
-    let ok = ctx.append_block(f, "ok");
-    let c = b.icmp(crate::llvm::IntPred::LLVMIntNE, r, ctx.i32_const(0));
-    b.cond_br(c, trapped, ok);
-
-    b.position_at_end(trapped);
-    let vmctx2 = b.load(ptr, vmctx_slot, 8);
-    vmctx2.set_volatile();
-    let store2 = load_store(ctx, &b, vmctx2);
-    let code = b.load(ctx.i32(), store_field(&b, store2, StoreField::TrapCode), 4);
-    b.ret(code);
-
-    b.position_at_end(ok);
-    // Installed only now that setjmp has filled in the resume address: the interrupt signal
-    // handler treats a non-null `VMStore::jmp_buf` as "a complete trap boundary is live".
-    b.store(buf, jb, 8).set_volatile();
     if !m.poll_interrupts {
         // An interrupt requested before this entry (or while the signal found no wasm pc).
         raise_if_interrupted(m, &b, f, store, index);
@@ -731,7 +800,7 @@ pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Val
     // Results in memory go straight into the caller's `ValRaw` array.
     let area = results_in_memory(&ty.results).then_some(values);
     let args = native_args(ctx, ty, &args, area);
-    let r = match m.personality {
+    let r = match m.entry_personality {
         Some(p) => {
             // An exception leaving wasm: caught here, handed to the runtime in
             // VMStore::exception with the code EXCEPTION (it never unwinds into host frames).
