@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use crate::abi::{self, FuncType, ValRaw, VMContext, VMFuncRef, VMStore};
+use crate::abi::{self, FuncType, ValRaw, VMContext, VMFuncRef};
 use crate::instance::InstanceCore;
 use crate::store::StoreState;
 use crate::trap::{Trap, TrapKind};
@@ -36,29 +36,73 @@ use crate::val::Val;
 /// of a module compiled for this runtime's ABI.
 #[inline(always)]
 unsafe fn call_array(store: &StoreState, vmctx: *mut VMContext, sjlj: Option<abi::SjljEntryFn>, array: abi::ArrayFn, ctx: *mut c_void, values: *mut ValRaw) -> u32 {
-    let vm = store.vm.get();
-    let depth = store.depth.get();
-    if depth == 0 {
-        let marker = 0u8;
-        let sp = core::ptr::addr_of!(marker) as usize;
-        if store.limit_sp.get() != sp {
-            // SAFETY: vm is live and no wasm code of the store runs.
-            unsafe { set_stack_limit(store, vm, sp) };
-        }
-    }
-    store.depth.set(depth + 1);
     #[cfg(feature = "std")]
     let prev = crate::signals::enter_wasm(vmctx);
-    #[cfg(not(feature = "std"))]
-    let _ = vmctx;
     // SAFETY: per this function's contract.
-    let result = unsafe { enter(vm, sjlj, array, ctx, values) };
+    #[cfg(feature = "std")]
+    let outermost = prev.vmctx.is_null() || unsafe { other_store(prev.vmctx, store) };
+    #[cfg(not(feature = "std"))]
+    let (depth, outermost) = {
+        let _ = vmctx;
+        let depth = store.depth.get();
+        store.depth.set(depth + 1);
+        (depth, depth == 0)
+    };
+    if outermost {
+        let sp = stack_pointer();
+        if store.limit_sp.get() != sp {
+            // SAFETY: no wasm code of the store runs.
+            unsafe { set_stack_limit(store, sp) };
+        }
+    }
+    // SAFETY: per this function's contract.
+    let result = unsafe { enter(store, sjlj, array, ctx, values) };
     #[cfg(feature = "std")]
     crate::signals::leave_wasm(prev);
+    #[cfg(not(feature = "std"))]
     store.depth.set(depth);
     match result {
         Ok(code) => code,
         Err(e) => e.resume(),
+    }
+}
+
+/// Whether the wasm call running with VMContext `running` (the thread's innermost one, which
+/// called the host function now calling into `store`) belongs to another store: then this
+/// call is the outermost one of `store`.
+///
+/// # Safety
+/// `running` is a live VMContext.
+#[cfg(feature = "std")]
+#[cold]
+#[inline(never)]
+unsafe fn other_store(running: *mut VMContext, store: &StoreState) -> bool {
+    // SAFETY: per the contract; every VMContext points to its store's VMStore.
+    let vm = unsafe { *((running as *const u8).add(abi::VMCTX_STORE as usize) as *const *mut abi::VMStore) };
+    vm != store.vm.get()
+}
+
+/// The current stack pointer (approximately: an address in the current frame).
+#[inline(always)]
+fn stack_pointer() -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let sp: usize;
+        // SAFETY: reads the stack pointer register; no memory access, no side effect.
+        unsafe { core::arch::asm!("mov {}, rsp", out(reg) sp, options(nomem, nostack, preserves_flags)) };
+        sp
+    }
+    #[cfg(target_arch = "aarch64")]
+    {
+        let sp: usize;
+        // SAFETY: as above.
+        unsafe { core::arch::asm!("mov {}, sp", out(reg) sp, options(nomem, nostack, preserves_flags)) };
+        sp
+    }
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    {
+        let marker = 0u8;
+        core::ptr::addr_of!(marker) as usize
     }
 }
 
@@ -96,12 +140,12 @@ struct TrapUnwind;
 /// As [`call_array`].
 #[cfg(feature = "std")]
 #[inline(always)]
-unsafe fn enter(vm: *mut VMStore, _sjlj: Option<abi::SjljEntryFn>, array: abi::ArrayFn, ctx: *mut c_void, values: *mut ValRaw) -> Result<u32, Escaped> {
+unsafe fn enter(store: &StoreState, _sjlj: Option<abi::SjljEntryFn>, array: abi::ArrayFn, ctx: *mut c_void, values: *mut ValRaw) -> Result<u32, Escaped> {
     // SAFETY: per the contract of `call_array` (no caller VMContext: called from the host).
     let r = std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| unsafe { array(ctx, core::ptr::null_mut(), values) }));
     match r {
         Ok(code) => Ok(code),
-        Err(payload) => caught(vm, payload),
+        Err(payload) => caught(store, payload),
     }
 }
 
@@ -109,10 +153,10 @@ unsafe fn enter(vm: *mut VMStore, _sjlj: Option<abi::SjljEntryFn>, array: abi::A
 #[cfg(feature = "std")]
 #[cold]
 #[inline(never)]
-fn caught(vm: *mut VMStore, payload: alloc::boxed::Box<dyn core::any::Any + Send>) -> Result<u32, Escaped> {
+fn caught(store: &StoreState, payload: alloc::boxed::Box<dyn core::any::Any + Send>) -> Result<u32, Escaped> {
     if payload.is::<TrapUnwind>() {
-        // SAFETY: vm is live; the trap recorded its code before unwinding.
-        Ok(unsafe { (*vm).trap_code })
+        // SAFETY: the VMStore is live; the trap recorded its code before unwinding.
+        Ok(unsafe { (*store.vm.get()).trap_code })
     } else {
         Err(Escaped(payload))
     }
@@ -125,7 +169,8 @@ fn caught(vm: *mut VMStore, payload: alloc::boxed::Box<dyn core::any::Any + Send
 /// As [`call_array`].
 #[cfg(not(feature = "std"))]
 #[inline(always)]
-unsafe fn enter(vm: *mut VMStore, sjlj: Option<abi::SjljEntryFn>, array: abi::ArrayFn, ctx: *mut c_void, values: *mut ValRaw) -> Result<u32, Escaped> {
+unsafe fn enter(store: &StoreState, sjlj: Option<abi::SjljEntryFn>, array: abi::ArrayFn, ctx: *mut c_void, values: *mut ValRaw) -> Result<u32, Escaped> {
+    let vm = store.vm.get();
     // SAFETY: vm is live and only accessed from this thread.
     let prev = unsafe { (*vm).jmp_buf };
     let code = match sjlj {
@@ -168,13 +213,13 @@ pub(crate) fn unwind_trap() -> ! {
 /// call from the same `sp`, the common case of a host loop calling wasm).
 ///
 /// # Safety
-/// `vm` is the live VMStore of `store`, no wasm code of the store runs.
+/// No wasm code of the store runs.
 #[cold]
 #[inline(never)]
-unsafe fn set_stack_limit(store: &StoreState, vm: *mut VMStore, sp: usize) {
+unsafe fn set_stack_limit(store: &StoreState, sp: usize) {
     let limit = sp.saturating_sub(store.max_wasm_stack.get()).max(store.stack_floor).min(sp).max(1);
-    // SAFETY: per the function contract.
-    unsafe { (*vm).stack_limit = limit };
+    // SAFETY: the VMStore is live; per the function contract nothing else accesses it.
+    unsafe { (*store.vm.get()).stack_limit = limit };
     store.limit_sp.set(sp);
 }
 

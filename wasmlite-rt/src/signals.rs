@@ -182,7 +182,7 @@ mod imp {
     }
 
     /// Per-thread state of the current wasm call: the VMContext of the innermost running
-    /// call (null: none). The `raise_trap` to redirect to comes from the code registry.
+    /// call (null: none).
     #[derive(Clone, Copy)]
     pub(crate) struct WasmCallState {
         pub(crate) vmctx: *mut VMContext,

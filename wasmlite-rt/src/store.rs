@@ -58,7 +58,9 @@ pub(crate) struct StoreState {
     /// (0: none; see `call::call_array`).
     pub(crate) limit_sp: Cell<usize>,
     /// How many calls into wasm code of this store are running on its thread (0: none; the
-    /// next call is an outermost one, see `call::call_array`).
+    /// next call is an outermost one, see `call::call_array`). With `std` the signal
+    /// handler's per-thread call state tells the same.
+    #[cfg(not(feature = "std"))]
     pub(crate) depth: Cell<u32>,
     /// Every memory and table linked into an instance of this store: wasm code reaches them
     /// without going through their `RefCell`, so none may be borrowed while wasm runs.
@@ -188,6 +190,7 @@ impl Store {
                 vm,
                 stack_floor: stack_floor(),
                 limit_sp: Cell::new(0),
+                #[cfg(not(feature = "std"))]
                 depth: Cell::new(0),
                 pending: RefCell::new(None),
                 exceptions: Default::default(),

@@ -105,8 +105,9 @@ pub(crate) fn translate_function<'a, 'ctx>(
         .func_type(index)
         .ok_or_else(|| CompileError::msg(format!("function {index} has no type")))?
         .clone();
-    // Only array entries need a frame pointer (`llvm.eh.sjlj.setjmp`); a function body without
-    // one has `rbp` as an extra register (the stack check reads the stack pointer instead).
+    // Only the setjmp entry needs a frame pointer (`llvm.eh.sjlj.setjmp`); a function body
+    // without one has `rbp` as an extra register (the stack check reads the stack pointer
+    // instead; unwinding follows the unwind tables).
     ctx.add_fn_str_attr(func, "frame-pointer", "none");
     let entry = ctx.append_block(func, "entry");
     let body_bb = ctx.append_block(func, "body");

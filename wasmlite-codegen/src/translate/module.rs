@@ -783,6 +783,8 @@ pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Val
         .ok_or_else(|| CompileError::msg(format!("function {index} has no type")))?;
     let native = m.funcs[index as usize];
     let native_ty = m.fn_types[m.info.funcs[index as usize] as usize];
+    // No frame pointer, like function bodies (unwinding follows the unwind tables).
+    ctx.add_fn_str_attr(f, "frame-pointer", "none");
     let b = ctx.builder();
     let entry = ctx.append_block(f, "entry");
     b.position_at_end(entry);
