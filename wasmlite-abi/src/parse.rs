@@ -501,7 +501,7 @@ mod tests {
             (func (drop (memory.atomic.notify (i32.const 0) (i32.const 1)))))"#);
         assert_eq!(atomics, builtin_set::ALWAYS | 1 << MEMORY_ATOMIC_NOTIFY);
         let exn = set("(module (tag) (func (block (try_table (catch_all 0) (throw 0)))))");
-        assert_eq!(exn, builtin_set::EXCEPTIONS);
+        assert_eq!(exn, builtin_set::ALWAYS | builtin_set::EXCEPTIONS);
         // A module cut inside its code section.
         let bin = wat::parse_str("(module (func (drop (memory.grow (i32.const 1)))) (memory 1))").unwrap();
         let e = builtins_used(&bin[..bin.len() - 3]).unwrap_err();

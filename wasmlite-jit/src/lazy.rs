@@ -180,9 +180,17 @@ std::arch::global_asm!(
     ".hidden wasmlite_jit_lazy_entry",
     ".type wasmlite_jit_lazy_entry,@function",
     // On entry: [rsp] = stub number, [rsp + 8] = the caller's return address, r11 = state.
+    // Unwind information (`.cfi_*`) describes every instruction: an interrupt signal landing
+    // in the registered tail raises the `Interrupted` trap by unwinding from there, through
+    // this frame into the wasm caller.
     "wasmlite_jit_lazy_entry:",
+    ".cfi_startproc",
+    ".cfi_def_cfa_offset 16",
     "push rbp",
+    ".cfi_def_cfa_offset 24",
+    ".cfi_offset rbp, -24",
     "mov rbp, rsp",
+    ".cfi_def_cfa_register rbp",
     // Every register a wasm function may receive arguments in (and rax, r10, r11).
     "push rax",
     "push rdi",
@@ -202,7 +210,7 @@ std::arch::global_asm!(
     "call {resolve}",
     // Return into the compiled code: the stub number's slot becomes the return address, so
     // `ret` leaves the stack exactly as the caller left it. From here on the code is
-    // registered as wasm code (an interrupt signal redirects it).
+    // registered as wasm code (an interrupt signal raises its trap here).
     ".globl wasmlite_jit_lazy_entry_tail",
     ".hidden wasmlite_jit_lazy_entry_tail",
     "wasmlite_jit_lazy_entry_tail:",
@@ -219,7 +227,9 @@ std::arch::global_asm!(
     "pop rdi",
     "pop rax",
     "pop rbp",
+    ".cfi_def_cfa rsp, 16",
     "ret",
+    ".cfi_endproc",
     ".globl wasmlite_jit_lazy_entry_end",
     ".hidden wasmlite_jit_lazy_entry_end",
     "wasmlite_jit_lazy_entry_end:",

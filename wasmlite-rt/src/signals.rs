@@ -120,6 +120,7 @@ mod running {
             let me = current_tid();
             if self.tid.load(Ordering::Relaxed) != me {
                 super::ensure_installed();
+                super::imp::ensure_alt_stack();
                 // SeqCst: ordered before the entry's check of the interrupt flag (see
                 // `InterruptHandle::interrupt`).
                 self.tid.store(me, Ordering::SeqCst);
@@ -358,6 +359,74 @@ mod imp {
             });
         }
 
+        /// The smallest alternate signal stack the handlers run on: they unwind from it
+        /// (`raise_in_handler`), and the kernel's signal frame with the extended register state
+        /// comes first. Rust's own (`SIGSTKSZ`, 8 KiB) leaves too little margin.
+        const ALT_STACK_SIZE: usize = 64 << 10;
+
+        /// This thread's alternate signal stack, if the runtime installed it (unmapped when
+        /// the thread ends).
+        struct AltStack {
+            map: core::cell::Cell<usize>,
+            len: core::cell::Cell<usize>,
+        }
+
+        impl Drop for AltStack {
+            fn drop(&mut self) {
+                let (map, len) = (self.map.get(), self.len.get());
+                if map == 0 {
+                    return;
+                }
+                // SAFETY: the thread is ending and runs no handler: disable the alternate
+                // stack, then unmap the mapping this thread made in `ensure_alt_stack`.
+                unsafe {
+                    let off = libc::stack_t { ss_sp: core::ptr::null_mut(), ss_flags: libc::SS_DISABLE, ss_size: 0 };
+                    libc::sigaltstack(&off, core::ptr::null_mut());
+                    libc::munmap(map as *mut libc::c_void, len);
+                }
+            }
+        }
+
+        std::thread_local! {
+            static ALT_STACK: AltStack = const { AltStack { map: core::cell::Cell::new(0), len: core::cell::Cell::new(0) } };
+        }
+
+        /// Give this thread an alternate signal stack of at least [`ALT_STACK_SIZE`] bytes
+        /// (with a guard page below it) unless it has one. Called once per store (by the
+        /// thread that runs its wasm code); failures leave the thread as it was.
+        pub(crate) fn ensure_alt_stack() {
+            let _ = ALT_STACK.try_with(|a| {
+                if a.map.get() != 0 {
+                    return;
+                }
+                // SAFETY: plain system calls on this thread's own signal stack and a fresh
+                // private mapping; the new stack is installed only once fully set up.
+                unsafe {
+                    let mut old: libc::stack_t = core::mem::zeroed();
+                    if libc::sigaltstack(core::ptr::null(), &mut old) != 0 {
+                        return;
+                    }
+                    if old.ss_flags & libc::SS_DISABLE == 0 && old.ss_size >= ALT_STACK_SIZE {
+                        return;
+                    }
+                    let page = usize::try_from(libc::sysconf(libc::_SC_PAGESIZE)).unwrap_or(4096).max(4096);
+                    let len = ALT_STACK_SIZE + page;
+                    let map = libc::mmap(core::ptr::null_mut(), len, libc::PROT_NONE, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS, -1, 0);
+                    if map == libc::MAP_FAILED {
+                        return;
+                    }
+                    let stack = (map as *mut u8).add(page) as *mut libc::c_void;
+                    let new = libc::stack_t { ss_sp: stack, ss_flags: 0, ss_size: ALT_STACK_SIZE };
+                    if libc::mprotect(stack, ALT_STACK_SIZE, libc::PROT_READ | libc::PROT_WRITE) != 0 || libc::sigaltstack(&new, core::ptr::null_mut()) != 0 {
+                        libc::munmap(map, len);
+                        return;
+                    }
+                    a.map.set(map as usize);
+                    a.len.set(len);
+                }
+            });
+        }
+
         /// Whether the interrupt signal should raise the `Interrupted` trap in a thread in
         /// `state` at `pc` now (see the module docs). Returns the running call's VMContext.
         ///
@@ -445,7 +514,7 @@ mod imp {
     }
 
     #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
-    pub(crate) use handler::ensure_installed;
+    pub(crate) use handler::{ensure_alt_stack, ensure_installed};
 
     /// No handler on this platform: guard-page memories are not available
     /// (`wasmlite_abi::target::HOST_GUARD_PAGES` is false).
