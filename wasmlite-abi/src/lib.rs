@@ -22,24 +22,31 @@
 //!
 //! *Array* ([`ArrayFn`], host ↔ wasm): `extern "C" fn(ctx, caller_vmctx, values) -> u32`.
 //! `values` points to `max(params, results)` [`ValRaw`] slots: parameters on entry, results
-//! on return. The return value is `0` or a trap code. The array entry of a wasm function is a
-//! *trap boundary*: it installs a jump buffer in [`VMStore::jmp_buf`], so a trap anywhere in
-//! wasm code (explicit check, or a guard-page fault redirected by the signal handler) returns
-//! from the entry with the trap code. Host functions are always array functions; a host
-//! function that fails returns [`trap::HOST`] after stashing its `Trap` in the runtime.
+//! on return. The return value is `0` or a trap code. Host functions are always array functions;
+//! a host function that fails returns [`trap::HOST`] after stashing its `Trap` in the runtime.
 //!
 //! ## Traps
 //!
 //! Generated code raises a trap by calling the module's `raise_trap(vmctx, code, func_index)`
 //! (see [`ModuleDescriptor::raise_trap`]), which stores the code and function index in the
-//! [`VMStore`] and `llvm.eh.sjlj.longjmp`s to the innermost entry. Only wasm frames are ever
-//! jumped over: host functions are reached through array calls that return codes.
+//! [`VMStore`] and then leaves for the innermost trap boundary of the runtime:
+//!
+//! * normally by unwinding: it calls [`Builtins::trap_unwind`], and the runtime catches the
+//!   unwinding around its array call. Every wasm frame has (asynchronous) unwind tables, so the
+//!   runtime's signal handler raises the same unwinding at a faulting or interrupted wasm pc.
+//!   Entering wasm saves no registers and installs nothing;
+//! * when [`VMStore::jmp_buf`] is set: by `llvm.eh.sjlj.longjmp` to it. A runtime without an
+//!   unwinder (`no_std`) calls through the module's setjmp entry
+//!   ([`ModuleDescriptor::sjlj_entry`]), which installs it.
+//!
+//! Only wasm frames are ever unwound or jumped over: host functions are reached through array
+//! calls that return codes.
 //!
 //! ## Exceptions
 //!
 //! Wasm exceptions ([`VMException`]) unwind with the Itanium ABI (`_Unwind_RaiseException`,
 //! raised by [`Builtins::throw`]/[`Builtins::throw_ref`]) through wasm frames only: every
-//! array entry catches them and returns [`trap::EXCEPTION`] with the exception in
+//! array entry (whether or not its module enables exception handling) catches them and returns [`trap::EXCEPTION`] with the exception in
 //! [`VMStore::exception`]; a host function that throws returns the same code and the import
 //! stub rethrows it. Tags are compared by canonical id (`tag_ids` in the VMContext,
 //! [`VmLayout::tag_id`]).
@@ -265,7 +272,8 @@ impl ValRaw {
 /// writes it through `*(vmctx + VMCTX_STORE)`.
 #[repr(C)]
 pub struct VMStore {
-    /// Jump buffer of the innermost array entry (5 pointers, `llvm.eh.sjlj` format).
+    /// Jump buffer of the innermost setjmp entry ([`SjljEntryFn`]; 5 pointers,
+    /// `llvm.eh.sjlj` format), or null: then `raise_trap` unwinds (see the crate docs, *Traps*).
     pub jmp_buf: *mut c_void,
     /// Trap code of the last trap (see [`trap`]).
     pub trap_code: u32,
@@ -274,7 +282,7 @@ pub struct VMStore {
     /// Lowest stack address wasm code may use; checked in every function prologue.
     pub stack_limit: usize,
     /// Non-zero requests an interrupt. Code compiled with [`FLAG_INTERRUPT_POLLING`] checks it
-    /// at loop headers and function entries; otherwise the runtime's interrupt signal redirects
+    /// at loop headers and function entries; otherwise the runtime's interrupt signal raises the trap in
     /// running wasm code, and array entries, import stubs (after the host function returned)
     /// and builtin calls check it.
     pub interrupt: u32,
@@ -285,9 +293,9 @@ pub struct VMStore {
     pub exception: *mut VMException,
 }
 
-/// The jump buffer an array entry installs in [`VMStore::jmp_buf`]: five pointer-sized words
-/// in `llvm.eh.sjlj` format. The entry writes the frame address and the stack pointer, the
-/// `llvm.eh.sjlj.setjmp` intrinsic the resume address.
+/// The jump buffer a setjmp entry ([`SjljEntryFn`]) installs in [`VMStore::jmp_buf`]: five
+/// pointer-sized words in `llvm.eh.sjlj` format. The entry writes the frame address and the
+/// stack pointer, the `llvm.eh.sjlj.setjmp` intrinsic the resume address.
 pub mod jmp_buf {
     /// Number of pointer-sized words.
     pub const WORDS: u32 = 5;
@@ -295,9 +303,7 @@ pub mod jmp_buf {
     pub const FRAME: u32 = 0;
     /// Byte offset of the resume address (written by `llvm.eh.sjlj.setjmp`).
     pub const RESUME: u32 = 8;
-    /// Byte offset of the stack pointer (`llvm.stacksave` of the entry). Everything below it
-    /// belongs to frames that a trap discards; the signal handler runs `raise_trap` there when
-    /// the thread's stack is exhausted.
+    /// Byte offset of the stack pointer (`llvm.stacksave` of the entry).
     pub const SP: u32 = 16;
 }
 

@@ -225,8 +225,8 @@ pub static RESERVATIONS: Registry = Registry::new();
 ///
 /// # Safety
 /// `desc` must point to a valid [`crate::ModuleDescriptor`] whose code stays mapped until
-/// [`unregister_code`] is called with it (or forever): the runtime's signal handler redirects
-/// faults at those addresses to the descriptor's `raise_trap`.
+/// [`unregister_code`] is called with it (or forever): the runtime's signal handler turns
+/// faults at those addresses into traps.
 pub unsafe fn register_code(desc: *const crate::ModuleDescriptor) {
     if desc.is_null() || CODE.get(desc as usize).is_some() {
         return;

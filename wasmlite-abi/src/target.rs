@@ -1,8 +1,9 @@
 //! Which targets wasmlite supports, and where guard-page memories work. The one predicate the
 //! build (`wasmlite-build`), the code generator and the runtime use.
 //!
-//! Traps unwind wasm frames with `llvm.eh.sjlj.setjmp`/`longjmp`, which LLVM 19 lowers
-//! correctly only on x86-64 (on AArch64 both lower to nothing, so a trap would fall through).
+//! Traps leave wasm frames by unwinding, or, for runtimes without an unwinder (`no_std`), with
+//! `llvm.eh.sjlj.setjmp`/`longjmp`, which LLVM 19 lowers correctly only on x86-64 (on AArch64
+//! both lower to nothing, so a trap would fall through).
 //! Guard-page memories additionally need the runtime's SIGSEGV/SIGBUS handler, implemented for
 //! x86-64 Linux.
 
@@ -34,8 +35,7 @@ pub fn guard_pages_supported(triple: &str) -> bool {
 }
 
 /// Whether the runtime can interrupt running wasm code on `triple` by a signal (x86-64 Linux
-/// with the runtime's `std` feature: `pthread_kill` + a handler that redirects a wasm pc to
-/// `raise_trap`), so generated code needs no interrupt poll in its loops. Elsewhere code is
+/// with the runtime's `std` feature: `tgkill` + a handler that raises the trap at a wasm pc), so generated code needs no interrupt poll in its loops. Elsewhere code is
 /// compiled with polling (`FLAG_INTERRUPT_POLLING`).
 pub fn interrupt_signals_supported(triple: &str) -> bool {
     guard_pages_supported(triple)

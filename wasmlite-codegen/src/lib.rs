@@ -22,9 +22,11 @@
 //!   not work elsewhere); guard-page mode only where `wasmlite_abi::target::guard_pages_supported`.
 //! * Every VMContext / VMStore / VMFuncRef / jump-buffer / `ValRaw` offset and every builtin
 //!   signature comes from `translate/env.rs`, which reads them from `wasmlite-abi`.
-//! * Array entries have `"frame-pointer"="all"` (required by `llvm.eh.sjlj.setjmp`), function
-//!   bodies `"frame-pointer"="none"` (the prologue stack check reads the stack pointer with
-//!   `llvm.stacksave`); every function has `"disable-tail-calls"` (infinite recursion must reach the stack-overflow check instead of
+//! * Traps unwind (`raise_trap` calls the runtime's `trap_unwind` builtin): every function has
+//!   asynchronous unwind tables and none is `nounwind`. The setjmp entry (`sjlj_entry`, for
+//!   runtimes without an unwinder) has `"frame-pointer"="all"` (required by
+//!   `llvm.eh.sjlj.setjmp`), everything else `"frame-pointer"="none"` (the prologue stack check
+//!   reads the stack pointer with `llvm.stacksave`); every function has `"disable-tail-calls"` (infinite recursion must reach the stack-overflow check instead of
 //!   being turned into a loop by tail-recursion elimination), except functions with a
 //!   `return_call*` (guaranteed `musttail` calls; their ordinary calls are `notail`). Every
 //!   native wasm entry and wasm-to-wasm call uses LLVM's `tailcc` calling convention.
@@ -155,7 +157,7 @@ pub enum Interrupts {
     /// e.g. with a `no_std` runtime.
     Poll,
     /// No polls in function bodies: the runtime sends the running thread a signal whose
-    /// handler redirects a wasm pc to the trap path; the flag is checked where control enters
+    /// handler raises the trap at a wasm pc; the flag is checked where control enters
     /// wasm code (array entries, returns from host functions and builtins). Needs the runtime's
     /// `std` feature on x86-64 Linux; with a `no_std` runtime such code is interrupted only at
     /// those entry points.

@@ -7,9 +7,11 @@
 //!   code (the `code_ranges` of a loaded module, one per code object: every function, stub
 //!   and `raise_trap` of the module lies in one of them), **and**
 //! * the faulting address (`si_addr`) lies in a registered memory reservation →
-//!   `MEMORY_OUT_OF_BOUNDS`; or in this thread's stack guard region → `STACK_OVERFLOW`
-//!   (`raise_trap` then runs on the part of the stack the trap discards: below the stack
-//!   pointer saved in the innermost entry's jump buffer).
+//!   `MEMORY_OUT_OF_BOUNDS`; or in this thread's stack guard region → `STACK_OVERFLOW`.
+//!
+//! It then records the trap and unwinds from the handler (`raise_in_handler`), on the
+//! alternate signal stack (at least 64 KiB, installed per thread by `Store::new` when the
+//! thread's is smaller), to the running call's boundary in the runtime.
 //!
 //! Everything else — a host bug in `main`, a bad pointer in a host function called from wasm,
 //! a wild access from wasm code outside any reservation — goes to the previous handler, or
@@ -26,16 +28,15 @@
 //!
 //! Interruption (`InterruptHandle::interrupt`, for code compiled without polling): the store
 //! records the thread that runs its wasm code ([`RunningThread`]); `interrupt` sets the
-//! store's flag and sends that thread [`interrupt_signal`] (`tgkill`). The handler redirects the thread to
-//! `raise_trap(INTERRUPTED)` only when it is safe and wanted: a wasm call is running on it, the
-//! pc lies in registered wasm code, the store's jump buffer is installed (array entries install
-//! it only after `setjmp` filled it in, and the runtime clears it around every entry, so a
-//! non-null one belongs to the innermost, live entry), no trap is in progress (`trap_code` is
-//! 0) and the flag is still set. Otherwise the thread is in host code (a host function, a
-//! builtin, the runtime, an entry's bookkeeping) and the flag stays set; generated code checks
-//! it where control comes back: array entries after installing the jump buffer, import stubs
-//! after the host function returned, and after every builtin call. So a request is never lost
-//! and never fires outside wasm code.
+//! store's flag and sends that thread [`interrupt_signal`] (`tgkill`). The handler raises the
+//! `INTERRUPTED` trap in the thread (like a fault) only when it is safe and wanted: a wasm call
+//! is running on it, the pc lies in registered wasm code (so it belongs to the innermost call,
+//! whose boundary is live), no trap is in progress (`trap_code` is 0) and the flag is still
+//! set. Otherwise the thread is in host code (a host function, a builtin, the runtime, an
+//! entry's bookkeeping) and the flag stays set; generated code checks it where control comes
+//! back: array entries before calling the function, import stubs after the host function
+//! returned, and after every builtin call. So a request is never lost and never fires outside
+//! wasm code.
 
 #[cfg(feature = "std")]
 pub(crate) use imp::*;
@@ -211,7 +212,7 @@ mod imp {
         CURRENT.with(|c| c.set(prev));
     }
 
-    /// The pc of the last guard-page fault redirected on this thread (taken: reset to 0).
+    /// The pc of the last guard-page fault raised as a trap on this thread (taken: reset to 0).
     pub(crate) fn take_fault_pc() -> usize {
         FAULT_PC.with(|c| c.replace(0))
     }

@@ -237,7 +237,7 @@ impl Store {
 /// How running code is reached depends on how it was compiled (`wasmlite_codegen::Interrupts`):
 /// code that polls checks the request at every loop header and function entry; other code
 /// (the default on x86-64 Linux) is interrupted by a signal ([`interrupt_signal`]) sent to
-/// the thread that runs the store's code, whose handler redirects a wasm pc to the trap path
+/// the thread that runs the store's code, whose handler raises the trap at a wasm pc
 /// (and does nothing if that thread is running host code: system calls are restarted where
 /// the kernel allows, others fail with `EINTR`). Without
 /// `std` there is no signal: such code then notices the request only when control enters

@@ -849,3 +849,33 @@ fn wasm_params_arity_matches_types() {
     check::<(i32, i64, f32, f64, i32, i32, i32, i32)>();
     check::<(i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32)>();
 }
+
+/// Traps raised by the signal handler unwind from the alternate signal stack: a store gives
+/// its thread one of at least 64 KiB (a Rust thread starts with 8 KiB), and keeps a large one.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+#[test]
+fn stores_give_their_thread_a_large_alternate_signal_stack() {
+    fn alt_stack() -> libc::stack_t {
+        // SAFETY: queries this thread's alternate signal stack into a zeroed stack_t.
+        unsafe {
+            let mut cur: libc::stack_t = core::mem::zeroed();
+            assert_eq!(libc::sigaltstack(core::ptr::null(), &mut cur), 0);
+            cur
+        }
+    }
+    std::thread::spawn(|| {
+        let before = alt_stack();
+        let _store = Store::new();
+        let after = alt_stack();
+        assert_eq!(after.ss_flags & libc::SS_DISABLE, 0, "an alternate stack is installed");
+        assert!(after.ss_size >= 64 << 10, "{} bytes", after.ss_size);
+        if before.ss_flags & libc::SS_DISABLE == 0 && before.ss_size >= 64 << 10 {
+            assert_eq!(after.ss_sp, before.ss_sp, "a large enough stack is kept");
+        }
+        // A second store on the thread keeps the stack the first one installed.
+        let _again = Store::new();
+        assert_eq!(alt_stack().ss_sp, after.ss_sp);
+    })
+    .join()
+    .unwrap();
+}

@@ -11,7 +11,8 @@
 //! with each clause's `tag_ids[t]` and branches to the clause's label with the payload, or
 //! forwards to the enclosing try's dispatch in the same function, or raises the exception
 //! again for the caller's frames (`throw_ref`; see `resume_bb`).
-//! Traps are not exceptions: they `longjmp` to the array entry and never enter a landing pad.
+//! Traps are not exceptions: they unwind as another exception class, which the personality
+//! lets pass every landing pad (or `longjmp` to a setjmp entry), and never enter one.
 //! Tail calls leave the try scope (they are plain `musttail` calls, never invokes).
 
 use wasmlite_abi::{builtin_index, ValType};
