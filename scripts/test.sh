@@ -10,6 +10,9 @@ cargo test --workspace
 # Lints: every crate with `unsafe` denies undocumented unsafe blocks; warnings are errors.
 cargo clippy --workspace --all-targets -- -D warnings
 cargo build -p wasmlite-rt --no-default-features
+# Traps never rely on Rust's unwinding: the main example (explicit and guard-page traps)
+# again with `panic = "abort"`.
+CARGO_PROFILE_DEV_PANIC=abort cargo run -q -p hello-plugin
 # Runtime end-to-end tests (codegen + ORC JIT + runtime: every trap kind, linking, re-entrancy).
 cargo test -p wasmlite-jit-e2e
 

@@ -31,10 +31,15 @@
 //! (see [`ModuleDescriptor::raise_trap`]), which stores the code and function index in the
 //! [`VMStore`] and then leaves for the innermost trap boundary of the runtime:
 //!
-//! * normally by unwinding: it calls [`Builtins::trap_unwind`], and the runtime catches the
-//!   unwinding around its array call. Every wasm frame has (asynchronous) unwind tables, so the
-//!   runtime's signal handler raises the same unwinding at a faulting or interrupted wasm pc.
-//!   Entering wasm saves no registers and installs nothing;
+//! * normally by unwinding: it raises the calling thread's trap exception (class
+//!   [`TRAP_CLASS`], [`Builtins::trap_exception`]) with the unwinder's `_Unwind_RaiseException`
+//!   ([`Builtins::raise_exception`]): no Rust frame and no Rust panic is involved, so this
+//!   works with `panic = "abort"` too. The runtime calls wasm through the module's
+//!   [`ModuleDescriptor::enter`], whose landing pad catches it and returns the code. Every
+//!   wasm frame has (asynchronous) unwind tables, so the runtime's signal handler raises the
+//!   same exception at a faulting or interrupted wasm pc (through a trampoline whose unwind
+//!   information names the interrupted frame as its caller). Entering wasm saves no registers
+//!   and installs nothing;
 //! * when [`VMStore::jmp_buf`] is set: by `llvm.eh.sjlj.longjmp` to it. A runtime without an
 //!   unwinder (`no_std`) calls through the module's setjmp entry
 //!   ([`ModuleDescriptor::sjlj_entry`]), which installs it.
@@ -45,8 +50,9 @@
 //! ## Exceptions
 //!
 //! Wasm exceptions ([`VMException`]) unwind with the Itanium ABI (`_Unwind_RaiseException`,
-//! raised by [`Builtins::throw`]/[`Builtins::throw_ref`]) through wasm frames only: every
-//! array entry (whether or not its module enables exception handling) catches them and returns [`trap::EXCEPTION`] with the exception in
+//! raised by [`Builtins::throw`]/[`Builtins::throw_ref`]) through wasm frames only: the
+//! boundary ([`ModuleDescriptor::enter`], whether or not the module enables exception
+//! handling) catches them and returns [`trap::EXCEPTION`] with the exception in
 //! [`VMStore::exception`]; a host function that throws returns the same code and the import
 //! stub rethrows it. Tags are compared by canonical id (`tag_ids` in the VMContext,
 //! [`VmLayout::tag_id`]).
@@ -136,21 +142,21 @@ pub struct VMContext {
 /// For a wasm function `ctx` is its own `VMContext`; for a host function it is the host's
 /// environment pointer. `caller_vmctx` is the VMContext of the calling wasm instance (null when
 /// called from the host).
-///
-/// `C-unwind`: a trap unwinds out of a wasm function's array entry to the runtime's boundary.
 pub type ArrayFn =
-    unsafe extern "C-unwind" fn(ctx: *mut c_void, caller_vmctx: *mut VMContext, values: *mut ValRaw) -> u32;
+    unsafe extern "C" fn(ctx: *mut c_void, caller_vmctx: *mut VMContext, values: *mut ValRaw) -> u32;
 
 /// `raise_trap(vmctx, code, func_index)`: never returns (it unwinds or `longjmp`s to the
 /// innermost trap boundary).
 pub type RaiseTrapFn = unsafe extern "C-unwind" fn(vmctx: *mut VMContext, code: u32, func: u32) -> !;
 
-/// A module's setjmp trap boundary, [`ModuleDescriptor::sjlj_entry`]:
-/// `sjlj_entry(store, array, ctx, values)` calls the array function `array(ctx, null, values)`
-/// with a jump buffer installed in `store`'s [`VMStore::jmp_buf`] and returns its result, or
-/// the trap code of a trap raised below it. It leaves its (then dead) buffer installed: the
-/// caller restores the previous one. For runtimes without an unwinder (`no_std`).
-pub type SjljEntryFn = unsafe extern "C" fn(store: *mut VMStore, array: ArrayFn, ctx: *mut c_void, values: *mut ValRaw) -> u32;
+/// A module's trap boundary, [`ModuleDescriptor::enter`] (unwinding) or
+/// [`ModuleDescriptor::sjlj_entry`] (setjmp, for runtimes without an unwinder):
+/// `entry(store, array, ctx, values)` calls the array function `array(ctx, null, values)` and
+/// returns its result, or the code of a trap raised below it ([`VMStore::trap_code`]), or
+/// [`trap::EXCEPTION`] for a wasm exception no wasm frame caught (in
+/// [`VMStore::exception`]). The setjmp entry leaves its (then dead) jump buffer installed in
+/// `store`: the caller restores the previous one.
+pub type EntryFn = unsafe extern "C" fn(store: *mut VMStore, array: ArrayFn, ctx: *mut c_void, values: *mut ValRaw) -> u32;
 
 /// Size of one [`ValRaw`] slot: the stride of the array calling convention's value array.
 pub const VALRAW_SIZE: u32 = 16;
@@ -272,7 +278,7 @@ impl ValRaw {
 /// writes it through `*(vmctx + VMCTX_STORE)`.
 #[repr(C)]
 pub struct VMStore {
-    /// Jump buffer of the innermost setjmp entry ([`SjljEntryFn`]; 5 pointers,
+    /// Jump buffer of the innermost setjmp entry ([`ModuleDescriptor::sjlj_entry`]; 5 pointers,
     /// `llvm.eh.sjlj` format), or null: then `raise_trap` unwinds (see the crate docs, *Traps*).
     pub jmp_buf: *mut c_void,
     /// Trap code of the last trap (see [`trap`]).
@@ -293,7 +299,7 @@ pub struct VMStore {
     pub exception: *mut VMException,
 }
 
-/// The jump buffer a setjmp entry ([`SjljEntryFn`]) installs in [`VMStore::jmp_buf`]: five
+/// The jump buffer a setjmp entry ([`ModuleDescriptor::sjlj_entry`]) installs in [`VMStore::jmp_buf`]: five
 /// pointer-sized words in `llvm.eh.sjlj` format. The entry writes the frame address and the
 /// stack pointer, the `llvm.eh.sjlj.setjmp` intrinsic the resume address.
 pub mod jmp_buf {
@@ -326,6 +332,12 @@ pub mod store_offsets {
 /// `exception_class` of every exception wasmlite raises (`_Unwind_Exception` header): the
 /// personality routine ignores (continues unwinding past) exceptions of any other class.
 pub const EXCEPTION_CLASS: u64 = u64::from_be_bytes(*b"WLITWASM");
+
+/// `exception_class` of the unwinding that carries a trap from `raise_trap` (or the runtime's
+/// signal handler) to the innermost trap boundary ([`ModuleDescriptor::enter`]). Only the
+/// boundary's personality stub forwards it to the runtime's personality routine; every wasm
+/// frame lets it pass, so no wasm handler ever catches a trap.
+pub const TRAP_CLASS: u64 = u64::from_be_bytes(*b"WLITTRAP");
 
 /// The personality routine (Itanium C++ ABI level 1: `_Unwind_Personality_Fn`). The
 /// runtime's implementation is reached through [`VMException::personality`]: each module's
@@ -533,10 +545,14 @@ pub struct Builtins {
     /// Releases a caught exception that was never exposed as an `exnref`
     /// ([`VMException::escaped`] is 0); called by `catch`/`catch_all` after reading the payload.
     pub exn_release: unsafe extern "C" fn(vmctx: *mut VMContext, exn: *mut VMException),
-    /// Unwinds the trap that `raise_trap` recorded in the [`VMStore`] (`trap_code`,
-    /// `trap_func`) to the innermost trap boundary of the runtime; called by `raise_trap`
-    /// when no jump buffer is installed (see the crate docs, *Traps*).
-    pub trap_unwind: unsafe extern "C-unwind" fn(vmctx: *mut VMContext) -> !,
+    /// The exception object that carries a trap ([`TRAP_CLASS`], header initialised) on the
+    /// calling thread; `raise_trap` raises it with [`Builtins::raise_exception`] when no jump
+    /// buffer is installed (see the crate docs, *Traps*).
+    pub trap_exception: unsafe extern "C" fn(vmctx: *mut VMContext) -> *mut VMException,
+    /// The unwinder's `_Unwind_RaiseException` itself, so no runtime frame lies between a
+    /// trap and the boundary (a Rust frame would abort the unwinding with `panic = "abort"`).
+    /// Returns only if no frame catches the exception.
+    pub raise_exception: unsafe extern "C-unwind" fn(exn: *mut VMException) -> i32,
 }
 
 /// Index (in pointer-sized words) of each function pointer in [`Builtins`]; generated code
@@ -574,8 +590,10 @@ pub mod builtin_index {
     pub const THROW_REF: u32 = 14;
     /// [`super::Builtins::exn_release`].
     pub const EXN_RELEASE: u32 = 15;
-    /// [`super::Builtins::trap_unwind`].
-    pub const TRAP_UNWIND: u32 = 16;
+    /// [`super::Builtins::trap_exception`].
+    pub const TRAP_EXCEPTION: u32 = 16;
+    /// [`super::Builtins::raise_exception`].
+    pub const RAISE_EXCEPTION: u32 = 17;
 }
 
 /// Byte offset of builtin `index` (see [`builtin_index`]) in [`Builtins`].
@@ -584,7 +602,7 @@ pub const fn builtin_offset(index: u32) -> u32 {
 }
 
 /// Number of builtins (one past the largest [`builtin_index`]).
-pub const NUM_BUILTINS: u32 = 17;
+pub const NUM_BUILTINS: u32 = 18;
 
 /// Sets of builtins, bit `1 << builtin_index::X` per builtin: which ones the compiled code of
 /// a module may call (`parse::builtins_used`). `include_wasm!` links only those
@@ -594,10 +612,10 @@ pub mod builtin_set {
 
     /// Every builtin.
     pub const ALL: u32 = (1 << super::NUM_BUILTINS) - 1;
-    /// What every module may call: `raise_trap` unwinds traps, and an import stub rethrows an
+    /// What every module may call: `raise_trap` raises traps, and an import stub rethrows an
     /// exception a host function threw (it may unwind into a handler of another module's
     /// frames).
-    pub const ALWAYS: u32 = (1 << THROW_REF) | (1 << TRAP_UNWIND);
+    pub const ALWAYS: u32 = (1 << THROW_REF) | (1 << TRAP_EXCEPTION) | (1 << RAISE_EXCEPTION);
     /// Exception handling (`throw`, `throw_ref`, `try_table`, legacy `try`).
     pub const EXCEPTIONS: u32 = (1 << THROW) | (1 << THROW_REF) | (1 << EXN_RELEASE);
 
@@ -680,8 +698,10 @@ pub struct ModuleDescriptor {
     pub num_import_stubs: usize,
     /// Raises a trap from wasm code.
     pub raise_trap: RaiseTrapFn,
-    /// The setjmp trap boundary for runtimes without an unwinder ([`SjljEntryFn`]).
-    pub sjlj_entry: SjljEntryFn,
+    /// The trap boundary ([`EntryFn`]): traps and uncaught wasm exceptions unwind to it.
+    pub enter: EntryFn,
+    /// The setjmp trap boundary for runtimes without an unwinder ([`EntryFn`]).
+    pub sjlj_entry: EntryFn,
     /// The ranges of this module's machine code, one per code object (a module compiled in
     /// N partitions has N objects, whose code need not be contiguous): every function, import
     /// stub and `raise_trap` lies in one of them.
@@ -795,7 +815,8 @@ mod tests {
         assert_eq!(core::mem::size_of::<Builtins>() as u32, builtin_offset(NUM_BUILTINS));
         assert_eq!(core::mem::offset_of!(Builtins, throw) as u32, builtin_offset(builtin_index::THROW));
         assert_eq!(core::mem::offset_of!(Builtins, exn_release) as u32, builtin_offset(builtin_index::EXN_RELEASE));
-        assert_eq!(core::mem::offset_of!(Builtins, trap_unwind) as u32, builtin_offset(builtin_index::TRAP_UNWIND));
+        assert_eq!(core::mem::offset_of!(Builtins, trap_exception) as u32, builtin_offset(builtin_index::TRAP_EXCEPTION));
+        assert_eq!(core::mem::offset_of!(Builtins, raise_exception) as u32, builtin_offset(builtin_index::RAISE_EXCEPTION));
         assert_eq!(core::mem::offset_of!(VMStore, exception) as u32, store_offsets::EXCEPTION);
         assert_eq!(core::mem::offset_of!(VMException, personality) as u32, exception_offsets::PERSONALITY);
         assert_eq!(core::mem::offset_of!(VMException, tag_id) as u32, exception_offsets::TAG_ID);

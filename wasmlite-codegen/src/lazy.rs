@@ -27,8 +27,8 @@ use crate::translate::env::raise_trap_type;
 use crate::translate::func::translate_function;
 use crate::translate::module::{
     common_attrs, define_marker, emit_array_entry, fp_barrier_constraint, emit_descriptor, emit_import_stub, emit_personality, exceptions_enabled,
-    internal_fn, native_fn_type, unwind_attrs, ModuleCtx, define_raise_trap, define_sjlj_entry, raise_trap_attrs, sjlj_entry_type,
-    DescriptorTraps,
+    internal_fn, native_fn_type, unwind_attrs, ModuleCtx, define_raise_trap, define_sjlj_entry, raise_trap_attrs, entry_fn_type,
+    DescriptorTraps, Catches, define_enter,
 };
 use crate::{CompileError, Config};
 
@@ -173,8 +173,7 @@ impl LazyModule {
             f
         };
         let code_start = marker("code_start");
-        let traps = emit_traps(&ctx, &module, prefix)?;
-        let raise_trap = traps.raise_trap;
+        let (raise_trap, sjlj_entry) = emit_traps(&ctx, &module, prefix)?;
         let nimp = info.num_imported_funcs;
         let fn_types: Vec<_> = info.types.iter().map(|t| native_fn_type(&ctx, t)).collect();
         // The shell's code (import stubs) calls imports only.
@@ -193,6 +192,11 @@ impl LazyModule {
             emit_import_stub(&m, i)?;
         }
         let code_end = marker("code_end");
+        // After `code_end`: outside the code range (see `define_enter`).
+        let enter = internal_fn(&ctx, &module, &format!("{prefix}_enter"), entry_fn_type(&ctx));
+        let personality = emit_personality(&ctx, &module, &format!("{prefix}_entry_personality"), Catches::ExceptionsAndTraps);
+        define_enter(&ctx, enter, personality);
+        let traps = DescriptorTraps { raise_trap, enter, sjlj_entry };
         let stubs = &m.funcs[..nimp as usize];
         let intptr = module.intptr_type(&tm);
         // The descriptor lists no defined function: their entries are the stub table's, at
@@ -322,17 +326,13 @@ impl LazyModule {
             fp_barrier: fp_barrier_constraint(&triple),
             // Set by the caller (`with_personality`).
             personality: None,
-            entry_personality: None,
             builtins: self.builtins,
         }
     }
 
-    /// `m` with a personality stub named `name`: for array entries always, for the rest when
-    /// exception handling is enabled.
+    /// `m` with a personality stub named `name` when exception handling is enabled.
     fn with_personality<'a, 'ctx>(&self, mut m: ModuleCtx<'a, 'ctx>, name: &str) -> ModuleCtx<'a, 'ctx> {
-        let p = emit_personality(m.ctx, m.module, name);
-        m.personality = exceptions_enabled(&self.config).then_some(p);
-        m.entry_personality = Some(p);
+        m.personality = exceptions_enabled(&self.config).then(|| emit_personality(m.ctx, m.module, name, Catches::Exceptions));
         m
     }
 
@@ -354,15 +354,15 @@ fn check_prefix(prefix: &str) -> Result<(), CompileError> {
 
 /// The shell's `raise_trap(vmctx, code, func)` (external: function objects call it), with the
 /// same body as the one `translate_module` emits, and the setjmp entry.
-fn emit_traps<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, prefix: &str) -> Result<DescriptorTraps<'ctx>, CompileError> {
+fn emit_traps<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, prefix: &str) -> Result<(Value<'ctx>, Value<'ctx>), CompileError> {
     let f = module.add_function(&raise_trap_symbol(prefix), raise_trap_type(ctx));
     f.set_linkage(Linkage::External);
     common_attrs(ctx, f);
     raise_trap_attrs(ctx, f);
     define_raise_trap(ctx, module, f)?;
-    let sjlj_entry = internal_fn(ctx, module, &format!("{prefix}_sjlj_entry"), sjlj_entry_type(ctx));
+    let sjlj_entry = internal_fn(ctx, module, &format!("{prefix}_sjlj_entry"), entry_fn_type(ctx));
     define_sjlj_entry(ctx, module, sjlj_entry)?;
-    Ok(DescriptorTraps { raise_trap: f, sjlj_entry })
+    Ok((f, sjlj_entry))
 }
 
 #[cfg(test)]

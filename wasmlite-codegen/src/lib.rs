@@ -22,7 +22,8 @@
 //!   not work elsewhere); guard-page mode only where `wasmlite_abi::target::guard_pages_supported`.
 //! * Every VMContext / VMStore / VMFuncRef / jump-buffer / `ValRaw` offset and every builtin
 //!   signature comes from `translate/env.rs`, which reads them from `wasmlite-abi`.
-//! * Traps unwind (`raise_trap` calls the runtime's `trap_unwind` builtin): every function has
+//! * Traps unwind (`raise_trap` raises the runtime's trap exception with the unwinder's
+//!   `_Unwind_RaiseException`) to the module's `enter` boundary: every function has
 //!   asynchronous unwind tables and none is `nounwind`. The setjmp entry (`sjlj_entry`, for
 //!   runtimes without an unwinder) has `"frame-pointer"="all"` (required by
 //!   `llvm.eh.sjlj.setjmp`), everything else `"frame-pointer"="none"` (the prologue stack check

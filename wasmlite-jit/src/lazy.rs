@@ -385,6 +385,7 @@ pub(crate) fn lazy_descriptor(shell: *const ModuleDescriptor, state: &LazyState)
         import_stubs: d.import_stubs,
         num_import_stubs: d.num_import_stubs,
         raise_trap: d.raise_trap,
+        enter: d.enter,
         sjlj_entry: d.sjlj_entry,
         code_ranges: d.code_ranges,
         num_code_ranges: d.num_code_ranges,

@@ -18,9 +18,9 @@ struct desc {
     const unsigned char *info; size_t info_len;
     void *const *funcs; size_t num_funcs;
     const void *import_stubs; size_t num_import_stubs;
-    void *raise_trap; void *sjlj_entry; const void *const *code_ranges; size_t num_code_ranges;
+    void *raise_trap; void *enter; void *sjlj_entry; const void *const *code_ranges; size_t num_code_ranges;
 };
 
 const struct desc PREFIX_descriptor = {
-    1, 0, info, 3, funcs, 1, NULL, 0, (void *)0, (void *)0, code_ranges, 1,
+    1, 0, info, 3, funcs, 1, NULL, 0, (void *)0, (void *)0, (void *)0, code_ranges, 1,
 };

@@ -37,8 +37,9 @@ pub const fn select(set: u32) -> Builtins {
         throw: if has(set, i::THROW) { crate::exceptions::throw } else { missing::throw },
         throw_ref: if has(set, i::THROW_REF) { crate::exceptions::throw_ref } else { missing::throw_ref },
         exn_release: if has(set, i::EXN_RELEASE) { crate::exceptions::exn_release } else { missing::exn_release },
-        // Always linked (`builtin_set::ALWAYS`): `raise_trap` of every module calls it.
-        trap_unwind: crate::call::trap_unwind,
+        // Always linked (`builtin_set::ALWAYS`): `raise_trap` of every module calls them.
+        trap_exception: crate::exceptions::trap_exception,
+        raise_exception: crate::exceptions::RAISE_EXCEPTION,
     }
 }
 

@@ -15,13 +15,13 @@ use crate::val::Val;
 /// Call the array function `array(ctx, null, values)` of the store `store`, whose VMContext
 /// `vmctx` is the caller's: the trap boundary and its bookkeeping.
 ///
-/// * The trap boundary: with `std`, wasm code reports a trap by unwinding (`raise_trap` calls
-///   [`trap_unwind`]; the signal handler raises the same unwinding at a faulting or
-///   interrupted wasm pc) and this function catches it; the code is in `VMStore::trap_code`.
-///   Every wasm frame has unwind tables, and no host frame lies between a trap and this
-///   boundary (host functions are called through array calls that return codes). Without
-///   `std` there is no unwinder: the module's setjmp entry (`sjlj_entry`) installs a jump
-///   buffer that `raise_trap` `longjmp`s to.
+/// * The trap boundary `entry`: with `std` the module's `enter`, to which wasm code reports a
+///   trap by unwinding (`raise_trap` raises the thread's trap exception; the signal handler
+///   raises it at a faulting or interrupted wasm pc); it returns the code. Every wasm frame
+///   has unwind tables, and no host frame lies between a trap and `enter` (host functions are
+///   called through array calls that return codes). Without `std` there is no unwinder: the
+///   module's setjmp entry (`sjlj_entry`) installs a jump buffer that `raise_trap`
+///   `longjmp`s to.
 /// * The outermost call of the store on this thread runs with the store's stack limit
 ///   `max_wasm_stack` below the current stack pointer (never below the thread's stack floor),
 ///   computed again only when that stack pointer changes. A call made by a host function that
@@ -32,10 +32,10 @@ use crate::val::Val;
 ///
 /// # Safety
 /// `store` owns `vmctx` (live); `array` is an array function (of wasm code or a host function)
-/// with context `ctx`, `values` points to enough slots for it, and `sjlj` is the setjmp entry
+/// with context `ctx`, `values` points to enough slots for it, and `entry` is a trap boundary
 /// of a module compiled for this runtime's ABI.
 #[inline(always)]
-unsafe fn call_array(store: &StoreState, vmctx: *mut VMContext, sjlj: Option<abi::SjljEntryFn>, array: abi::ArrayFn, ctx: *mut c_void, values: *mut ValRaw) -> u32 {
+unsafe fn call_array(store: &StoreState, vmctx: *mut VMContext, entry: abi::EntryFn, array: abi::ArrayFn, ctx: *mut c_void, values: *mut ValRaw) -> u32 {
     #[cfg(feature = "std")]
     let prev = crate::signals::enter_wasm(vmctx);
     // SAFETY: per this function's contract.
@@ -56,15 +56,12 @@ unsafe fn call_array(store: &StoreState, vmctx: *mut VMContext, sjlj: Option<abi
         }
     }
     // SAFETY: per this function's contract.
-    let result = unsafe { enter(store, sjlj, array, ctx, values) };
+    let code = unsafe { enter(store, entry, array, ctx, values) };
     #[cfg(feature = "std")]
     crate::signals::leave_wasm(prev);
     #[cfg(not(feature = "std"))]
     store.depth.set(depth);
-    match result {
-        Ok(code) => code,
-        Err(e) => e.resume(),
-    }
+    code
 }
 
 /// Whether the wasm call running with VMContext `running` (the thread's innermost one, which
@@ -106,107 +103,35 @@ fn stack_pointer() -> usize {
     }
 }
 
-/// A panic that crossed wasm frames: resumed once the boundary's bookkeeping is undone. (Host
-/// functions catch their panics, so only a runtime bug gets here.)
-#[cfg(feature = "std")]
-struct Escaped(alloc::boxed::Box<dyn core::any::Any + Send>);
-
-#[cfg(feature = "std")]
-impl Escaped {
-    #[cold]
-    fn resume(self) -> u32 {
-        std::panic::resume_unwind(self.0)
-    }
-}
-
-#[cfg(not(feature = "std"))]
-enum Escaped {}
-
-#[cfg(not(feature = "std"))]
-impl Escaped {
-    fn resume(self) -> u32 {
-        match self {}
-    }
-}
-
-/// The payload of the unwinding that carries a trap from wasm code to [`call_array`].
-#[cfg(feature = "std")]
-struct TrapUnwind;
-
-/// Run `array(ctx, null, values)` under the unwinding trap boundary: returns its result, or the
-/// recorded trap code when a trap unwound out of it.
+/// Run `array(ctx, null, values)` through the module's unwinding boundary `entry`
+/// (`ModuleDescriptor::enter`): a trap below it comes back as its code.
 ///
 /// # Safety
 /// As [`call_array`].
 #[cfg(feature = "std")]
 #[inline(always)]
-unsafe fn enter(store: &StoreState, _sjlj: Option<abi::SjljEntryFn>, array: abi::ArrayFn, ctx: *mut c_void, values: *mut ValRaw) -> Result<u32, Escaped> {
-    // SAFETY: per the contract of `call_array` (no caller VMContext: called from the host).
-    let r = std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| unsafe { array(ctx, core::ptr::null_mut(), values) }));
-    match r {
-        Ok(code) => Ok(code),
-        Err(payload) => caught(store, payload),
-    }
+unsafe fn enter(store: &StoreState, entry: abi::EntryFn, array: abi::ArrayFn, ctx: *mut c_void, values: *mut ValRaw) -> u32 {
+    // SAFETY: per the contract of `call_array`.
+    unsafe { entry(store.vm.get(), array, ctx, values) }
 }
 
-/// What [`enter`] caught: a trap (its code) or a foreign panic (resumed by the caller).
-#[cfg(feature = "std")]
-#[cold]
-#[inline(never)]
-fn caught(store: &StoreState, payload: alloc::boxed::Box<dyn core::any::Any + Send>) -> Result<u32, Escaped> {
-    if payload.is::<TrapUnwind>() {
-        // SAFETY: the VMStore is live; the trap recorded its code before unwinding.
-        Ok(unsafe { (*store.vm.get()).trap_code })
-    } else {
-        Err(Escaped(payload))
-    }
-}
-
-/// Run `array(ctx, null, values)` through the module's setjmp entry, which installs its jump
-/// buffer; the previous one (an outer call's, or none) is restored afterwards.
+/// Run `array(ctx, null, values)` through the module's setjmp entry `entry`
+/// (`ModuleDescriptor::sjlj_entry`), which installs its jump buffer; the previous one (an
+/// outer call's, or none) is restored afterwards.
 ///
 /// # Safety
 /// As [`call_array`].
 #[cfg(not(feature = "std"))]
 #[inline(always)]
-unsafe fn enter(store: &StoreState, sjlj: Option<abi::SjljEntryFn>, array: abi::ArrayFn, ctx: *mut c_void, values: *mut ValRaw) -> Result<u32, Escaped> {
+unsafe fn enter(store: &StoreState, entry: abi::EntryFn, array: abi::ArrayFn, ctx: *mut c_void, values: *mut ValRaw) -> u32 {
     let vm = store.vm.get();
     // SAFETY: vm is live and only accessed from this thread.
     let prev = unsafe { (*vm).jmp_buf };
-    let code = match sjlj {
-        // SAFETY: per the contract of `call_array`.
-        Some(sjlj) => unsafe { sjlj(vm, array, ctx, values) },
-        // A host function calling a host function: nothing can trap by `raise_trap` below.
-        // SAFETY: as above.
-        None => unsafe { array(ctx, core::ptr::null_mut(), values) },
-    };
+    // SAFETY: per the contract of `call_array`.
+    let code = unsafe { entry(vm, array, ctx, values) };
     // SAFETY: as above.
     unsafe { (*vm).jmp_buf = prev };
-    Ok(code)
-}
-
-/// Builtin `trap_unwind` (`abi::Builtins::trap_unwind`): `raise_trap` recorded the trap in the
-/// `VMStore` and found no jump buffer; unwind the wasm frames to [`call_array`].
-///
-/// # Safety
-/// Called by `raise_trap` of generated code (wasm frames up to the boundary).
-pub(crate) unsafe extern "C-unwind" fn trap_unwind(_vmctx: *mut VMContext) -> ! {
-    unwind_trap()
-}
-
-/// Unwind a trap (already recorded in the `VMStore`) to the innermost [`call_array`].
-#[cfg(feature = "std")]
-#[cold]
-pub(crate) fn unwind_trap() -> ! {
-    std::panic::resume_unwind(alloc::boxed::Box::new(TrapUnwind))
-}
-
-/// Without `std` every call goes through the setjmp entry, whose jump buffer `raise_trap`
-/// finds: this is unreachable.
-#[cfg(not(feature = "std"))]
-#[cold]
-pub(crate) fn unwind_trap() -> ! {
-    panic!("internal error: a wasm trap was raised outside a trap boundary")
+    code
 }
 
 /// Set the stack limit of outermost calls made with stack pointer `sp` (kept for the next
@@ -249,20 +174,20 @@ impl InstanceCore {
         let array = f.array.ok_or_else(|| Trap::new(TrapKind::IndirectCallToNull))?;
         // SAFETY: the funcref's array entry belongs to wasm code of this store (or is a host
         // function's), `slots` holds enough values for its type.
-        let code = unsafe { call_array(&self.store, self.vmctx, self.sjlj_entry(), array, f.array_ctx, slots.as_mut_ptr()) };
+        let code = unsafe { call_array(&self.store, self.vmctx, self.entry(), array, f.array_ctx, slots.as_mut_ptr()) };
         if code == abi::trap::NONE {
             return Ok(());
         }
         Err(self.take_trap(code))
     }
 
-    /// The setjmp entry of this module (runtimes without an unwinder only).
+    /// The trap boundary this runtime calls wasm through: unwinding with `std`, setjmp without.
     #[inline(always)]
-    fn sjlj_entry(&self) -> Option<abi::SjljEntryFn> {
+    fn entry(&self) -> abi::EntryFn {
         #[cfg(feature = "std")]
-        return None;
+        return self.module.desc().enter;
         #[cfg(not(feature = "std"))]
-        return Some(self.module.desc().sjlj_entry);
+        return self.module.desc().sjlj_entry;
     }
 
     fn take_trap(&self, code: u32) -> Trap {

@@ -299,8 +299,65 @@ unsafe fn raise(vm: *mut VMStore, exn: *mut VMException) -> u32 {
     trap::EXCEPTION
 }
 
+/// The exception object that carries traps on this thread ([`trap_exception`]).
 #[cfg(feature = "std")]
-mod unwind {
+struct TrapException(core::cell::UnsafeCell<VMException>);
+
+#[cfg(feature = "std")]
+std::thread_local! {
+    static TRAP_EXCEPTION: TrapException = const {
+        TrapException(core::cell::UnsafeCell::new(VMException {
+            unwind: [0; 4],
+            personality: None,
+            tag_id: 0,
+            payload: core::ptr::null_mut(),
+            escaped: 0,
+            _pad: 0,
+        }))
+    };
+}
+
+/// Builtin `trap_exception` (`abi::Builtins::trap_exception`): this thread's trap exception
+/// (class `abi::TRAP_CLASS`), its header initialised for a raise. One object per thread: a
+/// trap ends at the innermost boundary before wasm code can raise another. No allocation and
+/// no lock, so the signal handler uses it too (null if the thread is being torn down).
+pub(crate) unsafe extern "C" fn trap_exception(_vmctx: *mut VMContext) -> *mut VMException {
+    #[cfg(feature = "std")]
+    {
+        TRAP_EXCEPTION
+            .try_with(|t| {
+                let exn = t.0.get();
+                // SAFETY: the object is this thread's and no trap of this thread is in flight.
+                unsafe {
+                    (*exn).unwind = [abi::TRAP_CLASS, 0, 0, 0];
+                    (*exn).personality = Some(personality);
+                }
+                exn
+            })
+            .unwrap_or(core::ptr::null_mut())
+    }
+    #[cfg(not(feature = "std"))]
+    core::ptr::null_mut()
+}
+
+/// Builtin `raise_exception` (`abi::Builtins::raise_exception`): the unwinder's own
+/// `_Unwind_RaiseException`, so that no Rust frame lies on a trap's way to the boundary.
+#[cfg(feature = "std")]
+pub(crate) const RAISE_EXCEPTION: unsafe extern "C-unwind" fn(*mut VMException) -> i32 = unwind::_Unwind_RaiseException;
+
+/// Without `std` there is no unwinder: every call goes through the setjmp entry, so
+/// `raise_trap` never raises (it `longjmp`s).
+#[cfg(not(feature = "std"))]
+pub(crate) const RAISE_EXCEPTION: unsafe extern "C-unwind" fn(*mut VMException) -> i32 = no_unwinder;
+
+/// `_URC_END_OF_STACK`: nothing caught it.
+#[cfg(not(feature = "std"))]
+unsafe extern "C-unwind" fn no_unwinder(_: *mut VMException) -> i32 {
+    5
+}
+
+#[cfg(feature = "std")]
+pub(crate) mod unwind {
     use core::ffi::{c_int, c_void};
 
     /// `_Unwind_Reason_Code` values (Itanium ABI).
@@ -320,12 +377,13 @@ mod unwind {
         pub(super) fn _Unwind_SetIP(ctx: *mut c_void, value: usize);
     }
     extern "C-unwind" {
-        pub(super) fn _Unwind_RaiseException(exn: *mut crate::abi::VMException) -> c_int;
+        pub(crate) fn _Unwind_RaiseException(exn: *mut crate::abi::VMException) -> c_int;
     }
 }
 
-/// The personality routine of wasm frames (reached through each module's personality stub,
-/// which already filtered on `abi::EXCEPTION_CLASS`). All landing pads of generated code
+/// The personality routine of wasm frames (reached through each module's personality stubs,
+/// which already filtered on `abi::EXCEPTION_CLASS`, and for array entries also on
+/// `abi::TRAP_CLASS`: only array entries catch traps). All landing pads of generated code
 /// are catch-all: a call site with a landing pad handles (search phase) and is entered
 /// (cleanup phase) with the exception in the first data register; the pad matches tags.
 ///
@@ -340,7 +398,7 @@ unsafe extern "C" fn personality(
     context: *mut core::ffi::c_void,
 ) -> i32 {
     use unwind::*;
-    if version != 1 || class != abi::EXCEPTION_CLASS {
+    if version != 1 || (class != abi::EXCEPTION_CLASS && class != abi::TRAP_CLASS) {
         return URC_CONTINUE_UNWIND;
     }
     // SAFETY: the context is valid for the duration of the call.

@@ -365,7 +365,7 @@ fn fail(store: &StoreState, t: Trap) -> u32 {
 /// # Safety
 /// `ctx` must be a live `HostBinding`; `caller_vmctx` null or a live VMContext created by this
 /// runtime; `values` points to `max(params, results)` slots.
-pub(crate) unsafe extern "C-unwind" fn host_trampoline(ctx: *mut c_void, caller_vmctx: *mut VMContext, values: *mut ValRaw) -> u32 {
+pub(crate) unsafe extern "C" fn host_trampoline(ctx: *mut c_void, caller_vmctx: *mut VMContext, values: *mut ValRaw) -> u32 {
     // SAFETY: per the function contract.
     let b = unsafe { &*(ctx as *const HostBinding) };
     // SAFETY: per the function contract.
@@ -383,7 +383,7 @@ pub(crate) unsafe extern "C-unwind" fn host_trampoline(ctx: *mut c_void, caller_
 /// # Safety
 /// As [`host_trampoline`], and the binding's function is typed with exactly `H`, `P`, `R`
 /// (the `entry` of its [`HostKind::Typed`]).
-unsafe extern "C-unwind" fn typed_entry<H: 'static, P: WasmParams, R: WasmResults, F: Fn(&mut H, &mut Caller<'_>, P) -> Result<R, Trap>>(
+unsafe extern "C" fn typed_entry<H: 'static, P: WasmParams, R: WasmResults, F: Fn(&mut H, &mut Caller<'_>, P) -> Result<R, Trap>>(
     ctx: *mut c_void,
     caller_vmctx: *mut VMContext,
     values: *mut ValRaw,

@@ -9,9 +9,10 @@
 //! * the faulting address (`si_addr`) lies in a registered memory reservation →
 //!   `MEMORY_OUT_OF_BOUNDS`; or in this thread's stack guard region → `STACK_OVERFLOW`.
 //!
-//! It then records the trap and unwinds from the handler (`raise_in_handler`), on the
+//! It then records the trap and makes the thread continue in a trampoline that raises the
+//! trap exception as if called from the faulting pc (`raise_in_handler`); it runs on the
 //! alternate signal stack (at least 64 KiB, installed per thread by `Store::new` when the
-//! thread's is smaller), to the running call's boundary in the runtime.
+//! thread's is smaller) and the unwinding ends at the running call's boundary.
 //!
 //! Everything else — a host bug in `main`, a bad pointer in a host function called from wasm,
 //! a wild access from wasm code outside any reservation — goes to the previous handler, or
@@ -296,28 +297,6 @@ mod imp {
         }
     }
 
-    /// Raise trap `code` of the wasm call running with VMContext `vmctx`, which faulted or was
-    /// interrupted at `pc`, from the signal handler: record it like `raise_trap` does and
-    /// unwind. The unwinder crosses the kernel's signal frame into the wasm frames (their
-    /// unwind tables are asynchronous: exact at every instruction) and stops at the call's
-    /// boundary (`call::call_array`), which restores the host's registers and stack pointer.
-    /// The handlers run with `SA_NODEFER`, so leaving one this way leaves no signal blocked.
-    ///
-    /// # Safety
-    /// Called from a signal handler on the thread whose innermost wasm call has VMContext
-    /// `vmctx` (live), with `pc` in registered wasm code: only wasm frames lie between the
-    /// handler and that call's boundary.
-    unsafe fn raise_in_handler(vmctx: usize, code: u32, pc: usize) -> ! {
-        // SAFETY: vmctx is live (contract) and its store pointer is valid for the whole call.
-        unsafe {
-            let store = *((vmctx + VMCTX_STORE as usize) as *const usize);
-            *((store + store_offsets::TRAP_CODE as usize) as *mut u32) = code;
-            *((store + store_offsets::TRAP_FUNC as usize) as *mut u32) = crate::abi::UNKNOWN_FUNC;
-        }
-        let _ = FAULT_PC.try_with(|c| c.set(pc));
-        crate::call::unwind_trap()
-    }
-
     #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
     mod handler {
         use super::*;
@@ -342,22 +321,104 @@ mod imp {
                     PREV_READY.store(true, Ordering::Release);
                     let mut sa: libc::sigaction = core::mem::zeroed();
                     sa.sa_sigaction = handle as *const () as usize;
-                    sa.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK | libc::SA_NODEFER;
-                    libc::sigemptyset(&mut sa.sa_mask);
+                    // Every signal blocked while the handler runs: it writes the trampoline's
+                    // frame below its own (see `raise_in_handler`).
+                    sa.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
+                    libc::sigfillset(&mut sa.sa_mask);
                     libc::sigaction(libc::SIGSEGV, &sa, core::ptr::null_mut());
                     libc::sigaction(libc::SIGBUS, &sa, core::ptr::null_mut());
                     if let Some(sig) = crate::signals::interrupt_signal() {
                         let mut si: libc::sigaction = core::mem::zeroed();
                         si.sa_sigaction = handle_interrupt as *const () as usize;
                         // SA_RESTART: a host function's system call interrupted by a signal
-                        // that is not acted upon (host pc) continues. SA_NODEFER: a trap
-                        // leaves the handler by unwinding, which restores no signal mask.
-                        si.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK | libc::SA_RESTART | libc::SA_NODEFER;
-                        libc::sigemptyset(&mut si.sa_mask);
+                        // that is not acted upon (host pc) continues. Every signal blocked, as
+                        // above.
+                        si.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK | libc::SA_RESTART;
+                        libc::sigfillset(&mut si.sa_mask);
                         libc::sigaction(sig, &si, core::ptr::null_mut());
                     }
                 }
             });
+        }
+
+        /// Raise trap `code` of the wasm call running with VMContext `vmctx`, which faulted or
+        /// was interrupted at `pc`: record it like `raise_trap` does, then make the interrupted
+        /// context continue in [`wasmlite_rt_trap_trampoline`], which raises the thread's trap
+        /// exception. Its unwind information names the interrupted frame (registers as they
+        /// were, `pc` as its position) as its caller, so the unwinder walks from there through
+        /// the wasm frames to the call's boundary (`enter`), which restores the host's
+        /// registers and stack pointer. The trampoline runs just below this handler's frame
+        /// (on the alternate signal stack, or below the interrupted frame's red zone), not on
+        /// the interrupted stack, which may be exhausted. Returns false (nothing changed) if
+        /// the thread has no trap exception (it is being torn down).
+        ///
+        /// # Safety
+        /// Called from a signal handler (all signals blocked) with the kernel's ucontext `uc`,
+        /// on the thread whose innermost wasm call has VMContext `vmctx` (live), with `pc` in
+        /// registered wasm code: only wasm frames lie between `pc` and that call's boundary.
+        unsafe fn raise_in_handler(uc: *mut libc::ucontext_t, vmctx: usize, code: u32, pc: usize) -> bool {
+            // SAFETY: per the contract.
+            let exn = unsafe { crate::exceptions::trap_exception(core::ptr::null_mut()) };
+            if exn.is_null() {
+                return false;
+            }
+            // SAFETY: vmctx is live (contract) and its store pointer is valid for the whole call.
+            unsafe {
+                let store = *((vmctx + VMCTX_STORE as usize) as *const usize);
+                *((store + store_offsets::TRAP_CODE as usize) as *mut u32) = code;
+                *((store + store_offsets::TRAP_FUNC as usize) as *mut u32) = crate::abi::UNKNOWN_FUNC;
+            }
+            let _ = FAULT_PC.try_with(|c| c.set(pc));
+            let marker = 0u8;
+            let here = core::ptr::addr_of!(marker) as usize;
+            // Like a function entry (rsp + 8 aligned to 16): [sp] = return address, [sp + 8] =
+            // the interrupted stack pointer (see the trampoline's unwind information).
+            let sp = ((here - 512) & !15) - 8;
+            // SAFETY: `sp` lies below this handler's frame, on its stack, which is free once the
+            // handler returns (no signal can arrive before: all are blocked); rewriting the
+            // interrupted context provided by the kernel.
+            unsafe {
+                let g = &mut (*uc).uc_mcontext.gregs;
+                *(sp as *mut usize) = pc + 1;
+                *((sp + 8) as *mut usize) = g[libc::REG_RSP as usize] as usize;
+                g[libc::REG_RSP as usize] = sp as i64;
+                g[libc::REG_RIP as usize] = wasmlite_rt_trap_trampoline as *const () as usize as i64;
+                g[libc::REG_RDI as usize] = exn as i64;
+                g[libc::REG_RSI as usize] = crate::exceptions::RAISE_EXCEPTION as *const () as usize as i64;
+            }
+            true
+        }
+
+        // The trampoline of `raise_in_handler`: `rsi(rdi)` = `_Unwind_RaiseException(exn)`.
+        // Its caller is the interrupted frame: return address `pc + 1` at [rsp] (so the unwinder's
+        // lookup of `return address - 1` finds `pc` itself), CFA (the caller's stack pointer)
+        // stored at [rsp + 8]. DWARF expressions: DW_CFA_def_cfa_expression (0x0f) with
+        // DW_OP_breg7 (rsp) + k, DW_OP_deref; DW_CFA_expression (0x10) for column 16 (the return
+        // address) with DW_OP_breg7 + k.
+        std::arch::global_asm!(
+            ".pushsection .text.wasmlite_rt_trap_trampoline,\"ax\",@progbits",
+            ".p2align 4",
+            ".globl wasmlite_rt_trap_trampoline",
+            ".hidden wasmlite_rt_trap_trampoline",
+            ".type wasmlite_rt_trap_trampoline,@function",
+            "wasmlite_rt_trap_trampoline:",
+            ".cfi_startproc",
+            ".cfi_escape 0x0f, 0x03, 0x77, 0x08, 0x06",
+            ".cfi_escape 0x10, 0x10, 0x02, 0x77, 0x00",
+            "sub rsp, 8",
+            ".cfi_escape 0x0f, 0x03, 0x77, 0x10, 0x06",
+            ".cfi_escape 0x10, 0x10, 0x02, 0x77, 0x08",
+            "call rsi",
+            // `_Unwind_RaiseException` returned: no boundary caught it (a wasmlite bug).
+            "ud2",
+            ".cfi_endproc",
+            ".size wasmlite_rt_trap_trampoline, . - wasmlite_rt_trap_trampoline",
+            ".popsection",
+        );
+
+        extern "C" {
+            /// See the `global_asm!` above; entered only by a rewritten signal context.
+            fn wasmlite_rt_trap_trampoline();
         }
 
         /// The smallest alternate signal stack the handlers run on: they unwind from it
@@ -453,7 +514,7 @@ mod imp {
             }
         }
 
-        unsafe extern "C-unwind" fn handle_interrupt(_sig: libc::c_int, _info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+        unsafe extern "C" fn handle_interrupt(_sig: libc::c_int, _info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
             let uc = ctx as *mut libc::ucontext_t;
             // SAFETY: the kernel passes a valid ucontext (SA_SIGINFO).
             let pc = unsafe { (*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as usize };
@@ -462,13 +523,13 @@ mod imp {
             if let Some(vmctx) = unsafe { interrupt_target(pc, state) } {
                 // SAFETY: the pc is wasm code of the innermost running call and no trap is in
                 // progress.
-                unsafe { raise_in_handler(vmctx, trap::INTERRUPTED, pc) };
+                unsafe { raise_in_handler(uc, vmctx, trap::INTERRUPTED, pc) };
             }
             // Otherwise host code runs: the flag stays set and is checked when control
             // returns to wasm code.
         }
 
-        unsafe extern "C-unwind" fn handle(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+        unsafe extern "C" fn handle(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
             let uc = ctx as *mut libc::ucontext_t;
             // SAFETY: the kernel passes a valid siginfo and ucontext (SA_SIGINFO).
             let (pc, addr) = unsafe { ((*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as usize, (*info).si_addr() as usize) };
@@ -476,7 +537,9 @@ mod imp {
             let low = STACK_LOW.try_with(|c| c.get()).unwrap_or(0);
             if let Decision::Trap { vmctx, code } = decide(pc, addr, state, low) {
                 // SAFETY: a fault in registered wasm code during a wasm call of this thread.
-                unsafe { raise_in_handler(vmctx, code, pc) };
+                if unsafe { raise_in_handler(uc, vmctx, code, pc) } {
+                    return;
+                }
             }
             // SAFETY: chaining to the previous action, fully written before we were installed.
             unsafe { chain(sig, info, ctx) }
@@ -532,8 +595,8 @@ mod imp {
             panic!("fake raise_trap")
         }
 
-        unsafe extern "C" fn fake_sjlj(_: *mut crate::abi::VMStore, _: crate::abi::ArrayFn, _: *mut core::ffi::c_void, _: *mut crate::abi::ValRaw) -> u32 {
-            panic!("fake sjlj_entry")
+        unsafe extern "C" fn fake_entry(_: *mut crate::abi::VMStore, _: crate::abi::ArrayFn, _: *mut core::ffi::c_void, _: *mut crate::abi::ValRaw) -> u32 {
+            panic!("fake entry")
         }
 
         fn descriptor(code: &'static [u8]) -> &'static ModuleDescriptor {
@@ -558,7 +621,8 @@ mod imp {
                 import_stubs: core::ptr::null(),
                 num_import_stubs: 0,
                 raise_trap: fake_raise,
-                sjlj_entry: fake_sjlj,
+                enter: fake_entry,
+                sjlj_entry: fake_entry,
                 code_ranges: ranges.as_ptr(),
                 num_code_ranges: ranges.len(),
             }))

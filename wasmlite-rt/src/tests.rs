@@ -27,7 +27,7 @@ fn layout_of(vmctx: *mut VMContext) -> VmLayout {
 unsafe extern "C" fn native_dummy() {}
 
 /// func 1: (i32, i32) -> i32 add
-unsafe extern "C-unwind" fn f_add(_ctx: *mut c_void, _caller: *mut VMContext, v: *mut ValRaw) -> u32 {
+unsafe extern "C" fn f_add(_ctx: *mut c_void, _caller: *mut VMContext, v: *mut ValRaw) -> u32 {
     // SAFETY: two slots.
     unsafe {
         let r = (*v).get_i32().wrapping_add((*v.add(1)).get_i32());
@@ -37,7 +37,7 @@ unsafe extern "C-unwind" fn f_add(_ctx: *mut c_void, _caller: *mut VMContext, v:
 }
 
 /// func 2: () -> () traps with unreachable in function 2
-unsafe extern "C-unwind" fn f_trap(ctx: *mut c_void, _caller: *mut VMContext, _v: *mut ValRaw) -> u32 {
+unsafe extern "C" fn f_trap(ctx: *mut c_void, _caller: *mut VMContext, _v: *mut ValRaw) -> u32 {
     // SAFETY: ctx is the VMContext.
     unsafe {
         let s = vm_store(ctx as *mut VMContext);
@@ -48,7 +48,7 @@ unsafe extern "C-unwind" fn f_trap(ctx: *mut c_void, _caller: *mut VMContext, _v
 }
 
 /// func 3: (i32) -> i32: calls import 0 (host, (i32)->i32) and adds 1 to its result.
-unsafe extern "C-unwind" fn f_call_import(ctx: *mut c_void, _caller: *mut VMContext, v: *mut ValRaw) -> u32 {
+unsafe extern "C" fn f_call_import(ctx: *mut c_void, _caller: *mut VMContext, v: *mut ValRaw) -> u32 {
     let vmctx = ctx as *mut VMContext;
     let l = layout_of(vmctx);
     // SAFETY: funcs[0] is the imported host function.
@@ -64,7 +64,7 @@ unsafe extern "C-unwind" fn f_call_import(ctx: *mut c_void, _caller: *mut VMCont
 }
 
 /// func 4: (i32 dst, i32 val, i32 len) -> i32: memory.fill via builtins then memory.grow(1).
-unsafe extern "C-unwind" fn f_mem(ctx: *mut c_void, _caller: *mut VMContext, v: *mut ValRaw) -> u32 {
+unsafe extern "C" fn f_mem(ctx: *mut c_void, _caller: *mut VMContext, v: *mut ValRaw) -> u32 {
     let vmctx = ctx as *mut VMContext;
     // SAFETY: builtins pointer set by the runtime; 3 slots.
     unsafe {
@@ -81,14 +81,14 @@ unsafe extern "C-unwind" fn f_mem(ctx: *mut c_void, _caller: *mut VMContext, v: 
 }
 
 /// func 5: () -> i64: returns VMStore.stack_limit.
-unsafe extern "C-unwind" fn f_stack(ctx: *mut c_void, _caller: *mut VMContext, v: *mut ValRaw) -> u32 {
+unsafe extern "C" fn f_stack(ctx: *mut c_void, _caller: *mut VMContext, v: *mut ValRaw) -> u32 {
     // SAFETY: one slot.
     unsafe { *v = ValRaw::i64((*vm_store(ctx as *mut VMContext)).stack_limit as i64) };
     0
 }
 
 /// func 6 (start): stores 77 into global 1 (defined, mutable).
-unsafe extern "C-unwind" fn f_start(ctx: *mut c_void, _caller: *mut VMContext, _v: *mut ValRaw) -> u32 {
+unsafe extern "C" fn f_start(ctx: *mut c_void, _caller: *mut VMContext, _v: *mut ValRaw) -> u32 {
     let vmctx = ctx as *mut VMContext;
     let l = layout_of(vmctx);
     if let GlobalLoc::Defined(off) = l.global(1) {
@@ -100,7 +100,7 @@ unsafe extern "C-unwind" fn f_start(ctx: *mut c_void, _caller: *mut VMContext, _
 
 /// func 7: (i32) -> i32 call_indirect table 0 with () -> () ... simplified: returns the
 /// type_id low bits of table[i] or traps.
-unsafe extern "C-unwind" fn f_table(ctx: *mut c_void, _caller: *mut VMContext, v: *mut ValRaw) -> u32 {
+unsafe extern "C" fn f_table(ctx: *mut c_void, _caller: *mut VMContext, v: *mut ValRaw) -> u32 {
     let vmctx = ctx as *mut VMContext;
     let l = layout_of(vmctx);
     // SAFETY: table pointer set by the runtime.
@@ -129,8 +129,8 @@ unsafe extern "C-unwind" fn raise_trap_stub(_: *mut VMContext, _: u32, _: u32) -
     panic!("raise_trap stub called")
 }
 
-/// The setjmp entry of the fake module: its functions return trap codes, so a plain call.
-unsafe extern "C" fn sjlj_stub(_: *mut crate::abi::VMStore, array: ArrayFn, ctx: *mut c_void, v: *mut ValRaw) -> u32 {
+/// The trap boundaries of the fake module: its functions return trap codes, so a plain call.
+unsafe extern "C" fn entry_stub(_: *mut crate::abi::VMStore, array: ArrayFn, ctx: *mut c_void, v: *mut ValRaw) -> u32 {
     // SAFETY: the runtime passes an array function with its context and values.
     unsafe { array(ctx, core::ptr::null_mut(), v) }
 }
@@ -220,7 +220,8 @@ fn make_desc(info: &ModuleInfo, flags: u32) -> &'static ModuleDescriptor {
         import_stubs: stubs.as_ptr(),
         num_import_stubs: 1,
         raise_trap: raise_trap_stub,
-        sjlj_entry: sjlj_stub,
+        enter: entry_stub,
+        sjlj_entry: entry_stub,
         code_ranges: core::ptr::null(),
         num_code_ranges: 0,
     }))
@@ -651,6 +652,7 @@ fn copy_desc(d: &ModuleDescriptor) -> ModuleDescriptor {
         import_stubs: d.import_stubs,
         num_import_stubs: d.num_import_stubs,
         raise_trap: d.raise_trap,
+        enter: d.enter,
         sjlj_entry: d.sjlj_entry,
         code_ranges: d.code_ranges,
         num_code_ranges: d.num_code_ranges,

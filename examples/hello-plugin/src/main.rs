@@ -51,6 +51,12 @@ fn main() -> Result<(), wasmlite_rt::Error> {
     println!("checksum(\"wasmlite\") = {sum}");
     assert_eq!(sum, input.iter().map(|&b| b as i32).sum::<i32>());
 
+    // Reading past the end of linear memory is a trap too (with guard pages, the fault is
+    // caught by the runtime's signal handler).
+    let err = p.checksum(70_000, 1).unwrap_err();
+    println!("checksum(70000, 1) trapped: {err}");
+    assert_eq!(err.kind(), wasmlite_rt::TrapKind::MemoryOutOfBounds);
+
     p.memory_mut().data_mut()[0] = 42;
     assert_eq!(p.memory().data()[0], 42);
     println!("memory: {} page(s), {} bytes", p.memory().size_pages(), p.memory().data().len());

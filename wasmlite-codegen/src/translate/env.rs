@@ -202,7 +202,8 @@ const BUILTIN_SIGS: [(B, &[B]); NUM_BUILTINS as usize] = {
     t[builtin_index::THROW as usize] = (I32, &[P, I32, P]);
     t[builtin_index::THROW_REF as usize] = (I32, &[P, P]);
     t[builtin_index::EXN_RELEASE as usize] = (Void, &[P, P]);
-    t[builtin_index::TRAP_UNWIND as usize] = (Void, &[P]);
+    t[builtin_index::TRAP_EXCEPTION as usize] = (P, &[P]);
+    t[builtin_index::RAISE_EXCEPTION as usize] = (I32, &[P]);
     t
 };
 

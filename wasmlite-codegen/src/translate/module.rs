@@ -49,11 +49,6 @@ pub(crate) struct ModuleCtx<'a, 'ctx> {
     /// The module's personality stub (`emit_personality`) when exception handling is enabled;
     /// functions may then unwind (no `nounwind`, unwind tables) and array entries catch.
     pub personality: Option<Value<'ctx>>,
-    /// The personality stub of array entries, emitted whether or not exception handling is
-    /// enabled: every frame unwinds (see [`common_attrs`]), so a wasm exception another
-    /// module throws through this module's frames stops at its array entry, never in the
-    /// runtime's trap boundary.
-    pub entry_personality: Option<Value<'ctx>>,
     /// The builtins the module's code may call (`abi::parse::builtins_used`):
     /// `include_wasm!` links only these, so a call of any other is refused
     /// ([`ModuleCtx::check_builtin`]).
@@ -88,11 +83,21 @@ pub(crate) fn unwind_attrs(ctx: &Context, f: Value<'_>) {
     ctx.add_fn_attr_value(f, "uwtable", 2);
 }
 
-/// The module's personality stub `name` (internal; `<prefix>_personality`): exceptions of another
-/// class (`abi::EXCEPTION_CLASS`) continue unwinding (`_URC_CONTINUE_UNWIND` = 8); wasm
-/// exceptions go to the runtime's personality routine stored in the exception itself
-/// (`VMException::personality`), so a compiled module references no runtime symbol.
-pub(crate) fn emit_personality<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, name: &str) -> Value<'ctx> {
+/// Which exceptions a personality stub hands to the runtime ([`emit_personality`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Catches {
+    /// Wasm exceptions only: the stub of wasm functions (try blocks), which traps pass.
+    Exceptions,
+    /// Wasm exceptions and traps (`abi::TRAP_CLASS`): the stub of array entries, the trap
+    /// boundary.
+    ExceptionsAndTraps,
+}
+
+/// A personality stub `name` (internal): exceptions of the classes in `catches` go to the
+/// runtime's personality routine stored in the exception itself (`VMException::personality`),
+/// so a compiled module references no runtime symbol; every other class continues unwinding
+/// (`_URC_CONTINUE_UNWIND` = 8).
+pub(crate) fn emit_personality<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, name: &str, catches: Catches) -> Value<'ctx> {
     let ty = personality_type(ctx);
     let f = internal_fn(ctx, module, name, ty);
     let b = ctx.builder();
@@ -100,7 +105,11 @@ pub(crate) fn emit_personality<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, 
     let ours = ctx.append_block(f, "ours");
     let foreign = ctx.append_block(f, "foreign");
     b.position_at_end(entry);
-    let is_ours = b.icmp(crate::llvm::IntPred::LLVMIntEQ, f.param(2), ctx.i64_const(abi::EXCEPTION_CLASS as i64));
+    let mut is_ours = b.icmp(crate::llvm::IntPred::LLVMIntEQ, f.param(2), ctx.i64_const(abi::EXCEPTION_CLASS as i64));
+    if catches == Catches::ExceptionsAndTraps {
+        let is_trap = b.icmp(crate::llvm::IntPred::LLVMIntEQ, f.param(2), ctx.i64_const(abi::TRAP_CLASS as i64));
+        is_ours = b.select(is_ours, is_ours, is_trap);
+    }
     b.cond_br(is_ours, ours, foreign);
     b.position_at_end(foreign);
     b.ret(ctx.i32_const(8));
@@ -367,7 +376,7 @@ pub(crate) fn translate_module<'ctx>(
     raise_trap_attrs(ctx, raise_trap);
     let sjlj_entry = if k == 0 {
         define_raise_trap(ctx, module, raise_trap)?;
-        let f = internal_fn(ctx, module, &format!("{prefix}_sjlj_entry"), sjlj_entry_type(ctx));
+        let f = internal_fn(ctx, module, &format!("{prefix}_sjlj_entry"), entry_fn_type(ctx));
         define_sjlj_entry(ctx, module, f)?;
         Some(f)
     } else {
@@ -416,8 +425,8 @@ pub(crate) fn translate_module<'ctx>(
 
     // One personality stub per partition object: each object's weak `DW.ref.<name>` must
     // resolve within that object (a JIT may place objects beyond 32-bit reach of each other).
-    let personality_name = if k == 0 { format!("{prefix}_personality") } else { format!("{prefix}_personality_p{k}") };
-    let personality = emit_personality(ctx, module, &personality_name);
+    let suffix = if k == 0 { String::new() } else { format!("_p{k}") };
+    let personality = exceptions_enabled(config).then(|| emit_personality(ctx, module, &format!("{prefix}_personality{suffix}"), Catches::Exceptions));
     let m = ModuleCtx {
         ctx,
         module,
@@ -434,8 +443,7 @@ pub(crate) fn translate_module<'ctx>(
         fp_barrier: fp_barrier_constraint(&triple),
         // One stub name per partition object: each object's weak `DW.ref.<name>` must resolve
         // within that object (a JIT may place objects beyond 32-bit reach of each other).
-        personality: exceptions_enabled(config).then_some(personality),
-        entry_personality: Some(personality),
+        personality,
         builtins,
     };
 
@@ -476,16 +484,58 @@ pub(crate) fn translate_module<'ctx>(
         let natives = &m.funcs[nimp as usize..];
         let stubs = &m.funcs[..nimp as usize];
         let arrays: Vec<Value<'ctx>> = arrays.iter().map(|&(_, a)| a).collect();
-        let traps = DescriptorTraps { raise_trap, sjlj_entry: sjlj_entry.ok_or_else(|| CompileError::msg("partition 0 has no sjlj entry"))? };
+        // After the `code_end` marker: outside the code range (see `define_enter`).
+        let enter = internal_fn(ctx, module, &format!("{prefix}_enter"), entry_fn_type(ctx));
+        let personality = emit_personality(ctx, module, &format!("{prefix}_entry_personality"), Catches::ExceptionsAndTraps);
+        define_enter(ctx, enter, personality);
+        let sjlj_entry = sjlj_entry.ok_or_else(|| CompileError::msg("partition 0 has no setjmp entry"))?;
+        let traps = DescriptorTraps { raise_trap, enter, sjlj_entry };
         emit_descriptor(ctx, module, info, prefix, config, intptr, natives, &arrays, stubs, traps, &ranges);
     }
     Ok(())
 }
 
-/// A module's two trap functions, as the descriptor lists them.
+/// The body of the module's trap boundary `enter(store, array, ctx, values)` (`abi::EntryFn`):
+/// `invoke`s `array(ctx, null, values)` under a catch-all landing pad whose personality stub
+/// `personality` ([`Catches::ExceptionsAndTraps`]) takes traps and wasm exceptions. A trap
+/// returns its recorded code, a wasm exception no wasm frame caught goes to
+/// `VMStore::exception` with the code `EXCEPTION`: nothing unwinds into host frames. It must
+/// lie outside the code ranges: a signal there is not in wasm code (its own instructions are
+/// not covered by the landing pad).
+pub(crate) fn define_enter<'ctx>(ctx: &'ctx Context, f: Value<'ctx>, personality: Value<'ctx>) {
+    // No frame pointer: unwinding follows the unwind tables.
+    ctx.add_fn_str_attr(f, "frame-pointer", "none");
+    ctx.set_personality(f, personality);
+    let b = ctx.builder();
+    b.position_at_end(ctx.append_block(f, "entry"));
+    let store = f.param(0);
+    let cont = ctx.append_block(f, "returned");
+    let lp = ctx.append_block(f, "caught");
+    let code = b.invoke(array_fn_type(ctx), f.param(1), &[f.param(2), ctx.const_null(ctx.ptr()), f.param(3)], cont, lp);
+    b.position_at_end(cont);
+    b.ret(code);
+    b.position_at_end(lp);
+    let pad = b.landingpad_catch_all();
+    let exn = b.extract_value(pad, 0);
+    let class = b.load(ctx.i64(), exn, 8);
+    let is_trap = b.icmp(crate::llvm::IntPred::LLVMIntEQ, class, ctx.i64_const(abi::TRAP_CLASS as i64));
+    let trapped = ctx.append_block(f, "trapped");
+    let thrown = ctx.append_block(f, "thrown");
+    b.cond_br(is_trap, trapped, thrown);
+    b.position_at_end(trapped);
+    let code = b.load(ctx.i32(), store_field(&b, store, StoreField::TrapCode), 4);
+    b.ret(code);
+    b.position_at_end(thrown);
+    b.store(exn, store_field(&b, store, StoreField::Exception), 8);
+    b.ret(ctx.i32_const(abi::trap::EXCEPTION as i32));
+}
+
+/// A module's trap functions, as the descriptor lists them.
 pub(crate) struct DescriptorTraps<'ctx> {
     /// `raise_trap` ([`define_raise_trap`]).
     pub raise_trap: Value<'ctx>,
+    /// The trap boundary ([`define_enter`]).
+    pub enter: Value<'ctx>,
     /// The setjmp boundary ([`define_sjlj_entry`]).
     pub sjlj_entry: Value<'ctx>,
 }
@@ -525,22 +575,30 @@ pub(crate) fn define_raise_trap<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>,
     b.unreachable();
 
     b.position_at_end(unwind);
-    let index = abi::builtin_index::TRAP_UNWIND;
-    let fty = builtin_type(ctx, index).ok_or_else(|| CompileError::msg("builtin trap_unwind has no type"))?;
     let builtins = b.load(ptr, b.ptr_add(vmctx, abi::VMCTX_BUILTINS as u64), 8);
-    let callee = b.load(ptr, b.ptr_add(builtins, abi::builtin_offset(index) as u64), 8);
-    b.call(fty, callee, &[vmctx]);
+    let builtin = |index: u32| -> Result<(Type<'ctx>, Value<'ctx>), CompileError> {
+        let fty = builtin_type(ctx, index).ok_or_else(|| CompileError::msg(format!("builtin {index} has no type")))?;
+        Ok((fty, b.load(ptr, b.ptr_add(builtins, abi::builtin_offset(index) as u64), 8)))
+    };
+    let (te_ty, te) = builtin(abi::builtin_index::TRAP_EXCEPTION)?;
+    let exn = b.call(te_ty, te, &[vmctx]);
+    let (re_ty, re) = builtin(abi::builtin_index::RAISE_EXCEPTION)?;
+    b.call(re_ty, re, &[exn]);
+    // `_Unwind_RaiseException` returned: no frame up to here has a handler, which the
+    // boundary always is (a wasmlite bug); nothing can continue.
+    let (tr, tr_ty) = module.intrinsic("llvm.trap", &[]).ok_or_else(|| CompileError::msg("LLVM intrinsic llvm.trap not found"))?;
+    b.call(tr_ty, tr, &[]);
     b.unreachable();
     Ok(())
 }
 
-/// `SjljEntryFn`: `(store, array, ctx, values) -> u32`.
-pub(crate) fn sjlj_entry_type(ctx: &Context) -> Type<'_> {
+/// `EntryFn`: `(store, array, ctx, values) -> u32`.
+pub(crate) fn entry_fn_type(ctx: &Context) -> Type<'_> {
     ctx.func_type(ctx.i32(), &[ctx.ptr(), ctx.ptr(), ctx.ptr(), ctx.ptr()])
 }
 
 /// The body of the module's setjmp trap boundary `sjlj_entry(store, array, ctx, values)`
-/// (`abi::SjljEntryFn`, for runtimes without an unwinder): install a jump buffer in
+/// (`abi::EntryFn`, for runtimes without an unwinder): install a jump buffer in
 /// `store->jmp_buf`, call `array(ctx, null, values)` and return its result; a trap below
 /// `longjmp`s back here and returns the recorded trap code. The buffer stays installed when
 /// it returns (the runtime restores the previous one).
@@ -648,6 +706,7 @@ pub(crate) fn emit_descriptor<'ctx>(
         stubs_g,
         ctx.const_int(intptr, nimp as u64),
         traps.raise_trap,
+        traps.enter,
         traps.sjlj_entry,
         ranges_g,
         ctx.const_int(intptr, code_ranges.len() as u64),
@@ -772,9 +831,8 @@ pub(crate) fn build_return<'ctx>(
 }
 
 /// Array entry of defined function `index`: loads the arguments from the `ValRaw` array,
-/// calls the function and stores its results. It is not a trap boundary itself: a trap
-/// unwinds through it to the runtime (or `longjmp`s to [`define_sjlj_entry`]), and a wasm
-/// exception that no wasm frame catches stops here (landing pad, [`abi::trap::EXCEPTION`]).
+/// calls the function and stores its results. Not a trap boundary: traps and uncaught wasm
+/// exceptions unwind through it to [`define_enter`] (or `longjmp` to [`define_sjlj_entry`]).
 pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Value<'ctx>) -> Result<(), CompileError> {
     let ctx = m.ctx;
     let ty = m
@@ -802,26 +860,7 @@ pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Val
     // Results in memory go straight into the caller's `ValRaw` array.
     let area = results_in_memory(&ty.results).then_some(values);
     let args = native_args(ctx, ty, &args, area);
-    let r = match m.entry_personality {
-        Some(p) => {
-            // An exception leaving wasm: caught here, handed to the runtime in
-            // VMStore::exception with the code EXCEPTION (it never unwinds into host frames).
-            ctx.set_personality(f, p);
-            unwind_attrs(ctx, f);
-            let cont = ctx.append_block(f, "returned");
-            let lp = ctx.append_block(f, "uncaught");
-            let r = b.invoke(native_ty, native, &args, cont, lp);
-            b.position_at_end(lp);
-            let pad = b.landingpad_catch_all();
-            let exn = b.extract_value(pad, 0);
-            let store3 = load_store(ctx, &b, f.param(0));
-            b.store(exn, store_field(&b, store3, StoreField::Exception), 8);
-            b.ret(ctx.i32_const(abi::trap::EXCEPTION as i32));
-            b.position_at_end(cont);
-            r
-        }
-        None => b.call(native_ty, native, &args),
-    };
+    let r = b.call(native_ty, native, &args);
     r.set_tailcc();
     if area.is_none() {
         for (k, v) in call_results(ctx, &b, ty, r, None).into_iter().enumerate() {

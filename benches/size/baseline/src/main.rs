@@ -19,6 +19,7 @@ fn main() -> Result<(), E> {
     println!("div(1, 0) trapped: {err}");
     println!("try_host() trapped: {err}");
     println!("checksum(\"wasmlite\") = {}", black_box(863));
+    println!("checksum(70000, 1) trapped: {err}");
     println!("memory: {} page(s), {} bytes", black_box(1), black_box(65536));
     println!("the plugin logged {} message(s): {:?}", seen.len(), seen);
     println!("exported global `calls` = {}", black_box(3));
