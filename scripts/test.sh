@@ -10,9 +10,11 @@ cargo test --workspace
 # Lints: every crate with `unsafe` denies undocumented unsafe blocks; warnings are errors.
 cargo clippy --workspace --all-targets -- -D warnings
 cargo build -p wasmlite-rt --no-default-features
-# Traps never rely on Rust's unwinding: the main example (explicit and guard-page traps)
-# again with `panic = "abort"`.
+# Traps and wasm exceptions never rely on Rust's unwinding: the examples with explicit and
+# guard-page traps and with exceptions, as built and again with `panic = "abort"`.
+cargo run -q -p exceptions
 CARGO_PROFILE_DEV_PANIC=abort cargo run -q -p hello-plugin
+CARGO_PROFILE_DEV_PANIC=abort cargo run -q -p exceptions
 # Runtime end-to-end tests (codegen + ORC JIT + runtime: every trap kind, linking, re-entrancy).
 cargo test -p wasmlite-jit-e2e
 

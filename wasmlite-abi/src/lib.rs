@@ -49,8 +49,9 @@
 //!
 //! ## Exceptions
 //!
-//! Wasm exceptions ([`VMException`]) unwind with the Itanium ABI (`_Unwind_RaiseException`,
-//! raised by [`Builtins::throw`]/[`Builtins::throw_ref`]) through wasm frames only: the
+//! Wasm exceptions ([`VMException`]) unwind with the Itanium ABI (prepared by
+//! [`Builtins::throw`]/[`Builtins::throw_ref`], raised by generated code with
+//! [`Builtins::raise_exception`]) through wasm frames only: the
 //! boundary ([`ModuleDescriptor::enter`], whether or not the module enables exception
 //! handling) catches them and returns [`trap::EXCEPTION`] with the exception in
 //! [`VMStore::exception`]; a host function that throws returns the same code and the import
@@ -533,15 +534,16 @@ pub struct Builtins {
     /// woken, or a negated trap code (out of bounds, unaligned).
     pub memory_atomic_notify: unsafe extern "C" fn(vmctx: *mut VMContext, mem: u32, addr: u64, count: u32) -> i32,
     /// `throw`: allocates an exception of the module's tag `tag` with the payload `values`
-    /// (one slot per tag parameter) and raises it (unwinds). Returns only when no frame can
-    /// catch it (e.g. frames without unwind information): then the exception is in
-    /// [`VMStore::exception`] and the result is [`trap::EXCEPTION`] (or another trap code),
-    /// which the caller raises as a trap.
-    pub throw: unsafe extern "C-unwind" fn(vmctx: *mut VMContext, tag: u32, values: *const ValRaw) -> u32,
+    /// (one slot per tag parameter), makes it ready to raise (header, personality) and leaves
+    /// it in [`VMStore::exception`]: returns [`trap::EXCEPTION`], or another trap code (which
+    /// the caller raises as a trap). Generated code then raises it with
+    /// [`Builtins::raise_exception`] (no Rust frame may lie on an unwinding's way: with
+    /// `panic = "abort"` it would abort the process).
+    pub throw: unsafe extern "C" fn(vmctx: *mut VMContext, tag: u32, values: *const ValRaw) -> u32,
     /// `throw_ref` (also legacy `rethrow`, and an import stub rethrowing a host exception):
-    /// raises `exn` again; null returns [`trap::NULL_REFERENCE`]; otherwise returns only like
-    /// [`Builtins::throw`].
-    pub throw_ref: unsafe extern "C-unwind" fn(vmctx: *mut VMContext, exn: *mut VMException) -> u32,
+    /// makes `exn` ready to raise again, like [`Builtins::throw`]; null returns
+    /// [`trap::NULL_REFERENCE`].
+    pub throw_ref: unsafe extern "C" fn(vmctx: *mut VMContext, exn: *mut VMException) -> u32,
     /// Releases a caught exception that was never exposed as an `exnref`
     /// ([`VMException::escaped`] is 0); called by `catch`/`catch_all` after reading the payload.
     pub exn_release: unsafe extern "C" fn(vmctx: *mut VMContext, exn: *mut VMException),

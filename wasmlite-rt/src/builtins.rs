@@ -107,11 +107,11 @@ mod missing {
         // SAFETY: see above.
         -(unsafe { fail(vmctx, "memory.atomic.notify") } as i32)
     }
-    pub(super) unsafe extern "C-unwind" fn throw(vmctx: *mut VMContext, _: u32, _: *const abi::ValRaw) -> u32 {
+    pub(super) unsafe extern "C" fn throw(vmctx: *mut VMContext, _: u32, _: *const abi::ValRaw) -> u32 {
         // SAFETY: see above.
         unsafe { fail(vmctx, "throw") }
     }
-    pub(super) unsafe extern "C-unwind" fn throw_ref(vmctx: *mut VMContext, _: *mut abi::VMException) -> u32 {
+    pub(super) unsafe extern "C" fn throw_ref(vmctx: *mut VMContext, _: *mut abi::VMException) -> u32 {
         // SAFETY: see above.
         unsafe { fail(vmctx, "throw_ref") }
     }

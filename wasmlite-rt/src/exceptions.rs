@@ -3,13 +3,15 @@
 //!
 //! A wasm exception is a [`VMException`] (its first field is the Itanium `_Unwind_Exception`
 //! header) inside an [`ExnBox`] owned by the store's [`ExnHeap`]. `throw` allocates one and
-//! raises it with libgcc's `_Unwind_RaiseException` (linked by Rust's `std`, so raising needs
-//! the `std` feature). Generated code has catch-all landing pads; [`personality`] walks the
-//! LSDA call-site table of each frame and stops at any call site with a landing pad; the
-//! pad's code matches the tag. Every array entry (the host→wasm boundary) has such a pad, so
-//! an exception never unwinds into host frames: the entry returns `trap::EXCEPTION` with the
-//! exception in `VMStore::exception`, which becomes a [`TrapKind::UncaughtException`] trap
-//! carrying an [`Exception`]. A host function throws by returning [`Trap::throw`]; the
+//! makes it ready to raise; generated code raises it with libgcc's `_Unwind_RaiseException`
+//! itself (linked by Rust's `std`, so raising needs the `std` feature; no Rust frame is
+//! unwound, see `abi::Builtins::throw`). Generated code has catch-all landing pads;
+//! [`personality`] walks the LSDA call-site table of each frame and stops at any call site
+//! with a landing pad; the pad's code matches the tag. The module's `enter` (the host→wasm
+//! boundary) has such a pad, so an exception never unwinds into host frames: it returns
+//! `trap::EXCEPTION` with the exception in `VMStore::exception`, which becomes a
+//! [`TrapKind::UncaughtException`] trap carrying an [`Exception`]. A host function throws by
+//! returning [`Trap::throw`]; the
 //! import stub then rethrows it in wasm.
 
 use alloc::boxed::Box;
@@ -231,7 +233,7 @@ unsafe fn core_of<'a>(vmctx: *mut VMContext) -> &'a InstanceCore {
 ///
 /// # Safety
 /// Called by generated code: `vmctx` live, `values` holds one slot per parameter of tag `tag`.
-pub(crate) unsafe extern "C-unwind" fn throw(vmctx: *mut VMContext, tag: u32, values: *const ValRaw) -> u32 {
+pub(crate) unsafe extern "C" fn throw(vmctx: *mut VMContext, tag: u32, values: *const ValRaw) -> u32 {
     let (vm, exn) = {
         // SAFETY: per the contract.
         let core = unsafe { core_of(vmctx) };
@@ -244,15 +246,15 @@ pub(crate) unsafe extern "C-unwind" fn throw(vmctx: *mut VMContext, tag: u32, va
         let payload = if n == 0 { Vec::new() } else { unsafe { core::slice::from_raw_parts(values, n) }.to_vec() };
         (core.store.vm.get(), core.store.exceptions.alloc(t.clone(), payload))
     };
-    // SAFETY: a fresh exception object; no Rust value with a destructor is alive here.
-    unsafe { raise(vm, exn) }
+    // SAFETY: a fresh exception object of the store.
+    unsafe { prepare(vm, exn) }
 }
 
 /// `throw_ref` builtin (see `abi::Builtins::throw_ref`).
 ///
 /// # Safety
 /// Called by generated code: `vmctx` live, `exn` null or an exception of its store.
-pub(crate) unsafe extern "C-unwind" fn throw_ref(vmctx: *mut VMContext, exn: *mut VMException) -> u32 {
+pub(crate) unsafe extern "C" fn throw_ref(vmctx: *mut VMContext, exn: *mut VMException) -> u32 {
     if exn.is_null() {
         return trap::NULL_REFERENCE;
     }
@@ -266,7 +268,7 @@ pub(crate) unsafe extern "C-unwind" fn throw_ref(vmctx: *mut VMContext, exn: *mu
     }
     let vm = core.store.vm.get();
     // SAFETY: as above.
-    unsafe { raise(vm, exn) }
+    unsafe { prepare(vm, exn) }
 }
 
 /// `exn_release` builtin (see `abi::Builtins::exn_release`).
@@ -278,24 +280,22 @@ pub(crate) unsafe extern "C" fn exn_release(vmctx: *mut VMContext, exn: *mut VME
     unsafe { core_of(vmctx) }.store.exceptions.release(exn);
 }
 
-/// Raise `exn`. Returns only if no frame catches it (frames without unwind information,
-/// e.g. code compiled without exception handling, or no `std`): the exception is then left
-/// in `VMStore::exception` and the caller raises `trap::EXCEPTION` as a trap.
+/// Make `exn` ready to be raised (again: a caught exception may be thrown once more) and leave
+/// it in `VMStore::exception` for generated code, which raises it with `raise_exception`.
+/// Returns `trap::EXCEPTION`.
 ///
 /// # Safety
-/// `vm` live; `exn` a live exception object of that store. Only generated code (through the
-/// builtins) calls this, with wasm frames between it and the innermost array entry.
-unsafe fn raise(vm: *mut VMStore, exn: *mut VMException) -> u32 {
-    #[cfg(feature = "std")]
-    // SAFETY: exn is live; the header is re-initialised for each raise (a caught exception
-    // may be thrown again); every frame up to the array entry has unwind information.
+/// `vm` live; `exn` a live exception object of that store.
+unsafe fn prepare(vm: *mut VMStore, exn: *mut VMException) -> u32 {
+    // SAFETY: exn is live; the header is re-initialised for each raise.
     unsafe {
         (*exn).unwind = [abi::EXCEPTION_CLASS, 0, 0, 0];
-        (*exn).personality = Some(personality);
-        unwind::_Unwind_RaiseException(exn);
+        #[cfg(feature = "std")]
+        {
+            (*exn).personality = Some(personality);
+        }
+        (*vm).exception = exn;
     }
-    // SAFETY: vm is live.
-    unsafe { (*vm).exception = exn };
     trap::EXCEPTION
 }
 

@@ -23,7 +23,7 @@ use crate::CompileError;
 
 use super::env::{exn_field, valraw_array_type, valraw_slot, ExnField, VALRAW_ALIGN};
 use super::func::{FrameKind, FuncTranslator};
-use super::module::llvm_type;
+use super::module::{llvm_type, raise_exception_builtin, raise_returned_exception, take_prepared_exception};
 
 /// An active handler: exceptions raised by calls in the body of frame `frame` unwind to
 /// `lp` and are matched in `dispatch`.
@@ -116,8 +116,11 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         let exn = self.b.load(self.ctx.ptr(), slot, 8);
         let (fty, f) = self.builtin_fn(builtin_index::THROW_REF)?;
         let rc = self.b.call(fty, f, &[self.vmctx, exn]);
-        self.b.call(self.m.raise_trap_ty, self.m.raise_trap, &[self.vmctx, rc, self.ctx.i32_const(self.func_index as i32)]);
-        self.b.unreachable();
+        // Outside every try of this function: a plain call.
+        let exn = take_prepared_exception(self.m, &self.b, self.func, self.vmctx, rc, self.func_index);
+        let (re_ty, re) = raise_exception_builtin(self.m, &self.b, self.vmctx)?;
+        self.b.call(re_ty, re, &[exn]);
+        raise_returned_exception(self.m, &self.b, self.vmctx, exn, self.func_index);
         self.b.position_at_end(cur);
         self.eh.resume_bb = Some(bb);
         Ok(bb)
@@ -198,12 +201,16 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         Ok(())
     }
 
-    /// Raise the trap code `rc` a throw builtin returned with (it returns only when the
-    /// exception cannot be caught by anything: the trap reports it).
-    fn raise_returned(&mut self, rc: Value<'ctx>) {
-        self.b.call(self.m.raise_trap_ty, self.m.raise_trap, &[self.vmctx, rc, self.ctx.i32_const(self.func_index as i32)]);
-        self.b.unreachable();
+    /// Raise the exception a throw builtin prepared (it returned `rc`): an `invoke` of the
+    /// `raise_exception` builtin inside a try block, a call outside (see
+    /// [`take_prepared_exception`]).
+    fn raise_prepared(&mut self, rc: Value<'ctx>) -> Result<(), CompileError> {
+        let exn = take_prepared_exception(self.m, &self.b, self.func, self.vmctx, rc, self.func_index);
+        let (fty, f) = raise_exception_builtin(self.m, &self.b, self.vmctx)?;
+        self.call_may_throw(fty, f, &[exn], false);
+        raise_returned_exception(self.m, &self.b, self.vmctx, exn, self.func_index);
         self.set_unreachable();
+        Ok(())
     }
 
     fn builtin_fn(&mut self, index: u32) -> Result<(Type<'ctx>, Value<'ctx>), CompileError> {
@@ -214,9 +221,8 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     /// `throw_ref` of `exn` (also legacy `rethrow`).
     fn throw_ref(&mut self, exn: Value<'ctx>) -> Result<(), CompileError> {
         let (fty, f) = self.builtin_fn(builtin_index::THROW_REF)?;
-        let rc = self.call_may_throw(fty, f, &[self.vmctx, exn], false);
-        self.raise_returned(rc);
-        Ok(())
+        let rc = self.b.call(fty, f, &[self.vmctx, exn]);
+        self.raise_prepared(rc)
     }
 
     /// `try_table`: the landing pad and dispatch are emitted first (catch labels are
@@ -423,8 +429,8 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
                 }
                 let (fty, f) = self.builtin_fn(builtin_index::THROW)?;
                 let tag = self.ctx.i32_const(*tag_index as i32);
-                let rc = self.call_may_throw(fty, f, &[self.vmctx, tag, values], false);
-                self.raise_returned(rc);
+                let rc = self.b.call(fty, f, &[self.vmctx, tag, values]);
+                self.raise_prepared(rc)?;
             }
             Operator::ThrowRef => {
                 let exn = self.pop()?;

@@ -761,8 +761,10 @@ pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), Comp
         let fty = builtin_type(ctx, abi::builtin_index::THROW_REF)
             .ok_or_else(|| CompileError::msg("no throw_ref builtin signature"))?;
         let rc2 = b.call(fty, fp, &[vmctx, exn]);
-        b.call(m.raise_trap_ty, m.raise_trap, &[vmctx, rc2, ctx.i32_const(i as i32)]);
-        b.unreachable();
+        let exn = take_prepared_exception(m, &b, f, vmctx, rc2, i);
+        let (re_ty, re) = raise_exception_builtin(m, &b, vmctx)?;
+        b.call(re_ty, re, &[exn]);
+        raise_returned_exception(m, &b, vmctx, exn, i);
         b.position_at_end(raise);
     }
     b.call(m.raise_trap_ty, m.raise_trap, &[vmctx, rc, ctx.i32_const(i as i32)]);
@@ -782,6 +784,53 @@ pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), Comp
         .collect();
     build_return(&b, ctx, f, &ty.results, &results);
     Ok(())
+}
+
+/// After `throw`/`throw_ref` returned `rc` in function `f` (wasm function `func`): a trap
+/// code other than `EXCEPTION` is raised as a trap; otherwise the exception they prepared is
+/// taken out of `VMStore::exception` and returned, with `b` positioned where the caller raises
+/// it with the `raise_exception` builtin (a plain call, or an `invoke` inside a try block),
+/// followed by [`raise_returned_exception`].
+pub(crate) fn take_prepared_exception<'ctx>(
+    m: &ModuleCtx<'_, 'ctx>,
+    b: &crate::llvm::Builder<'ctx>,
+    f: Value<'ctx>,
+    vmctx: Value<'ctx>,
+    rc: Value<'ctx>,
+    func: u32,
+) -> Value<'ctx> {
+    let ctx = m.ctx;
+    let ready = b.icmp(crate::llvm::IntPred::LLVMIntEQ, rc, ctx.i32_const(abi::trap::EXCEPTION as i32));
+    let raise = ctx.append_block(f, "raise_exception");
+    let failed = ctx.append_block(f, "throw_failed");
+    b.cond_br(ready, raise, failed);
+    b.position_at_end(failed);
+    b.call(m.raise_trap_ty, m.raise_trap, &[vmctx, rc, ctx.i32_const(func as i32)]);
+    b.unreachable();
+    b.position_at_end(raise);
+    let slot = store_field(b, load_store(ctx, b, vmctx), StoreField::Exception);
+    let exn = b.load(ctx.ptr(), slot, 8);
+    b.store(ctx.const_null(ctx.ptr()), slot, 8);
+    exn
+}
+
+/// `raise_exception(exn)` returned: no frame caught `exn` (the module's `enter` always does,
+/// so this is a wasmlite bug); it becomes an `EXCEPTION` trap carrying the exception.
+pub(crate) fn raise_returned_exception<'ctx>(m: &ModuleCtx<'_, 'ctx>, b: &crate::llvm::Builder<'ctx>, vmctx: Value<'ctx>, exn: Value<'ctx>, func: u32) {
+    let ctx = m.ctx;
+    b.store(exn, store_field(b, load_store(ctx, b, vmctx), StoreField::Exception), 8);
+    let code = ctx.i32_const(abi::trap::EXCEPTION as i32);
+    b.call(m.raise_trap_ty, m.raise_trap, &[vmctx, code, ctx.i32_const(func as i32)]);
+    b.unreachable();
+}
+
+/// The `raise_exception` builtin of `vmctx`: its type and pointer.
+pub(crate) fn raise_exception_builtin<'ctx>(m: &ModuleCtx<'_, 'ctx>, b: &crate::llvm::Builder<'ctx>, vmctx: Value<'ctx>) -> Result<(Type<'ctx>, Value<'ctx>), CompileError> {
+    let index = abi::builtin_index::RAISE_EXCEPTION;
+    m.check_builtin(index)?;
+    let fty = builtin_type(m.ctx, index).ok_or_else(|| CompileError::msg("no raise_exception builtin signature"))?;
+    let builtins = b.load(m.ctx.ptr(), b.ptr_add(vmctx, abi::VMCTX_BUILTINS as u64), 8);
+    Ok((fty, b.load(m.ctx.ptr(), b.ptr_add(builtins, abi::builtin_offset(index) as u64), 8)))
 }
 
 /// In `f` (whose first parameter is the vmctx): raise `INTERRUPTED` for function `index` if
