@@ -371,16 +371,20 @@ mod imp {
             let _ = FAULT_PC.try_with(|c| c.set(pc));
             let marker = 0u8;
             let here = core::ptr::addr_of!(marker) as usize;
-            // Like a function entry (rsp + 8 aligned to 16): [sp] = return address, [sp + 8] =
-            // the interrupted stack pointer (see the trampoline's unwind information).
-            let sp = ((here - 512) & !15) - 8;
+            // The trampoline's frame (16-byte aligned, so its call is aligned): [sp] = return
+            // address, [sp + 8 + 8 r] = the interrupted value of DWARF register r (x86-64
+            // numbering, r = 7 being rsp), see the trampoline's unwind information.
+            let sp = (here - 1024) & !15;
             // SAFETY: `sp` lies below this handler's frame, on its stack, which is free once the
             // handler returns (no signal can arrive before: all are blocked); rewriting the
             // interrupted context provided by the kernel.
             unsafe {
                 let g = &mut (*uc).uc_mcontext.gregs;
-                *(sp as *mut usize) = pc + 1;
-                *((sp + 8) as *mut usize) = g[libc::REG_RSP as usize] as usize;
+                let save = sp as *mut usize;
+                *save = pc + 1;
+                for (r, reg) in DWARF_GREGS.iter().enumerate() {
+                    *save.add(1 + r) = g[*reg as usize] as usize;
+                }
                 g[libc::REG_RSP as usize] = sp as i64;
                 g[libc::REG_RIP as usize] = wasmlite_rt_trap_trampoline as *const () as usize as i64;
                 g[libc::REG_RDI as usize] = exn as i64;
@@ -389,12 +393,34 @@ mod imp {
             true
         }
 
+        /// The `ucontext` register of each x86-64 DWARF register number 0..=15.
+        const DWARF_GREGS: [libc::c_int; 16] = [
+            libc::REG_RAX,
+            libc::REG_RDX,
+            libc::REG_RCX,
+            libc::REG_RBX,
+            libc::REG_RSI,
+            libc::REG_RDI,
+            libc::REG_RBP,
+            libc::REG_RSP,
+            libc::REG_R8,
+            libc::REG_R9,
+            libc::REG_R10,
+            libc::REG_R11,
+            libc::REG_R12,
+            libc::REG_R13,
+            libc::REG_R14,
+            libc::REG_R15,
+        ];
+
         // The trampoline of `raise_in_handler`: `rsi(rdi)` = `_Unwind_RaiseException(exn)`.
-        // Its caller is the interrupted frame: return address `pc + 1` at [rsp] (so the unwinder's
-        // lookup of `return address - 1` finds `pc` itself), CFA (the caller's stack pointer)
-        // stored at [rsp + 8]. DWARF expressions: DW_CFA_def_cfa_expression (0x0f) with
-        // DW_OP_breg7 (rsp) + k, DW_OP_deref; DW_CFA_expression (0x10) for column 16 (the return
-        // address) with DW_OP_breg7 + k.
+        // Its unwind information makes the interrupted frame its caller, with every register
+        // as it was (the frame's own rules may use any of them, e.g. r11 in a stack-probe
+        // loop): return address `pc + 1` at [rsp] (the unwinder looks up `return address - 1`,
+        // i.e. `pc` itself), register r at [rsp + 8 + 8 r], the CFA (the caller's rsp) the
+        // value at [rsp + 64]. DWARF: DW_CFA_def_cfa_expression (0x0f) `DW_OP_breg7 64;
+        // DW_OP_deref`, then per register DW_CFA_expression (0x10) `r, DW_OP_breg7 (8 + 8 r)`
+        // (SLEB128 offsets), and for column 16 (the return address) `DW_OP_breg7 0`.
         std::arch::global_asm!(
             ".pushsection .text.wasmlite_rt_trap_trampoline,\"ax\",@progbits",
             ".p2align 4",
@@ -403,11 +429,23 @@ mod imp {
             ".type wasmlite_rt_trap_trampoline,@function",
             "wasmlite_rt_trap_trampoline:",
             ".cfi_startproc",
-            ".cfi_escape 0x0f, 0x03, 0x77, 0x08, 0x06",
+            ".cfi_escape 0x0f, 0x04, 0x77, 0xc0, 0x00, 0x06",
+            ".cfi_escape 0x10, 0x00, 0x02, 0x77, 0x08",
+            ".cfi_escape 0x10, 0x01, 0x02, 0x77, 0x10",
+            ".cfi_escape 0x10, 0x02, 0x02, 0x77, 0x18",
+            ".cfi_escape 0x10, 0x03, 0x02, 0x77, 0x20",
+            ".cfi_escape 0x10, 0x04, 0x02, 0x77, 0x28",
+            ".cfi_escape 0x10, 0x05, 0x02, 0x77, 0x30",
+            ".cfi_escape 0x10, 0x06, 0x02, 0x77, 0x38",
+            ".cfi_escape 0x10, 0x08, 0x03, 0x77, 0xc8, 0x00",
+            ".cfi_escape 0x10, 0x09, 0x03, 0x77, 0xd0, 0x00",
+            ".cfi_escape 0x10, 0x0a, 0x03, 0x77, 0xd8, 0x00",
+            ".cfi_escape 0x10, 0x0b, 0x03, 0x77, 0xe0, 0x00",
+            ".cfi_escape 0x10, 0x0c, 0x03, 0x77, 0xe8, 0x00",
+            ".cfi_escape 0x10, 0x0d, 0x03, 0x77, 0xf0, 0x00",
+            ".cfi_escape 0x10, 0x0e, 0x03, 0x77, 0xf8, 0x00",
+            ".cfi_escape 0x10, 0x0f, 0x03, 0x77, 0x80, 0x01",
             ".cfi_escape 0x10, 0x10, 0x02, 0x77, 0x00",
-            "sub rsp, 8",
-            ".cfi_escape 0x0f, 0x03, 0x77, 0x10, 0x06",
-            ".cfi_escape 0x10, 0x10, 0x02, 0x77, 0x08",
             "call rsi",
             // `_Unwind_RaiseException` returned: no boundary caught it (a wasmlite bug).
             "ud2",
