@@ -547,9 +547,10 @@ pub struct Builtins {
     /// Releases a caught exception that was never exposed as an `exnref`
     /// ([`VMException::escaped`] is 0); called by `catch`/`catch_all` after reading the payload.
     pub exn_release: unsafe extern "C" fn(vmctx: *mut VMContext, exn: *mut VMException),
-    /// The exception object that carries a trap ([`TRAP_CLASS`], header initialised) on the
-    /// calling thread; `raise_trap` raises it with [`Builtins::raise_exception`] when no jump
-    /// buffer is installed (see the crate docs, *Traps*).
+    /// The exception object that carries a trap ([`TRAP_CLASS`], header initialised, the
+    /// store's `trap_code` copied into its `tag_id`) on the calling thread; `raise_trap` raises
+    /// it with [`Builtins::raise_exception`] when no jump buffer is installed (see the crate
+    /// docs, *Traps*).
     pub trap_exception: unsafe extern "C" fn(vmctx: *mut VMContext) -> *mut VMException,
     /// The unwinder's `_Unwind_RaiseException` itself, so no runtime frame lies between a
     /// trap and the boundary (a Rust frame would abort the unwinding with `panic = "abort"`).

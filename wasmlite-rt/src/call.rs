@@ -184,10 +184,7 @@ impl InstanceCore {
     /// The trap boundary this runtime calls wasm through: unwinding with `std`, setjmp without.
     #[inline(always)]
     fn entry(&self) -> abi::EntryFn {
-        #[cfg(feature = "std")]
-        return self.module.desc().enter;
-        #[cfg(not(feature = "std"))]
-        return self.module.desc().sjlj_entry;
+        self.entry
     }
 
     fn take_trap(&self, code: u32) -> Trap {

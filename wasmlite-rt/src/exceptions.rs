@@ -318,26 +318,36 @@ std::thread_local! {
 }
 
 /// Builtin `trap_exception` (`abi::Builtins::trap_exception`): this thread's trap exception
-/// (class `abi::TRAP_CLASS`), its header initialised for a raise. One object per thread: a
+/// (class `abi::TRAP_CLASS`), its header initialised for a raise and the trap code recorded in
+/// `vmctx`'s store copied into `tag_id` (the boundary returns it). One object per thread: a
 /// trap ends at the innermost boundary before wasm code can raise another. No allocation and
 /// no lock, so the signal handler uses it too (null if the thread is being torn down).
-pub(crate) unsafe extern "C" fn trap_exception(_vmctx: *mut VMContext) -> *mut VMException {
+///
+/// # Safety
+/// `vmctx` is a live VMContext.
+pub(crate) unsafe extern "C" fn trap_exception(vmctx: *mut VMContext) -> *mut VMException {
     #[cfg(feature = "std")]
     {
         TRAP_EXCEPTION
             .try_with(|t| {
                 let exn = t.0.get();
-                // SAFETY: the object is this thread's and no trap of this thread is in flight.
+                // SAFETY: the object is this thread's and no trap of this thread is in flight;
+                // `vmctx` is live and points to its store's VMStore.
                 unsafe {
+                    let vm = *((vmctx as *const u8).add(abi::VMCTX_STORE as usize) as *const *const VMStore);
                     (*exn).unwind = [abi::TRAP_CLASS, 0, 0, 0];
                     (*exn).personality = Some(personality);
+                    (*exn).tag_id = u64::from((*vm).trap_code);
                 }
                 exn
             })
             .unwrap_or(core::ptr::null_mut())
     }
     #[cfg(not(feature = "std"))]
-    core::ptr::null_mut()
+    {
+        let _ = vmctx;
+        core::ptr::null_mut()
+    }
 }
 
 /// Builtin `raise_exception` (`abi::Builtins::raise_exception`): the unwinder's own

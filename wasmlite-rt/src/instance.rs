@@ -24,6 +24,8 @@ use crate::val::{Val, WasmParams, WasmResults, WasmTy};
 /// The non-generic core of an instance. Its address is stored in the VMContext.
 pub(crate) struct InstanceCore {
     pub(crate) module: Module,
+    /// The trap boundary calls go through: the module's `enter` (`sjlj_entry` without `std`).
+    pub(crate) entry: crate::abi::EntryFn,
     pub(crate) store: Rc<StoreState>,
     pub(crate) vmctx: *mut VMContext,
     pub(crate) vmctx_layout: core::alloc::Layout,

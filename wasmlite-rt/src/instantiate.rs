@@ -529,6 +529,7 @@ pub(crate) fn instantiate(
     }
 
     let core = Rc::new(InstanceCore {
+        entry: if cfg!(feature = "std") { desc.enter } else { desc.sjlj_entry },
         module: module.clone(),
         store: state,
         vmctx,

@@ -357,16 +357,16 @@ mod imp {
         /// on the thread whose innermost wasm call has VMContext `vmctx` (live), with `pc` in
         /// registered wasm code: only wasm frames lie between `pc` and that call's boundary.
         unsafe fn raise_in_handler(uc: *mut libc::ucontext_t, vmctx: usize, code: u32, pc: usize) -> bool {
-            // SAFETY: per the contract.
-            let exn = unsafe { crate::exceptions::trap_exception(core::ptr::null_mut()) };
-            if exn.is_null() {
-                return false;
-            }
             // SAFETY: vmctx is live (contract) and its store pointer is valid for the whole call.
             unsafe {
                 let store = *((vmctx + VMCTX_STORE as usize) as *const usize);
                 *((store + store_offsets::TRAP_CODE as usize) as *mut u32) = code;
                 *((store + store_offsets::TRAP_FUNC as usize) as *mut u32) = crate::abi::UNKNOWN_FUNC;
+            }
+            // SAFETY: per the contract (after recording the code, which it copies).
+            let exn = unsafe { crate::exceptions::trap_exception(vmctx as *mut VMContext) };
+            if exn.is_null() {
+                return false;
             }
             let _ = FAULT_PC.try_with(|c| c.set(pc));
             let marker = 0u8;

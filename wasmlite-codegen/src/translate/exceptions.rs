@@ -120,7 +120,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         let exn = take_prepared_exception(self.m, &self.b, self.func, self.vmctx, rc, self.func_index);
         let (re_ty, re) = raise_exception_builtin(self.m, &self.b, self.vmctx)?;
         self.b.call(re_ty, re, &[exn]);
-        raise_returned_exception(self.m, &self.b, self.vmctx, exn, self.func_index);
+        raise_returned_exception(self.m, &self.b, self.vmctx, self.func_index);
         self.b.position_at_end(cur);
         self.eh.resume_bb = Some(bb);
         Ok(bb)
@@ -208,7 +208,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         let exn = take_prepared_exception(self.m, &self.b, self.func, self.vmctx, rc, self.func_index);
         let (fty, f) = raise_exception_builtin(self.m, &self.b, self.vmctx)?;
         self.call_may_throw(fty, f, &[exn], false);
-        raise_returned_exception(self.m, &self.b, self.vmctx, exn, self.func_index);
+        raise_returned_exception(self.m, &self.b, self.vmctx, self.func_index);
         self.set_unreachable();
         Ok(())
     }

@@ -498,8 +498,8 @@ pub(crate) fn translate_module<'ctx>(
 /// The body of the module's trap boundary `enter(store, array, ctx, values)` (`abi::EntryFn`):
 /// `invoke`s `array(ctx, null, values)` under a catch-all landing pad whose personality stub
 /// `personality` ([`Catches::ExceptionsAndTraps`]) takes traps and wasm exceptions. A trap
-/// returns its recorded code, a wasm exception no wasm frame caught goes to
-/// `VMStore::exception` with the code `EXCEPTION`: nothing unwinds into host frames. It must
+/// returns its code, a wasm exception no wasm frame caught returns `EXCEPTION` (it is in
+/// `VMStore::exception`): nothing unwinds into host frames. It must
 /// lie outside the code ranges: a signal there is not in wasm code (its own instructions are
 /// not covered by the landing pad).
 pub(crate) fn define_enter<'ctx>(ctx: &'ctx Context, f: Value<'ctx>, personality: Value<'ctx>) {
@@ -508,7 +508,6 @@ pub(crate) fn define_enter<'ctx>(ctx: &'ctx Context, f: Value<'ctx>, personality
     ctx.set_personality(f, personality);
     let b = ctx.builder();
     b.position_at_end(ctx.append_block(f, "entry"));
-    let store = f.param(0);
     let cont = ctx.append_block(f, "returned");
     let lp = ctx.append_block(f, "caught");
     let code = b.invoke(array_fn_type(ctx), f.param(1), &[f.param(2), ctx.const_null(ctx.ptr()), f.param(3)], cont, lp);
@@ -523,10 +522,13 @@ pub(crate) fn define_enter<'ctx>(ctx: &'ctx Context, f: Value<'ctx>, personality
     let thrown = ctx.append_block(f, "thrown");
     b.cond_br(is_trap, trapped, thrown);
     b.position_at_end(trapped);
-    let code = b.load(ctx.i32(), store_field(&b, store, StoreField::TrapCode), 4);
+    // The trap exception carries its code (`trap_exception` copied it into `tag_id`), so
+    // nothing needs to stay live across the call.
+    let code = b.load(ctx.i32(), b.ptr_add(exn, abi::exception_offsets::TAG_ID as u64), 8);
     b.ret(code);
     b.position_at_end(thrown);
-    b.store(exn, store_field(&b, store, StoreField::Exception), 8);
+    // A wasm exception is raised from `VMStore::exception`, where it stays (see
+    // `take_prepared_exception`).
     b.ret(ctx.i32_const(abi::trap::EXCEPTION as i32));
 }
 
@@ -764,7 +766,7 @@ pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), Comp
         let exn = take_prepared_exception(m, &b, f, vmctx, rc2, i);
         let (re_ty, re) = raise_exception_builtin(m, &b, vmctx)?;
         b.call(re_ty, re, &[exn]);
-        raise_returned_exception(m, &b, vmctx, exn, i);
+        raise_returned_exception(m, &b, vmctx, i);
         b.position_at_end(raise);
     }
     b.call(m.raise_trap_ty, m.raise_trap, &[vmctx, rc, ctx.i32_const(i as i32)]);
@@ -788,9 +790,11 @@ pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), Comp
 
 /// After `throw`/`throw_ref` returned `rc` in function `f` (wasm function `func`): a trap
 /// code other than `EXCEPTION` is raised as a trap; otherwise the exception they prepared is
-/// taken out of `VMStore::exception` and returned, with `b` positioned where the caller raises
-/// it with the `raise_exception` builtin (a plain call, or an `invoke` inside a try block),
-/// followed by [`raise_returned_exception`].
+/// read from `VMStore::exception` and returned, with `b` positioned where the caller raises it
+/// with the `raise_exception` builtin (a plain call, or an `invoke` inside a try block),
+/// followed by [`raise_returned_exception`]. It stays in `VMStore::exception`: if no wasm frame
+/// catches it, the trap boundary returns `EXCEPTION` and the runtime takes it from there (the
+/// latest exception raised is always the one in flight).
 pub(crate) fn take_prepared_exception<'ctx>(
     m: &ModuleCtx<'_, 'ctx>,
     b: &crate::llvm::Builder<'ctx>,
@@ -808,17 +812,14 @@ pub(crate) fn take_prepared_exception<'ctx>(
     b.call(m.raise_trap_ty, m.raise_trap, &[vmctx, rc, ctx.i32_const(func as i32)]);
     b.unreachable();
     b.position_at_end(raise);
-    let slot = store_field(b, load_store(ctx, b, vmctx), StoreField::Exception);
-    let exn = b.load(ctx.ptr(), slot, 8);
-    b.store(ctx.const_null(ctx.ptr()), slot, 8);
-    exn
+    b.load(ctx.ptr(), store_field(b, load_store(ctx, b, vmctx), StoreField::Exception), 8)
 }
 
-/// `raise_exception(exn)` returned: no frame caught `exn` (the module's `enter` always does,
-/// so this is a wasmlite bug); it becomes an `EXCEPTION` trap carrying the exception.
-pub(crate) fn raise_returned_exception<'ctx>(m: &ModuleCtx<'_, 'ctx>, b: &crate::llvm::Builder<'ctx>, vmctx: Value<'ctx>, exn: Value<'ctx>, func: u32) {
+/// `raise_exception(exn)` returned: no frame caught it (the module's `enter` always does, so
+/// this is a wasmlite bug); it becomes an `EXCEPTION` trap carrying the exception (still in
+/// `VMStore::exception`).
+pub(crate) fn raise_returned_exception<'ctx>(m: &ModuleCtx<'_, 'ctx>, b: &crate::llvm::Builder<'ctx>, vmctx: Value<'ctx>, func: u32) {
     let ctx = m.ctx;
-    b.store(exn, store_field(b, load_store(ctx, b, vmctx), StoreField::Exception), 8);
     let code = ctx.i32_const(abi::trap::EXCEPTION as i32);
     b.call(m.raise_trap_ty, m.raise_trap, &[vmctx, code, ctx.i32_const(func as i32)]);
     b.unreachable();
