@@ -31,15 +31,15 @@
 //! (see [`ModuleDescriptor::raise_trap`]), which stores the code and function index in the
 //! [`VMStore`] and then leaves for the innermost trap boundary of the runtime:
 //!
-//! * normally by unwinding: it raises the calling thread's trap exception (class
-//!   [`TRAP_CLASS`], [`Builtins::trap_exception`]) with the unwinder's `_Unwind_RaiseException`
-//!   ([`Builtins::raise_exception`]): no Rust frame and no Rust panic is involved, so this
-//!   works with `panic = "abort"` too. The runtime calls wasm through the module's
-//!   [`ModuleDescriptor::enter`], whose landing pad catches it and returns the code. Every
-//!   wasm frame has (asynchronous) unwind tables, so the runtime's signal handler raises the
-//!   same exception at a faulting or interrupted wasm pc (through a trampoline whose unwind
-//!   information names the interrupted frame as its caller). Entering wasm saves no registers
-//!   and installs nothing;
+//! * normally by unwinding, with [`Builtins::raise_trap`]. With `panic = "abort"` that raises
+//!   the calling thread's trap exception (class [`TRAP_CLASS`], [`Builtins::trap_exception`])
+//!   with the unwinder's `_Unwind_RaiseException` (no Rust frame and no Rust panic involved),
+//!   and the runtime calls wasm through the module's [`ModuleDescriptor::enter`], whose landing
+//!   pad catches it and returns the code. Otherwise it is a Rust panic that the runtime's call
+//!   frame catches (one call level less). Every wasm frame has (asynchronous) unwind tables, so
+//!   the runtime's signal handler raises the same way at a faulting or interrupted wasm pc
+//!   (through a trampoline whose unwind information names the interrupted frame as its
+//!   caller). Entering wasm saves no registers and installs nothing;
 //! * when [`VMStore::jmp_buf`] is set: by `llvm.eh.sjlj.longjmp` to it. A runtime without an
 //!   unwinder (`no_std`) calls through the module's setjmp entry
 //!   ([`ModuleDescriptor::sjlj_entry`]), which installs it.
@@ -51,9 +51,8 @@
 //!
 //! Wasm exceptions ([`VMException`]) unwind with the Itanium ABI (prepared by
 //! [`Builtins::throw`]/[`Builtins::throw_ref`], raised by generated code with
-//! [`Builtins::raise_exception`]) through wasm frames only: the
-//! boundary ([`ModuleDescriptor::enter`], whether or not the module enables exception
-//! handling) catches them and returns [`trap::EXCEPTION`] with the exception in
+//! [`Builtins::raise_exception`]) through wasm frames only: every array entry (whether or not
+//! its module enables exception handling) catches them and returns [`trap::EXCEPTION`] with the exception in
 //! [`VMStore::exception`]; a host function that throws returns the same code and the import
 //! stub rethrows it. Tags are compared by canonical id (`tag_ids` in the VMContext,
 //! [`VmLayout::tag_id`]).
@@ -552,10 +551,15 @@ pub struct Builtins {
     /// it with [`Builtins::raise_exception`] when no jump buffer is installed (see the crate
     /// docs, *Traps*).
     pub trap_exception: unsafe extern "C" fn(vmctx: *mut VMContext) -> *mut VMException,
-    /// The unwinder's `_Unwind_RaiseException` itself, so no runtime frame lies between a
-    /// trap and the boundary (a Rust frame would abort the unwinding with `panic = "abort"`).
-    /// Returns only if no frame catches the exception.
+    /// The unwinder's `_Unwind_RaiseException` itself, for wasm exceptions, so no runtime frame
+    /// lies between a raise and the handler (a Rust frame would abort the unwinding with
+    /// `panic = "abort"`). Returns only if no frame catches the exception.
     pub raise_exception: unsafe extern "C-unwind" fn(exn: *mut VMException) -> i32,
+    /// Raises the trap exception [`Builtins::trap_exception`] returned, the way the runtime's
+    /// boundary catches it: with `panic = "abort"` (or no unwinder) `_Unwind_RaiseException`
+    /// itself, to [`ModuleDescriptor::enter`]; otherwise as a Rust panic, which the runtime's
+    /// own frame catches (one call level less per host→wasm call). Never returns normally.
+    pub raise_trap: unsafe extern "C-unwind" fn(exn: *mut VMException) -> i32,
 }
 
 /// Index (in pointer-sized words) of each function pointer in [`Builtins`]; generated code
@@ -597,6 +601,8 @@ pub mod builtin_index {
     pub const TRAP_EXCEPTION: u32 = 16;
     /// [`super::Builtins::raise_exception`].
     pub const RAISE_EXCEPTION: u32 = 17;
+    /// [`super::Builtins::raise_trap`].
+    pub const RAISE_TRAP: u32 = 18;
 }
 
 /// Byte offset of builtin `index` (see [`builtin_index`]) in [`Builtins`].
@@ -605,7 +611,7 @@ pub const fn builtin_offset(index: u32) -> u32 {
 }
 
 /// Number of builtins (one past the largest [`builtin_index`]).
-pub const NUM_BUILTINS: u32 = 18;
+pub const NUM_BUILTINS: u32 = 19;
 
 /// Sets of builtins, bit `1 << builtin_index::X` per builtin: which ones the compiled code of
 /// a module may call (`parse::builtins_used`). `include_wasm!` links only those
@@ -618,7 +624,7 @@ pub mod builtin_set {
     /// What every module may call: `raise_trap` raises traps, and an import stub rethrows an
     /// exception a host function threw (it may unwind into a handler of another module's
     /// frames).
-    pub const ALWAYS: u32 = (1 << THROW_REF) | (1 << TRAP_EXCEPTION) | (1 << RAISE_EXCEPTION);
+    pub const ALWAYS: u32 = (1 << THROW_REF) | (1 << TRAP_EXCEPTION) | (1 << RAISE_EXCEPTION) | (1 << RAISE_TRAP);
     /// Exception handling (`throw`, `throw_ref`, `try_table`, legacy `try`).
     pub const EXCEPTIONS: u32 = (1 << THROW) | (1 << THROW_REF) | (1 << EXN_RELEASE);
 
@@ -820,6 +826,7 @@ mod tests {
         assert_eq!(core::mem::offset_of!(Builtins, exn_release) as u32, builtin_offset(builtin_index::EXN_RELEASE));
         assert_eq!(core::mem::offset_of!(Builtins, trap_exception) as u32, builtin_offset(builtin_index::TRAP_EXCEPTION));
         assert_eq!(core::mem::offset_of!(Builtins, raise_exception) as u32, builtin_offset(builtin_index::RAISE_EXCEPTION));
+        assert_eq!(core::mem::offset_of!(Builtins, raise_trap) as u32, builtin_offset(builtin_index::RAISE_TRAP));
         assert_eq!(core::mem::offset_of!(VMStore, exception) as u32, store_offsets::EXCEPTION);
         assert_eq!(core::mem::offset_of!(VMException, personality) as u32, exception_offsets::PERSONALITY);
         assert_eq!(core::mem::offset_of!(VMException, tag_id) as u32, exception_offsets::TAG_ID);

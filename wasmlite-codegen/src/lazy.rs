@@ -326,13 +326,17 @@ impl LazyModule {
             fp_barrier: fp_barrier_constraint(&triple),
             // Set by the caller (`with_personality`).
             personality: None,
+            entry_personality: None,
             builtins: self.builtins,
         }
     }
 
-    /// `m` with a personality stub named `name` when exception handling is enabled.
+    /// `m` with the personality stub named `name`: for array entries always, for the rest
+    /// when exception handling is enabled.
     fn with_personality<'a, 'ctx>(&self, mut m: ModuleCtx<'a, 'ctx>, name: &str) -> ModuleCtx<'a, 'ctx> {
-        m.personality = exceptions_enabled(&self.config).then(|| emit_personality(m.ctx, m.module, name, Catches::Exceptions));
+        let p = emit_personality(m.ctx, m.module, name, Catches::Exceptions);
+        m.personality = exceptions_enabled(&self.config).then_some(p);
+        m.entry_personality = Some(p);
         m
     }
 

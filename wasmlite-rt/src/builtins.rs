@@ -40,6 +40,7 @@ pub const fn select(set: u32) -> Builtins {
         // Always linked (`builtin_set::ALWAYS`): `raise_trap` of every module calls them.
         trap_exception: crate::exceptions::trap_exception,
         raise_exception: crate::exceptions::RAISE_EXCEPTION,
+        raise_trap: crate::call::RAISE_TRAP,
     }
 }
 

@@ -15,13 +15,14 @@ use crate::val::Val;
 /// Call the array function `array(ctx, null, values)` of the store `store`, whose VMContext
 /// `vmctx` is the caller's: the trap boundary and its bookkeeping.
 ///
-/// * The trap boundary `entry`: with `std` the module's `enter`, to which wasm code reports a
-///   trap by unwinding (`raise_trap` raises the thread's trap exception; the signal handler
-///   raises it at a faulting or interrupted wasm pc); it returns the code. Every wasm frame
-///   has unwind tables, and no host frame lies between a trap and `enter` (host functions are
-///   called through array calls that return codes). Without `std` there is no unwinder: the
-///   module's setjmp entry (`sjlj_entry`) installs a jump buffer that `raise_trap`
-///   `longjmp`s to.
+/// * The trap boundary ([`enter`]): wasm code reports a trap by unwinding ([`RAISE_TRAP`];
+///   the signal handler raises it the same way at a faulting or interrupted wasm pc). With
+///   unwinding panics it is a Rust panic caught in this frame; with `panic = "abort"` an
+///   Itanium exception caught by the module's `enter` (`entry`), which returns the code. Every
+///   wasm frame has unwind tables, and no host frame lies between a trap and the boundary
+///   (host functions are called through array calls that return codes). Without `std` there
+///   is no unwinder: the module's setjmp entry (`sjlj_entry`, `entry`) installs a jump buffer
+///   that `raise_trap` `longjmp`s to.
 /// * The outermost call of the store on this thread runs with the store's stack limit
 ///   `max_wasm_stack` below the current stack pointer (never below the thread's stack floor),
 ///   computed again only when that stack pointer changes. A call made by a host function that
@@ -103,12 +104,67 @@ fn stack_pointer() -> usize {
     }
 }
 
-/// Run `array(ctx, null, values)` through the module's unwinding boundary `entry`
-/// (`ModuleDescriptor::enter`): a trap below it comes back as its code.
+/// Run `array(ctx, null, values)` under this frame's trap boundary: traps arrive as a Rust
+/// panic ([`RAISE_TRAP`]) and come back as their code; any other panic (none crosses wasm
+/// frames: host functions catch theirs) is resumed.
 ///
 /// # Safety
 /// As [`call_array`].
-#[cfg(feature = "std")]
+#[cfg(all(feature = "std", panic = "unwind"))]
+#[inline(always)]
+unsafe fn enter(store: &StoreState, _entry: abi::EntryFn, array: abi::ArrayFn, ctx: *mut c_void, values: *mut ValRaw) -> u32 {
+    // The array function as one that may unwind: a trap does, and Rust assumes an
+    // `extern "C"` call never does (the catch would not cover it).
+    type UnwindingArrayFn = unsafe extern "C-unwind" fn(*mut c_void, *mut VMContext, *mut ValRaw) -> u32;
+    // SAFETY: "C" and "C-unwind" are the same calling convention; only unwinding is allowed.
+    let array = unsafe { core::mem::transmute::<abi::ArrayFn, UnwindingArrayFn>(array) };
+    // SAFETY: per the contract of `call_array` (no caller VMContext: called from the host).
+    let r = std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| unsafe { array(ctx, core::ptr::null_mut(), values) }));
+    match r {
+        Ok(code) => code,
+        Err(payload) => caught(store, payload),
+    }
+}
+
+/// The payload of the Rust panic that carries a trap from wasm code to [`enter`].
+#[cfg(all(feature = "std", panic = "unwind"))]
+struct TrapUnwind;
+
+/// What [`enter`] caught: a trap (its code), or a panic that is not ours (resumed).
+#[cfg(all(feature = "std", panic = "unwind"))]
+#[cold]
+#[inline(never)]
+fn caught(store: &StoreState, payload: alloc::boxed::Box<dyn core::any::Any + Send>) -> u32 {
+    if payload.is::<TrapUnwind>() {
+        // SAFETY: the VMStore is live; the trap recorded its code before unwinding.
+        unsafe { (*store.vm.get()).trap_code }
+    } else {
+        std::panic::resume_unwind(payload)
+    }
+}
+
+/// Builtin `raise_trap` (`abi::Builtins::raise_trap`) with unwinding panics: a Rust panic that
+/// [`enter`] catches (`raise_trap` of generated code recorded the trap in the `VMStore`).
+#[cfg(all(feature = "std", panic = "unwind"))]
+pub(crate) const RAISE_TRAP: unsafe extern "C-unwind" fn(*mut abi::VMException) -> i32 = trap_panic;
+
+#[cfg(all(feature = "std", panic = "unwind"))]
+unsafe extern "C-unwind" fn trap_panic(_exn: *mut abi::VMException) -> i32 {
+    std::panic::resume_unwind(alloc::boxed::Box::new(TrapUnwind))
+}
+
+/// Builtin `raise_trap` with `panic = "abort"` (Rust frames must not be unwound) or without an
+/// unwinder: `_Unwind_RaiseException` of the trap exception itself, caught by the module's
+/// `enter`.
+#[cfg(not(all(feature = "std", panic = "unwind")))]
+pub(crate) const RAISE_TRAP: unsafe extern "C-unwind" fn(*mut abi::VMException) -> i32 = crate::exceptions::RAISE_EXCEPTION;
+
+/// Run `array(ctx, null, values)` through the module's unwinding boundary `entry`
+/// (`ModuleDescriptor::enter`, with `panic = "abort"`): a trap below it comes back as its code.
+///
+/// # Safety
+/// As [`call_array`].
+#[cfg(all(feature = "std", not(panic = "unwind")))]
 #[inline(always)]
 unsafe fn enter(store: &StoreState, entry: abi::EntryFn, array: abi::ArrayFn, ctx: *mut c_void, values: *mut ValRaw) -> u32 {
     // SAFETY: per the contract of `call_array`.

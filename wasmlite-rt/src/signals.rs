@@ -388,7 +388,7 @@ mod imp {
                 g[libc::REG_RSP as usize] = sp as i64;
                 g[libc::REG_RIP as usize] = wasmlite_rt_trap_trampoline as *const () as usize as i64;
                 g[libc::REG_RDI as usize] = exn as i64;
-                g[libc::REG_RSI as usize] = crate::exceptions::RAISE_EXCEPTION as *const () as usize as i64;
+                g[libc::REG_RSI as usize] = crate::call::RAISE_TRAP as *const () as usize as i64;
             }
             true
         }
@@ -413,7 +413,7 @@ mod imp {
             libc::REG_R15,
         ];
 
-        // The trampoline of `raise_in_handler`: `rsi(rdi)` = `_Unwind_RaiseException(exn)`.
+        // The trampoline of `raise_in_handler`: `rsi(rdi)` = `raise_trap(exn)` (`call::RAISE_TRAP`).
         // Its unwind information makes the interrupted frame its caller, with every register
         // as it was (the frame's own rules may use any of them, e.g. r11 in a stack-probe
         // loop): return address `pc + 1` at [rsp] (the unwinder looks up `return address - 1`,

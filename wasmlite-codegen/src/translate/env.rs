@@ -204,6 +204,7 @@ const BUILTIN_SIGS: [(B, &[B]); NUM_BUILTINS as usize] = {
     t[builtin_index::EXN_RELEASE as usize] = (Void, &[P, P]);
     t[builtin_index::TRAP_EXCEPTION as usize] = (P, &[P]);
     t[builtin_index::RAISE_EXCEPTION as usize] = (I32, &[P]);
+    t[builtin_index::RAISE_TRAP as usize] = (I32, &[P]);
     t
 };
 

@@ -49,6 +49,10 @@ pub(crate) struct ModuleCtx<'a, 'ctx> {
     /// The module's personality stub (`emit_personality`) when exception handling is enabled;
     /// functions may then unwind (no `nounwind`, unwind tables) and array entries catch.
     pub personality: Option<Value<'ctx>>,
+    /// The personality stub of array entries ([`Catches::Exceptions`]), emitted whether or not
+    /// exception handling is enabled: array entries catch wasm exceptions another module
+    /// throws through this module's frames (traps pass them).
+    pub entry_personality: Option<Value<'ctx>>,
     /// The builtins the module's code may call (`abi::parse::builtins_used`):
     /// `include_wasm!` links only these, so a call of any other is refused
     /// ([`ModuleCtx::check_builtin`]).
@@ -426,7 +430,8 @@ pub(crate) fn translate_module<'ctx>(
     // One personality stub per partition object: each object's weak `DW.ref.<name>` must
     // resolve within that object (a JIT may place objects beyond 32-bit reach of each other).
     let suffix = if k == 0 { String::new() } else { format!("_p{k}") };
-    let personality = exceptions_enabled(config).then(|| emit_personality(ctx, module, &format!("{prefix}_personality{suffix}"), Catches::Exceptions));
+    let exceptions_personality = emit_personality(ctx, module, &format!("{prefix}_personality{suffix}"), Catches::Exceptions);
+    let personality = exceptions_enabled(config).then_some(exceptions_personality);
     let m = ModuleCtx {
         ctx,
         module,
@@ -444,6 +449,7 @@ pub(crate) fn translate_module<'ctx>(
         // One stub name per partition object: each object's weak `DW.ref.<name>` must resolve
         // within that object (a JIT may place objects beyond 32-bit reach of each other).
         personality,
+        entry_personality: Some(exceptions_personality),
         builtins,
     };
 
@@ -553,8 +559,10 @@ pub(crate) fn raise_trap_attrs(ctx: &Context, f: Value<'_>) {
 /// The body of `raise_trap(vmctx, code, func)`: record the code and the function in the
 /// `VMStore`, then leave for the innermost trap boundary. That is the installed jump buffer
 /// (`llvm.eh.sjlj.longjmp`) when a runtime without an unwinder entered through
-/// [`define_sjlj_entry`], otherwise the runtime's `trap_unwind` builtin, which unwinds the
-/// wasm frames (they all have unwind tables, see [`common_attrs`]).
+/// [`define_sjlj_entry`]; otherwise it raises the thread's trap exception (`trap_exception`
+/// builtin) with the `raise_trap` builtin through the wasm frames (they all have unwind
+/// tables, see [`common_attrs`]) to the runtime's boundary ([`define_enter`], or its own
+/// frame).
 pub(crate) fn define_raise_trap<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>, f: Value<'ctx>) -> Result<(), CompileError> {
     let ptr = ctx.ptr();
     let b = ctx.builder();
@@ -584,7 +592,7 @@ pub(crate) fn define_raise_trap<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>,
     };
     let (te_ty, te) = builtin(abi::builtin_index::TRAP_EXCEPTION)?;
     let exn = b.call(te_ty, te, &[vmctx]);
-    let (re_ty, re) = builtin(abi::builtin_index::RAISE_EXCEPTION)?;
+    let (re_ty, re) = builtin(abi::builtin_index::RAISE_TRAP)?;
     b.call(re_ty, re, &[exn]);
     // `_Unwind_RaiseException` returned: no frame up to here has a handler, which the
     // boundary always is (a wasmlite bug); nothing can continue.
@@ -881,8 +889,9 @@ pub(crate) fn build_return<'ctx>(
 }
 
 /// Array entry of defined function `index`: loads the arguments from the `ValRaw` array,
-/// calls the function and stores its results. Not a trap boundary: traps and uncaught wasm
-/// exceptions unwind through it to [`define_enter`] (or `longjmp` to [`define_sjlj_entry`]).
+/// calls the function and stores its results. A wasm exception no wasm frame caught stops
+/// here; it is not a trap boundary: traps unwind through it to the runtime (or `longjmp` to
+/// [`define_sjlj_entry`]).
 pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Value<'ctx>) -> Result<(), CompileError> {
     let ctx = m.ctx;
     let ty = m
@@ -910,7 +919,18 @@ pub(crate) fn emit_array_entry<'ctx>(m: &ModuleCtx<'_, 'ctx>, index: u32, f: Val
     // Results in memory go straight into the caller's `ValRaw` array.
     let area = results_in_memory(&ty.results).then_some(values);
     let args = native_args(ctx, ty, &args, area);
-    let r = b.call(native_ty, native, &args);
+    // A wasm exception that no wasm frame caught stops here: `EXCEPTION` (it stays in
+    // `VMStore::exception`, see `take_prepared_exception`); nothing keeps a value live across
+    // the call. Traps pass (another exception class).
+    let p = m.entry_personality.ok_or_else(|| CompileError::msg("array entries need a personality stub"))?;
+    ctx.set_personality(f, p);
+    let cont = ctx.append_block(f, "returned");
+    let lp = ctx.append_block(f, "uncaught");
+    let r = b.invoke(native_ty, native, &args, cont, lp);
+    b.position_at_end(lp);
+    b.landingpad_catch_all();
+    b.ret(ctx.i32_const(abi::trap::EXCEPTION as i32));
+    b.position_at_end(cont);
     r.set_tailcc();
     if area.is_none() {
         for (k, v) in call_results(ctx, &b, ty, r, None).into_iter().enumerate() {
