@@ -7,7 +7,7 @@
 //! itself (linked by Rust's `std`, so raising needs the `std` feature; no Rust frame is
 //! unwound, see `abi::Builtins::throw`). Generated code has catch-all landing pads;
 //! [`personality`] walks the LSDA call-site table of each frame and stops at any call site
-//! with a landing pad; the pad's code matches the tag. The module's `enter` (the host→wasm
+//! with a landing pad; the pad's code matches the tag. Every array entry (the host→wasm
 //! boundary) has such a pad, so an exception never unwinds into host frames: it returns
 //! `trap::EXCEPTION` with the exception in `VMStore::exception`, which becomes a
 //! [`TrapKind::UncaughtException`] trap carrying an [`Exception`]. A host function throws by
@@ -392,8 +392,8 @@ pub(crate) mod unwind {
 }
 
 /// The personality routine of wasm frames (reached through each module's personality stubs,
-/// which already filtered on `abi::EXCEPTION_CLASS`, and for array entries also on
-/// `abi::TRAP_CLASS`: only array entries catch traps). All landing pads of generated code
+/// which already filtered on `abi::EXCEPTION_CLASS`, and for the module's `enter` also on
+/// `abi::TRAP_CLASS`: only `enter` catches traps this way). All landing pads of generated code
 /// are catch-all: a call site with a landing pad handles (search phase) and is entered
 /// (cleanup phase) with the exception in the first data register; the pad matches tags.
 ///
