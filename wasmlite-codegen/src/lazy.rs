@@ -27,7 +27,7 @@ use crate::translate::env::raise_trap_type;
 use crate::translate::func::translate_function;
 use crate::translate::module::{
     common_attrs, define_marker, emit_array_entry, fp_barrier_constraint, emit_descriptor, emit_import_stub, emit_personality, exceptions_enabled,
-    internal_fn, native_fn_type, unwind_attrs, ModuleCtx, define_raise_trap, define_sjlj_entry, raise_trap_attrs, entry_fn_type,
+    internal_fn, native_fn_type, ModuleCtx, define_raise_trap, define_sjlj_entry, raise_trap_attrs, entry_fn_type,
     DescriptorTraps, Catches, define_enter,
 };
 use crate::{CompileError, Config};
@@ -259,9 +259,6 @@ impl LazyModule {
                     } else {
                         let f = module.add_function(&stub_symbol(prefix, function_index), fty(function_index)?);
                         common_attrs(&ctx, f);
-                        if exceptions_enabled(&self.config) {
-                            unwind_attrs(&ctx, f);
-                        }
                         f.set_tailcc();
                         f
                     };

@@ -230,17 +230,11 @@ impl InstanceCore {
         let array = f.array.ok_or_else(|| Trap::new(TrapKind::IndirectCallToNull))?;
         // SAFETY: the funcref's array entry belongs to wasm code of this store (or is a host
         // function's), `slots` holds enough values for its type.
-        let code = unsafe { call_array(&self.store, self.vmctx, self.entry(), array, f.array_ctx, slots.as_mut_ptr()) };
+        let code = unsafe { call_array(&self.store, self.vmctx, self.entry, array, f.array_ctx, slots.as_mut_ptr()) };
         if code == abi::trap::NONE {
             return Ok(());
         }
         Err(self.take_trap(code))
-    }
-
-    /// The trap boundary this runtime calls wasm through: unwinding with `std`, setjmp without.
-    #[inline(always)]
-    fn entry(&self) -> abi::EntryFn {
-        self.entry
     }
 
     fn take_trap(&self, code: u32) -> Trap {

@@ -367,7 +367,7 @@ unsafe extern "C-unwind" fn no_unwinder(_: *mut VMException) -> i32 {
 }
 
 #[cfg(feature = "std")]
-pub(crate) mod unwind {
+mod unwind {
     use core::ffi::{c_int, c_void};
 
     /// `_Unwind_Reason_Code` values (Itanium ABI).
@@ -387,7 +387,7 @@ pub(crate) mod unwind {
         pub(super) fn _Unwind_SetIP(ctx: *mut c_void, value: usize);
     }
     extern "C-unwind" {
-        pub(crate) fn _Unwind_RaiseException(exn: *mut crate::abi::VMException) -> c_int;
+        pub(super) fn _Unwind_RaiseException(exn: *mut crate::abi::VMException) -> c_int;
     }
 }
 

@@ -255,15 +255,6 @@ impl Context {
             unsafe { LLVMAddAttributeAtIndex(func.raw, u32::MAX, LLVMCreateEnumAttribute(self.raw, kind, value)) }
         }
     }
-    /// Remove enum attribute `name` from function `func`.
-    pub fn remove_fn_attr(&self, func: Value<'_>, name: &str) {
-        // SAFETY: name pointer/length are valid.
-        let kind = unsafe { LLVMGetEnumAttributeKindForName(name.as_ptr() as *const c_char, name.len()) };
-        if kind != 0 {
-            // SAFETY: `func` is a function; u32::MAX is the function index.
-            unsafe { LLVMRemoveEnumAttributeAtIndex(func.raw, u32::MAX, kind) }
-        }
-    }
     /// Set the personality routine of function `func`.
     pub fn set_personality(&self, func: Value<'_>, personality: Value<'_>) {
         // SAFETY: both are functions of this context.

@@ -135,9 +135,6 @@ pub(crate) fn translate_function<'a, 'ctx>(
         invariants: HashMap::new(),
         eh: Default::default(),
     };
-    if m.personality.is_some() {
-        super::module::unwind_attrs(ctx, func);
-    }
     // Locals.
     for (k, p) in ty.params.iter().enumerate() {
         let lt = llvm_type(ctx, *p);

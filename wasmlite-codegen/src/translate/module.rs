@@ -80,13 +80,6 @@ pub(crate) fn exceptions_enabled(config: &Config) -> bool {
     config.wasm_features.intersects(wasmparser::WasmFeatures::EXCEPTIONS | wasmparser::WasmFeatures::LEGACY_EXCEPTIONS)
 }
 
-/// Attributes of a function exceptions may unwind through: not `nounwind`, with
-/// (asynchronous) unwind tables, so `.eh_frame` describes every wasm frame.
-pub(crate) fn unwind_attrs(ctx: &Context, f: Value<'_>) {
-    ctx.remove_fn_attr(f, "nounwind");
-    ctx.add_fn_attr_value(f, "uwtable", 2);
-}
-
 /// Which exceptions a personality stub hands to the runtime ([`emit_personality`]).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Catches {
@@ -262,7 +255,7 @@ pub(crate) fn needs_stack_pad(ty: &FuncType) -> bool {
 /// `nounwind` and every one has asynchronous unwind tables (`uwtable(async)`: exact at every
 /// instruction, since the signal handler raises traps at a faulting or interrupted pc).
 pub(crate) fn common_attrs(ctx: &Context, f: Value<'_>) {
-    unwind_attrs(ctx, f);
+    ctx.add_fn_attr_value(f, "uwtable", 2);
     ctx.add_fn_str_attr(f, "frame-pointer", "all");
     // Keep every wasm frame: no tail-recursion elimination or sibling calls, so that infinite
     // recursion reaches the stack-overflow check instead of becoming an infinite loop.
@@ -400,13 +393,9 @@ pub(crate) fn translate_module<'ctx>(
         } else {
             (format!("{prefix}_f{i}"), mine.contains(&i))
         };
+        // Declarations too may unwind (`common_attrs`): otherwise LLVM would turn invokes of
+        // a function of another partition into calls and drop the landing pads.
         let f = if here { define(&name, fty) } else { declare(&name, fty) };
-        if !here && exceptions_enabled(config) {
-            // A function of another partition may throw: without this, LLVM would turn
-            // invokes of it into calls and drop the landing pads (and infer `nounwind` for
-            // the callers, up to the array entries that must catch).
-            unwind_attrs(ctx, f);
-        }
         // Every native-ABI entry (defined function or import stub) is `tailcc`, the
         // convention of every wasm-to-wasm call (guaranteed tail calls).
         f.set_tailcc();
@@ -585,14 +574,9 @@ pub(crate) fn define_raise_trap<'ctx>(ctx: &'ctx Context, module: &Module<'ctx>,
     b.unreachable();
 
     b.position_at_end(unwind);
-    let builtins = b.load(ptr, b.ptr_add(vmctx, abi::VMCTX_BUILTINS as u64), 8);
-    let builtin = |index: u32| -> Result<(Type<'ctx>, Value<'ctx>), CompileError> {
-        let fty = builtin_type(ctx, index).ok_or_else(|| CompileError::msg(format!("builtin {index} has no type")))?;
-        Ok((fty, b.load(ptr, b.ptr_add(builtins, abi::builtin_offset(index) as u64), 8)))
-    };
-    let (te_ty, te) = builtin(abi::builtin_index::TRAP_EXCEPTION)?;
+    let (te_ty, te) = load_builtin(ctx, &b, vmctx, abi::builtin_index::TRAP_EXCEPTION)?;
     let exn = b.call(te_ty, te, &[vmctx]);
-    let (re_ty, re) = builtin(abi::builtin_index::RAISE_TRAP)?;
+    let (re_ty, re) = load_builtin(ctx, &b, vmctx, abi::builtin_index::RAISE_TRAP)?;
     b.call(re_ty, re, &[exn]);
     // `_Unwind_RaiseException` returned: no frame up to here has a handler, which the
     // boundary always is (a wasmlite bug); nothing can continue.
@@ -757,7 +741,6 @@ pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), Comp
     b.position_at_end(trap);
     if m.personality.is_some() {
         // The host function threw: rethrow its exception (VMStore::exception) in wasm.
-        unwind_attrs(ctx, f);
         let rethrow = ctx.append_block(f, "rethrow");
         let raise = ctx.append_block(f, "raise");
         let is_exn = b.icmp(crate::llvm::IntPred::LLVMIntEQ, rc, ctx.i32_const(abi::trap::EXCEPTION as i32));
@@ -766,10 +749,7 @@ pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), Comp
         let store = load_store(ctx, &b, vmctx);
         let exn = b.load(ctx.ptr(), store_field(&b, store, StoreField::Exception), 8);
         m.check_builtin(abi::builtin_index::THROW_REF)?;
-        let builtins = b.load(ctx.ptr(), b.ptr_add(vmctx, abi::VMCTX_BUILTINS as u64), 8);
-        let fp = b.load(ctx.ptr(), b.ptr_add(builtins, abi::builtin_offset(abi::builtin_index::THROW_REF) as u64), 8);
-        let fty = builtin_type(ctx, abi::builtin_index::THROW_REF)
-            .ok_or_else(|| CompileError::msg("no throw_ref builtin signature"))?;
+        let (fty, fp) = load_builtin(ctx, &b, vmctx, abi::builtin_index::THROW_REF)?;
         let rc2 = b.call(fty, fp, &[vmctx, exn]);
         let exn = take_prepared_exception(m, &b, f, vmctx, rc2, i);
         let (re_ty, re) = raise_exception_builtin(m, &b, vmctx)?;
@@ -837,9 +817,15 @@ pub(crate) fn raise_returned_exception<'ctx>(m: &ModuleCtx<'_, 'ctx>, b: &crate:
 pub(crate) fn raise_exception_builtin<'ctx>(m: &ModuleCtx<'_, 'ctx>, b: &crate::llvm::Builder<'ctx>, vmctx: Value<'ctx>) -> Result<(Type<'ctx>, Value<'ctx>), CompileError> {
     let index = abi::builtin_index::RAISE_EXCEPTION;
     m.check_builtin(index)?;
-    let fty = builtin_type(m.ctx, index).ok_or_else(|| CompileError::msg("no raise_exception builtin signature"))?;
-    let builtins = b.load(m.ctx.ptr(), b.ptr_add(vmctx, abi::VMCTX_BUILTINS as u64), 8);
-    Ok((fty, b.load(m.ctx.ptr(), b.ptr_add(builtins, abi::builtin_offset(index) as u64), 8)))
+    load_builtin(m.ctx, b, vmctx, index)
+}
+
+/// Builtin `index` of `vmctx` (`VMContext.builtins[index]`): its type and pointer. Callers
+/// inside functions check it against the module's set first (`ModuleCtx::check_builtin`).
+fn load_builtin<'ctx>(ctx: &'ctx Context, b: &crate::llvm::Builder<'ctx>, vmctx: Value<'ctx>, index: u32) -> Result<(Type<'ctx>, Value<'ctx>), CompileError> {
+    let fty = builtin_type(ctx, index).ok_or_else(|| CompileError::msg(format!("builtin {index} has no type")))?;
+    let builtins = b.load(ctx.ptr(), b.ptr_add(vmctx, abi::VMCTX_BUILTINS as u64), 8);
+    Ok((fty, b.load(ctx.ptr(), b.ptr_add(builtins, abi::builtin_offset(index) as u64), 8)))
 }
 
 /// In `f` (whose first parameter is the vmctx): raise `INTERRUPTED` for function `index` if
