@@ -197,6 +197,6 @@ mod tests {
         assert_eq!(l.global(3), GlobalLoc::Defined(112));
         assert_eq!(l.funcref(0), 128);
         assert_eq!(l.size % 16, 0);
-        assert!(l.size >= l.funcref(3) + 40);
+        assert!(l.size >= l.funcref(3) + crate::funcref_offsets::SIZE);
     }
 }

@@ -22,8 +22,16 @@
 //!
 //! *Array* ([`ArrayFn`], host ↔ wasm): `extern "C" fn(ctx, caller_vmctx, values) -> u32`.
 //! `values` points to `max(params, results)` [`ValRaw`] slots: parameters on entry, results
-//! on return. The return value is `0` or a trap code. Host functions are always array functions;
+//! on return. The return value is `0` or a trap code. Every host function has an array entry;
 //! a host function that fails returns [`trap::HOST`] after stashing its `Trap` in the runtime.
+//!
+//! *Register* ([`HostRegFn`], wasm → typed host function, optional):
+//! `extern "C" fn(ctx, caller_vmctx, a0, a1, a2, a3) -> HostRet`, for a function of at most
+//! 4 numeric (i32/i64/f32/f64) parameters and at most one numeric result: the parameters as
+//! 64-bit bit patterns (i32 zero-extended, floats as their bits; unused ones undefined), the
+//! result and the trap code returned in two registers ([`HostRet`]). [`VMFuncRef::host`] is
+//! set only for such host functions (`Func::wrap`), and an import stub whose type qualifies
+//! calls it instead of the array entry when it is set (no argument/result array in memory).
 //!
 //! ## Traps
 //!
@@ -77,7 +85,7 @@ pub use static_info::*;
 use core::ffi::c_void;
 
 /// Version of this ABI; stored in every [`ModuleDescriptor`] and checked at instantiation.
-pub const ABI_VERSION: u32 = 7;
+pub const ABI_VERSION: u32 = 8;
 
 /// Size of a wasm page in bytes.
 pub const WASM_PAGE_SIZE: u64 = 65536;
@@ -144,6 +152,38 @@ pub struct VMContext {
 /// called from the host).
 pub type ArrayFn =
     unsafe extern "C" fn(ctx: *mut c_void, caller_vmctx: *mut VMContext, values: *mut ValRaw) -> u32;
+
+/// The register calling convention of typed host functions (see the crate docs, *Calling
+/// conventions*): `(ctx, caller_vmctx, a0, a1, a2, a3) -> HostRet`. `ctx` is the function's
+/// [`VMFuncRef::array_ctx`]; `a0..a3` are the parameters' bit patterns (an `i32`/`f32`
+/// zero-extended; parameters past the function's own are undefined).
+pub type HostRegFn =
+    unsafe extern "C" fn(ctx: *mut c_void, caller_vmctx: *mut VMContext, a0: u64, a1: u64, a2: u64, a3: u64) -> HostRet;
+
+/// Number of parameter registers of a [`HostRegFn`].
+pub const HOST_REG_PARAMS: usize = 4;
+
+/// Whether a host function of type `ty` can be called with the register convention
+/// ([`HostRegFn`]): at most [`HOST_REG_PARAMS`] parameters and one result, all i32, i64, f32 or
+/// f64.
+pub fn host_reg_eligible(ty: &FuncType) -> bool {
+    let numeric = |t: &ValType| matches!(t, ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64);
+    ty.params.len() <= HOST_REG_PARAMS && ty.results.len() <= 1 && ty.params.iter().chain(&ty.results).all(numeric)
+}
+
+/// What a [`HostRegFn`] returns: 16 bytes of two integers, so both come back in registers
+/// (`rax:rdx` on x86-64 System V; in LLVM IR the function returns `{i64, i64}`). The Windows
+/// x64 convention returns it through memory instead: code generated for Windows never calls
+/// a [`HostRegFn`].
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HostRet {
+    /// The result's bit pattern (an `i32`/`f32` in the low 32 bits; undefined without a result
+    /// or when `code` is not 0).
+    pub value: u64,
+    /// `0` or a trap code, as an [`ArrayFn`] returns it.
+    pub code: u64,
+}
 
 /// `raise_trap(vmctx, code, func_index)`: never returns (it unwinds or `longjmp`s to the
 /// innermost trap boundary).
@@ -426,7 +466,7 @@ pub struct VMGlobal {
 }
 
 /// A function reference: what a funcref table element, `ref.func` and an imported function
-/// slot point to. 40 bytes.
+/// slot point to. 48 bytes.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct VMFuncRef {
@@ -441,6 +481,9 @@ pub struct VMFuncRef {
     /// Canonical id of the function's type (the runtime's type registry; equal ids ⇔ equal
     /// types, 0 is never valid); `call_indirect` compares it with the VMContext's `type_ids`.
     pub type_id: u64,
+    /// Register-ABI entry of a typed host function whose type allows it (see [`HostRegFn`]),
+    /// called with `array_ctx`; `None` for wasm functions and every other host function.
+    pub host: Option<HostRegFn>,
 }
 
 /// Offsets into [`VMFuncRef`].
@@ -455,8 +498,10 @@ pub mod funcref_offsets {
     pub const ARRAY_CTX: u32 = 24;
     /// `VMFuncRef::type_id`.
     pub const TYPE_ID: u32 = 32;
+    /// `VMFuncRef::host`.
+    pub const HOST: u32 = 40;
     /// Size of a `VMFuncRef`.
-    pub const SIZE: u32 = 40;
+    pub const SIZE: u32 = 48;
 }
 
 /// Runtime functions ("libcalls") generated code calls through `*(vmctx + VMCTX_BUILTINS)`.
@@ -699,7 +744,8 @@ pub struct ModuleDescriptor {
     pub funcs: *const FuncEntry,
     /// Number of entries in `funcs`.
     pub num_funcs: usize,
-    /// One native-ABI stub per *imported* function: it calls the import's array function
+    /// One native-ABI stub per *imported* function: it calls the import's register entry
+    /// (`host`, where its type allows and the entry is set) or array function
     /// through `vmctx.funcs[i]` (`array`, `array_ctx`) and raises a returned trap code.
     /// The runtime uses it as `VMFuncRef::native` of host-function imports.
     pub import_stubs: *const *const c_void,
@@ -813,6 +859,8 @@ mod tests {
         assert_eq!(core::mem::offset_of!(VMFuncRef, array) as u32, funcref_offsets::ARRAY);
         assert_eq!(core::mem::offset_of!(VMFuncRef, array_ctx) as u32, funcref_offsets::ARRAY_CTX);
         assert_eq!(core::mem::offset_of!(VMFuncRef, type_id) as u32, funcref_offsets::TYPE_ID);
+        assert_eq!(core::mem::offset_of!(VMFuncRef, host) as u32, funcref_offsets::HOST);
+        assert_eq!(core::mem::size_of::<HostRet>(), 16);
         assert_eq!(core::mem::size_of::<VMFuncRef>() as u32, funcref_offsets::SIZE);
         assert_eq!(core::mem::size_of::<ValRaw>() as u32, VALRAW_SIZE);
         assert_eq!(core::mem::offset_of!(VMStore, jmp_buf) as u32, store_offsets::JMP_BUF);

@@ -41,6 +41,13 @@ pub fn interrupt_signals_supported(triple: &str) -> bool {
     guard_pages_supported(triple)
 }
 
+/// Whether import stubs generated for `triple` call typed host functions with the register
+/// convention ([`crate::HostRegFn`]): everywhere but Windows, whose x64 convention returns the
+/// 16-byte [`crate::HostRet`] through memory.
+pub fn host_reg_calls_supported(triple: &str) -> bool {
+    check_target(triple).is_ok() && !triple.contains("-windows")
+}
+
 /// [`guard_pages_supported`] for the target this crate is compiled for (the runtime's host).
 /// The runtime also needs its `std` feature (mmap, the signal handler).
 pub const HOST_GUARD_PAGES: bool = cfg!(all(target_arch = "x86_64", target_os = "linux", target_pointer_width = "64"));
@@ -71,6 +78,9 @@ mod tests {
         assert!(!guard_pages_supported("riscv64gc-unknown-linux-gnu"));
         assert!(!guard_pages_supported("x86_64-unknown-linux-gnux32"));
         assert!(interrupt_signals_supported("x86_64-unknown-linux-gnu"));
+        assert!(host_reg_calls_supported("x86_64-unknown-linux-gnu"));
+        assert!(host_reg_calls_supported("x86_64-unknown-none"));
+        assert!(!host_reg_calls_supported("x86_64-pc-windows-msvc"));
         assert!(!interrupt_signals_supported("x86_64-unknown-none"));
         assert!(!interrupt_signals_supported("x86_64-apple-darwin"));
         #[cfg(all(target_arch = "x86_64", target_os = "linux"))]

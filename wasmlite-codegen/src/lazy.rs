@@ -320,6 +320,7 @@ impl LazyModule {
             precision: self.config.precision,
             optimize: self.config.opt_level > 0,
             poll_interrupts: self.polls_interrupts(),
+            host_reg_calls: wasmlite_abi::target::host_reg_calls_supported(&triple),
             fp_barrier: fp_barrier_constraint(&triple),
             // Set by the caller (`with_personality`).
             personality: None,

@@ -1,4 +1,5 @@
-//! Host functions: [`Func`], [`Caller`] and the array-ABI trampoline that runs them.
+//! Host functions: [`Func`], [`Caller`] and the array-ABI (and register-ABI) entries that run
+//! them.
 
 use alloc::boxed::Box;
 use alloc::format;
@@ -20,10 +21,17 @@ type DynFn = dyn FnMut(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap>;
 
 pub(crate) enum HostKind {
     Dynamic(RefCell<Box<DynFn>>),
-    /// `entry` is [`typed_entry::<H, P, R, F>`] and `func` the boxed `F` it calls (type-erased;
-    /// only that entry turns it back). A function item `F` is zero-sized: the entry then calls
-    /// it directly (inlined).
-    Typed { host_type: TypeId, host_type_name: &'static str, entry: abi::ArrayFn, func: Box<dyn Any> },
+    /// `entry` is [`typed_entry::<H, P, R, F>`], `reg_entry` [`typed_reg_entry::<H, P, R, F>`]
+    /// if the signature allows the register convention, and `func` the boxed `F` they call
+    /// (type-erased; only those entries turn it back). A function item `F` is zero-sized: the
+    /// entries then call it directly (inlined).
+    Typed {
+        host_type: TypeId,
+        host_type_name: &'static str,
+        entry: abi::ArrayFn,
+        reg_entry: Option<abi::HostRegFn>,
+        func: Box<dyn Any>,
+    },
 }
 
 pub(crate) struct HostFuncInner {
@@ -87,6 +95,7 @@ impl Func {
                 host_type: TypeId::of::<H>(),
                 host_type_name: core::any::type_name::<H>(),
                 entry: typed_entry::<H, P, R, F>,
+                reg_entry: if P::REG_PARAMS && R::REG_RESULT { Some(typed_reg_entry::<H, P, R, F>) } else { None },
                 func: Box::new(f),
             },
         })))
@@ -183,7 +192,7 @@ pub(crate) struct HostBinding {
     /// The store of the importing instance: the store of every caller (functions are linked
     /// only within a store).
     pub(crate) store: Rc<StoreState>,
-    /// A typed function's `F` (`HostKind::Typed::func`, read by its `typed_entry`), or null.
+    /// A typed function's `F` (`HostKind::Typed::func`, read by its entries), or null.
     pub(crate) typed: *const (),
 }
 
@@ -282,6 +291,15 @@ impl HostFuncInner {
             HostKind::Typed { entry, .. } => *entry,
         }
     }
+
+    /// The register-ABI entry that runs this function when bound (`VMFuncRef::host`): only
+    /// typed functions whose signature allows it have one.
+    pub(crate) fn reg_entry(&self) -> Option<abi::HostRegFn> {
+        match &self.kind {
+            HostKind::Dynamic(_) => None,
+            HostKind::Typed { reg_entry, .. } => *reg_entry,
+        }
+    }
 }
 
 /// The calling instance and the store of a bound host function called with `caller_vmctx`.
@@ -307,7 +325,16 @@ unsafe fn caller_of(b: &HostBinding, caller_vmctx: *mut VMContext) -> (Option<&I
 /// `values` is null or points to that many slots, valid for `'a`.
 #[inline(always)]
 unsafe fn slots_of<'a>(ty: &FuncType, values: *mut ValRaw) -> &'a mut [ValRaw] {
-    let n = ty.params.len().max(ty.results.len());
+    // SAFETY: per the function contract.
+    unsafe { slots_at(values, ty.params.len().max(ty.results.len())) }
+}
+
+/// The `n` array-ABI slots at `values`.
+///
+/// # Safety
+/// `values` is null (only if `n` is 0) or points to `n` slots, valid for `'a`.
+#[inline(always)]
+unsafe fn slots_at<'a>(values: *mut ValRaw, n: usize) -> &'a mut [ValRaw] {
     if n == 0 || values.is_null() {
         &mut []
     } else {
@@ -316,24 +343,25 @@ unsafe fn slots_of<'a>(ty: &FuncType, values: *mut ValRaw) -> &'a mut [ValRaw] {
     }
 }
 
-/// The return code of a host function that ended with `r`: back into wasm no memory or table
-/// of the store may still be borrowed; a failure is left in the store for the trap path.
-/// (The common case, a result and no borrow taken since the last check, is the only code
-/// inlined into the entries: everything else is one call in tail position.)
+/// The result and return code of a host function that ended with `r`: back into wasm no
+/// memory or table of the store may still be borrowed; a failure is left in the store for the
+/// trap path (the result is then `T::default()`). (The common case, a result and no borrow
+/// taken since the last check, is the only code inlined into the entries: everything else is
+/// one call in tail position.)
 #[inline(always)]
-fn finish(store: &StoreState, r: Result<(), Trap>) -> u32 {
-    if r.is_ok() && store.is_clean() {
-        return abi::trap::NONE;
+fn finish<T: Default>(store: &StoreState, r: Result<T, Trap>) -> (T, u32) {
+    match r {
+        Ok(v) if store.is_clean() => (v, abi::trap::NONE),
+        r => finish_slow(store, r),
     }
-    finish_slow(store, r)
 }
 
 #[cold]
 #[inline(never)]
-fn finish_slow(store: &StoreState, r: Result<(), Trap>) -> u32 {
-    match r.and_then(|()| store.check_unborrowed()) {
-        Ok(()) => abi::trap::NONE,
-        Err(t) => fail(store, t),
+fn finish_slow<T: Default>(store: &StoreState, r: Result<T, Trap>) -> (T, u32) {
+    match r.and_then(|v| store.check_unborrowed().map(|()| v)) {
+        Ok(v) => (v, abi::trap::NONE),
+        Err(t) => (T::default(), fail(store, t)),
     }
 }
 
@@ -373,7 +401,7 @@ pub(crate) unsafe extern "C" fn host_trampoline(ctx: *mut c_void, caller_vmctx: 
     // SAFETY: per the function contract.
     let slots = unsafe { slots_of(&b.func.ty, values) };
     let mut caller = Caller { core };
-    finish(store, catch_panic(|| invoke_dynamic(&b.func, &mut caller, slots, store.id)))
+    finish(store, catch_panic(|| invoke_dynamic(&b.func, &mut caller, slots, store.id))).1
 }
 
 /// The array-ABI entry of a bound typed host function `F` ([`Func::wrap`]):
@@ -390,20 +418,66 @@ unsafe extern "C" fn typed_entry<H: 'static, P: WasmParams, R: WasmResults, F: F
 ) -> u32 {
     // SAFETY: per the function contract.
     let b = unsafe { &*(ctx as *const HostBinding) };
+    let n = match (P::ARITY, R::ARITY) {
+        (Some(p), Some(r)) => p.max(r),
+        _ => b.func.ty.params.len().max(b.func.ty.results.len()),
+    };
+    // SAFETY: per the function contract (`values` points to max(params, results) slots, and
+    // the binding's type is `P -> R`); wasm code (or `Func::call`, which type-checks) passes
+    // values of the parameter types, and funcrefs of the calling store.
+    let load = |store| unsafe { P::load(slots_at(values, n), store) };
+    // SAFETY: as above; the parameters were read before.
+    let save = |r: R, store| r.store(unsafe { slots_at(values, n) }, store);
+    // SAFETY: per the function contract.
+    let (store, r) = unsafe { run_typed::<H, P, R, F, ()>(b, caller_vmctx, load, save) };
+    finish(store, r).1
+}
+
+/// The register-ABI entry ([`abi::HostRegFn`], `VMFuncRef::host`) of a bound typed host
+/// function `F` whose signature allows it (`P::REG_PARAMS`, `R::REG_RESULT`): the same as
+/// [`typed_entry`], with the parameters and the result in registers.
+///
+/// # Safety
+/// As [`typed_entry`]; `a0..a3` hold the parameters' bits (see [`abi::HostRegFn`]).
+unsafe extern "C" fn typed_reg_entry<H: 'static, P: WasmParams, R: WasmResults, F: Fn(&mut H, &mut Caller<'_>, P) -> Result<R, Trap>>(
+    ctx: *mut c_void,
+    caller_vmctx: *mut VMContext,
+    a0: u64,
+    a1: u64,
+    a2: u64,
+    a3: u64,
+) -> abi::HostRet {
+    // SAFETY: per the function contract.
+    let b = unsafe { &*(ctx as *const HostBinding) };
+    let load = |_| P::from_regs([a0, a1, a2, a3]);
+    let save = |r: R, _| Ok(r.to_reg());
+    // SAFETY: per the function contract.
+    let (store, r) = unsafe { run_typed::<H, P, R, F, u64>(b, caller_vmctx, load, save) };
+    let (value, code) = finish(store, r);
+    abi::HostRet { value, code: code as u64 }
+}
+
+/// The body of both entries of a bound typed host function `F`: borrows the instance's host
+/// value `H` and calls `F` with the parameters `load` returns, whose result `save` converts
+/// (both get the store's id), catching a panic. Returns the store (for [`finish`]) and the
+/// outcome.
+///
+/// # Safety
+/// `caller_vmctx` is null or a live VMContext created by this runtime, and `b`'s function is
+/// typed with exactly `H`, `P`, `R`, `F` (it was bound with its own entries).
+#[inline(always)]
+unsafe fn run_typed<'a, H: 'static, P, R, F: Fn(&mut H, &mut Caller<'_>, P) -> Result<R, Trap>, T>(
+    b: &'a HostBinding,
+    caller_vmctx: *mut VMContext,
+    load: impl FnOnce(u64) -> P,
+    save: impl FnOnce(R, u64) -> Result<T, Trap>,
+) -> (&'a StoreState, Result<T, Trap>) {
     // SAFETY: per the function contract.
     let (core, store) = unsafe { caller_of(b, caller_vmctx) };
     // SAFETY: `typed` points to the `F` that `Func::wrap` paired with this entry (the function
     // contract: this entry is bound only with its own typed function), owned by the binding's
     // function, which outlives the call.
     let f = unsafe { &*(b.typed as *const F) };
-    let slots: &mut [ValRaw] = match (P::ARITY, R::ARITY) {
-        (Some(0), Some(0)) => &mut [],
-        // SAFETY: per the function contract (`values` points to max(params, results) slots,
-        // and the binding's type is `P -> R`).
-        (Some(p), Some(r)) => unsafe { core::slice::from_raw_parts_mut(values, p.max(r)) },
-        // SAFETY: per the function contract.
-        _ => unsafe { slots_of(&b.func.ty, values) },
-    };
     let mut caller = Caller { core };
     let host = b.host;
     let r = catch_panic(|| {
@@ -414,13 +488,10 @@ unsafe extern "C" fn typed_entry<H: 'static, P: WasmParams, R: WasmResults, F: F
         // (TypeId checked); it lives as long as the instance core, which outlives this call.
         let cell = unsafe { &*(host as *const RefCell<H>) };
         let mut h = cell.try_borrow_mut().map_err(|_| already_borrowed::<H>())?;
-        // SAFETY: wasm code (or `Func::call`, which type-checks) passes values of the
-        // parameter types; funcrefs belong to the calling store.
-        let p = unsafe { P::load(slots, store.id) };
-        let r = f(&mut h, &mut caller, p)?;
-        r.store(slots, store.id)
+        let r = f(&mut h, &mut caller, load(store.id))?;
+        save(r, store.id)
     });
-    finish(store, r)
+    (store, r)
 }
 
 /// The trap of a typed host function whose host value is borrowed by an outer one.

@@ -515,6 +515,7 @@ pub(crate) fn instantiate(
                     array: Some(linking.bindings[*b].func.entry()),
                     array_ctx: &*linking.bindings[*b] as *const HostBinding as *mut c_void,
                     type_id: *sig,
+                    host: linking.bindings[*b].func.reg_entry(),
                 },
                 FuncImp::Wasm(f) => *f,
             };
@@ -524,7 +525,7 @@ pub(crate) fn instantiate(
             let e = *desc.funcs.add(j);
             let sig = type_ids[info.funcs[idx] as usize];
             let slot = base.add(layout.funcref(idx as u32) as usize) as *mut VMFuncRef;
-            *slot = VMFuncRef { native: e.native, vmctx, array: Some(e.array), array_ctx: vmctx as *mut c_void, type_id: sig };
+            *slot = VMFuncRef { native: e.native, vmctx, array: Some(e.array), array_ctx: vmctx as *mut c_void, type_id: sig, host: None };
         }
     }
 

@@ -283,6 +283,23 @@ pub trait WasmTy: sealed::Sealed + Sized + 'static {
     /// The slot must hold a value of this type; a non-null funcref must point to a live
     /// [`VMFuncRef`] of store `store`.
     unsafe fn from_raw(raw: ValRaw, store: u64) -> Self;
+    /// Whether a value of this type travels in one 64-bit register of the register calling
+    /// convention of typed host functions (`abi::HostRegFn`): i32, i64, f32, f64.
+    #[doc(hidden)]
+    const REG: bool = false;
+    /// The register bits ([`WasmTy::REG`] types only): an i32 or f32 zero-extended.
+    #[doc(hidden)]
+    #[inline]
+    fn to_reg(self) -> u64 {
+        unreachable!("not a register type")
+    }
+    /// From register bits ([`WasmTy::REG`] types only; an i32 or f32 reads the low 32 bits).
+    #[doc(hidden)]
+    #[inline]
+    fn from_reg(bits: u64) -> Self {
+        let _ = bits;
+        unreachable!("not a register type")
+    }
 }
 
 #[inline]
@@ -297,11 +314,29 @@ fn check_ref(f: &Option<FuncRef>, store: u64) -> Result<(), Trap> {
 
 macro_rules! wasm_ty {
     ($t:ty, $vt:ident, |$s:ident| $into:expr, |$r:ident| $from:expr, |$v:ident| $fromval:expr, $check:ident) => {
-        wasm_ty!($t, $vt, |$s| $into, |$r| $from, |$v| $fromval, |st| $check);
+        wasm_ty!($t, $vt, |$s| $into, |$r| $from, |$v| $fromval, |st| $check; );
     };
-    ($t:ty, $vt:ident, |$s:ident| $into:expr, |$r:ident| $from:expr, |$v:ident| $fromval:expr, |$st:ident| $check:ident) => {
+    // A register type: `$bits` is its unsigned integer of the same width (`to_bits`/`from_bits`
+    // for floats, `as` for integers).
+    ($t:ty, $vt:ident, |$s:ident| $into:expr, |$r:ident| $from:expr, |$v:ident| $fromval:expr, $check:ident, reg $bits:ty: |$rs:ident| $to_bits:expr, |$rb:ident| $from_bits:expr) => {
+        wasm_ty!($t, $vt, |$s| $into, |$r| $from, |$v| $fromval, |st| $check;
+            const REG: bool = true;
+            #[inline]
+            fn to_reg(self) -> u64 {
+                let $rs = self;
+                ($to_bits) as u64
+            }
+            #[inline]
+            fn from_reg(bits: u64) -> Self {
+                let $rb = bits as $bits;
+                $from_bits
+            }
+        );
+    };
+    ($t:ty, $vt:ident, |$s:ident| $into:expr, |$r:ident| $from:expr, |$v:ident| $fromval:expr, |$st:ident| $check:ident; $($reg:tt)*) => {
         impl sealed::Sealed for $t {}
         impl WasmTy for $t {
+            $($reg)*
             #[inline]
             fn valtype() -> ValType {
                 ValType::$vt
@@ -331,12 +366,12 @@ macro_rules! wasm_ty {
     };
 }
 
-wasm_ty!(i32, I32, |s| s, |r| r.get_i32(), |v| v.i32(), no_check);
-wasm_ty!(u32, I32, |s| s as i32, |r| r.get_i32() as u32, |v| v.i32().map(|x| x as u32), no_check);
-wasm_ty!(i64, I64, |s| s, |r| r.get_i64(), |v| v.i64(), no_check);
-wasm_ty!(u64, I64, |s| s as i64, |r| r.get_i64() as u64, |v| v.i64().map(|x| x as u64), no_check);
-wasm_ty!(f32, F32, |s| s, |r| f32::from_bits(r.get_f32()), |v| v.f32(), no_check);
-wasm_ty!(f64, F64, |s| s, |r| f64::from_bits(r.get_f64()), |v| v.f64(), no_check);
+wasm_ty!(i32, I32, |s| s, |r| r.get_i32(), |v| v.i32(), no_check, reg u32: |s| s as u32, |b| b as i32);
+wasm_ty!(u32, I32, |s| s as i32, |r| r.get_i32() as u32, |v| v.i32().map(|x| x as u32), no_check, reg u32: |s| s, |b| b);
+wasm_ty!(i64, I64, |s| s, |r| r.get_i64(), |v| v.i64(), no_check, reg u64: |s| s, |b| b as i64);
+wasm_ty!(u64, I64, |s| s as i64, |r| r.get_i64() as u64, |v| v.i64().map(|x| x as u64), no_check, reg u64: |s| s, |b| b);
+wasm_ty!(f32, F32, |s| s, |r| f32::from_bits(r.get_f32()), |v| v.f32(), no_check, reg u32: |s| s.to_bits(), |b| f32::from_bits(b));
+wasm_ty!(f64, F64, |s| s, |r| f64::from_bits(r.get_f64()), |v| v.f64(), no_check, reg u64: |s| s.to_bits(), |b| f64::from_bits(b));
 wasm_ty!(u128, V128, |s| Val::V128(s), |r| r.get_v128(), |v| if let Val::V128(x) = v { Some(x) } else { None }, no_check);
 wasm_ty!(
     Option<FuncRef>,
@@ -345,7 +380,7 @@ wasm_ty!(
     // SAFETY: per the trait contract.
     |r| unsafe { FuncRef::from_raw_in(r.get_ptr(), st) },
     |v| if let Val::FuncRef(f) = v { Some(f) } else { None },
-    |st| check_ref
+    |st| check_ref;
 );
 wasm_ty!(
     Option<ExternRef>,
@@ -353,7 +388,7 @@ wasm_ty!(
     |s| Val::ExternRef(s),
     |r| ExternRef::from_raw(r.get_ptr()),
     |v| if let Val::ExternRef(e) = v { Some(e) } else { None },
-    |st| no_check
+    |st| no_check;
 );
 
 impl sealed::Sealed for Option<crate::exceptions::ExnRef> {}
@@ -397,6 +432,27 @@ pub trait WasmParams: Sized + 'static {
     /// slot count).
     #[doc(hidden)]
     const ARITY: Option<usize> = None;
+    /// Whether these can be the parameters of a register-convention host entry
+    /// (`abi::HostRegFn`): at most `abi::HOST_REG_PARAMS` [`WasmTy::REG`] values.
+    #[doc(hidden)]
+    const REG_PARAMS: bool = false;
+    /// Whether this can be the result of a register-convention host entry: `()` or one
+    /// [`WasmTy::REG`] value.
+    #[doc(hidden)]
+    const REG_RESULT: bool = false;
+    /// From the parameter registers ([`WasmParams::REG_PARAMS`] only).
+    #[doc(hidden)]
+    #[inline]
+    fn from_regs(regs: [u64; crate::abi::HOST_REG_PARAMS]) -> Self {
+        let _ = regs;
+        unreachable!("not register parameters")
+    }
+    /// The result register ([`WasmParams::REG_RESULT`] only; 0 for `()`).
+    #[doc(hidden)]
+    #[inline]
+    fn to_reg(self) -> u64 {
+        unreachable!("not a register result")
+    }
 }
 
 /// A result list: `()`, a single [`WasmTy`], or a tuple of up to 16 ([`MAX_TYPED_ARITY`]).
@@ -405,6 +461,16 @@ impl<T: WasmParams> WasmResults for T {}
 
 impl<T: WasmTy> WasmParams for T {
     const ARITY: Option<usize> = Some(1);
+    const REG_PARAMS: bool = T::REG;
+    const REG_RESULT: bool = T::REG;
+    #[inline]
+    fn from_regs(regs: [u64; crate::abi::HOST_REG_PARAMS]) -> Self {
+        T::from_reg(regs[0])
+    }
+    #[inline]
+    fn to_reg(self) -> u64 {
+        T::to_reg(self)
+    }
     fn types() -> Vec<ValType> {
         alloc::vec![T::valtype()]
     }
@@ -422,9 +488,31 @@ impl<T: WasmTy> WasmParams for T {
 }
 
 macro_rules! tuple_params {
-    ($($t:ident $i:tt),*) => {
+    // At most `abi::HOST_REG_PARAMS` elements: register parameters if every element is.
+    (reg $($t:ident $i:tt),*) => {
+        tuple_params!($($t $i),*;
+            const REG_PARAMS: bool = true $(&& $t::REG)*;
+            #[inline]
+            #[allow(unused_variables, clippy::unused_unit)]
+            fn from_regs(regs: [u64; crate::abi::HOST_REG_PARAMS]) -> Self {
+                ($($t::from_reg(regs[$i]),)*)
+            }
+            // `()` or a 1-tuple of a register type.
+            const REG_RESULT: bool = (0 $(+ { let _ = $i; 1 })*) <= 1 $(&& $t::REG)*;
+            #[inline]
+            #[allow(unused_mut, unused_assignments)]
+            fn to_reg(self) -> u64 {
+                // Its one element, if any (called only with `REG_RESULT`).
+                let mut bits = 0;
+                $(bits = self.$i.to_reg();)*
+                bits
+            }
+        );
+    };
+    ($($t:ident $i:tt),*; $($reg:tt)*) => {
         impl<$($t: WasmTy),*> WasmParams for ($($t,)*) {
             const ARITY: Option<usize> = Some(0 $(+ { let _ = $i; 1 })*);
+            $($reg)*
             fn types() -> Vec<ValType> {
                 alloc::vec![$($t::valtype()),*]
             }
@@ -445,23 +533,23 @@ macro_rules! tuple_params {
     };
 }
 
-tuple_params!();
-tuple_params!(A 0);
-tuple_params!(A 0, B 1);
-tuple_params!(A 0, B 1, C 2);
-tuple_params!(A 0, B 1, C 2, D 3);
-tuple_params!(A 0, B 1, C 2, D 3, E 4);
-tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5);
-tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
-tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
-tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
-tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
-tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
-tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
-tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12);
-tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13);
-tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14);
-tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14, P 15);
+tuple_params!(reg);
+tuple_params!(reg A 0);
+tuple_params!(reg A 0, B 1);
+tuple_params!(reg A 0, B 1, C 2);
+tuple_params!(reg A 0, B 1, C 2, D 3);
+tuple_params!(A 0, B 1, C 2, D 3, E 4;);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5;);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6;);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7;);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8;);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9;);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10;);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11;);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12;);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13;);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14;);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14, P 15;);
 
 /// The largest number of parameters or results a typed signature ([`WasmParams`] tuple,
 /// `Func::wrap`, `call_typed`, `include_wasm!` bindings) can have.
@@ -540,6 +628,7 @@ mod tests {
             array: None,
             array_ctx: core::ptr::null_mut(),
             type_id: 1,
+            host: None,
         };
         let p = &f as *const VMFuncRef as *mut c_void;
         // SAFETY: p points to a live VMFuncRef.

@@ -837,6 +837,17 @@ impl<'ctx> Builder<'ctx> {
         // SAFETY: operands of this context.
         self.v(unsafe { LLVMBuildSelect(self.raw, c.raw, a.raw, b.raw, EMPTY) })
     }
+    /// `phi ty [v, block]...` (at the start of the current block, before any other instruction).
+    pub fn phi(&self, ty: Type<'ctx>, incoming: &[(Value<'ctx>, BasicBlock<'ctx>)]) -> Value<'ctx> {
+        let mut vals: Vec<LLVMValueRef> = incoming.iter().map(|(v, _)| v.raw).collect();
+        let mut blocks: Vec<LLVMBasicBlockRef> = incoming.iter().map(|(_, bb)| bb.raw).collect();
+        // SAFETY: type, values and blocks of this context; the arrays outlive the calls.
+        unsafe {
+            let phi = LLVMBuildPhi(self.raw, ty.raw, EMPTY);
+            LLVMAddIncoming(phi, vals.as_mut_ptr(), blocks.as_mut_ptr(), vals.len() as u32);
+            self.v(phi)
+        }
+    }
     /// `alloca`.
     pub fn alloca(&self, ty: Type<'ctx>, align: u32) -> Value<'ctx> {
         // SAFETY: sized type of this context.

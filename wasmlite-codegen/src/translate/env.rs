@@ -58,6 +58,8 @@ pub(crate) enum FuncRefField {
     ArrayCtx,
     /// Canonical type id (`u64`).
     TypeId,
+    /// Register-ABI entry of a typed host function, or null.
+    Host,
 }
 
 impl FuncRefField {
@@ -68,6 +70,7 @@ impl FuncRefField {
             FuncRefField::Array => funcref_offsets::ARRAY,
             FuncRefField::ArrayCtx => funcref_offsets::ARRAY_CTX,
             FuncRefField::TypeId => funcref_offsets::TYPE_ID,
+            FuncRefField::Host => funcref_offsets::HOST,
         }
     }
 }
@@ -165,6 +168,12 @@ pub(crate) fn jmp_buf_slot<'ctx>(b: &Builder<'ctx>, buf: Value<'ctx>, s: JmpBufS
 /// `ArrayFn`: `(ctx, caller_vmctx, values) -> u32`.
 pub(crate) fn array_fn_type(ctx: &Context) -> Type<'_> {
     ctx.func_type(ctx.i32(), &[ctx.ptr(), ctx.ptr(), ctx.ptr()])
+}
+
+/// `HostRegFn`: `(ctx, caller_vmctx, i64 a0, a1, a2, a3) -> {i64 value, i64 code}`.
+pub(crate) fn host_reg_fn_type(ctx: &Context) -> Type<'_> {
+    let i64 = ctx.i64();
+    ctx.func_type(ctx.struct_type(&[i64, i64]), &[ctx.ptr(), ctx.ptr(), i64, i64, i64, i64])
 }
 
 /// `RaiseTrapFn`: `(vmctx, code, func) -> !` (void in IR, `noreturn` attribute).

@@ -10,7 +10,7 @@ use crate::llvm::{Context, Linkage, Module, TargetMachine, Type, Value};
 use crate::{CompileError, Config};
 
 use super::env::{
-    array_fn_type, builtin_type, exn_field, funcref_field, interrupt_pending, jmp_buf_slot, jmp_buf_type, load_store,
+    array_fn_type, builtin_type, exn_field, funcref_field, host_reg_fn_type, interrupt_pending, jmp_buf_slot, jmp_buf_type, load_store,
     personality_type, raise_trap_type, store_field, valraw_array_type, valraw_slot, ExnField, FuncRefField, JmpBufSlot,
     StoreField, VALRAW_ALIGN,
 };
@@ -43,6 +43,9 @@ pub(crate) struct ModuleCtx<'a, 'ctx> {
     /// Poll the store's interrupt flag at function entries and loop headers
     /// (`Config::interrupts`); otherwise check it only where control (re-)enters wasm code.
     pub poll_interrupts: bool,
+    /// Import stubs of eligible types call `VMFuncRef::host` when it is set
+    /// (`abi::target::host_reg_calls_supported`).
+    pub host_reg_calls: bool,
     /// Inline-asm constraint hiding a float constant from the optimiser (`None`: no barrier
     /// for this target); see `FuncTranslator::fp_arith`.
     pub fp_barrier: Option<&'static str>,
@@ -434,6 +437,7 @@ pub(crate) fn translate_module<'ctx>(
         precision: config.precision,
         optimize: config.opt_level > 0,
         poll_interrupts: config.interrupts.polls(&triple),
+        host_reg_calls: abi::target::host_reg_calls_supported(&triple),
         fp_barrier: fp_barrier_constraint(&triple),
         // One stub name per partition object: each object's weak `DW.ref.<name>` must resolve
         // within that object (a JIT may place objects beyond 32-bit reach of each other).
@@ -711,7 +715,9 @@ pub(crate) fn emit_descriptor<'ctx>(
     desc.set_alignment(8);
 }
 
-/// Native-ABI stub for imported function `i`: calls `funcs[i].array` with a `ValRaw` buffer.
+/// Native-ABI stub for imported function `i`: calls `funcs[i].host` with the arguments in
+/// registers when the import's type allows it ([`abi::host_reg_eligible`]) and the entry is set,
+/// otherwise `funcs[i].array` with a `ValRaw` buffer; then raises a returned trap code.
 pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), CompileError> {
     let ctx = m.ctx;
     let f = m.funcs[i as usize];
@@ -727,13 +733,35 @@ pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), Comp
     let vmctx = f.param(0);
     let n = ty.params.len().max(ty.results.len()).max(1);
     let values = b.alloca(valraw_array_type(ctx, n), VALRAW_ALIGN);
-    for (k, _) in ty.params.iter().enumerate() {
-        b.store(f.param(k as u32 + first_param(ty)), valraw_slot(&b, values, k), VALRAW_ALIGN);
-    }
+    let params: Vec<Value<'_>> = (0..ty.params.len() as u32).map(|k| f.param(k + first_param(ty))).collect();
     let fr = b.ptr_add(vmctx, m.layout.funcref(i) as u64);
-    let array = b.load(ctx.ptr(), funcref_field(&b, fr, FuncRefField::Array), 8);
     let array_ctx = b.load(ctx.ptr(), funcref_field(&b, fr, FuncRefField::ArrayCtx), 8);
-    let rc = b.call(array_fn_type(ctx), array, &[array_ctx, vmctx, values]);
+    let (rc, results) = if m.host_reg_calls && abi::host_reg_eligible(ty) {
+        let host = b.load(ctx.ptr(), funcref_field(&b, fr, FuncRefField::Host), 8);
+        let reg = ctx.append_block(f, "host_reg");
+        let array = ctx.append_block(f, "host_array");
+        let join = ctx.append_block(f, "host_done");
+        let is_null = b.icmp(crate::llvm::IntPred::LLVMIntEQ, host, ctx.const_null(ctx.ptr()));
+        b.cond_br(is_null, array, reg);
+        b.position_at_end(reg);
+        let (reg_rc, reg_results) = call_host_reg(ctx, &b, host, array_ctx, vmctx, ty, &params);
+        let reg_end = b.current_block();
+        b.br(join);
+        b.position_at_end(array);
+        let (array_rc, array_results) = call_host_array(ctx, &b, fr, array_ctx, vmctx, values, ty, &params);
+        let array_end = b.current_block();
+        b.br(join);
+        b.position_at_end(join);
+        let rc = b.phi(ctx.i32(), &[(reg_rc, reg_end), (array_rc, array_end)]);
+        let results = reg_results
+            .iter()
+            .zip(&array_results)
+            .map(|(&r, &a)| b.phi(r.ty(), &[(r, reg_end), (a, array_end)]))
+            .collect();
+        (rc, results)
+    } else {
+        call_host_array(ctx, &b, fr, array_ctx, vmctx, values, ty, &params)
+    };
     let failed = b.icmp(crate::llvm::IntPred::LLVMIntNE, rc, ctx.i32_const(0));
     let trap = ctx.append_block(f, "trap");
     let ok = ctx.append_block(f, "ok");
@@ -766,14 +794,73 @@ pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), Comp
         let store = load_store(ctx, &b, vmctx);
         raise_if_interrupted(m, &b, f, store, i);
     }
-    let results: Vec<Value<'_>> = ty
+    build_return(&b, ctx, f, &ty.results, &results);
+    Ok(())
+}
+
+/// An import stub's array call: `params` into the `ValRaw` buffer `values`, `array(array_ctx,
+/// vmctx, values)` of the `VMFuncRef` at `fr`, the results read back. Returns the trap code
+/// (`i32`) and the results (undefined when the code is not 0).
+#[allow(clippy::too_many_arguments)]
+fn call_host_array<'ctx>(
+    ctx: &'ctx Context,
+    b: &crate::llvm::Builder<'ctx>,
+    fr: Value<'ctx>,
+    array_ctx: Value<'ctx>,
+    vmctx: Value<'ctx>,
+    values: Value<'ctx>,
+    ty: &FuncType,
+    params: &[Value<'ctx>],
+) -> (Value<'ctx>, Vec<Value<'ctx>>) {
+    for (k, p) in params.iter().enumerate() {
+        b.store(*p, valraw_slot(b, values, k), VALRAW_ALIGN);
+    }
+    let array = b.load(ctx.ptr(), funcref_field(b, fr, FuncRefField::Array), 8);
+    let rc = b.call(array_fn_type(ctx), array, &[array_ctx, vmctx, values]);
+    let results = ty
         .results
         .iter()
         .enumerate()
-        .map(|(k, t)| b.load(llvm_type(ctx, *t), valraw_slot(&b, values, k), VALRAW_ALIGN))
+        .map(|(k, t)| b.load(llvm_type(ctx, *t), valraw_slot(b, values, k), VALRAW_ALIGN))
         .collect();
-    build_return(&b, ctx, f, &ty.results, &results);
-    Ok(())
+    (rc, results)
+}
+
+/// An import stub's register call ([`abi::HostRegFn`], type `ty` eligible): `host(array_ctx,
+/// vmctx, a0..a3)` with each parameter's bits zero-extended to `i64` (unused registers
+/// undefined). Returns the trap code (`i32`) and the result (undefined when the code is not 0).
+fn call_host_reg<'ctx>(
+    ctx: &'ctx Context,
+    b: &crate::llvm::Builder<'ctx>,
+    host: Value<'ctx>,
+    array_ctx: Value<'ctx>,
+    vmctx: Value<'ctx>,
+    ty: &FuncType,
+    params: &[Value<'ctx>],
+) -> (Value<'ctx>, Vec<Value<'ctx>>) {
+    let i64 = ctx.i64();
+    let mut args = vec![array_ctx, vmctx];
+    args.extend(params.iter().zip(&ty.params).map(|(&p, t)| match t {
+        ValType::I32 => b.zext(p, i64),
+        ValType::F32 => b.zext(b.bitcast(p, ctx.i32()), i64),
+        ValType::F64 => b.bitcast(p, i64),
+        _ => p,
+    }));
+    args.resize(2 + abi::HOST_REG_PARAMS, ctx.poison(i64));
+    let ret = b.call(host_reg_fn_type(ctx), host, &args);
+    let value = b.extract_value(ret, 0);
+    let rc = b.trunc(b.extract_value(ret, 1), ctx.i32());
+    let results = ty
+        .results
+        .iter()
+        .map(|t| match t {
+            ValType::I32 => b.trunc(value, ctx.i32()),
+            ValType::F32 => b.bitcast(b.trunc(value, ctx.i32()), ctx.f32()),
+            ValType::F64 => b.bitcast(value, ctx.f64()),
+            _ => value,
+        })
+        .collect();
+    (rc, results)
 }
 
 /// After `throw`/`throw_ref` returned `rc` in function `f` (wasm function `func`): a trap
