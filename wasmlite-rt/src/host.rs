@@ -244,10 +244,10 @@ fn invoke_dynamic(h: &HostFuncInner, caller: &mut Caller<'_>, slots: &mut [ValRa
 
 #[cfg(feature = "std")]
 #[inline(always)]
-fn catch_panic<T>(f: impl FnOnce() -> Result<T, Trap>) -> Result<T, Trap> {
+fn catch_panic<T, E: From<Trap>>(f: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(r) => r,
-        Err(payload) => Err(panic_trap(payload)),
+        Err(payload) => Err(panic_trap(payload).into()),
     }
 }
 
@@ -270,7 +270,7 @@ fn panic_trap(payload: Box<dyn Any + Send>) -> Trap {
 /// Without `std`, panics in host functions are not caught (they abort or unwind per the
 /// panic strategy of the final binary); never let a host function panic in `no_std`.
 #[cfg(not(feature = "std"))]
-fn catch_panic<T>(f: impl FnOnce() -> Result<T, Trap>) -> Result<T, Trap> {
+fn catch_panic<T, E>(f: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
     f()
 }
 
@@ -343,25 +343,75 @@ unsafe fn slots_at<'a>(values: *mut ValRaw, n: usize) -> &'a mut [ValRaw] {
     }
 }
 
-/// The result and return code of a host function that ended with `r`: back into wasm no
-/// memory or table of the store may still be borrowed; a failure is left in the store for the
-/// trap path (the result is then `T::default()`). (The common case, a result and no borrow
-/// taken since the last check, is the only code inlined into the entries: everything else is
-/// one call in tail position.)
+/// What the entry of bound host function `b` returns for a call that ended with `r`: back into
+/// wasm no memory or table of the store may still be borrowed; a failure is left in the store
+/// for the trap path. `Err(None)` is a typed function that could not run (see
+/// [`entry_failure`]). (The common case, a result and no borrow taken since the last check,
+/// is the only code inlined into the entries: everything else is one out-of-line call, and
+/// the entries' fast path calls nothing.)
 #[inline(always)]
-fn finish<T: Default>(store: &StoreState, r: Result<T, Trap>) -> (T, u32) {
+fn finish<T, O: EntryRet<T>>(b: &HostBinding, r: Result<T, Option<Trap>>) -> O {
     match r {
-        Ok(v) if store.is_clean() => (v, abi::trap::NONE),
-        r => finish_slow(store, r),
+        Ok(v) if b.store.is_clean() => O::ret(v, abi::trap::NONE),
+        Ok(v) => check_borrows(&b.store, v),
+        Err(t) => failed(b, t),
     }
 }
 
+/// [`finish`] of a result while a borrow may be alive.
 #[cold]
 #[inline(never)]
-fn finish_slow<T: Default>(store: &StoreState, r: Result<T, Trap>) -> (T, u32) {
-    match r.and_then(|v| store.check_unborrowed().map(|()| v)) {
-        Ok(v) => (v, abi::trap::NONE),
-        Err(t) => (T::default(), fail(store, t)),
+fn check_borrows<T, O: EntryRet<T>>(store: &StoreState, v: T) -> O {
+    match store.check_unborrowed() {
+        Ok(()) => O::ret(v, abi::trap::NONE),
+        Err(t) => O::fail(fail(store, t)),
+    }
+}
+
+/// [`finish`] of a failure.
+#[cold]
+#[inline(never)]
+fn failed<T, O: EntryRet<T>>(b: &HostBinding, t: Option<Trap>) -> O {
+    O::fail(fail(&b.store, t.unwrap_or_else(|| entry_failure(b))))
+}
+
+/// Why the typed function of `b` could not run (`Err(None)` from [`run_typed`]): the instance
+/// has no host value, or an outer typed host call holds it.
+fn entry_failure(b: &HostBinding) -> Trap {
+    match &b.func.kind {
+        HostKind::Typed { host_type_name, .. } if !b.host.is_null() => already_borrowed(host_type_name),
+        _ => Trap::host("typed host function called without an instance host value"),
+    }
+}
+
+/// The return value of an entry: the trap code of the array ABI, or the register ABI's
+/// [`abi::HostRet`] with a result of type `T`.
+trait EntryRet<T> {
+    /// Result `v` and trap code `code`.
+    fn ret(v: T, code: u32) -> Self;
+    /// Trap code `code` (not 0), no result.
+    fn fail(code: u32) -> Self;
+}
+
+impl EntryRet<()> for u32 {
+    #[inline(always)]
+    fn ret((): (), code: u32) -> u32 {
+        code
+    }
+    #[inline(always)]
+    fn fail(code: u32) -> u32 {
+        code
+    }
+}
+
+impl EntryRet<u64> for abi::HostRet {
+    #[inline(always)]
+    fn ret(value: u64, code: u32) -> abi::HostRet {
+        abi::HostRet { value, code: code as u64 }
+    }
+    #[inline(always)]
+    fn fail(code: u32) -> abi::HostRet {
+        abi::HostRet { value: 0, code: code as u64 }
     }
 }
 
@@ -401,7 +451,7 @@ pub(crate) unsafe extern "C" fn host_trampoline(ctx: *mut c_void, caller_vmctx: 
     // SAFETY: per the function contract.
     let slots = unsafe { slots_of(&b.func.ty, values) };
     let mut caller = Caller { core };
-    finish(store, catch_panic(|| invoke_dynamic(&b.func, &mut caller, slots, store.id))).1
+    finish(b, catch_panic(|| invoke_dynamic(&b.func, &mut caller, slots, store.id).map_err(Some)))
 }
 
 /// The array-ABI entry of a bound typed host function `F` ([`Func::wrap`]):
@@ -429,8 +479,7 @@ unsafe extern "C" fn typed_entry<H: 'static, P: WasmParams, R: WasmResults, F: F
     // SAFETY: as above; the parameters were read before.
     let save = |r: R, store| r.store(unsafe { slots_at(values, n) }, store);
     // SAFETY: per the function contract.
-    let (store, r) = unsafe { run_typed::<H, P, R, F, ()>(b, caller_vmctx, load, save) };
-    finish(store, r).1
+    finish(b, unsafe { run_typed::<H, P, R, F, ()>(b, caller_vmctx, load, save) })
 }
 
 /// The register-ABI entry ([`abi::HostRegFn`], `VMFuncRef::host`) of a bound typed host
@@ -450,28 +499,26 @@ unsafe extern "C" fn typed_reg_entry<H: 'static, P: WasmParams, R: WasmResults, 
     // SAFETY: per the function contract.
     let b = unsafe { &*(ctx as *const HostBinding) };
     let load = |_| P::from_regs([a0, a1, a2, a3]);
-    let save = |r: R, _| Ok(r.to_reg());
+    let save = |r: R, _| Ok(r.result_reg());
     // SAFETY: per the function contract.
-    let (store, r) = unsafe { run_typed::<H, P, R, F, u64>(b, caller_vmctx, load, save) };
-    let (value, code) = finish(store, r);
-    abi::HostRet { value, code: code as u64 }
+    finish(b, unsafe { run_typed::<H, P, R, F, u64>(b, caller_vmctx, load, save) })
 }
 
 /// The body of both entries of a bound typed host function `F`: borrows the instance's host
 /// value `H` and calls `F` with the parameters `load` returns, whose result `save` converts
-/// (both get the store's id), catching a panic. Returns the store (for [`finish`]) and the
-/// outcome.
+/// (both get the store's id), catching a panic. `Err(None)`: `F` could not run (no host value,
+/// or it is borrowed; see [`entry_failure`]).
 ///
 /// # Safety
 /// `caller_vmctx` is null or a live VMContext created by this runtime, and `b`'s function is
 /// typed with exactly `H`, `P`, `R`, `F` (it was bound with its own entries).
 #[inline(always)]
-unsafe fn run_typed<'a, H: 'static, P, R, F: Fn(&mut H, &mut Caller<'_>, P) -> Result<R, Trap>, T>(
-    b: &'a HostBinding,
+unsafe fn run_typed<H: 'static, P, R, F: Fn(&mut H, &mut Caller<'_>, P) -> Result<R, Trap>, T>(
+    b: &HostBinding,
     caller_vmctx: *mut VMContext,
     load: impl FnOnce(u64) -> P,
     save: impl FnOnce(R, u64) -> Result<T, Trap>,
-) -> (&'a StoreState, Result<T, Trap>) {
+) -> Result<T, Option<Trap>> {
     // SAFETY: per the function contract.
     let (core, store) = unsafe { caller_of(b, caller_vmctx) };
     // SAFETY: `typed` points to the `F` that `Func::wrap` paired with this entry (the function
@@ -480,26 +527,24 @@ unsafe fn run_typed<'a, H: 'static, P, R, F: Fn(&mut H, &mut Caller<'_>, P) -> R
     let f = unsafe { &*(b.typed as *const F) };
     let mut caller = Caller { core };
     let host = b.host;
-    let r = catch_panic(|| {
+    catch_panic(|| {
         if host.is_null() {
-            return Err(Trap::host("typed host function called without an instance host value"));
+            return Err(None);
         }
         // SAFETY: `host` was bound at instantiation to the instance's boxed `RefCell<H>`
         // (TypeId checked); it lives as long as the instance core, which outlives this call.
         let cell = unsafe { &*(host as *const RefCell<H>) };
-        let mut h = cell.try_borrow_mut().map_err(|_| already_borrowed::<H>())?;
+        let mut h = cell.try_borrow_mut().map_err(|_| None)?;
         let r = f(&mut h, &mut caller, load(store.id))?;
-        save(r, store.id)
-    });
-    (store, r)
+        Ok(save(r, store.id)?)
+    })
 }
 
 /// The trap of a typed host function whose host value is borrowed by an outer one.
 #[cold]
 #[inline(never)]
-fn already_borrowed<H>() -> Trap {
+fn already_borrowed(host_type: &str) -> Trap {
     Trap::host(format!(
-        "host value of type `{}` is already borrowed (a typed host function re-entered wasm, which called back into a typed host function of the same instance)",
-        core::any::type_name::<H>()
+        "host value of type `{host_type}` is already borrowed (a typed host function re-entered wasm, which called back into a typed host function of the same instance)"
     ))
 }

@@ -881,3 +881,37 @@ fn stores_give_their_thread_a_large_alternate_signal_stack() {
     .join()
     .unwrap();
 }
+
+/// `Func::wrap` has a register entry exactly for register signatures (at most 4 numeric
+/// parameters, at most one numeric result), and it runs the function like the array entry.
+#[test]
+fn register_entries_of_register_signatures() {
+    use crate::host::FuncKind;
+    fn reg(f: &Func) -> Option<HostRegFn> {
+        match &f.0 {
+            FuncKind::Host(h) => h.reg_entry(),
+            FuncKind::Wasm { .. } => None,
+        }
+    }
+    let four = Func::wrap(|_: &mut (), _: &mut Caller<'_>, (a, b, c, d): (i32, i64, f32, f64)| -> Result<f64, Trap> {
+        Ok(a as f64 + b as f64 + c as f64 + d)
+    });
+    assert!(reg(&four).is_some());
+    assert!(reg(&Func::wrap(|_: &mut (), _: &mut Caller<'_>, (): ()| -> Result<(), Trap> { Ok(()) })).is_some());
+    assert!(reg(&Func::wrap(|_: &mut (), _: &mut Caller<'_>, x: u32| -> Result<(u64,), Trap> { Ok((x as u64,)) })).is_some());
+    let five = |_: &mut (), _: &mut Caller<'_>, _: (i32, i32, i32, i32, i32)| -> Result<(), Trap> { Ok(()) };
+    assert!(reg(&Func::wrap(five)).is_none());
+    assert!(reg(&Func::wrap(|_: &mut (), _: &mut Caller<'_>, x: i32| -> Result<(i32, i32), Trap> { Ok((x, x)) })).is_none());
+    assert!(reg(&Func::wrap(|_: &mut (), _: &mut Caller<'_>, x: u128| -> Result<u128, Trap> { Ok(x) })).is_none());
+    let r = |_: &mut (), _: &mut Caller<'_>, x: Option<ExternRef>| -> Result<Option<ExternRef>, Trap> { Ok(x) };
+    assert!(reg(&Func::wrap(r)).is_none());
+    assert!(reg(&Func::new(ft(&[ValType::I32], &[]), |_, _, _| Ok(()))).is_none());
+    // Parameter and result bits: an i32/f32 in the low half (the high half is ignored).
+    assert_eq!(<(i32, f32)>::from_regs([0xdead_beef_ffff_fffe, 0x1234_5678_7fc0_0001, 0, 0]).0, -2);
+    assert_eq!(<(i32, f32)>::from_regs([0, 0x1234_5678_7fc0_0001, 0, 0]).1.to_bits(), 0x7fc0_0001);
+    assert_eq!((-2i32).to_reg(), 0xffff_fffe);
+    assert_eq!(f32::from_bits(0xff80_0001).to_reg(), 0xff80_0001);
+    assert_eq!((-1i64).to_reg(), u64::MAX);
+    assert_eq!(<()>::result_reg(()), 0);
+    assert_eq!((5u32,).result_reg(), 5);
+}

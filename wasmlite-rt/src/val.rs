@@ -450,7 +450,7 @@ pub trait WasmParams: Sized + 'static {
     /// The result register ([`WasmParams::REG_RESULT`] only; 0 for `()`).
     #[doc(hidden)]
     #[inline]
-    fn to_reg(self) -> u64 {
+    fn result_reg(self) -> u64 {
         unreachable!("not a register result")
     }
 }
@@ -468,7 +468,7 @@ impl<T: WasmTy> WasmParams for T {
         T::from_reg(regs[0])
     }
     #[inline]
-    fn to_reg(self) -> u64 {
+    fn result_reg(self) -> u64 {
         T::to_reg(self)
     }
     fn types() -> Vec<ValType> {
@@ -501,7 +501,7 @@ macro_rules! tuple_params {
             const REG_RESULT: bool = (0 $(+ { let _ = $i; 1 })*) <= 1 $(&& $t::REG)*;
             #[inline]
             #[allow(unused_mut, unused_assignments)]
-            fn to_reg(self) -> u64 {
+            fn result_reg(self) -> u64 {
                 // Its one element, if any (called only with `REG_RESULT`).
                 let mut bits = 0;
                 $(bits = self.$i.to_reg();)*

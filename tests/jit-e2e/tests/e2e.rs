@@ -275,3 +275,131 @@ fn heap_memory_moves_on_grow() {
         _ => panic!("expected an instantiation error"),
     }
 }
+
+/// Typed host functions of register signatures (at most 4 numeric parameters, at most one
+/// numeric result) are called through `VMFuncRef::host`: every value type in every register
+/// position, NaN payloads and negative numbers arrive bit-exact; an `Err(Trap)` keeps its kind,
+/// a panic is a Host trap, and the host value is free again afterwards.
+#[test]
+fn register_host_calls() {
+    let m = load(
+        r#"(module
+             (import "env" "i32" (func $i32 (param i32 i32) (result i32)))
+             (import "env" "i64" (func $i64 (param i64) (result i64)))
+             (import "env" "f32" (func $f32 (param f32 f32 f32) (result f32)))
+             (import "env" "mix" (func $mix (param f64 i32 i64 f32) (result f64)))
+             (import "env" "none" (func $none))
+             (import "env" "fail" (func $fail (param i32) (result i32)))
+             (import "env" "boom" (func $boom (param i64)))
+             (func (export "i32") (param i32 i32) (result i32) local.get 0 local.get 1 call $i32)
+             (func (export "i64") (param i64) (result i64) local.get 0 call $i64)
+             (func (export "f32") (param f32 f32 f32) (result f32) local.get 0 local.get 1 local.get 2 call $f32)
+             (func (export "mix") (param f64 i32 i64 f32) (result f64)
+               local.get 0 local.get 1 local.get 2 local.get 3 call $mix)
+             (func (export "none") call $none call $none)
+             (func (export "fail") (param i32) (result i32) local.get 0 call $fail)
+             (func (export "boom") (param i64) local.get 0 call $boom))"#,
+        false,
+    );
+    type Log = Vec<u64>;
+    let i32f = |h: &mut Log, _: &mut Caller<'_>, (a, b): (i32, i32)| -> Result<i32, Trap> {
+        h.extend([a as u32 as u64, b as u32 as u64]);
+        Ok(a.wrapping_sub(b))
+    };
+    let i64f = |h: &mut Log, _: &mut Caller<'_>, x: i64| -> Result<i64, Trap> {
+        h.push(x as u64);
+        Ok(!x)
+    };
+    // Returns its second argument: a NaN payload comes back unchanged.
+    let f32f = |h: &mut Log, _: &mut Caller<'_>, (a, b, c): (f32, f32, f32)| -> Result<f32, Trap> {
+        h.extend([a.to_bits() as u64, b.to_bits() as u64, c.to_bits() as u64]);
+        Ok(b)
+    };
+    let mixf = |h: &mut Log, _: &mut Caller<'_>, (a, b, c, d): (f64, i32, i64, f32)| -> Result<f64, Trap> {
+        h.extend([a.to_bits(), b as u32 as u64, c as u64, d.to_bits() as u64]);
+        Ok(f64::from_bits(a.to_bits() ^ 1))
+    };
+    let nonef = |h: &mut Log, _: &mut Caller<'_>, (): ()| -> Result<(), Trap> {
+        h.push(7);
+        Ok(())
+    };
+    let failf = |_: &mut Log, _: &mut Caller<'_>, x: i32| -> Result<i32, Trap> {
+        if x < 0 {
+            Err(Trap::with_message(TrapKind::IntegerOverflow, "negative"))
+        } else {
+            Ok(x + 1)
+        }
+    };
+    let boomf = |_: &mut Log, _: &mut Caller<'_>, x: i64| -> Result<(), Trap> {
+        if x == -1 {
+            panic!("boom {x}");
+        }
+        Ok(())
+    };
+    let imports = [
+        Extern::Func(Func::wrap(i32f)),
+        Extern::Func(Func::wrap(i64f)),
+        Extern::Func(Func::wrap(f32f)),
+        Extern::Func(Func::wrap(mixf)),
+        Extern::Func(Func::wrap(nonef)),
+        Extern::Func(Func::wrap(failf)),
+        Extern::Func(Func::wrap(boomf)),
+    ];
+    let store = Store::new();
+    let mut inst = Instance::new(&store, &m, &imports, Log::new()).unwrap();
+    let mut call = |name: &str, args: &[Val]| inst.call_export(name, args);
+
+    assert_eq!(call("i32", &[Val::I32(-5), Val::I32(i32::MAX)]).unwrap(), vec![Val::I32((-5i32).wrapping_sub(i32::MAX))]);
+    assert_eq!(call("i32", &[Val::I32(i32::MIN), Val::I32(1)]).unwrap(), vec![Val::I32(i32::MAX)]);
+    assert_eq!(call("i64", &[Val::I64(-2)]).unwrap(), vec![Val::I64(1)]);
+    assert_eq!(call("i64", &[Val::I64(i64::MIN)]).unwrap(), vec![Val::I64(i64::MAX)]);
+    // Signalling and quiet NaNs with payloads, a negative zero, a negative number.
+    let (snan, qnan) = (0x7f80_0001u32, 0xffc1_2345u32);
+    let r = call("f32", &[Val::F32(0x8000_0000), Val::F32(snan), Val::F32((-1.5f32).to_bits())]).unwrap();
+    assert_eq!(r, vec![Val::F32(snan)]);
+    assert_eq!(call("f32", &[Val::F32(0), Val::F32(qnan), Val::F32(0)]).unwrap(), vec![Val::F32(qnan)]);
+    let nan64 = 0xfff0_0000_0000_0002u64;
+    let r = call("mix", &[Val::F64(nan64), Val::I32(-3), Val::I64(-4), Val::F32(snan)]).unwrap();
+    assert_eq!(r, vec![Val::F64(nan64 ^ 1)]);
+    let r = call("mix", &[Val::F64((-0.25f64).to_bits()), Val::I32(1), Val::I64(2), Val::F32(3.0f32.to_bits())]).unwrap();
+    assert_eq!(r, vec![Val::F64((-0.25f64).to_bits() ^ 1)]);
+    call("none", &[]).unwrap();
+    let expected: Log = vec![
+        (-5i32) as u32 as u64,
+        i32::MAX as u64,
+        i32::MIN as u32 as u64,
+        1,
+        (-2i64) as u64,
+        i64::MIN as u64,
+        0x8000_0000,
+        snan as u64,
+        (-1.5f32).to_bits() as u64,
+        0,
+        qnan as u64,
+        0,
+        nan64,
+        (-3i32) as u32 as u64,
+        (-4i64) as u64,
+        snan as u64,
+        (-0.25f64).to_bits(),
+        1,
+        2,
+        3.0f32.to_bits() as u64,
+        7,
+        7,
+    ];
+    assert_eq!(*inst.host(), expected);
+
+    let mut call = |name: &str, args: &[Val]| inst.call_export(name, args);
+    assert_eq!(call("fail", &[Val::I32(41)]).unwrap(), vec![Val::I32(42)]);
+    let t = call("fail", &[Val::I32(-1)]).unwrap_err();
+    assert_eq!(t.kind(), TrapKind::IntegerOverflow, "{t}");
+    assert_eq!(t.message(), Some("negative"));
+    let t = call("boom", &[Val::I64(-1)]).unwrap_err();
+    assert_eq!(t.kind(), TrapKind::Host, "{t}");
+    assert_eq!(t.message(), Some("host function panicked: boom -1"));
+    // The host value was released on every path.
+    call("boom", &[Val::I64(0)]).unwrap();
+    assert_eq!(call("fail", &[Val::I32(0)]).unwrap(), vec![Val::I32(1)]);
+    assert_eq!(inst.host().len(), expected.len());
+}
