@@ -234,7 +234,7 @@ pub(crate) fn call_results<'ctx>(
 pub(crate) fn needs_stack_pad(ty: &FuncType) -> bool {
     let mut gprs = if results_in_memory(&ty.results) { 2 } else { 1 };
     let (mut xmms, mut stack, mut v128_on_stack) = (0u32, 0u64, false);
-    for t in &ty.params {
+    for t in ty.params.iter() {
         match t {
             ValType::F32 | ValType::F64 | ValType::V128 if xmms < 8 => xmms += 1,
             ValType::F32 | ValType::F64 => stack += 8,
