@@ -134,7 +134,7 @@ impl fmt::Display for TrapKind {
 #[derive(Clone, PartialEq)]
 pub struct Trap(Box<TrapInner>);
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 struct TrapInner {
     kind: TrapKind,
     message: Option<String>,
@@ -143,16 +143,17 @@ struct TrapInner {
     exception: Option<Exception>,
 }
 
+/// The [`Display`](fmt::Display) text (kind, message, function) and, for an uncaught exception,
+/// its tag's type and payload size: written without the `Debug` code of the runtime's value
+/// and type definitions, which a `fn main() -> Result<(), wasmlite_rt::Error>` would otherwise
+/// link into every binary (about 4 KB).
 impl fmt::Debug for Trap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let t = &*self.0;
-        f.debug_struct("Trap")
-            .field("kind", &t.kind)
-            .field("message", &t.message)
-            .field("func_index", &t.func_index)
-            .field("func_name", &t.func_name)
-            .field("exception", &t.exception)
-            .finish()
+        write!(f, "Trap({self}")?;
+        if let Some(e) = &self.0.exception {
+            write!(f, "; exception of tag type {} with {} payload value(s)", e.tag().ty(), e.payload().len())?;
+        }
+        f.write_str(")")
     }
 }
 
