@@ -352,4 +352,19 @@ mod tests {
         let e: Error = InstantiationError::new("unknown import `env`.`x`").into();
         assert_eq!(e.to_string(), "unknown import `env`.`x`");
     }
+
+    /// `Debug` (what `fn main() -> Result<(), Error>` prints) shows the `Display` text, and
+    /// for an uncaught exception its tag type and payload size.
+    #[test]
+    fn debug() {
+        let t = Trap::new(TrapKind::IntegerDivideByZero).with_func(3, Some("div"));
+        assert_eq!(alloc::format!("{t:?}"), "Trap(wasm trap: integer divide by zero (in wasm function `div`, #3))");
+        let e: Error = t.into();
+        assert!(alloc::format!("{e:?}").contains("Trap(wasm trap: integer divide by zero"), "{e:?}");
+        let tag = crate::exceptions::Tag::new(alloc::vec![crate::ValType::I32, crate::ValType::F64]);
+        let exn = crate::exceptions::Exception::new(&tag, alloc::vec![crate::Val::I32(7), crate::Val::F64(0.5f64.to_bits())]).unwrap();
+        let t = Trap::throw(exn);
+        let d = alloc::format!("{t:?}");
+        assert!(d.ends_with("; exception of tag type (func (param i32 f64)) with 2 payload value(s))"), "{d}");
+    }
 }
