@@ -4,9 +4,16 @@
 //! object file (see [`crate::ModuleDescriptor::info`]) and decoded by the runtime.
 //! Function, table, memory and global index spaces list imports first, as in wasm.
 
-use alloc::string::String;
+use alloc::borrow::Cow;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
+
+/// A list in a [`ModuleInfo`]: owned when decoded or parsed, borrowed from static data when
+/// `include_wasm!` emits the module's `ModuleInfo` as a constant (no copy at load time).
+pub type List<T> = Cow<'static, [T]>;
+
+/// A name in a [`ModuleInfo`] (owned or static, as [`List`]).
+pub type Name = Cow<'static, str>;
 
 /// A value type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -146,9 +153,9 @@ impl core::fmt::Display for ValType {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FuncType {
     /// Parameter types.
-    pub params: Vec<ValType>,
+    pub params: List<ValType>,
     /// Result types.
-    pub results: Vec<ValType>,
+    pub results: List<ValType>,
 }
 
 impl core::fmt::Display for FuncType {
@@ -156,14 +163,14 @@ impl core::fmt::Display for FuncType {
         f.write_str("(func")?;
         if !self.params.is_empty() {
             f.write_str(" (param")?;
-            for p in &self.params {
+            for p in self.params.iter() {
                 write!(f, " {p}")?;
             }
             f.write_str(")")?;
         }
         if !self.results.is_empty() {
             f.write_str(" (result")?;
-            for r in &self.results {
+            for r in self.results.iter() {
                 write!(f, " {r}")?;
             }
             f.write_str(")")?;
@@ -270,7 +277,7 @@ pub enum ConstOp {
 
 /// A constant expression: a sequence of [`ConstOp`]s leaving one value.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConstExpr(pub Vec<ConstOp>);
+pub struct ConstExpr(pub List<ConstOp>);
 
 /// What an import or export refers to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -291,9 +298,9 @@ pub enum ExternType {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Import {
     /// Module name.
-    pub module: String,
+    pub module: Name,
     /// Field name.
-    pub name: String,
+    pub name: Name,
     /// What is imported (it takes the next index of its kind).
     pub ty: ExternType,
 }
@@ -317,7 +324,7 @@ pub enum ExportKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Export {
     /// Export name.
-    pub name: String,
+    pub name: Name,
     /// Kind.
     pub kind: ExportKind,
     /// Index in the kind's index space.
@@ -348,7 +355,7 @@ pub struct ElemSegment {
     /// Element type.
     pub ty: ValType,
     /// Items, each a constant expression (`ref.func`, `ref.null`, `global.get`).
-    pub items: Vec<ConstExpr>,
+    pub items: List<ConstExpr>,
 }
 
 /// How a data segment is used.
@@ -371,50 +378,50 @@ pub struct DataSegment {
     /// Mode.
     pub mode: DataMode,
     /// Bytes.
-    pub bytes: Vec<u8>,
+    pub bytes: List<u8>,
 }
 
 /// Static description of a module.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModuleInfo {
     /// Function types (the type section).
-    pub types: Vec<FuncType>,
+    pub types: List<FuncType>,
     /// Imports in order.
-    pub imports: Vec<Import>,
+    pub imports: List<Import>,
     /// Type index of every function (imported first).
-    pub funcs: Vec<u32>,
+    pub funcs: List<u32>,
     /// Number of imported functions.
     pub num_imported_funcs: u32,
     /// Every table (imported first).
-    pub tables: Vec<TableType>,
+    pub tables: List<TableType>,
     /// Number of imported tables.
     pub num_imported_tables: u32,
     /// Every memory (imported first).
-    pub memories: Vec<MemoryType>,
+    pub memories: List<MemoryType>,
     /// Number of imported memories.
     pub num_imported_memories: u32,
     /// Every global (imported first).
-    pub globals: Vec<GlobalType>,
+    pub globals: List<GlobalType>,
     /// Number of imported globals.
     pub num_imported_globals: u32,
     /// Initialiser of every *defined* global (`globals.len() - num_imported_globals` entries).
-    pub global_inits: Vec<ConstExpr>,
+    pub global_inits: List<ConstExpr>,
     /// Exports.
-    pub exports: Vec<Export>,
+    pub exports: List<Export>,
     /// Start function.
     pub start: Option<u32>,
     /// Element segments.
-    pub elems: Vec<ElemSegment>,
+    pub elems: List<ElemSegment>,
     /// Data segments.
-    pub datas: Vec<DataSegment>,
+    pub datas: List<DataSegment>,
     /// Function names from the name section (function index, name).
-    pub func_names: Vec<(u32, String)>,
+    pub func_names: List<(u32, Name)>,
     /// Initialiser of every *defined* table that has one (function-references proposal:
     /// `(table n (ref $t) expr)`), as (table index, expression); other tables start null.
-    pub table_inits: Vec<(u32, ConstExpr)>,
+    pub table_inits: List<(u32, ConstExpr)>,
     /// Type index of every exception tag (imported first; exception handling).
     #[serde(default)]
-    pub tags: Vec<u32>,
+    pub tags: List<u32>,
     /// Number of imported tags.
     #[serde(default)]
     pub num_imported_tags: u32,
@@ -422,7 +429,7 @@ pub struct ModuleInfo {
     /// [`ModuleInfo::export`] is a binary search without sorting code in the runtime); when
     /// it does not list every export, `export` scans instead.
     #[serde(default)]
-    pub export_order: Vec<u32>,
+    pub export_order: List<u32>,
 }
 
 impl ModuleInfo {
@@ -436,12 +443,12 @@ impl ModuleInfo {
         self.func_names
             .iter()
             .find(|(i, _)| *i == index)
-            .map(|(_, n)| n.as_str())
+            .map(|(_, n)| &**n)
             .or_else(|| {
                 self.exports
                     .iter()
                     .find(|e| e.kind == ExportKind::Func && e.index == index)
-                    .map(|e| e.name.as_str())
+                    .map(|e| &*e.name)
             })
     }
 
@@ -450,7 +457,7 @@ impl ModuleInfo {
         if self.export_order.len() != self.exports.len() {
             return self.exports.iter().find(|e| e.name == name);
         }
-        let name_at = |i: u32| self.exports.get(i as usize).map_or("", |e| e.name.as_str());
+        let name_at = |i: u32| self.exports.get(i as usize).map_or("", |e| &*e.name);
         let k = self.export_order.binary_search_by(|&i| name_at(i).cmp(name)).ok()?;
         self.exports.get(*self.export_order.get(k)? as usize).filter(|e| e.name == name)
     }
@@ -460,7 +467,7 @@ impl ModuleInfo {
     pub fn index_exports(&mut self) {
         let mut order: Vec<u32> = (0..self.exports.len() as u32).collect();
         order.sort_by(|&a, &b| self.exports[a as usize].name.cmp(&self.exports[b as usize].name));
-        self.export_order = order;
+        self.export_order = order.into();
     }
 
     /// Serialise (the format stored in the descriptor).
@@ -483,10 +490,10 @@ mod tests {
     #[test]
     fn roundtrip() {
         let info = ModuleInfo {
-            types: vec![FuncType { params: vec![ValType::I32], results: vec![ValType::V128] }],
-            funcs: vec![0],
-            global_inits: vec![ConstExpr(vec![ConstOp::V128Const(u128::MAX), ConstOp::I32Add])],
-            datas: vec![DataSegment { mode: DataMode::Passive, bytes: vec![1, 2, 3] }],
+            types: vec![FuncType { params: vec![ValType::I32].into(), results: vec![ValType::V128].into() }].into(),
+            funcs: vec![0].into(),
+            global_inits: vec![ConstExpr(vec![ConstOp::V128Const(u128::MAX), ConstOp::I32Add].into())].into(),
+            datas: vec![DataSegment { mode: DataMode::Passive, bytes: vec![1, 2, 3].into() }].into(),
             ..Default::default()
         };
         let bytes = info.encode();

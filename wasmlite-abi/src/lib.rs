@@ -168,7 +168,7 @@ pub const HOST_REG_PARAMS: usize = 4;
 /// f64.
 pub fn host_reg_eligible(ty: &FuncType) -> bool {
     let numeric = |t: &ValType| matches!(t, ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64);
-    ty.params.len() <= HOST_REG_PARAMS && ty.results.len() <= 1 && ty.params.iter().chain(&ty.results).all(numeric)
+    ty.params.len() <= HOST_REG_PARAMS && ty.results.len() <= 1 && ty.params.iter().chain(ty.results.iter()).all(numeric)
 }
 
 /// What a [`HostRegFn`] returns: 16 bytes of two integers, so both come back in registers

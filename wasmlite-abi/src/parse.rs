@@ -306,7 +306,7 @@ fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, ParseError> {
             }
         });
     }
-    Ok(ConstExpr(ops))
+    Ok(ConstExpr(ops.into()))
 }
 
 /// Describe an already validated module.
@@ -322,7 +322,7 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
                         ty.params().iter().map(|t| val_type(*t, offset)).collect::<Result<_, _>>()?;
                     let results =
                         ty.results().iter().map(|t| val_type(*t, offset)).collect::<Result<_, _>>()?;
-                    info.types.push(FuncType { params, results });
+                    info.types.to_mut().push(FuncType { params, results });
                 }
             }
             Payload::ImportSection(r) => {
@@ -331,44 +331,44 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
                     
                     let ty = match imp.ty {
                         TypeRef::Func(t) | TypeRef::FuncExact(t) => {
-                            info.funcs.push(t);
+                            info.funcs.to_mut().push(t);
                             info.num_imported_funcs += 1;
                             ExternType::Func(t)
                         }
                         TypeRef::Table(t) => {
                             let t = table_type(t, offset)?;
-                            info.tables.push(t);
+                            info.tables.to_mut().push(t);
                             info.num_imported_tables += 1;
                             ExternType::Table(t)
                         }
                         TypeRef::Memory(m) => {
                             let m = memory_type(m, offset)?;
-                            info.memories.push(m);
+                            info.memories.to_mut().push(m);
                             info.num_imported_memories += 1;
                             ExternType::Memory(m)
                         }
                         TypeRef::Global(g) => {
                             let g = global_type(g, offset)?;
-                            info.globals.push(g);
+                            info.globals.to_mut().push(g);
                             info.num_imported_globals += 1;
                             ExternType::Global(g)
                         }
                         TypeRef::Tag(t) => {
-                            info.tags.push(t.func_type_idx);
+                            info.tags.to_mut().push(t.func_type_idx);
                             info.num_imported_tags += 1;
                             ExternType::Tag(t.func_type_idx)
                         }
                     };
-                    info.imports.push(Import {
-                        module: imp.module.to_string(),
-                        name: imp.name.to_string(),
+                    info.imports.to_mut().push(Import {
+                        module: imp.module.to_string().into(),
+                        name: imp.name.to_string().into(),
                         ty,
                     });
                 }
             }
             Payload::FunctionSection(r) => {
                 for t in r {
-                    info.funcs.push(t?);
+                    info.funcs.to_mut().push(t?);
                 }
             }
             Payload::TableSection(r) => {
@@ -376,23 +376,23 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
                 for t in r {
                     let t = t?;
                     if let TableInit::Expr(e) = &t.init {
-                        info.table_inits.push((info.tables.len() as u32, const_expr(e)?));
+                        info.table_inits.to_mut().push((info.tables.len() as u32, const_expr(e)?));
                     }
-                    info.tables.push(table_type(t.ty, offset)?);
+                    info.tables.to_mut().push(table_type(t.ty, offset)?);
                 }
             }
             Payload::MemorySection(r) => {
                 let offset = r.range().start;
                 for m in r {
-                    info.memories.push(memory_type(m?, offset)?);
+                    info.memories.to_mut().push(memory_type(m?, offset)?);
                 }
             }
             Payload::GlobalSection(r) => {
                 let offset = r.range().start;
                 for g in r {
                     let g = g?;
-                    info.globals.push(global_type(g.ty, offset)?);
-                    info.global_inits.push(const_expr(&g.init_expr)?);
+                    info.globals.to_mut().push(global_type(g.ty, offset)?);
+                    info.global_inits.to_mut().push(const_expr(&g.init_expr)?);
                 }
             }
             Payload::ExportSection(r) => {
@@ -405,7 +405,7 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
                         ExternalKind::Global => ExportKind::Global,
                         ExternalKind::Tag => ExportKind::Tag,
                     };
-                    info.exports.push(Export { name: e.name.to_string(), kind, index: e.index });
+                    info.exports.to_mut().push(Export { name: e.name.to_string().into(), kind, index: e.index });
                 }
             }
             Payload::StartSection { func, .. } => info.start = Some(func),
@@ -425,7 +425,7 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
                         ElementItems::Functions(funcs) => {
                             let mut items = Vec::new();
                             for f in funcs {
-                                items.push(ConstExpr(alloc::vec![ConstOp::RefFunc(f?)]));
+                                items.push(ConstExpr(alloc::vec![ConstOp::RefFunc(f?)].into()));
                             }
                             (ValType::FuncRef, items)
                         }
@@ -437,7 +437,7 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
                             (ref_type(rt, offset)?, items)
                         }
                     };
-                    info.elems.push(ElemSegment { mode, ty, items });
+                    info.elems.to_mut().push(ElemSegment { mode, ty, items: items.into() });
                 }
             }
             Payload::DataSection(r) => {
@@ -450,7 +450,7 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
                             offset: const_expr(&offset_expr)?,
                         },
                     };
-                    info.datas.push(DataSegment { mode, bytes: d.data.to_vec() });
+                    info.datas.to_mut().push(DataSegment { mode, bytes: d.data.to_vec().into() });
                 }
             }
             Payload::CustomSection(c) => {
@@ -459,7 +459,7 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
                     for n in names.into_iter().flatten() {
                         if let Name::Function(map) = n {
                             for naming in map.into_iter().flatten() {
-                                info.func_names.push((naming.index, naming.name.to_string()));
+                                info.func_names.to_mut().push((naming.index, naming.name.to_string().into()));
                             }
                         }
                     }
@@ -467,7 +467,7 @@ fn describe(wasm: &[u8]) -> Result<ModuleInfo, ParseError> {
             }
             Payload::TagSection(r) => {
                 for t in r {
-                    info.tags.push(t?.func_type_idx);
+                    info.tags.to_mut().push(t?.func_type_idx);
                 }
             }
             _ => {}
@@ -538,7 +538,7 @@ mod tests {
         }
         wat.push(')');
         let info = parse_module(&wat::parse_str(&wat).unwrap()).unwrap();
-        let sorted: Vec<&str> = info.export_order.iter().map(|&i| info.exports[i as usize].name.as_str()).collect();
+        let sorted: Vec<&str> = info.export_order.iter().map(|&i| &*info.exports[i as usize].name).collect();
         assert_eq!(sorted, ["", "alpha", "alphabet", "b", "mid", "zeta", "\u{e9}t\u{e9}"]);
         for (k, n) in names.iter().enumerate() {
             assert_eq!(info.export(n).map(|e| e.index), Some(k as u32), "{n:?}");
@@ -547,7 +547,7 @@ mod tests {
             assert!(info.export(absent).is_none(), "{absent:?}");
         }
         // Without the index (hand-made info), lookups scan.
-        let unindexed = ModuleInfo { export_order: Vec::new(), ..info.clone() };
+        let unindexed = ModuleInfo { export_order: Vec::new().into(), ..info.clone() };
         assert_eq!(unindexed.export("b").map(|e| e.index), Some(4));
     }
 
@@ -602,7 +602,7 @@ mod tests {
         assert_eq!(info.func_type(1).unwrap().params, alloc::vec![ValType::I32, ValType::I32]);
         assert_eq!(info.memories[0].max, Some(2));
         assert_eq!(info.tables[0].min, 4);
-        assert_eq!(info.global_inits, alloc::vec![ConstExpr(alloc::vec![ConstOp::I64Const(7)])]);
+        assert_eq!(info.global_inits, alloc::vec![ConstExpr(alloc::vec![ConstOp::I64Const(7)].into())]);
         assert_eq!(info.elems[0].items[0].0, alloc::vec![ConstOp::RefFunc(1)]);
         assert_eq!(info.start, Some(2));
         assert_eq!(info.func_name(1), Some("add"));

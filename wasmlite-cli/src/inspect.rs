@@ -58,11 +58,11 @@ pub fn describe(wasm: &[u8]) -> Result<String, String> {
     let mut o = String::new();
     let _ = writeln!(o, "size: {} bytes", wasm.len());
     let _ = writeln!(o, "imports ({}):", info.imports.len());
-    for i in &info.imports {
+    for i in info.imports.iter() {
         let _ = writeln!(o, "  {}.{}: {}", i.module, i.name, extern_type(&info, &i.ty));
     }
     let _ = writeln!(o, "exports ({}):", info.exports.len());
-    for e in &info.exports {
+    for e in info.exports.iter() {
         let ty = match e.kind {
             ExportKind::Func => info.func_type(e.index).map(|t| t.to_string()).unwrap_or_default(),
             ExportKind::Memory => info.memories.get(e.index as usize).map(|m| format!("(memory {})", memory(m))).unwrap_or_default(),

@@ -109,7 +109,7 @@ pub fn main(args: RunArgs) -> Result<ExitCode, String> {
             args.args.len()
         ));
     }
-    let vals = args.args.iter().zip(&ty.params).map(|(a, t)| parse_arg(a, *t)).collect::<Result<Vec<Val>, _>>()?;
+    let vals = args.args.iter().zip(ty.params.iter()).map(|(a, t)| parse_arg(a, *t)).collect::<Result<Vec<Val>, _>>()?;
     let r = instance.call(func_index, &vals);
     let _ = std::io::stdout().flush();
     match r {

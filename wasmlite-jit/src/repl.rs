@@ -396,12 +396,12 @@ impl Session {
                 self.named.insert((kind, id), new);
             }
         }
-        for e in &module.info().exports {
+        for e in module.info().exports.iter() {
             if e.name == NEW {
                 continue;
             }
             if let Some(x) = instance.export(&e.name) {
-                self.set_export(e.name.clone(), x);
+                self.set_export(e.name.to_string(), x);
             }
         }
         self.definitions += 1;
@@ -512,7 +512,7 @@ impl Session {
                 let items: Option<Vec<String>> = e
                     .items
                     .iter()
-                    .map(|x| match x.0.as_slice() {
+                    .map(|x| match &*x.0 {
                         [wasmlite_abi::ConstOp::RefFunc(f)] => names.get(&(Kind::Func, *f)).map(|n| format!("(ref.func ${n})")),
                         [wasmlite_abi::ConstOp::RefNull(t)] => Some(format!("(ref.null {})", if t.repr() == ValType::ExternRef { "extern" } else { "func" })),
                         _ => None,
@@ -537,9 +537,9 @@ impl Session {
             _ => None,
         };
         let mut exports = Vec::new();
-        for e in &info.exports {
+        for e in info.exports.iter() {
             if let Some(x) = instance.export(&e.name) {
-                exports.push((e.name.clone(), x));
+                exports.push((e.name.to_string(), x));
             }
         }
         // Commit: the fresh session replaces the old one.
@@ -689,7 +689,7 @@ impl<'a> wast::parser::Parse<'a> for Directive<'a> {
 
 fn check_args(name: &str, ty: &FuncType, args: &[Val]) -> Result<(), ReplError> {
     let given: Vec<ValType> = args.iter().map(Val::ty).collect();
-    if given != ty.params {
+    if *given != *ty.params {
         let given: Vec<String> = given.iter().map(|t| t.to_string()).collect();
         return Err(err(format!("`{name}` has type {ty}, called with [{}]", given.join(" "))));
     }

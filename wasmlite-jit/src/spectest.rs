@@ -11,7 +11,7 @@ use wasmlite_rt::{Extern, Func, Val, ValType};
 pub fn exports() -> Result<HashMap<String, Extern>, String> {
     let mut m = HashMap::new();
     let print = |params: Vec<ValType>| {
-        Extern::Func(Func::new(FuncType { params, results: vec![] }, |_caller, _args, _results| Ok(())))
+        Extern::Func(Func::new(FuncType { params: params.into(), results: vec![].into() }, |_caller, _args, _results| Ok(())))
     };
     m.insert("print".to_string(), print(vec![]));
     m.insert("print_i32".to_string(), print(vec![ValType::I32]));

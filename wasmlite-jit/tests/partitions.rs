@@ -47,7 +47,7 @@ fn instance(threads: usize, explicit: bool, opt_level: u8) -> Instance<()> {
     let wasm = wat::parse_str(WAT).unwrap();
     let config = Config { threads, explicit_bounds_checks: explicit, opt_level, ..Config::default() };
     let module = wasmlite_jit::compile_module(&wasm, &format!("parts{threads}_{explicit}_{opt_level}"), &config).unwrap();
-    let twice = Func::new(FuncType { params: vec![ValType::I32], results: vec![ValType::I32] }, |_, args, res| {
+    let twice = Func::new(FuncType { params: vec![ValType::I32].into(), results: vec![ValType::I32].into() }, |_, args, res| {
         res[0] = Val::I32(args[0].i32().unwrap_or(0) * 2);
         Ok(())
     });

@@ -245,7 +245,7 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
     // ---- exports ----
     let mut methods = Vec::new();
     let mut namer = Namer::with_reserved(RESERVED_METHODS);
-    for e in &info.exports {
+    for e in info.exports.iter() {
         let base = snake_case(&e.name);
         let idx = Literal::u32_suffixed(e.index);
         match e.kind {

@@ -1,4 +1,5 @@
-//! The [`wasmlite_abi::StaticModuleInfo`] of a module, as Rust tokens (a constant expression).
+//! The [`wasmlite_abi::StaticModuleInfo`] of a module, as Rust tokens (a constant expression):
+//! its `ModuleInfo` with every list and name borrowed (`List::Borrowed`, `Name::Borrowed`).
 
 use proc_macro2::{Literal, TokenStream as TokenStream2};
 use quote::quote;
@@ -12,11 +13,11 @@ pub(crate) fn static_info(info: &ModuleInfo) -> TokenStream2 {
     let hash = Literal::u64_suffixed(wasmlite_abi::info_hash(&info.encode()));
     let types = info.types.iter().map(|t| {
         let (p, r) = (valtypes(&t.params), valtypes(&t.results));
-        quote!(::wasmlite_rt::abi::StaticFuncType { params: #p, results: #r })
+        quote!(::wasmlite_rt::abi::FuncType { params: #p, results: #r })
     });
     let imports = info.imports.iter().map(|i| {
-        let (m, n, ty) = (Literal::string(&i.module), Literal::string(&i.name), extern_type(&i.ty));
-        quote!(::wasmlite_rt::abi::StaticImport { module: #m, name: #n, ty: #ty })
+        let (m, n, ty) = (name(&i.module), name(&i.name), extern_type(&i.ty));
+        quote!(::wasmlite_rt::abi::Import { module: #m, name: #n, ty: #ty })
     });
     let funcs = u32s(&info.funcs);
     let tables = info.tables.iter().map(table_type);
@@ -24,36 +25,37 @@ pub(crate) fn static_info(info: &ModuleInfo) -> TokenStream2 {
     let globals = info.globals.iter().map(global_type);
     let global_inits = info.global_inits.iter().map(expr);
     let exports = info.exports.iter().map(|e| {
-        let (n, k, i) = (Literal::string(&e.name), export_kind(e.kind), Literal::u32_suffixed(e.index));
-        quote!(::wasmlite_rt::abi::StaticExport { name: #n, kind: #k, index: #i })
+        let (n, k, i) = (name(&e.name), export_kind(e.kind), Literal::u32_suffixed(e.index));
+        quote!(::wasmlite_rt::abi::Export { name: #n, kind: #k, index: #i })
     });
     let start = opt(info.start.map(Literal::u32_suffixed));
     let elems = info.elems.iter().map(|e| {
         let mode = match &e.mode {
             ElemMode::Active { table, offset } => {
                 let (t, o) = (Literal::u32_suffixed(*table), expr(offset));
-                quote!(::wasmlite_rt::abi::StaticElemMode::Active { table: #t, offset: #o })
+                quote!(::wasmlite_rt::abi::ElemMode::Active { table: #t, offset: #o })
             }
-            ElemMode::Passive => quote!(::wasmlite_rt::abi::StaticElemMode::Passive),
-            ElemMode::Declared => quote!(::wasmlite_rt::abi::StaticElemMode::Declared),
+            ElemMode::Passive => quote!(::wasmlite_rt::abi::ElemMode::Passive),
+            ElemMode::Declared => quote!(::wasmlite_rt::abi::ElemMode::Declared),
         };
         let ty = valtype(e.ty);
         let items = e.items.iter().map(expr);
-        quote!(::wasmlite_rt::abi::StaticElemSegment { mode: #mode, ty: #ty, items: &[#(#items),*] })
+        let items = list(quote!(#(#items),*));
+        quote!(::wasmlite_rt::abi::ElemSegment { mode: #mode, ty: #ty, items: #items })
     });
     let datas = info.datas.iter().map(|d| {
         let mode = match &d.mode {
             DataMode::Active { memory, offset } => {
                 let (m, o) = (Literal::u32_suffixed(*memory), expr(offset));
-                quote!(::wasmlite_rt::abi::StaticDataMode::Active { memory: #m, offset: #o })
+                quote!(::wasmlite_rt::abi::DataMode::Active { memory: #m, offset: #o })
             }
-            DataMode::Passive => quote!(::wasmlite_rt::abi::StaticDataMode::Passive),
+            DataMode::Passive => quote!(::wasmlite_rt::abi::DataMode::Passive),
         };
         let bytes = Literal::byte_string(&d.bytes);
-        quote!(::wasmlite_rt::abi::StaticDataSegment { mode: #mode, bytes: #bytes })
+        quote!(::wasmlite_rt::abi::DataSegment { mode: #mode, bytes: ::wasmlite_rt::abi::List::Borrowed(#bytes) })
     });
     let func_names = info.func_names.iter().map(|(i, n)| {
-        let (i, n) = (Literal::u32_suffixed(*i), Literal::string(n));
+        let (i, n) = (Literal::u32_suffixed(*i), name(n));
         quote!((#i, #n))
     });
     let table_inits = info.table_inits.iter().map(|(i, e)| {
@@ -70,36 +72,62 @@ pub(crate) fn static_info(info: &ModuleInfo) -> TokenStream2 {
         n(info.num_imported_globals),
         n(info.num_imported_tags),
     );
+    let (types, imports, tables, memories, globals, global_inits, exports, elems, datas, func_names, table_inits) = (
+        list(quote!(#(#types),*)),
+        list(quote!(#(#imports),*)),
+        list(quote!(#(#tables),*)),
+        list(quote!(#(#memories),*)),
+        list(quote!(#(#globals),*)),
+        list(quote!(#(#global_inits),*)),
+        list(quote!(#(#exports),*)),
+        list(quote!(#(#elems),*)),
+        list(quote!(#(#datas),*)),
+        list(quote!(#(#func_names),*)),
+        list(quote!(#(#table_inits),*)),
+    );
     quote! {
         ::wasmlite_rt::abi::StaticModuleInfo {
             info_hash: #hash,
-            types: &[#(#types),*],
-            imports: &[#(#imports),*],
-            funcs: #funcs,
-            num_imported_funcs: #nf,
-            tables: &[#(#tables),*],
-            num_imported_tables: #nt,
-            memories: &[#(#memories),*],
-            num_imported_memories: #nm,
-            globals: &[#(#globals),*],
-            num_imported_globals: #ng,
-            global_inits: &[#(#global_inits),*],
-            exports: &[#(#exports),*],
-            start: #start,
-            elems: &[#(#elems),*],
-            datas: &[#(#datas),*],
-            func_names: &[#(#func_names),*],
-            table_inits: &[#(#table_inits),*],
-            tags: #tags,
-            num_imported_tags: #ntag,
-            export_order: #export_order,
+            info: ::wasmlite_rt::abi::ModuleInfo {
+                types: #types,
+                imports: #imports,
+                funcs: #funcs,
+                num_imported_funcs: #nf,
+                tables: #tables,
+                num_imported_tables: #nt,
+                memories: #memories,
+                num_imported_memories: #nm,
+                globals: #globals,
+                num_imported_globals: #ng,
+                global_inits: #global_inits,
+                exports: #exports,
+                start: #start,
+                elems: #elems,
+                datas: #datas,
+                func_names: #func_names,
+                table_inits: #table_inits,
+                tags: #tags,
+                num_imported_tags: #ntag,
+                export_order: #export_order,
+            },
         }
     }
 }
 
+/// A borrowed `List` of the comma-separated `items`.
+fn list(items: TokenStream2) -> TokenStream2 {
+    quote!(::wasmlite_rt::abi::List::Borrowed(&[#items]))
+}
+
+/// A borrowed `Name`.
+fn name(s: &str) -> TokenStream2 {
+    let s = Literal::string(s);
+    quote!(::wasmlite_rt::abi::Name::Borrowed(#s))
+}
+
 fn u32s(v: &[u32]) -> TokenStream2 {
     let v = v.iter().map(|x| Literal::u32_suffixed(*x));
-    quote!(&[#(#v),*])
+    list(quote!(#(#v),*))
 }
 
 fn opt(v: Option<Literal>) -> TokenStream2 {
@@ -111,7 +139,7 @@ fn opt(v: Option<Literal>) -> TokenStream2 {
 
 fn valtypes(v: &[ValType]) -> TokenStream2 {
     let v = v.iter().map(|t| valtype(*t));
-    quote!(&[#(#v),*])
+    list(quote!(#(#v),*))
 }
 
 fn valtype(t: ValType) -> TokenStream2 {
@@ -219,7 +247,8 @@ fn expr(e: &ConstExpr) -> TokenStream2 {
             ConstOp::I64Mul => quote!(#p::I64Mul),
         }
     });
-    quote!(&[#(#ops),*])
+    let ops = list(quote!(#(#ops),*));
+    quote!(::wasmlite_rt::abi::ConstExpr(#ops))
 }
 
 /// `variant(literal cast)`: a constant operator with one literal operand.

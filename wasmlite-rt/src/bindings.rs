@@ -77,5 +77,5 @@ pub fn new_table(ty: &TableType) -> Result<SharedTable, InstantiationError> {
 
 /// A new tag (a fresh identity) for a tag import of type `ty`.
 pub fn new_tag(ty: &FuncType) -> Tag {
-    Tag::new(ty.params.clone())
+    Tag::new(ty.params.to_vec())
 }

@@ -23,13 +23,10 @@ static EPOCH: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new
 /// without 64-bit atomics it is the only epoch, so every check scans).
 pub(crate) const NEVER: u64 = u64::MAX;
 
-/// The current borrow epoch of this thread.
+/// The current borrow epoch (without `std`: the process-wide one).
+#[cfg(not(feature = "std"))]
 #[inline(always)]
-pub(crate) fn epoch() -> u64 {
-    #[cfg(feature = "std")]
-    {
-        EPOCH.with(|e| e.get())
-    }
+fn epoch() -> u64 {
     #[cfg(all(not(feature = "std"), target_has_atomic = "64"))]
     {
         EPOCH.load(core::sync::atomic::Ordering::Relaxed)
@@ -37,6 +34,44 @@ pub(crate) fn epoch() -> u64 {
     #[cfg(all(not(feature = "std"), not(target_has_atomic = "64")))]
     {
         NEVER
+    }
+}
+
+/// Where a store reads the borrow epoch (`StoreState::is_clean`, on every call between host
+/// and wasm code). With `std`: its thread's counter, located once when the store is created
+/// (a store never leaves its thread), so the read is one load and not a thread-local lookup
+/// (which, in position-independent code, is a call that makes the calling entry save
+/// registers).
+#[derive(Clone, Copy)]
+pub(crate) struct EpochSource(#[cfg(feature = "std")] *const core::cell::Cell<u64>);
+
+impl EpochSource {
+    /// The current thread's epoch.
+    pub(crate) fn current() -> EpochSource {
+        #[cfg(feature = "std")]
+        {
+            EpochSource(EPOCH.with(|e| e as *const core::cell::Cell<u64>))
+        }
+        #[cfg(not(feature = "std"))]
+        {
+            EpochSource()
+        }
+    }
+
+    /// The epoch now.
+    #[inline(always)]
+    pub(crate) fn get(self) -> u64 {
+        #[cfg(feature = "std")]
+        {
+            // SAFETY: `EPOCH` of the thread that created the store, the only thread that
+            // uses the store (it is `!Send`). A `const` thread-local without destructor
+            // stays valid for the whole life of its thread.
+            unsafe { (*self.0).get() }
+        }
+        #[cfg(not(feature = "std"))]
+        {
+            epoch()
+        }
     }
 }
 

@@ -16,7 +16,7 @@ pub(crate) fn eval_const(
 ) -> Result<ValRaw, InstantiationError> {
     let err = |m: &str| InstantiationError::new(format!("constant expression: {m}"));
     let mut stack: Vec<ValRaw> = Vec::with_capacity(4);
-    for op in &expr.0 {
+    for op in expr.0.iter() {
         let v = match *op {
             ConstOp::I32Const(v) => ValRaw::i32(v),
             ConstOp::I64Const(v) => ValRaw::i64(v),
@@ -58,23 +58,23 @@ mod tests {
     fn const_eval() {
         let g = |i: u32| (i == 0).then(|| ValRaw::i32(40));
         let f = |i: u32| (i < 2).then(|| (0x100 + i as usize) as *mut c_void);
-        let e = ConstExpr(alloc::vec![ConstOp::GlobalGet(0), ConstOp::I32Const(2), ConstOp::I32Add]);
+        let e = ConstExpr(alloc::vec![ConstOp::GlobalGet(0), ConstOp::I32Const(2), ConstOp::I32Add].into());
         assert_eq!(eval_const(&e, &g, &f).unwrap().get_i32(), 42);
-        let e = ConstExpr(alloc::vec![ConstOp::I64Const(3), ConstOp::I64Const(5), ConstOp::I64Sub, ConstOp::I64Const(7), ConstOp::I64Mul]);
+        let e = ConstExpr(alloc::vec![ConstOp::I64Const(3), ConstOp::I64Const(5), ConstOp::I64Sub, ConstOp::I64Const(7), ConstOp::I64Mul].into());
         assert_eq!(eval_const(&e, &g, &f).unwrap().get_i64(), -14);
-        let e = ConstExpr(alloc::vec![ConstOp::I32Const(i32::MAX), ConstOp::I32Const(1), ConstOp::I32Add]);
+        let e = ConstExpr(alloc::vec![ConstOp::I32Const(i32::MAX), ConstOp::I32Const(1), ConstOp::I32Add].into());
         assert_eq!(eval_const(&e, &g, &f).unwrap().get_i32(), i32::MIN);
-        let e = ConstExpr(alloc::vec![ConstOp::RefFunc(1)]);
+        let e = ConstExpr(alloc::vec![ConstOp::RefFunc(1)].into());
         assert_eq!(eval_const(&e, &g, &f).unwrap().get_ptr() as usize, 0x101);
-        let e = ConstExpr(alloc::vec![ConstOp::RefNull(ValType::FuncRef)]);
+        let e = ConstExpr(alloc::vec![ConstOp::RefNull(ValType::FuncRef)].into());
         assert!(eval_const(&e, &g, &f).unwrap().get_ptr().is_null());
-        let e = ConstExpr(alloc::vec![ConstOp::V128Const(1 << 100)]);
+        let e = ConstExpr(alloc::vec![ConstOp::V128Const(1 << 100)].into());
         assert_eq!(eval_const(&e, &g, &f).unwrap().get_v128(), 1 << 100);
-        let e = ConstExpr(alloc::vec![ConstOp::F64Const(0x4000_0000_0000_0000)]);
+        let e = ConstExpr(alloc::vec![ConstOp::F64Const(0x4000_0000_0000_0000)].into());
         assert_eq!(eval_const(&e, &g, &f).unwrap().get_f64(), 0x4000_0000_0000_0000);
-        assert!(eval_const(&ConstExpr(alloc::vec![ConstOp::I32Add]), &g, &f).is_err());
-        assert!(eval_const(&ConstExpr(alloc::vec![ConstOp::GlobalGet(5)]), &g, &f).is_err());
-        assert!(eval_const(&ConstExpr(alloc::vec![ConstOp::RefFunc(2)]), &g, &f).is_err());
-        assert!(eval_const(&ConstExpr(alloc::vec![]), &g, &f).is_err());
+        assert!(eval_const(&ConstExpr(alloc::vec![ConstOp::I32Add].into()), &g, &f).is_err());
+        assert!(eval_const(&ConstExpr(alloc::vec![ConstOp::GlobalGet(5)].into()), &g, &f).is_err());
+        assert!(eval_const(&ConstExpr(alloc::vec![ConstOp::RefFunc(2)].into()), &g, &f).is_err());
+        assert!(eval_const(&ConstExpr(alloc::vec![].into()), &g, &f).is_err());
     }
 }

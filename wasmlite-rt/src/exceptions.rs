@@ -48,7 +48,7 @@ impl Eq for Tag {}
 impl Tag {
     /// A new tag (a fresh identity) whose payload has `params` types.
     pub fn new(params: Vec<abi::ValType>) -> Tag {
-        let ty = FuncType { params, results: Vec::new() };
+        let ty = FuncType { params: params.into(), results: Vec::new().into() };
         Tag::with_type(crate::types::intern(&ty), ty)
     }
 
@@ -92,7 +92,7 @@ unsafe impl Sync for Exception {}
 impl Exception {
     /// An exception of `tag` with `payload` (checked against the tag's parameter types).
     pub fn new(tag: &Tag, payload: Vec<Val>) -> Result<Exception, Trap> {
-        let ps = &tag.ty.params;
+        let ps = tag.ty.params.iter();
         if ps.len() != payload.len() || !payload.iter().zip(ps).all(|(v, t)| v.matches(*t)) {
             return Err(Trap::host(alloc::format!("exception payload does not match the tag's type {}", tag.ty)));
         }

@@ -21,22 +21,20 @@ type DynFn = dyn FnMut(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap>;
 
 pub(crate) enum HostKind {
     Dynamic(RefCell<Box<DynFn>>),
-    /// `entry` is [`typed_entry::<H, P, R, F>`], `reg_entry` [`typed_reg_entry::<H, P, R, F>`]
-    /// if the signature allows the register convention, and `func` the boxed `F` they call
-    /// (type-erased; only those entries turn it back). A function item `F` is zero-sized: the
-    /// entries then call it directly (inlined).
-    Typed {
-        host_type: TypeId,
-        host_type_name: &'static str,
-        entry: abi::ArrayFn,
-        reg_entry: Option<abi::HostRegFn>,
-        func: Box<dyn Any>,
-    },
+    /// `reg_entry` is [`typed_reg_entry::<H, P, R, F>`] if the signature allows the register
+    /// convention, and `func` the boxed `F` the entries call (type-erased; only those entries
+    /// turn it back). A function item `F` is zero-sized: the entries then call it directly
+    /// (inlined).
+    Typed { host_type: TypeId, host_type_name: &'static str, reg_entry: Option<abi::HostRegFn>, func: Box<dyn Any> },
 }
 
 pub(crate) struct HostFuncInner {
     pub(crate) ty: FuncType,
     pub(crate) kind: HostKind,
+    /// The array-ABI entry that runs this function when bound ([`HostBinding`] as `ctx`):
+    /// [`host_trampoline`] or the [`typed_entry`] of a typed function. Chosen by the
+    /// constructor, so a binary without dynamic host functions does not link their code.
+    pub(crate) entry: abi::ArrayFn,
 }
 
 #[derive(Clone)]
@@ -68,7 +66,7 @@ impl Func {
         ty: FuncType,
         f: impl FnMut(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + 'static,
     ) -> Func {
-        Func(FuncKind::Host(Rc::new(HostFuncInner { ty, kind: HostKind::Dynamic(RefCell::new(Box::new(f))) })))
+        Func(FuncKind::Host(Rc::new(HostFuncInner { ty, kind: HostKind::Dynamic(RefCell::new(Box::new(f))), entry: host_trampoline })))
     }
 
     /// A typed host function that receives the host value `H` of the instance it is imported
@@ -88,16 +86,16 @@ impl Func {
     fn wrap_typed<H: 'static, P: WasmParams, R: WasmResults, F: Fn(&mut H, &mut Caller<'_>, P) -> Result<R, Trap> + 'static>(
         f: F,
     ) -> Func {
-        let ty = FuncType { params: P::types(), results: R::types() };
+        let ty = FuncType { params: P::types().into(), results: R::types().into() };
         Func(FuncKind::Host(Rc::new(HostFuncInner {
             ty,
             kind: HostKind::Typed {
                 host_type: TypeId::of::<H>(),
                 host_type_name: core::any::type_name::<H>(),
-                entry: typed_entry::<H, P, R, F>,
                 reg_entry: if P::REG_PARAMS && R::REG_RESULT { Some(typed_reg_entry::<H, P, R, F>) } else { None },
                 func: Box::new(f),
             },
+            entry: typed_entry::<H, P, R, F>,
         })))
     }
 
@@ -147,7 +145,7 @@ pub(crate) fn check_args(ty: &FuncType, args: &[Val]) -> Result<(), Trap> {
             format!("expected {} arguments, got {}", ty.params.len(), args.len()),
         ));
     }
-    for (i, (a, t)) in args.iter().zip(&ty.params).enumerate() {
+    for (i, (a, t)) in args.iter().zip(ty.params.iter()).enumerate() {
         if !a.matches(*t) {
             return Err(Trap::with_message(
                 TrapKind::BadSignature,
@@ -216,7 +214,7 @@ fn call_dynamic(
 ) -> Result<(), Trap> {
     let mut f = f.try_borrow_mut().map_err(|_| Trap::host("recursive call of a dynamic host function"))?;
     f(caller, params, results)?;
-    for (i, (r, t)) in results.iter().zip(&ty.results).enumerate() {
+    for (i, (r, t)) in results.iter().zip(ty.results.iter()).enumerate() {
         if !r.matches(*t) {
             return Err(Trap::host(format!("host function result {i}: expected {t}, got {}", r.ty())));
         }
@@ -281,14 +279,6 @@ impl HostFuncInner {
                 Err(format!("host function expects host value of type `{n}`, the instance has `{host_type_name}`"))
             }
             _ => Ok(()),
-        }
-    }
-
-    /// The array-ABI entry that runs this function when bound ([`HostBinding`] as `ctx`).
-    pub(crate) fn entry(&self) -> abi::ArrayFn {
-        match &self.kind {
-            HostKind::Dynamic(_) => host_trampoline,
-            HostKind::Typed { entry, .. } => *entry,
         }
     }
 

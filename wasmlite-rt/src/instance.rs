@@ -181,7 +181,7 @@ impl<H: 'static> Instance<H> {
     pub fn call_typed<P: WasmParams, R: WasmResults>(&mut self, func_index: u32, params: P) -> Result<R, Trap> {
         let ty = self.func_type(func_index)?;
         if !P::matches(&ty.params) || !R::matches(&ty.results) {
-            let want = FuncType { params: P::types(), results: R::types() };
+            let want = FuncType { params: P::types().into(), results: R::types().into() };
             return Err(Trap::with_message(TrapKind::BadSignature, format!("function #{func_index} has type {ty}, called as {want}")));
         }
         let n = ty.params.len().max(ty.results.len()).max(1);

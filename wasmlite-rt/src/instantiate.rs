@@ -316,7 +316,7 @@ fn define_tables(info: &abi::ModuleInfo, state: &StoreState, tables: &mut Vec<Sh
 /// active ones applied in order.
 fn init_tables(core: &InstanceCore, get_global: ConstGlobals<'_>, func_of: ConstFuncs<'_>) -> Result<(), Error> {
     let info = core.module.info();
-    for (table, expr) in &info.table_inits {
+    for (table, expr) in info.table_inits.iter() {
         let v = eval_const(expr, get_global, func_of)?.get_ptr();
         let size = core.tables.get(*table as usize).and_then(|t| t.0.try_borrow().ok().map(|t| t.size())).unwrap_or(0);
         let c = crate::builtins::table_fill_impl(core, *table, 0, v, size);
@@ -325,9 +325,9 @@ fn init_tables(core: &InstanceCore, get_global: ConstGlobals<'_>, func_of: Const
         }
     }
     let mut evaluated = Vec::with_capacity(info.elems.len());
-    for seg in &info.elems {
+    for seg in info.elems.iter() {
         let mut items = Vec::with_capacity(seg.items.len());
-        for e in &seg.items {
+        for e in seg.items.iter() {
             items.push(eval_const(e, get_global, func_of)?.get_ptr());
         }
         evaluated.push(items);
@@ -512,7 +512,7 @@ pub(crate) fn instantiate(
                 FuncImp::Host(b, sig) => VMFuncRef {
                     native: *desc.import_stubs.add(i),
                     vmctx,
-                    array: Some(linking.bindings[*b].func.entry()),
+                    array: Some(linking.bindings[*b].func.entry),
                     array_ctx: &*linking.bindings[*b] as *const HostBinding as *mut c_void,
                     type_id: *sig,
                     host: linking.bindings[*b].func.reg_entry(),

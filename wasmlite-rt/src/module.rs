@@ -1,6 +1,7 @@
 //! [`Module`]: a compiled module's descriptor plus its [`ModuleInfo`] (decoded from the
-//! descriptor, or built from `include_wasm!`'s static data).
+//! descriptor, or `include_wasm!`'s static data, borrowed).
 
+use alloc::boxed::Box;
 use alloc::format;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
@@ -11,13 +12,56 @@ use crate::trap::InstantiationError;
 
 pub(crate) struct ModuleInner {
     pub(crate) desc: *const ModuleDescriptor,
-    pub(crate) info: ModuleInfo,
+    info: Info,
     /// Canonical id (process-wide registry) of each type of `info.types`.
     pub(crate) type_ids: Vec<u64>,
     /// The builtins table its instances' VMContexts point to.
     pub(crate) builtins: &'static abi::Builtins,
     /// The optional parts of instantiation linked for it.
     pub(crate) parts: &'static InstanceParts,
+}
+
+/// Where a module's [`ModuleInfo`] lives.
+pub(crate) enum Info {
+    /// `include_wasm!`'s constant: nothing is copied or freed.
+    Static(&'static ModuleInfo),
+    /// Decoded from the descriptor, or built by the JIT. Behind a trait object so that the
+    /// `ModuleInfo` drop code is linked only into binaries that create owned ones (an
+    /// ahead-of-time binary does not).
+    Owned(Box<dyn OwnedInfo>),
+}
+
+/// An owned [`ModuleInfo`] ([`Info::Owned`]).
+pub(crate) trait OwnedInfo {
+    fn get(&self) -> &ModuleInfo;
+}
+
+impl OwnedInfo for ModuleInfo {
+    fn get(&self) -> &ModuleInfo {
+        self
+    }
+}
+
+impl Info {
+    /// An owned `info`.
+    pub(crate) fn owned(info: ModuleInfo) -> Info {
+        Info::Owned(Box::new(info))
+    }
+
+    fn get(&self) -> &ModuleInfo {
+        match self {
+            Info::Static(i) => i,
+            Info::Owned(i) => i.get(),
+        }
+    }
+}
+
+impl ModuleInner {
+    /// The module's description.
+    #[inline]
+    pub(crate) fn info(&self) -> &ModuleInfo {
+        self.info.get()
+    }
 }
 
 /// A compiled module, ready to instantiate. Cheap to clone.
@@ -27,8 +71,8 @@ pub struct Module(pub(crate) Rc<ModuleInner>);
 impl core::fmt::Debug for Module {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Module")
-            .field("funcs", &self.0.info.funcs.len())
-            .field("imports", &self.0.info.imports.len())
+            .field("funcs", &self.info().funcs.len())
+            .field("imports", &self.info().imports.len())
             .field("explicit_bounds_checks", &self.explicit_bounds_checks())
             .finish()
     }
@@ -76,7 +120,7 @@ impl Module {
                 ));
             }
             // SAFETY: per the contract.
-            unsafe { Module::from_parts(desc, info.to_info(), builtins, parts) }
+            unsafe { Module::from_parts(desc, Info::Static(&info.info), builtins, parts) }
         })
     }
 
@@ -114,7 +158,7 @@ impl Module {
         let info = ModuleInfo::decode(bytes)
             .ok_or_else(|| InstantiationError::new("module descriptor holds an invalid ModuleInfo encoding"))?;
         // SAFETY: per the contract.
-        unsafe { Module::from_parts(desc, info, &crate::builtins::BUILTINS, &InstanceParts::ALL) }
+        unsafe { Module::from_parts(desc, Info::owned(info), &crate::builtins::BUILTINS, &InstanceParts::ALL) }
     }
 
     /// The module of descriptor `desc` (checked by [`check_descriptor`]) described by `info`.
@@ -124,27 +168,27 @@ impl Module {
     /// and `builtins` holds every builtin its code calls.
     pub(crate) unsafe fn from_parts(
         desc: *const ModuleDescriptor,
-        info: ModuleInfo,
+        info: Info,
         builtins: &'static abi::Builtins,
         parts: &'static InstanceParts,
     ) -> Result<Module, InstantiationError> {
         // SAFETY: checked non-null by `check_descriptor`; valid per the contract.
         let d = unsafe { &*desc };
-        validate(&info, d)?;
+        validate(info.get(), d)?;
         #[cfg(feature = "std")]
         crate::signals::register_module(desc);
-        let type_ids = crate::types::intern_module(&info.types);
+        let type_ids = crate::types::intern_module(&info.get().types);
         Ok(Module(Rc::new(ModuleInner { desc, info, type_ids, builtins, parts })))
     }
 
     /// The static module description.
     pub fn info(&self) -> &ModuleInfo {
-        &self.0.info
+        self.0.info()
     }
 
     /// The export named `name` ([`ModuleInfo::export`]: a binary search).
     pub fn export(&self, name: &str) -> Option<&crate::abi::Export> {
-        self.0.info.export(name)
+        self.0.info().export(name)
     }
 
     /// Whether the code does explicit bounds checks (else it needs guard-page memories).
@@ -228,7 +272,7 @@ fn validate(info: &ModuleInfo, d: &ModuleDescriptor) -> Result<(), Instantiation
         return bad("tag counts or tag type index out of range");
     }
     let (mut f, mut t, mut m, mut g, mut tg) = (0u32, 0u32, 0u32, 0u32, 0u32);
-    for imp in &info.imports {
+    for imp in info.imports.iter() {
         match imp.ty {
             crate::abi::ExternType::Func(ty) => {
                 if info.funcs.get(f as usize) != Some(&ty) {
@@ -258,7 +302,7 @@ fn validate(info: &ModuleInfo, d: &ModuleDescriptor) -> Result<(), Instantiation
             return bad("start function out of range");
         }
     }
-    for e in &info.exports {
+    for e in info.exports.iter() {
         let n = match e.kind {
             crate::abi::ExportKind::Func => info.funcs.len(),
             crate::abi::ExportKind::Table => info.tables.len(),

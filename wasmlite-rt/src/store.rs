@@ -69,6 +69,8 @@ pub(crate) struct StoreState {
     /// The borrow epoch at which none of them was borrowed (`crate::borrow::NEVER`: not
     /// checked since the last one was added).
     clean_epoch: Cell<u64>,
+    /// The borrow epoch of the store's thread.
+    epoch: crate::borrow::EpochSource,
 }
 
 impl StoreState {
@@ -98,7 +100,7 @@ impl StoreState {
         if self.is_clean() {
             return Ok(());
         }
-        let now = crate::borrow::epoch();
+        let now = self.epoch.get();
         self.scan_borrows()?;
         self.clean_epoch.set(now);
         Ok(())
@@ -107,7 +109,7 @@ impl StoreState {
     /// No borrow taken since the last check that found none (see `crate::borrow`).
     #[inline(always)]
     pub(crate) fn is_clean(&self) -> bool {
-        let now = crate::borrow::epoch();
+        let now = self.epoch.get();
         self.clean_epoch.get() == now && now != crate::borrow::NEVER
     }
 
@@ -197,6 +199,7 @@ impl Store {
                 max_wasm_stack: Cell::new(DEFAULT_MAX_WASM_STACK),
                 memories: RefCell::new(Vec::new()),
                 clean_epoch: Cell::new(crate::borrow::NEVER),
+                epoch: crate::borrow::EpochSource::current(),
                 tables: RefCell::new(Vec::new()),
             }),
             keep: RefCell::new(Vec::new()),

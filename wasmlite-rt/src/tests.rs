@@ -136,7 +136,7 @@ unsafe extern "C" fn entry_stub(_: *mut crate::abi::VMStore, array: ArrayFn, ctx
 }
 
 fn ft(p: &[ValType], r: &[ValType]) -> FuncType {
-    FuncType { params: p.to_vec(), results: r.to_vec() }
+    FuncType { params: p.to_vec().into(), results: r.to_vec().into() }
 }
 
 fn test_info() -> ModuleInfo {
@@ -148,27 +148,27 @@ fn test_info() -> ModuleInfo {
             ft(&[], &[]),                 // 2
             ft(&[I32, I32, I32], &[I32]), // 3
             ft(&[], &[I64]),              // 4
-        ],
+        ].into(),
         imports: vec![
             Import { module: "env".into(), name: "inc".into(), ty: ExternType::Func(0) },
             Import { module: "env".into(), name: "g".into(), ty: ExternType::Global(GlobalType { ty: I32, mutable: false }) },
-        ],
-        funcs: vec![0, 1, 2, 0, 3, 4, 2, 0],
+        ].into(),
+        funcs: vec![0, 1, 2, 0, 3, 4, 2, 0].into(),
         num_imported_funcs: 1,
-        tables: vec![TableType { elem: FuncRef, min: 4, max: None, table64: false }],
+        tables: vec![TableType { elem: FuncRef, min: 4, max: None, table64: false }].into(),
         num_imported_tables: 0,
-        memories: vec![MemoryType { min: 1, max: Some(2), memory64: false, shared: false, page_size_log2: 16 }],
+        memories: vec![MemoryType { min: 1, max: Some(2), memory64: false, shared: false, page_size_log2: 16 }].into(),
         num_imported_memories: 0,
         globals: vec![
             GlobalType { ty: I32, mutable: false },
             GlobalType { ty: I32, mutable: true },
             GlobalType { ty: FuncRef, mutable: false },
-        ],
+        ].into(),
         num_imported_globals: 1,
         global_inits: vec![
-            ConstExpr(vec![ConstOp::GlobalGet(0), ConstOp::I32Const(1), ConstOp::I32Add]),
-            ConstExpr(vec![ConstOp::RefFunc(1)]),
-        ],
+            ConstExpr(vec![ConstOp::GlobalGet(0), ConstOp::I32Const(1), ConstOp::I32Add].into()),
+            ConstExpr(vec![ConstOp::RefFunc(1)].into()),
+        ].into(),
         exports: vec![
             Export { name: "add".into(), kind: ExportKind::Func, index: 1 },
             Export { name: "boom".into(), kind: ExportKind::Func, index: 2 },
@@ -177,25 +177,25 @@ fn test_info() -> ModuleInfo {
             Export { name: "g1".into(), kind: ExportKind::Global, index: 1 },
             Export { name: "inc".into(), kind: ExportKind::Func, index: 0 },
             Export { name: "tab".into(), kind: ExportKind::Table, index: 0 },
-        ],
+        ].into(),
         start: Some(6),
         elems: vec![
             ElemSegment {
-                mode: ElemMode::Active { table: 0, offset: ConstExpr(vec![ConstOp::I32Const(1)]) },
+                mode: ElemMode::Active { table: 0, offset: ConstExpr(vec![ConstOp::I32Const(1)].into()) },
                 ty: FuncRef,
-                items: vec![ConstExpr(vec![ConstOp::RefFunc(1)]), ConstExpr(vec![ConstOp::GlobalGet(2)])],
+                items: vec![ConstExpr(vec![ConstOp::RefFunc(1)].into()), ConstExpr(vec![ConstOp::GlobalGet(2)].into())].into(),
             },
-            ElemSegment { mode: ElemMode::Passive, ty: FuncRef, items: vec![ConstExpr(vec![ConstOp::RefFunc(3)])] },
-        ],
+            ElemSegment { mode: ElemMode::Passive, ty: FuncRef, items: vec![ConstExpr(vec![ConstOp::RefFunc(3)].into())].into() },
+        ].into(),
         datas: vec![
-            DataSegment { mode: DataMode::Active { memory: 0, offset: ConstExpr(vec![ConstOp::GlobalGet(0)]) }, bytes: b"hello".to_vec() },
-            DataSegment { mode: DataMode::Passive, bytes: b"xyz".to_vec() },
-        ],
-        func_names: vec![(2, "boom_fn".into())],
-        table_inits: vec![],
-        tags: vec![],
+            DataSegment { mode: DataMode::Active { memory: 0, offset: ConstExpr(vec![ConstOp::GlobalGet(0)].into()) }, bytes: b"hello".to_vec().into() },
+            DataSegment { mode: DataMode::Passive, bytes: b"xyz".to_vec().into() },
+        ].into(),
+        func_names: vec![(2, "boom_fn".into())].into(),
+        table_inits: vec![].into(),
+        tags: vec![].into(),
         num_imported_tags: 0,
-        export_order: vec![],
+        export_order: vec![].into(),
     }
 }
 
@@ -361,7 +361,7 @@ fn builtins_outside_the_set_are_host_traps() {
     static FILL_ONLY: Builtins = crate::select_builtins(1 << i::MEMORY_FILL);
     let instance_with = |b: &'static Builtins| {
         // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
-        let module = unsafe { Module::from_parts(make_desc(&test_info(), FLAG_EXPLICIT_BOUNDS_CHECKS), test_info(), b, &crate::InstanceParts::ALL) }.unwrap();
+        let module = unsafe { Module::from_parts(make_desc(&test_info(), FLAG_EXPLICIT_BOUNDS_CHECKS), crate::module::Info::owned(test_info()), b, &crate::InstanceParts::ALL) }.unwrap();
         let store = Store::new();
         let inst = Instance::new(&store, &module, &[inc_func(), g_import(3)], ()).unwrap();
         (store, inst)
@@ -393,7 +393,7 @@ fn instance_parts_outside_the_set_are_errors() {
     assert_eq!(used(&test_info()), IMPORTS | TABLES);
     let instantiate_with = |p: &'static crate::InstanceParts| {
         // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
-        let module = unsafe { Module::from_parts(make_desc(&test_info(), FLAG_EXPLICIT_BOUNDS_CHECKS), test_info(), &BUILTINS, p) }.unwrap();
+        let module = unsafe { Module::from_parts(make_desc(&test_info(), FLAG_EXPLICIT_BOUNDS_CHECKS), crate::module::Info::owned(test_info()), &BUILTINS, p) }.unwrap();
         let store = Store::new();
         Instance::new(&store, &module, &[inc_func(), g_import(3)], ()).map(|i| (store, i))
     };
@@ -542,7 +542,7 @@ fn shared_imports_between_instances() {
 #[test]
 fn data_segment_out_of_bounds_fails_instantiation() {
     let mut info = test_info();
-    info.datas[0].mode = DataMode::Active { memory: 0, offset: ConstExpr(vec![ConstOp::I32Const(65534)]) };
+    info.datas.to_mut()[0].mode = DataMode::Active { memory: 0, offset: ConstExpr(vec![ConstOp::I32Const(65534)].into()) };
     let module = {
         // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
         unsafe { Module::from_static(make_desc(&info, FLAG_EXPLICIT_BOUNDS_CHECKS)) }
@@ -553,7 +553,7 @@ fn data_segment_out_of_bounds_fails_instantiation() {
         other => panic!("expected trap, got {:?}", other.map(|_| ())),
     }
     let mut info = test_info();
-    info.elems[0].mode = ElemMode::Active { table: 0, offset: ConstExpr(vec![ConstOp::I32Const(3)]) };
+    info.elems.to_mut()[0].mode = ElemMode::Active { table: 0, offset: ConstExpr(vec![ConstOp::I32Const(3)].into()) };
     let module = {
         // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
         unsafe { Module::from_static(make_desc(&info, FLAG_EXPLICIT_BOUNDS_CHECKS)) }
@@ -593,51 +593,27 @@ fn bad_descriptors() {
 }
 
 /// `include_wasm!`'s path: the `ModuleInfo` as static data, tied to the descriptor by the
-/// fingerprint of its encoding; another module's static info is refused.
+/// fingerprint of its encoding and used in place (not copied); another module's static info is
+/// refused.
 #[test]
 fn static_info_is_checked_against_the_descriptor() {
     let info = test_info();
-    let d = make_desc(&info, 0);
     let leak = |s: StaticModuleInfo| -> &'static StaticModuleInfo { alloc::boxed::Box::leak(alloc::boxed::Box::new(s)) };
-    let types: alloc::vec::Vec<StaticFuncType> = info
-        .types
-        .iter()
-        .map(|t| StaticFuncType { params: t.params.clone().leak(), results: t.results.clone().leak() })
-        .collect();
-    let empty = StaticModuleInfo {
-        info_hash: 0,
-        types: &[],
-        imports: &[],
-        funcs: &[],
-        num_imported_funcs: 0,
-        tables: &[],
-        num_imported_tables: 0,
-        memories: &[],
-        num_imported_memories: 0,
-        globals: &[],
-        num_imported_globals: 0,
-        global_inits: &[],
-        exports: &[],
-        start: None,
-        elems: &[],
-        datas: &[],
-        func_names: &[],
-        table_inits: &[],
-        tags: &[],
-        num_imported_tags: 0,
-        export_order: &[],
-    };
-    // Another module's static info (here: the right types, nothing else) is refused.
-    let other = leak(StaticModuleInfo { info_hash: 1, types: types.leak(), ..empty.clone() });
+    let hash = crate::abi::info_hash(&info.encode());
+    // The right fingerprint: the module uses the static `ModuleInfo` itself.
+    let right = leak(StaticModuleInfo { info_hash: hash, info: info.clone() });
     // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
-    let e = unsafe { Module::from_static_info(d, other, &crate::BUILTINS, &crate::InstanceParts::ALL) }.unwrap_err();
+    let m = unsafe { Module::from_static_info(make_desc(&info, 0), right, &crate::BUILTINS, &crate::InstanceParts::ALL) }.unwrap();
+    assert!(core::ptr::eq(m.info(), &right.info));
+    // Another module's static info (here: the right types, nothing else) is refused.
+    let other = leak(StaticModuleInfo { info_hash: 1, info: ModuleInfo { types: info.types.clone(), ..Default::default() } });
+    // SAFETY: as above.
+    let e = unsafe { Module::from_static_info(make_desc(&info, 0), other, &crate::BUILTINS, &crate::InstanceParts::ALL) }.unwrap_err();
     assert!(e.message().contains("describe different modules"), "{}", e.message());
     // With the right fingerprint, the counts are still checked against the descriptor.
-    let d2 = make_desc(&info, 0);
-    let bytes = info.encode();
-    let wrong = leak(StaticModuleInfo { info_hash: crate::abi::info_hash(&bytes), ..empty });
+    let wrong = leak(StaticModuleInfo { info_hash: hash, info: ModuleInfo::default() });
     // SAFETY: as above.
-    let e = unsafe { Module::from_static_info(d2, wrong, &crate::BUILTINS, &crate::InstanceParts::ALL) }.unwrap_err();
+    let e = unsafe { Module::from_static_info(make_desc(&info, 0), wrong, &crate::BUILTINS, &crate::InstanceParts::ALL) }.unwrap_err();
     assert!(e.message().starts_with("inconsistent module descriptor"), "{}", e.message());
 }
 
@@ -700,8 +676,8 @@ fn guard_module_uses_guard_memory_and_rejects_heap_import() {
     assert_eq!(inst.call(4, &[Val::I32(0), Val::I32(1), Val::I32(1)]).unwrap(), vec![Val::I32(1)]);
     assert_eq!(inst.memory(0).data().as_ptr(), base, "guard memory never moves");
     let mut info = test_info();
-    info.memories[0] = MemoryType { min: 1, max: Some(2), memory64: false, shared: false, page_size_log2: 16 };
-    info.imports.push(Import { module: "env".into(), name: "mem".into(), ty: ExternType::Memory(info.memories[0]) });
+    info.memories.to_mut()[0] = MemoryType { min: 1, max: Some(2), memory64: false, shared: false, page_size_log2: 16 };
+    info.imports.to_mut().push(Import { module: "env".into(), name: "mem".into(), ty: ExternType::Memory(info.memories[0]) });
     info.num_imported_memories = 1;
     let module = {
         // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.

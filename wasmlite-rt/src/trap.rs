@@ -134,7 +134,7 @@ impl fmt::Display for TrapKind {
 #[derive(Clone, PartialEq)]
 pub struct Trap(Box<TrapInner>);
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 struct TrapInner {
     kind: TrapKind,
     message: Option<String>,
@@ -143,16 +143,17 @@ struct TrapInner {
     exception: Option<Exception>,
 }
 
+/// The [`Display`](fmt::Display) text (kind, message, function) and, for an uncaught exception,
+/// its tag's type and payload size: written without the `Debug` code of the runtime's value
+/// and type definitions, which a `fn main() -> Result<(), wasmlite_rt::Error>` would otherwise
+/// link into every binary (about 4 KB).
 impl fmt::Debug for Trap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let t = &*self.0;
-        f.debug_struct("Trap")
-            .field("kind", &t.kind)
-            .field("message", &t.message)
-            .field("func_index", &t.func_index)
-            .field("func_name", &t.func_name)
-            .field("exception", &t.exception)
-            .finish()
+        write!(f, "Trap({self}")?;
+        if let Some(e) = &self.0.exception {
+            write!(f, "; exception of tag type {} with {} payload value(s)", e.tag().ty(), e.payload().len())?;
+        }
+        f.write_str(")")
     }
 }
 
@@ -350,5 +351,20 @@ mod tests {
         assert_eq!(Trap::host("x").exit_status(), None);
         let e: Error = InstantiationError::new("unknown import `env`.`x`").into();
         assert_eq!(e.to_string(), "unknown import `env`.`x`");
+    }
+
+    /// `Debug` (what `fn main() -> Result<(), Error>` prints) shows the `Display` text, and
+    /// for an uncaught exception its tag type and payload size.
+    #[test]
+    fn debug() {
+        let t = Trap::new(TrapKind::IntegerDivideByZero).with_func(3, Some("div"));
+        assert_eq!(alloc::format!("{t:?}"), "Trap(wasm trap: integer divide by zero (in wasm function `div`, #3))");
+        let e: Error = t.into();
+        assert!(alloc::format!("{e:?}").contains("Trap(wasm trap: integer divide by zero"), "{e:?}");
+        let tag = crate::exceptions::Tag::new(alloc::vec![crate::ValType::I32, crate::ValType::F64]);
+        let exn = crate::exceptions::Exception::new(&tag, alloc::vec![crate::Val::I32(7), crate::Val::F64(0.5f64.to_bits())]).unwrap();
+        let t = Trap::throw(exn);
+        let d = alloc::format!("{t:?}");
+        assert!(d.ends_with("; exception of tag type (func (param i32 f64)) with 2 payload value(s))"), "{d}");
     }
 }

@@ -62,7 +62,7 @@ fn push_code(k: &mut Vec<u8>, t: ValType, this: u32, done: &[TypeId]) {
 fn key(ty: &FuncType, this: u32, done: &[TypeId]) -> Vec<u8> {
     let mut k = Vec::with_capacity(8 + ty.params.len() + ty.results.len());
     k.extend_from_slice(&(ty.params.len() as u64).to_le_bytes());
-    for t in ty.params.iter().chain(&ty.results) {
+    for t in ty.params.iter().chain(ty.results.iter()) {
         push_code(&mut k, *t, this, done);
     }
     k
@@ -100,7 +100,7 @@ mod tests {
     use alloc::vec;
 
     fn ft(p: &[ValType], r: &[ValType]) -> FuncType {
-        FuncType { params: p.to_vec(), results: r.to_vec() }
+        FuncType { params: p.to_vec().into(), results: r.to_vec().into() }
     }
 
     #[test]

@@ -172,11 +172,11 @@ impl Engine for RtEngine {
 
     fn share(&mut self, instance: &Rc<Instance>) -> Result<Self::Shared, Failure> {
         let mut out = Vec::new();
-        for e in &instance.module().info().exports {
+        for e in instance.module().info().exports.iter() {
             if let Some(Extern::Memory(m)) = instance.export(&e.name) {
                 let storage = m.try_borrow().map_err(|t| trap_failure(&t))?.shared_storage();
                 if let Some(shm) = storage {
-                    out.push((e.name.clone(), shm));
+                    out.push((e.name.to_string(), shm));
                 }
             }
         }

@@ -57,7 +57,7 @@ pub fn function_type(name: &str) -> Option<FuncType> {
     funcs::FUNCS
         .iter()
         .find(|f| f.name == name)
-        .map(|f| FuncType { params: f.params.to_vec(), results: f.results.to_vec() })
+        .map(|f| FuncType { params: f.params.to_vec().into(), results: f.results.to_vec().into() })
 }
 
 /// A host function implementing `wasi_snapshot_preview1`.`name` over `ctx`. `ty` is the type
@@ -68,7 +68,7 @@ pub fn wasi_func(ctx: &WasiCtx, name: &str, ty: &FuncType) -> Result<Func, Insta
         .find(|f| f.name == name)
         .ok_or_else(|| InstantiationError::new(format!("unknown WASI import `{MODULE}`.`{name}`")))?;
     if ty.params != def.params || ty.results != def.results {
-        let want = FuncType { params: def.params.to_vec(), results: def.results.to_vec() };
+        let want = FuncType { params: def.params.to_vec().into(), results: def.results.to_vec().into() };
         return Err(InstantiationError::new(format!(
             "WASI import `{MODULE}`.`{name}` has type {ty}, expected {want}"
         )));

@@ -328,7 +328,7 @@ fn import_checking() {
         let e = wasmlite_wasi::resolve_imports(m, &ctx, |_, _| None).unwrap_err();
         assert_eq!(e.message(), "unknown import `env`.`f`");
         // A WASI call from a module without memory is a trap, not a crash.
-        let f = wasmlite_rt::Func::new(wasmlite_rt::FuncType { params: vec![], results: vec![] }, |_, _, _| Ok(()));
+        let f = wasmlite_rt::Func::new(wasmlite_rt::FuncType { params: vec![].into(), results: vec![].into() }, |_, _, _| Ok(()));
         let imports = wasmlite_wasi::resolve_imports(m, &ctx, |_, _| Some(wasmlite_rt::Extern::Func(f.clone()))).unwrap();
         assert_eq!(imports.len(), 2);
         let wasmlite_rt::Extern::Func(y) = &imports[1] else { panic!("not a func") };

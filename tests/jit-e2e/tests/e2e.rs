@@ -27,7 +27,7 @@ const BASIC: &str = r#"
 )"#;
 
 fn log_fn() -> Extern {
-    Extern::Func(Func::new(FuncType { params: vec![ValType::I32], results: vec![ValType::I32] }, |caller, args, res| {
+    Extern::Func(Func::new(FuncType { params: vec![ValType::I32].into(), results: vec![ValType::I32].into() }, |caller, args, res| {
         let x = args[0].i32().unwrap();
         if x < 0 {
             return Err(Trap::host("negative log"));
@@ -141,7 +141,7 @@ fn cross_instance_linking_and_reentrancy() {
         };
         let div0: std::rc::Rc<std::cell::RefCell<Option<Func>>> = Default::default();
         let div0c = div0.clone();
-        let cb = Func::new(FuncType { params: vec![ValType::I32], results: vec![ValType::I32] }, move |_c, args, res| {
+        let cb = Func::new(FuncType { params: vec![ValType::I32].into(), results: vec![ValType::I32].into() }, move |_c, args, res| {
             if args[0] == Val::I32(99) {
                 let f = div0c.borrow().clone().unwrap();
                 f.call(&[Val::I32(1)])?;
@@ -192,7 +192,7 @@ fn traps_after_nested_calls_reach_the_outer_entry() {
         let inner_c = inner.clone();
         let seen: std::rc::Rc<std::cell::RefCell<Vec<String>>> = Default::default();
         let seen_c = seen.clone();
-        let cb = Func::new(FuncType { params: vec![ValType::I32], results: vec![] }, move |_c, _args, _res| {
+        let cb = Func::new(FuncType { params: vec![ValType::I32].into(), results: vec![].into() }, move |_c, _args, _res| {
             let f = inner_c.borrow().clone().unwrap();
             let t = f.call(&[Val::I32(0)]).unwrap_err();
             seen_c.borrow_mut().push(format!("{:?}", t.kind()));

@@ -73,7 +73,7 @@ fn setup(explicit: bool) -> Setup {
     let t = host_tag.clone();
     let callback: std::rc::Rc<std::cell::RefCell<Option<Func>>> = Default::default();
     let cb = callback.clone();
-    let call = Func::new(FuncType { params: vec![ValType::I32], results: vec![ValType::I32] }, move |caller, args, res| {
+    let call = Func::new(FuncType { params: vec![ValType::I32].into(), results: vec![ValType::I32].into() }, move |caller, args, res| {
         let x = args[0].i32().unwrap_or(0);
         if x < 0 {
             return Err(Trap::throw(Exception::new(&t, vec![Val::I32(-x)])?));

@@ -60,7 +60,7 @@ fn setup_mode(explicit: bool, interrupts: Interrupts, lazy: bool) -> Setup {
     assert_eq!(module.interrupt_polling(), polls);
     let ticks = Arc::new(AtomicU32::new(0));
     let t2 = ticks.clone();
-    let tick = Func::new(FuncType { params: vec![], results: vec![] }, move |_, _, _| {
+    let tick = Func::new(FuncType { params: vec![].into(), results: vec![].into() }, move |_, _, _| {
         // ~20 µs of host work per call.
         let t = Instant::now();
         while t.elapsed() < Duration::from_micros(20) {
@@ -71,7 +71,7 @@ fn setup_mode(explicit: bool, interrupts: Interrupts, lazy: bool) -> Setup {
     });
     let napped = Arc::new(AtomicBool::new(false));
     let n2 = napped.clone();
-    let nap = Func::new(FuncType { params: vec![], results: vec![] }, move |_, _, _| {
+    let nap = Func::new(FuncType { params: vec![].into(), results: vec![].into() }, move |_, _, _| {
         std::thread::sleep(Duration::from_millis(100));
         n2.store(true, Ordering::SeqCst);
         Ok(())
@@ -246,7 +246,7 @@ fn lazy_first_call_delivers_a_pending_interrupt() {
         let module = wasmlite_jit::compile_module_lazy(&wat::parse_str(src).unwrap(), "e2e_lazy_first", &cfg).unwrap();
         assert!(!module.interrupt_polling());
         let flag = started.clone();
-        let f = Func::new(FuncType { params: vec![], results: vec![] }, move |_, _, _| {
+        let f = Func::new(FuncType { params: vec![].into(), results: vec![].into() }, move |_, _, _| {
             flag.store(true, Ordering::SeqCst);
             Ok(())
         });

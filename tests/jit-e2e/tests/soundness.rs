@@ -386,7 +386,7 @@ fn linking_across_stores_is_an_error() {
     );
     let imports = [provider.export("seven").unwrap(), provider.export("mem").unwrap(), provider.export("g").unwrap()];
     assert_eq!(err(Instance::new(&s2, &m, &imports, ())), "import `p`.`seven`: the function belongs to a different store");
-    let host_fn = Extern::Func(Func::new(FuncType { params: vec![], results: vec![ValType::I32] }, |_, _, r| {
+    let host_fn = Extern::Func(Func::new(FuncType { params: vec![].into(), results: vec![ValType::I32].into() }, |_, _, r| {
         r[0] = Val::I32(1);
         Ok(())
     }));

@@ -25,7 +25,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
                     .types
                     .get(i as usize)
                     .ok_or_else(|| self.err(format!("unknown block type {i}")))?;
-                (ft.params.clone(), ft.results.clone())
+                (ft.params.to_vec(), ft.results.to_vec())
             }
         })
     }

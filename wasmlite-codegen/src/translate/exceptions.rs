@@ -162,7 +162,7 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     fn tag_params(&self, tag: u32) -> Result<Vec<ValType>, CompileError> {
         let ti = *self.m.info.tags.get(tag as usize).ok_or_else(|| self.err(format!("unknown tag {tag}")))?;
         let ft = self.m.info.types.get(ti as usize).ok_or_else(|| self.err(format!("tag {tag} has no type")))?;
-        Ok(ft.params.clone())
+        Ok(ft.params.to_vec())
     }
 
     /// `exn.tag_id == tag_ids[tag]` (i1).

@@ -165,7 +165,7 @@ pub(crate) fn translate_function<'a, 'ctx>(
     t.interrupt_poll();
 
     // The function frame.
-    t.open_frame(FrameKind::Func, 0, Vec::new(), ty.results.clone(), "return");
+    t.open_frame(FrameKind::Func, 0, Vec::new(), ty.results.to_vec(), "return");
 
     let mut reader = body.get_operators_reader()?;
     while !t.frames.is_empty() {

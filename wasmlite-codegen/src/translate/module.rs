@@ -237,7 +237,7 @@ pub(crate) fn call_results<'ctx>(
 pub(crate) fn needs_stack_pad(ty: &FuncType) -> bool {
     let mut gprs = if results_in_memory(&ty.results) { 2 } else { 1 };
     let (mut xmms, mut stack, mut v128_on_stack) = (0u32, 0u64, false);
-    for t in &ty.params {
+    for t in ty.params.iter() {
         match t {
             ValType::F32 | ValType::F64 | ValType::V128 if xmms < 8 => xmms += 1,
             ValType::F32 | ValType::F64 => stack += 8,
@@ -840,7 +840,7 @@ fn call_host_reg<'ctx>(
 ) -> (Value<'ctx>, Vec<Value<'ctx>>) {
     let i64 = ctx.i64();
     let mut args = vec![array_ctx, vmctx];
-    args.extend(params.iter().zip(&ty.params).map(|(&p, t)| match t {
+    args.extend(params.iter().zip(ty.params.iter()).map(|(&p, t)| match t {
         ValType::I32 => b.zext(p, i64),
         ValType::F32 => b.zext(b.bitcast(p, ctx.i32()), i64),
         ValType::F64 => b.bitcast(p, i64),
