@@ -75,15 +75,44 @@ impl EpochSource {
     }
 }
 
-/// A borrow is about to be taken: advance the epoch. (Should it ever reach [`NEVER`] after
-/// 2^64 borrows, checks at that epoch scan; it cannot come back to a store's clean epoch in
-/// any realistic run.)
+/// A borrow is about to be taken: advance the epoch. It never becomes [`NEVER`] (it wraps
+/// to 0 instead), so a store that has been checked is clean at exactly one epoch value; it
+/// could come back to a store's clean epoch only after 2^64 borrows, in no realistic run.
 #[inline(always)]
 fn advance() {
     #[cfg(feature = "std")]
-    EPOCH.with(|e| e.set(e.get().wrapping_add(1)));
+    EPOCH.with(|e| e.set(next(e.get())));
     #[cfg(all(not(feature = "std"), target_has_atomic = "64"))]
-    EPOCH.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+    {
+        let _ = EPOCH.fetch_update(core::sync::atomic::Ordering::Relaxed, core::sync::atomic::Ordering::Relaxed, |e| Some(next(e)));
+    }
+}
+
+/// The epoch after `e` (skipping [`NEVER`]).
+#[inline(always)]
+fn next(e: u64) -> u64 {
+    let n = e.wrapping_add(1);
+    if n == NEVER {
+        0
+    } else {
+        n
+    }
+}
+
+/// Whether a store whose last check found nothing borrowed at epoch `clean` is clean at epoch
+/// `now` (`NEVER`: never checked; the epoch itself is never `NEVER`, see [`advance`]).
+#[inline(always)]
+pub(crate) fn clean_at(clean: u64, now: u64) -> bool {
+    #[cfg(any(feature = "std", target_has_atomic = "64"))]
+    {
+        clean == now
+    }
+    // No epoch: every check scans.
+    #[cfg(not(any(feature = "std", target_has_atomic = "64")))]
+    {
+        let _ = (clean, now);
+        false
+    }
 }
 
 /// A `RefCell` whose every borrow advances the borrow epoch (see the module docs).

@@ -195,7 +195,8 @@ pub(crate) struct HostBinding {
 }
 
 impl HostBinding {
-    /// Bind `func` into an instance of `store` whose host value (`RefCell<H>`) is `host`.
+    /// Bind `func` into an instance of `store` whose host value (`RefCell<H>`, boxed: never
+    /// null) is `host`.
     pub(crate) fn new(func: Rc<HostFuncInner>, host: *const (), store: Rc<StoreState>) -> HostBinding {
         let (host, typed) = match &func.kind {
             HostKind::Typed { func: f, .. } => (host, &**f as *const dyn Any as *const ()),
@@ -365,12 +366,12 @@ fn failed<T, O: EntryRet<T>>(b: &HostBinding, t: Option<Trap>) -> O {
     O::fail(fail(&b.store, t.unwrap_or_else(|| entry_failure(b))))
 }
 
-/// Why the typed function of `b` could not run (`Err(None)` from [`run_typed`]): the instance
-/// has no host value, or an outer typed host call holds it.
+/// Why the typed function of `b` could not run (`Err(None)` from [`run_typed`]): an outer
+/// typed host call holds the instance's host value.
 fn entry_failure(b: &HostBinding) -> Trap {
     match &b.func.kind {
-        HostKind::Typed { host_type_name, .. } if !b.host.is_null() => already_borrowed(host_type_name),
-        _ => Trap::host("typed host function called without an instance host value"),
+        HostKind::Typed { host_type_name, .. } => already_borrowed(host_type_name),
+        HostKind::Dynamic(_) => Trap::host("dynamic host function bound to a typed entry"),
     }
 }
 
@@ -496,8 +497,8 @@ unsafe extern "C" fn typed_reg_entry<H: 'static, P: WasmParams, R: WasmResults, 
 
 /// The body of both entries of a bound typed host function `F`: borrows the instance's host
 /// value `H` and calls `F` with the parameters `load` returns, whose result `save` converts
-/// (both get the store's id), catching a panic. `Err(None)`: `F` could not run (no host value,
-/// or it is borrowed; see [`entry_failure`]).
+/// (both get the store's id), catching a panic. `Err(None)`: `F` could not run (its host value
+/// is borrowed; see [`entry_failure`]).
 ///
 /// # Safety
 /// `caller_vmctx` is null or a live VMContext created by this runtime, and `b`'s function is
@@ -518,11 +519,9 @@ unsafe fn run_typed<H: 'static, P, R, F: Fn(&mut H, &mut Caller<'_>, P) -> Resul
     let mut caller = Caller { core };
     let host = b.host;
     catch_panic(|| {
-        if host.is_null() {
-            return Err(None);
-        }
-        // SAFETY: `host` was bound at instantiation to the instance's boxed `RefCell<H>`
-        // (TypeId checked); it lives as long as the instance core, which outlives this call.
+        // SAFETY: a typed function's binding holds the instance's boxed `RefCell<H>` (never
+        // null: `HostBinding::new`; TypeId checked at instantiation); it lives as long as the
+        // instance core, which outlives this call.
         let cell = unsafe { &*(host as *const RefCell<H>) };
         let mut h = cell.try_borrow_mut().map_err(|_| None)?;
         let r = f(&mut h, &mut caller, load(store.id))?;

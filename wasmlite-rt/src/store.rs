@@ -109,8 +109,7 @@ impl StoreState {
     /// No borrow taken since the last check that found none (see `crate::borrow`).
     #[inline(always)]
     pub(crate) fn is_clean(&self) -> bool {
-        let now = self.epoch.get();
-        self.clean_epoch.get() == now && now != crate::borrow::NEVER
+        crate::borrow::clean_at(self.clean_epoch.get(), self.epoch.get())
     }
 
     #[cold]

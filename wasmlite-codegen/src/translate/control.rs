@@ -10,7 +10,7 @@ use crate::llvm::{BasicBlock, IntPred, Value};
 use crate::CompileError;
 
 use super::func::{val_type, Frame, FrameKind, FuncTranslator};
-use super::module::{build_return, call_results, llvm_type, native_args, result_area, results_in_memory};
+use super::module::{build_return, call_host_reg, call_results, host_failure, llvm_type, native_args, raise_if_interrupted, result_area, results_in_memory};
 
 impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     /// Parameter and result types of a block type.
@@ -154,19 +154,16 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     /// go to a result area in this frame, or, for a tail call, to this function's own
     /// caller's area (its types are the same).
     fn call_native(&mut self, callee: Value<'ctx>, ti: u32, args: &[Value<'ctx>], tail: bool) -> Result<(), CompileError> {
-        let fty = self.fn_type(ti)?;
-        let ty = self.m.info.types.get(ti as usize).ok_or_else(|| self.err("bad type index"))?.clone();
         if !tail {
-            let area = result_area(self.ctx, &self.ab, &ty);
-            let args = native_args(self.ctx, &ty, args, area);
-            // Inside a try block an `invoke` (exception handling); a tail call leaves the try.
-            let r = self.call_may_throw(fty, callee, &args, true);
+            let results = self.call_native_values(callee, ti, args)?;
             self.reload_memories();
-            for v in call_results(self.ctx, &self.b, &ty, r, area) {
+            for v in results {
                 self.push(v);
             }
             return Ok(());
         }
+        let fty = self.fn_type(ti)?;
+        let ty = self.m.info.types.get(ti as usize).ok_or_else(|| self.err("bad type index"))?.clone();
         let area = results_in_memory(&ty.results).then(|| self.func.param(1));
         let args = native_args(self.ctx, &ty, args, area);
         let r = self.b.call(fty, callee, &args);
@@ -183,6 +180,75 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         Ok(())
     }
 
+    /// A normal (not tail) call of native-ABI `callee` (type index `ti`, `args` with the
+    /// callee vmctx first): its results (memories not reloaded yet).
+    fn call_native_values(&mut self, callee: Value<'ctx>, ti: u32, args: &[Value<'ctx>]) -> Result<Vec<Value<'ctx>>, CompileError> {
+        let fty = self.fn_type(ti)?;
+        let ty = self.m.info.types.get(ti as usize).ok_or_else(|| self.err("bad type index"))?.clone();
+        let area = result_area(self.ctx, &self.ab, &ty);
+        let args = native_args(self.ctx, &ty, args, area);
+        // Inside a try block an `invoke` (exception handling); a tail call leaves the try.
+        let r = self.call_may_throw(fty, callee, &args, true);
+        Ok(call_results(self.ctx, &self.b, &ty, r, area))
+    }
+
+    /// A normal call of imported function `fi` (type index `ti`, eligible for the register
+    /// convention): a host function with a register entry (`VMFuncRef::host`) is called
+    /// directly, without the import stub in between (what the stub does after the call is
+    /// done here: [`host_failure`] and the interrupt check); anything else (a wasm function, a
+    /// host function without register entry) through `VMFuncRef::native` as usual. One
+    /// indirect call per host call, as a native call through a function pointer.
+    fn call_import_reg(&mut self, fr: Value<'ctx>, fi: u32, ti: u32, args: Vec<Value<'ctx>>) -> Result<(), CompileError> {
+        let ctx = self.ctx;
+        let ty = self.m.info.types.get(ti as usize).ok_or_else(|| self.err("bad type index"))?.clone();
+        let host = self.funcref_load(fr, FuncRefField::Host);
+        let reg = self.block("import_reg");
+        let native = self.block("import_native");
+        let join = self.block("import_done");
+        let is_null = self.b.icmp(IntPred::LLVMIntEQ, host, ctx.const_null(ctx.ptr()));
+        self.b.cond_br(is_null, native, reg);
+
+        self.b.position_at_end(reg);
+        let array_ctx = self.funcref_load(fr, FuncRefField::ArrayCtx);
+        let (rc, reg_results) = call_host_reg(ctx, &self.b, host, array_ctx, self.vmctx, &ty, &args);
+        let failed = self.b.icmp(IntPred::LLVMIntNE, rc, ctx.i32_const(0));
+        let trap = self.block("import_trap");
+        let ok = self.block("import_ok");
+        self.b.cond_br(failed, trap, ok);
+        self.b.position_at_end(trap);
+        let lp = self.current_lp();
+        host_failure(self.m, &self.b, self.func, self.vmctx, rc, fi, lp)?;
+        self.b.position_at_end(ok);
+        if !self.m.poll_interrupts {
+            // Back in wasm code: an interrupt requested while the host function ran.
+            let store = super::env::load_store(ctx, &self.b, self.vmctx);
+            raise_if_interrupted(self.m, &self.b, self.func, store, fi);
+        }
+        let reg_end = self.b.current_block();
+        self.b.br(join);
+
+        self.b.position_at_end(native);
+        let callee = self.funcref_load(fr, FuncRefField::Native);
+        let callee_vmctx = self.funcref_load(fr, FuncRefField::Vmctx);
+        let mut all = vec![callee_vmctx];
+        all.extend(args);
+        let native_results = self.call_native_values(callee, ti, &all)?;
+        let native_end = self.b.current_block();
+        self.b.br(join);
+
+        self.b.position_at_end(join);
+        let results: Vec<Value<'ctx>> = reg_results
+            .iter()
+            .zip(&native_results)
+            .map(|(&r, &n)| self.b.phi(r.ty(), &[(r, reg_end), (n, native_end)]))
+            .collect();
+        self.reload_memories();
+        for v in results {
+            self.push(v);
+        }
+        Ok(())
+    }
+
     /// Direct call (or tail call) of function `fi`.
     fn op_call(&mut self, fi: u32, tail: bool) -> Result<(), CompileError> {
         let ti = *self.m.info.funcs.get(fi as usize).ok_or_else(|| self.err("bad function index"))?;
@@ -190,6 +256,9 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         let args = self.popn(ft.params.len())?;
         if fi < self.m.info.num_imported_funcs {
             let fr = self.funcref_addr(fi);
+            if !tail && self.m.host_reg_calls && wasmlite_abi::host_reg_eligible(ft) {
+                return self.call_import_reg(fr, fi, ti, args);
+            }
             self.call_funcref(fr, ti, args, tail)
         } else {
             let mut all = vec![self.vmctx];

@@ -62,7 +62,7 @@ pub(crate) struct EhState<'ctx> {
 
 impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     /// The landing pad of the innermost active try in this function.
-    fn current_lp(&self) -> Option<BasicBlock<'ctx>> {
+    pub(crate) fn current_lp(&self) -> Option<BasicBlock<'ctx>> {
         self.eh.handlers.last().map(|h| h.lp)
     }
 

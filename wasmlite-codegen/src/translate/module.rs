@@ -767,26 +767,7 @@ pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), Comp
     let ok = ctx.append_block(f, "ok");
     b.cond_br(failed, trap, ok);
     b.position_at_end(trap);
-    if m.personality.is_some() {
-        // The host function threw: rethrow its exception (VMStore::exception) in wasm.
-        let rethrow = ctx.append_block(f, "rethrow");
-        let raise = ctx.append_block(f, "raise");
-        let is_exn = b.icmp(crate::llvm::IntPred::LLVMIntEQ, rc, ctx.i32_const(abi::trap::EXCEPTION as i32));
-        b.cond_br(is_exn, rethrow, raise);
-        b.position_at_end(rethrow);
-        let store = load_store(ctx, &b, vmctx);
-        let exn = b.load(ctx.ptr(), store_field(&b, store, StoreField::Exception), 8);
-        m.check_builtin(abi::builtin_index::THROW_REF)?;
-        let (fty, fp) = load_builtin(ctx, &b, vmctx, abi::builtin_index::THROW_REF)?;
-        let rc2 = b.call(fty, fp, &[vmctx, exn]);
-        let exn = take_prepared_exception(m, &b, f, vmctx, rc2, i);
-        let (re_ty, re) = raise_exception_builtin(m, &b, vmctx)?;
-        b.call(re_ty, re, &[exn]);
-        raise_returned_exception(m, &b, vmctx, i);
-        b.position_at_end(raise);
-    }
-    b.call(m.raise_trap_ty, m.raise_trap, &[vmctx, rc, ctx.i32_const(i as i32)]);
-    b.unreachable();
+    host_failure(m, &b, f, vmctx, rc, i, None)?;
     b.position_at_end(ok);
     if !m.poll_interrupts {
         // Back in wasm code: an interrupt requested while the host function ran (the signal
@@ -795,6 +776,51 @@ pub(crate) fn emit_import_stub(m: &ModuleCtx<'_, '_>, i: u32) -> Result<(), Comp
         raise_if_interrupted(m, &b, f, store, i);
     }
     build_return(&b, ctx, f, &ty.results, &results);
+    Ok(())
+}
+
+/// The failure path after host function `func` (an import) returned trap code `rc` (not 0)
+/// to function `f`: with exception handling, `EXCEPTION` rethrows the host's exception (in
+/// `VMStore::exception`) in wasm (raised by an `invoke` to `lp` inside a try block, else a
+/// call); any other code is raised as a trap. Terminates the current block.
+pub(crate) fn host_failure<'ctx>(
+    m: &ModuleCtx<'_, 'ctx>,
+    b: &crate::llvm::Builder<'ctx>,
+    f: Value<'ctx>,
+    vmctx: Value<'ctx>,
+    rc: Value<'ctx>,
+    func: u32,
+    lp: Option<crate::llvm::BasicBlock<'ctx>>,
+) -> Result<(), CompileError> {
+    let ctx = m.ctx;
+    if m.personality.is_some() {
+        let rethrow = ctx.append_block(f, "rethrow");
+        let raise = ctx.append_block(f, "raise");
+        let is_exn = b.icmp(crate::llvm::IntPred::LLVMIntEQ, rc, ctx.i32_const(abi::trap::EXCEPTION as i32));
+        b.cond_br(is_exn, rethrow, raise);
+        b.position_at_end(rethrow);
+        let store = load_store(ctx, b, vmctx);
+        let exn = b.load(ctx.ptr(), store_field(b, store, StoreField::Exception), 8);
+        m.check_builtin(abi::builtin_index::THROW_REF)?;
+        let (fty, fp) = load_builtin(ctx, b, vmctx, abi::builtin_index::THROW_REF)?;
+        let rc2 = b.call(fty, fp, &[vmctx, exn]);
+        let exn = take_prepared_exception(m, b, f, vmctx, rc2, func);
+        let (re_ty, re) = raise_exception_builtin(m, b, vmctx)?;
+        match lp {
+            None => {
+                b.call(re_ty, re, &[exn]);
+            }
+            Some(lp) => {
+                let cont = ctx.append_block(f, "raise_cont");
+                b.invoke(re_ty, re, &[exn], cont, lp);
+                b.position_at_end(cont);
+            }
+        }
+        raise_returned_exception(m, b, vmctx, func);
+        b.position_at_end(raise);
+    }
+    b.call(m.raise_trap_ty, m.raise_trap, &[vmctx, rc, ctx.i32_const(func as i32)]);
+    b.unreachable();
     Ok(())
 }
 
@@ -829,7 +855,7 @@ fn call_host_array<'ctx>(
 /// An import stub's register call ([`abi::HostRegFn`], type `ty` eligible): `host(array_ctx,
 /// vmctx, a0..a3)` with each parameter's bits zero-extended to `i64` (unused registers
 /// undefined). Returns the trap code (`i32`) and the result (undefined when the code is not 0).
-fn call_host_reg<'ctx>(
+pub(crate) fn call_host_reg<'ctx>(
     ctx: &'ctx Context,
     b: &crate::llvm::Builder<'ctx>,
     host: Value<'ctx>,
@@ -917,7 +943,7 @@ fn load_builtin<'ctx>(ctx: &'ctx Context, b: &crate::llvm::Builder<'ctx>, vmctx:
 
 /// In `f` (whose first parameter is the vmctx): raise `INTERRUPTED` for function `index` if
 /// the store's interrupt flag is set (where control enters wasm code from the host).
-fn raise_if_interrupted<'ctx>(m: &ModuleCtx<'_, 'ctx>, b: &crate::llvm::Builder<'ctx>, f: Value<'ctx>, store: Value<'ctx>, index: u32) {
+pub(crate) fn raise_if_interrupted<'ctx>(m: &ModuleCtx<'_, 'ctx>, b: &crate::llvm::Builder<'ctx>, f: Value<'ctx>, store: Value<'ctx>, index: u32) {
     let ctx = m.ctx;
     let pending = interrupt_pending(ctx, b, store);
     let intr = ctx.append_block(f, "interrupted");
