@@ -4,11 +4,13 @@
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::rc::Rc;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::any::{Any, TypeId};
 use core::cell::{Cell, Ref, RefCell, RefMut};
 use core::ffi::c_void;
 use core::marker::PhantomData;
+use core::mem::ManuallyDrop;
 
 use crate::abi::{ExportKind, FuncType, GlobalLoc, ValRaw, VMContext, VMFuncRef, VMGlobal, VmLayout};
 use crate::global::SharedGlobal;
@@ -23,37 +25,54 @@ use crate::val::{Val, WasmParams, WasmResults, WasmTy};
 
 /// The non-generic core of an instance. Its address is stored in the VMContext.
 pub(crate) struct InstanceCore {
-    pub(crate) module: Module,
+    pub(crate) module: ManuallyDrop<Module>,
     /// The trap boundary calls go through: the module's `enter` (`sjlj_entry` without `std`).
     pub(crate) entry: crate::abi::EntryFn,
-    pub(crate) store: Rc<StoreState>,
+    pub(crate) store: ManuallyDrop<Rc<StoreState>>,
     pub(crate) vmctx: *mut VMContext,
     pub(crate) vmctx_layout: core::alloc::Layout,
     pub(crate) layout: VmLayout,
-    pub(crate) memories: Vec<SharedMemory>,
-    pub(crate) tables: Vec<SharedTable>,
-    pub(crate) imported_globals: Vec<SharedGlobal>,
+    pub(crate) memories: ManuallyDrop<Vec<SharedMemory>>,
+    pub(crate) tables: ManuallyDrop<Vec<SharedTable>>,
+    pub(crate) imported_globals: ManuallyDrop<Vec<SharedGlobal>>,
     /// Every exception tag (imported first).
-    pub(crate) tags: Vec<crate::exceptions::Tag>,
+    pub(crate) tags: ManuallyDrop<Vec<crate::exceptions::Tag>>,
     /// Boxed: `VMFuncRef::array_ctx` points at each binding, so addresses must be stable.
     #[allow(clippy::vec_box)]
-    pub(crate) _bindings: Vec<Box<HostBinding>>,
-    pub(crate) _import_owners: Vec<Rc<InstanceCore>>,
+    pub(crate) _bindings: ManuallyDrop<Vec<Box<HostBinding>>>,
+    pub(crate) _import_owners: ManuallyDrop<Vec<Rc<InstanceCore>>>,
     /// Evaluated element segments (emptied by elem.drop).
-    pub(crate) elems: RefCell<Vec<Vec<*mut c_void>>>,
+    pub(crate) elems: ManuallyDrop<RefCell<Vec<Vec<*mut c_void>>>>,
     /// Dropped data segments.
-    pub(crate) data_dropped: Vec<Cell<bool>>,
+    pub(crate) data_dropped: ManuallyDrop<Vec<Cell<bool>>>,
     /// Owns the instance's host value, a `RefCell<H>` (freed with the core).
-    pub(crate) _host: Box<dyn Any>,
+    pub(crate) _host: ManuallyDrop<Box<dyn Any>>,
     /// Points to the `RefCell<H>` inside `_host`.
     pub(crate) host_ptr: *const (),
 }
 
+/// The owned fields are `ManuallyDrop`s dropped here, in declaration order: one out-of-line
+/// drop, instead of drop glue for each field type in every codegen unit that drops a core.
 impl Drop for InstanceCore {
+    #[inline(never)]
     fn drop(&mut self) {
         // SAFETY: allocated in `instantiate` with this layout; the core is only dropped when
-        // no handle of its store is left, so nothing can reach the VMContext any more.
-        unsafe { alloc::alloc::dealloc(self.vmctx as *mut u8, self.vmctx_layout) };
+        // no handle of its store is left, so nothing can reach the VMContext any more. Each
+        // `ManuallyDrop` field is dropped exactly once, here, and never used afterwards.
+        unsafe {
+            alloc::alloc::dealloc(self.vmctx as *mut u8, self.vmctx_layout);
+            ManuallyDrop::drop(&mut self.module);
+            ManuallyDrop::drop(&mut self.store);
+            ManuallyDrop::drop(&mut self.memories);
+            ManuallyDrop::drop(&mut self.tables);
+            ManuallyDrop::drop(&mut self.imported_globals);
+            ManuallyDrop::drop(&mut self.tags);
+            ManuallyDrop::drop(&mut self._bindings);
+            ManuallyDrop::drop(&mut self._import_owners);
+            ManuallyDrop::drop(&mut self.elems);
+            ManuallyDrop::drop(&mut self.data_dropped);
+            ManuallyDrop::drop(&mut self._host);
+        }
     }
 }
 
@@ -305,7 +324,7 @@ impl<H: 'static> Instance<H> {
 
     /// A handle that can interrupt this instance's store from another thread.
     pub fn interrupt_handle(&self) -> InterruptHandle {
-        InterruptHandle(self.core.store.vm.clone())
+        InterruptHandle(Arc::clone(&self.core.store.vm))
     }
 }
 

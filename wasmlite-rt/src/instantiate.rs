@@ -9,6 +9,7 @@ use alloc::vec::Vec;
 use core::any::{Any, TypeId};
 use core::cell::{Cell, RefCell};
 use core::ffi::c_void;
+use core::mem::ManuallyDrop;
 
 use crate::const_eval::eval_const;
 use crate::abi::{
@@ -385,7 +386,7 @@ pub(crate) fn instantiate(
         .into());
     }
     let layout = VmLayout::for_module(info);
-    let state = store.0.state.clone();
+    let state = Rc::clone(&store.0.state);
 
     // Check imports and collect the pieces.
     let sid = state.id;
@@ -531,20 +532,20 @@ pub(crate) fn instantiate(
 
     let core = Rc::new(InstanceCore {
         entry: if cfg!(feature = "std") { desc.enter } else { desc.sjlj_entry },
-        module: module.clone(),
-        store: state,
+        module: ManuallyDrop::new(module.clone()),
+        store: ManuallyDrop::new(state),
         vmctx,
         vmctx_layout,
         layout,
-        memories: linking.memories,
-        tables: linking.tables,
-        imported_globals: linking.imported_globals,
-        tags: linking.tags,
-        _bindings: linking.bindings,
-        _import_owners: linking.import_owners,
-        elems: RefCell::new(Vec::new()),
-        data_dropped: info.datas.iter().map(|_| Cell::new(false)).collect(),
-        _host: host,
+        memories: ManuallyDrop::new(linking.memories),
+        tables: ManuallyDrop::new(linking.tables),
+        imported_globals: ManuallyDrop::new(linking.imported_globals),
+        tags: ManuallyDrop::new(linking.tags),
+        _bindings: ManuallyDrop::new(linking.bindings),
+        _import_owners: ManuallyDrop::new(linking.import_owners),
+        elems: ManuallyDrop::new(RefCell::new(Vec::new())),
+        data_dropped: ManuallyDrop::new(info.datas.iter().map(|_| Cell::new(false)).collect()),
+        _host: ManuallyDrop::new(host),
         host_ptr,
     });
     // SAFETY: back-pointer to the core, which owns (and outlives) the VMContext.

@@ -5,6 +5,7 @@ use alloc::rc::Rc;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell, UnsafeCell};
+use core::mem::ManuallyDrop;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use crate::abi::{self, VMStore};
@@ -44,11 +45,11 @@ impl VMStoreCell {
 /// State shared by all instances of a store (holds no instance: no reference cycle).
 pub(crate) struct StoreState {
     pub(crate) id: StoreId,
-    pub(crate) vm: Arc<VMStoreCell>,
+    pub(crate) vm: ManuallyDrop<Arc<VMStoreCell>>,
     /// The Trap a host function returned (code `trap::HOST`).
-    pub(crate) pending: RefCell<Option<Trap>>,
+    pub(crate) pending: ManuallyDrop<RefCell<Option<Trap>>>,
     /// Every exception object of the store (exception handling).
-    pub(crate) exceptions: crate::exceptions::ExnHeap,
+    pub(crate) exceptions: ManuallyDrop<crate::exceptions::ExnHeap>,
     pub(crate) max_wasm_stack: Cell<usize>,
     /// The lowest stack address wasm code of this store may reach: the stack floor of the
     /// store's thread plus [`HOST_STACK_RESERVE`] (0: unknown). A store never leaves the
@@ -64,13 +65,30 @@ pub(crate) struct StoreState {
     pub(crate) depth: Cell<u32>,
     /// Every memory and table linked into an instance of this store: wasm code reaches them
     /// without going through their `RefCell`, so none may be borrowed while wasm runs.
-    memories: RefCell<Vec<SharedMemory>>,
-    tables: RefCell<Vec<SharedTable>>,
+    memories: ManuallyDrop<RefCell<Vec<SharedMemory>>>,
+    tables: ManuallyDrop<RefCell<Vec<SharedTable>>>,
     /// The borrow epoch at which none of them was borrowed (`crate::borrow::NEVER`: not
     /// checked since the last one was added).
     clean_epoch: Cell<u64>,
     /// The borrow epoch of the store's thread.
     epoch: crate::borrow::EpochSource,
+}
+
+/// The owned fields are `ManuallyDrop`s dropped here, in declaration order: one out-of-line
+/// drop instead of drop glue in every codegen unit that drops a store.
+impl Drop for StoreState {
+    #[inline(never)]
+    fn drop(&mut self) {
+        // SAFETY: each `ManuallyDrop` field is dropped exactly once, here, and never used
+        // afterwards.
+        unsafe {
+            ManuallyDrop::drop(&mut self.vm);
+            ManuallyDrop::drop(&mut self.pending);
+            ManuallyDrop::drop(&mut self.exceptions);
+            ManuallyDrop::drop(&mut self.memories);
+            ManuallyDrop::drop(&mut self.tables);
+        }
+    }
 }
 
 impl StoreState {
@@ -130,12 +148,24 @@ impl StoreState {
 }
 
 pub(crate) struct StoreInner {
-    pub(crate) state: Rc<StoreState>,
+    pub(crate) state: ManuallyDrop<Rc<StoreState>>,
     /// Keeps every instance's VMContext alive while any handle to the store lives (the
     /// [`Store`] itself, an [`crate::Instance`], an exported [`crate::Func`] or global): table
     /// elements and imported functions may point into any of them (also into failed
     /// instantiations).
-    pub(crate) keep: RefCell<Vec<Rc<InstanceCore>>>,
+    pub(crate) keep: ManuallyDrop<RefCell<Vec<Rc<InstanceCore>>>>,
+}
+
+/// Like [`StoreState`]'s: one out-of-line drop (the state first, then the instances).
+impl Drop for StoreInner {
+    #[inline(never)]
+    fn drop(&mut self) {
+        // SAFETY: each field is dropped exactly once, here, and never used afterwards.
+        unsafe {
+            ManuallyDrop::drop(&mut self.state);
+            ManuallyDrop::drop(&mut self.keep);
+        }
+    }
 }
 
 /// The lowest stack address wasm code may reach on this thread (0: unknown).
@@ -186,22 +216,22 @@ impl Store {
         // once here, not on every call.
         vm.running.bind_current_thread();
         Store(Rc::new(StoreInner {
-            state: Rc::new(StoreState {
+            state: ManuallyDrop::new(Rc::new(StoreState {
                 id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
-                vm,
+                vm: ManuallyDrop::new(vm),
                 stack_floor: stack_floor(),
                 limit_sp: Cell::new(0),
                 #[cfg(not(feature = "std"))]
                 depth: Cell::new(0),
-                pending: RefCell::new(None),
+                pending: ManuallyDrop::new(RefCell::new(None)),
                 exceptions: Default::default(),
                 max_wasm_stack: Cell::new(DEFAULT_MAX_WASM_STACK),
-                memories: RefCell::new(Vec::new()),
+                memories: ManuallyDrop::new(RefCell::new(Vec::new())),
                 clean_epoch: Cell::new(crate::borrow::NEVER),
                 epoch: crate::borrow::EpochSource::current(),
-                tables: RefCell::new(Vec::new()),
-            }),
-            keep: RefCell::new(Vec::new()),
+                tables: ManuallyDrop::new(RefCell::new(Vec::new())),
+            })),
+            keep: ManuallyDrop::new(RefCell::new(Vec::new())),
         }))
     }
 
@@ -214,7 +244,7 @@ impl Store {
 
     /// A handle that can interrupt wasm running in this store from any thread.
     pub fn interrupt_handle(&self) -> InterruptHandle {
-        InterruptHandle(self.0.state.vm.clone())
+        InterruptHandle(Arc::clone(&self.0.state.vm))
     }
 
     /// Pointer to the store's `VMStore`.

@@ -3,6 +3,7 @@
 use alloc::boxed::Box;
 use alloc::string::String;
 use core::fmt;
+use core::mem::ManuallyDrop;
 
 use crate::exceptions::Exception;
 
@@ -132,7 +133,17 @@ impl fmt::Display for TrapKind {
 /// `Result<i32, Trap>` and the like come back from host functions and typed calls in
 /// registers.
 #[derive(Clone, PartialEq)]
-pub struct Trap(Box<TrapInner>);
+pub struct Trap(ManuallyDrop<Box<TrapInner>>);
+
+/// One out-of-line drop for every `Trap` (the generic drop glue of a `Box<TrapInner>` would
+/// otherwise be inlined into each codegen unit that drops one).
+impl Drop for Trap {
+    #[inline(never)]
+    fn drop(&mut self) {
+        // SAFETY: the box is dropped exactly once, here; `self` is not used afterwards.
+        unsafe { ManuallyDrop::drop(&mut self.0) }
+    }
+}
 
 #[derive(Clone, PartialEq)]
 struct TrapInner {
@@ -160,12 +171,12 @@ impl fmt::Debug for Trap {
 impl Trap {
     /// A trap of the given kind without message.
     pub fn new(kind: TrapKind) -> Trap {
-        Trap(Box::new(TrapInner { kind, message: None, func_index: None, func_name: None, exception: None }))
+        Trap(ManuallyDrop::new(Box::new(TrapInner { kind, message: None, func_index: None, func_name: None, exception: None })))
     }
 
     /// A trap with an explanatory message.
     pub fn with_message(kind: TrapKind, msg: impl Into<String>) -> Trap {
-        Trap(Box::new(TrapInner { kind, message: Some(msg.into()), func_index: None, func_name: None, exception: None }))
+        Trap(ManuallyDrop::new(Box::new(TrapInner { kind, message: Some(msg.into()), func_index: None, func_name: None, exception: None })))
     }
 
     /// An exception ([`TrapKind::UncaughtException`]): returned by a host function, it is
