@@ -433,6 +433,73 @@ pub struct ModuleInfo {
 }
 
 impl ModuleInfo {
+    /// Internal consistency (counts, type and function indices in range), so that code
+    /// indexing the info by its own indices cannot go out of bounds. The reason of the first
+    /// inconsistency found.
+    pub fn check(&self) -> Result<(), &'static str> {
+        if self.num_imported_funcs as usize > self.funcs.len() {
+            return Err("more imported functions than functions");
+        }
+        if self.funcs.iter().any(|&t| t as usize >= self.types.len()) {
+            return Err("function type index out of range");
+        }
+        if self.num_imported_globals as usize > self.globals.len()
+            || self.global_inits.len() != self.globals.len() - self.num_imported_globals as usize
+        {
+            return Err("global counts differ");
+        }
+        if self.num_imported_memories as usize > self.memories.len() || self.num_imported_tables as usize > self.tables.len() {
+            return Err("import counts differ");
+        }
+        if self.num_imported_tags as usize > self.tags.len() || self.tags.iter().any(|&t| t as usize >= self.types.len()) {
+            return Err("tag counts or tag type index out of range");
+        }
+        let (mut f, mut t, mut m, mut g, mut tg) = (0u32, 0u32, 0u32, 0u32, 0u32);
+        for imp in self.imports.iter() {
+            match imp.ty {
+                crate::info::ExternType::Func(ty) => {
+                    if self.funcs.get(f as usize) != Some(&ty) {
+                        return Err("imported function type differs");
+                    }
+                    f += 1
+                }
+                crate::info::ExternType::Table(_) => t += 1,
+                crate::info::ExternType::Memory(_) => m += 1,
+                crate::info::ExternType::Global(_) => g += 1,
+                crate::info::ExternType::Tag(ty) => {
+                    if self.tags.get(tg as usize) != Some(&ty) {
+                        return Err("imported tag type differs");
+                    }
+                    tg += 1
+                }
+            }
+        }
+        if tg != self.num_imported_tags {
+            return Err("import list and tag counts differ");
+        }
+        if f != self.num_imported_funcs || t != self.num_imported_tables || m != self.num_imported_memories || g != self.num_imported_globals {
+            return Err("import list and import counts differ");
+        }
+        if let Some(s) = self.start {
+            if s as usize >= self.funcs.len() {
+                return Err("start function out of range");
+            }
+        }
+        for e in self.exports.iter() {
+            let n = match e.kind {
+                crate::info::ExportKind::Func => self.funcs.len(),
+                crate::info::ExportKind::Table => self.tables.len(),
+                crate::info::ExportKind::Memory => self.memories.len(),
+                crate::info::ExportKind::Global => self.globals.len(),
+                crate::info::ExportKind::Tag => self.tags.len(),
+            };
+            if e.index as usize >= n {
+                return Err("export index out of range");
+            }
+        }
+        Ok(())
+    }
+
     /// The type of function `index`.
     pub fn func_type(&self, index: u32) -> Option<&FuncType> {
         self.types.get(*self.funcs.get(index as usize)? as usize)
@@ -499,5 +566,30 @@ mod tests {
         let bytes = info.encode();
         assert_eq!(ModuleInfo::decode(&bytes), Some(info));
         assert_eq!(ModuleInfo::decode(&[0xff, 0xff]), None);
+    }
+
+    /// `check` accepts a consistent info and names the first out-of-range index of others.
+    #[test]
+    fn check_finds_inconsistencies() {
+        let ty = FuncType { params: vec![].into(), results: vec![].into() };
+        let ok = ModuleInfo {
+            types: vec![ty].into(),
+            funcs: vec![0].into(),
+            exports: vec![Export { name: "f".into(), kind: ExportKind::Func, index: 0 }].into(),
+            start: Some(0),
+            ..Default::default()
+        };
+        assert_eq!(ok.check(), Ok(()));
+        let bad_export = ModuleInfo {
+            exports: vec![Export { name: "g".into(), kind: ExportKind::Func, index: 1 }].into(),
+            ..ok.clone()
+        };
+        assert_eq!(bad_export.check(), Err("export index out of range"));
+        let bad_type = ModuleInfo { funcs: vec![1].into(), ..ok.clone() };
+        assert_eq!(bad_type.check(), Err("function type index out of range"));
+        let bad_start = ModuleInfo { start: Some(2), ..ok.clone() };
+        assert_eq!(bad_start.check(), Err("start function out of range"));
+        let bad_imports = ModuleInfo { num_imported_funcs: 1, ..ok };
+        assert_eq!(bad_imports.check(), Err("import list and import counts differ"));
     }
 }

@@ -89,6 +89,8 @@ fn doc(s: String) -> TokenStream2 {
 /// Generate the bindings module.
 pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
     let info = input.info;
+    // The runtime trusts a static info's internal consistency (`Module::from_static_info`).
+    info.check().map_err(|m| format!("inconsistent module description: {m}"))?;
     let mod_name = ident(&snake_case(input.stem));
     let prefix = wasmlite_abi::symbol_prefix(input.stem, input.binary);
     let descriptor = Literal::string(&wasmlite_abi::descriptor_symbol(&prefix));

@@ -472,8 +472,15 @@ pub(crate) fn instantiate(
         let define = module.0.parts.define_tables.ok_or_else(|| missing_part("tables"))?;
         define(info, &state, &mut linking.tables)?;
     }
-    let mem_vm = linking.memories.iter().map(|m| Ok(m.try_borrow_mut()?.0.vm_ptr())).collect::<Result<Vec<_>, Trap>>()?;
-    let table_vm = linking.tables.iter().map(|t| Ok(t.try_borrow_mut()?.0.vm_ptr())).collect::<Result<Vec<_>, Trap>>()?;
+    // Plain loops: a `collect` into `Result<Vec<_>, _>` links two iterator adapters per use.
+    let mut mem_vm = Vec::with_capacity(linking.memories.len());
+    for m in &linking.memories {
+        mem_vm.push(m.try_borrow_mut()?.0.vm_ptr());
+    }
+    let mut table_vm = Vec::with_capacity(linking.tables.len());
+    for t in &linking.tables {
+        table_vm.push(t.try_borrow_mut()?.0.vm_ptr());
+    }
 
     // Allocate the VMContext.
     let vmctx_layout = core::alloc::Layout::from_size_align(layout.size.max(16) as usize, 16)

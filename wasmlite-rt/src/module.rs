@@ -157,6 +157,7 @@ impl Module {
         let bytes = unsafe { check_descriptor(desc) }?;
         let info = ModuleInfo::decode(bytes)
             .ok_or_else(|| InstantiationError::new("module descriptor holds an invalid ModuleInfo encoding"))?;
+        info.check().map_err(inconsistent)?;
         // SAFETY: per the contract.
         unsafe { Module::from_parts(desc, Info::owned(info), &crate::builtins::BUILTINS, &InstanceParts::ALL) }
     }
@@ -243,76 +244,22 @@ unsafe fn check_descriptor<'a>(desc: *const ModuleDescriptor) -> Result<&'a [u8]
     Ok(unsafe { core::slice::from_raw_parts(d.info, d.info_len) })
 }
 
-/// Consistency checks between the info and the descriptor (so that instantiation can index
-/// without panicking).
+/// A descriptor inconsistent with its info (`why`).
+fn inconsistent(why: &str) -> InstantiationError {
+    InstantiationError::new(format!("inconsistent module descriptor: {why}"))
+}
+
+/// The descriptor's entry counts against the info (so that instantiation reads no entry
+/// past them). The info's own consistency ([`ModuleInfo::check`]) is checked where it is
+/// made: by `from_descriptor` at run time, by `include_wasm!` for a static info.
 fn validate(info: &ModuleInfo, d: &ModuleDescriptor) -> Result<(), InstantiationError> {
-    let bad = |m: &str| Err(InstantiationError::new(format!("inconsistent module descriptor: {m}")));
+    let bad = |m: &str| Err(inconsistent(m));
     let nimp = info.num_imported_funcs as usize;
-    if nimp > info.funcs.len() {
-        return bad("more imported functions than functions");
-    }
-    if d.num_funcs != info.funcs.len() - nimp {
+    if info.funcs.len().checked_sub(nimp) != Some(d.num_funcs) {
         return bad("defined function count differs");
     }
     if d.num_import_stubs != nimp {
         return bad("import stub count differs");
-    }
-    if info.funcs.iter().any(|&t| t as usize >= info.types.len()) {
-        return bad("function type index out of range");
-    }
-    if info.num_imported_globals as usize > info.globals.len()
-        || info.global_inits.len() != info.globals.len() - info.num_imported_globals as usize
-    {
-        return bad("global counts differ");
-    }
-    if info.num_imported_memories as usize > info.memories.len() || info.num_imported_tables as usize > info.tables.len() {
-        return bad("import counts differ");
-    }
-    if info.num_imported_tags as usize > info.tags.len() || info.tags.iter().any(|&t| t as usize >= info.types.len()) {
-        return bad("tag counts or tag type index out of range");
-    }
-    let (mut f, mut t, mut m, mut g, mut tg) = (0u32, 0u32, 0u32, 0u32, 0u32);
-    for imp in info.imports.iter() {
-        match imp.ty {
-            crate::abi::ExternType::Func(ty) => {
-                if info.funcs.get(f as usize) != Some(&ty) {
-                    return bad("imported function type differs");
-                }
-                f += 1
-            }
-            crate::abi::ExternType::Table(_) => t += 1,
-            crate::abi::ExternType::Memory(_) => m += 1,
-            crate::abi::ExternType::Global(_) => g += 1,
-            crate::abi::ExternType::Tag(ty) => {
-                if info.tags.get(tg as usize) != Some(&ty) {
-                    return bad("imported tag type differs");
-                }
-                tg += 1
-            }
-        }
-    }
-    if tg != info.num_imported_tags {
-        return bad("import list and tag counts differ");
-    }
-    if f != info.num_imported_funcs || t != info.num_imported_tables || m != info.num_imported_memories || g != info.num_imported_globals {
-        return bad("import list and import counts differ");
-    }
-    if let Some(s) = info.start {
-        if s as usize >= info.funcs.len() {
-            return bad("start function out of range");
-        }
-    }
-    for e in info.exports.iter() {
-        let n = match e.kind {
-            crate::abi::ExportKind::Func => info.funcs.len(),
-            crate::abi::ExportKind::Table => info.tables.len(),
-            crate::abi::ExportKind::Memory => info.memories.len(),
-            crate::abi::ExportKind::Global => info.globals.len(),
-            crate::abi::ExportKind::Tag => info.tags.len(),
-        };
-        if e.index as usize >= n {
-            return bad("export index out of range");
-        }
     }
     Ok(())
 }
