@@ -1,13 +1,15 @@
 //! Host imports with several signatures, memory access from host functions, two modules in
 //! one crate, and the example usage.
 
-use wasmlite_rt::{Caller, Trap};
+use wasmlite_rt::{Caller, Exception, Tag, Trap, TrapKind, Val, ValType};
 use wasmlite_tests::host::{Imports, Instance};
 
 #[derive(Default)]
 struct Host {
     logs: Vec<String>,
     value: i32,
+    /// `getValue` throws an exception of this tag (payload: the value) when set.
+    throw: Option<Tag>,
 }
 
 impl Imports for Host {
@@ -42,8 +44,42 @@ impl Imports for Host {
     }
     fn wasi_demo_get_value(&mut self, _caller: &mut Caller<'_>) -> Result<i32, Trap> {
         self.value += 1;
+        if let Some(tag) = &self.throw {
+            return Err(Trap::throw(Exception::new(tag, vec![Val::I32(self.value)])?));
+        }
         Ok(self.value)
     }
+}
+
+/// A host function's exception passes through a module without exception handling unchanged
+/// (the module cannot catch it): in a store of its own (the exception travels as the trap it
+/// is) and in a store that also holds a module with exception handling (it is raised as an
+/// exception object in wasm and taken back at the boundary).
+#[test]
+fn host_exception_through_a_module_without_exception_handling() {
+    struct ExnHost;
+    impl wasmlite_tests::exceptions::Imports for ExnHost {
+        fn env_check(&mut self, _caller: &mut Caller<'_>, x: i32) -> Result<i32, Trap> {
+            Ok(x)
+        }
+    }
+    let check = |p: &mut Instance<Host>| {
+        let tag = Tag::new(vec![ValType::I32]);
+        p.imports_mut().throw = Some(tag.clone());
+        let t = p.get_value().unwrap_err();
+        assert_eq!(t.kind(), TrapKind::UncaughtException);
+        let e = t.exception().expect("the host's exception");
+        assert_eq!(*e.tag(), tag);
+        assert_eq!(e.payload(), &[Val::I32(1)]);
+        assert_eq!((t.to_string().as_str(), t.func_index()), ("wasm trap: uncaught exception", None));
+        // Still usable.
+        p.imports_mut().throw = None;
+        assert_eq!(p.get_value().unwrap(), 2);
+    };
+    check(&mut Instance::new(Host::default()).unwrap());
+    let store = wasmlite_rt::Store::new();
+    let _exn = wasmlite_tests::exceptions::Instance::new_in(&store, ExnHost).unwrap();
+    check(&mut Instance::new_in(&store, Host::default()).unwrap());
 }
 
 #[test]

@@ -691,11 +691,16 @@ pub mod instance_parts {
     pub const SHARED_MEMORY: u32 = 2;
     /// Tables, table initialisers and element segments.
     pub const TABLES: u32 = 4;
+    /// Exception objects a store's wasm code can catch or throw: once a module whose code
+    /// uses exception handling is instantiated in a store, the store turns a host function's
+    /// exception into one (else it is raised as the trap it is), and an uncaught one back.
+    pub const EXCEPTIONS: u32 = 8;
     /// Every part.
-    pub const ALL: u32 = IMPORTS | SHARED_MEMORY | TABLES;
+    pub const ALL: u32 = IMPORTS | SHARED_MEMORY | TABLES | EXCEPTIONS;
 
-    /// The parts instantiating `info` needs.
-    pub fn used(info: &ModuleInfo) -> u32 {
+    /// The parts instantiating `info` needs; `builtins` is the [`super::builtin_set`] of its
+    /// code (`parse::builtins_used`).
+    pub fn used(info: &ModuleInfo, builtins: u32) -> u32 {
         let mut set = 0;
         if info.imports.iter().any(|i| !matches!(i.ty, ExternType::Func(_))) {
             set |= IMPORTS;
@@ -705,6 +710,9 @@ pub mod instance_parts {
         }
         if !info.tables.is_empty() || !info.elems.is_empty() || !info.table_inits.is_empty() {
             set |= TABLES;
+        }
+        if builtins & super::builtin_set::EXCEPTIONS & !super::builtin_set::ALWAYS != 0 {
+            set |= EXCEPTIONS;
         }
         set
     }

@@ -515,7 +515,10 @@ mod tests {
     fn instance_parts_follow_the_module() {
         use crate::instance_parts::*;
         let parse = |wat: &str| parse_module_with_features(&wat::parse_str(wat).unwrap(), supported_features());
-        let parts = |wat: &str| used(&parse(wat).unwrap());
+        let parts = |wat: &str| {
+            let bin = wat::parse_str(wat).unwrap();
+            used(&parse(wat).unwrap(), builtins_used(&bin).unwrap())
+        };
         let plain = r#"(module (import "env" "f" (func)) (memory 1) (global (mut i32) (i32.const 0))
             (data (i32.const 0) "x") (func (export "g") call 0))"#;
         assert_eq!(parts(plain), 0);
@@ -525,6 +528,10 @@ mod tests {
         assert_eq!(parts("(module (memory 1 1 shared))"), SHARED_MEMORY);
         assert_eq!(parts("(module (table 1 funcref))"), TABLES);
         assert_eq!(parts("(module (func $f) (elem declare func $f))"), TABLES);
+        // Exception handling in the code; a tag alone is not.
+        assert_eq!(parts("(module (tag $t) (func (throw $t)))"), EXCEPTIONS);
+        assert_eq!(parts("(module (func (block $h (try_table (catch_all $h)))))"), EXCEPTIONS);
+        assert_eq!(parts("(module (tag $t))"), 0);
     }
 
     /// Exports are found by name through `export_order` (sorted at build time), in any

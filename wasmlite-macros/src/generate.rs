@@ -355,8 +355,9 @@ pub fn generate(input: &Input<'_>) -> Result<TokenStream2, String> {
          code is linked from the static library `{prefix}` built by `wasmlite_build`."
     ));
     let static_info = crate::static_info::static_info(info);
-    let builtin_set = Literal::u32_suffixed(wasmlite_abi::parse::builtins_used(input.binary).map_err(|e| e.to_string())?);
-    let part_set = Literal::u32_suffixed(wasmlite_abi::instance_parts::used(info));
+    let builtins = wasmlite_abi::parse::builtins_used(input.binary).map_err(|e| e.to_string())?;
+    let builtin_set = Literal::u32_suffixed(builtins);
+    let part_set = Literal::u32_suffixed(wasmlite_abi::instance_parts::used(info, builtins));
     Ok(quote! {
         #mod_doc
         #[allow(dead_code, unused_imports, unused_variables, unused_mut, non_snake_case, non_camel_case_types, clippy::all)]

@@ -259,8 +259,9 @@ impl InstanceCore {
             abi::trap::EXCEPTION => {
                 // SAFETY: vm is live; the exception (if any) belongs to this store's heap.
                 let exn = unsafe { core::mem::replace(&mut (*vm).exception, core::ptr::null_mut()) };
-                match self.store.exceptions.take(exn, self.store.id) {
-                    Some(e) => Trap::throw(e),
+                // Only code of a store with exception operations creates exception objects.
+                match self.store.exn_ops.get() {
+                    Some(ops) => (ops.uncaught)(&self.store, exn),
                     None => Trap::new(TrapKind::UncaughtException),
                 }
             }
@@ -277,7 +278,8 @@ impl InstanceCore {
             },
         };
         match (func, trap.func_index()) {
-            (Some(i), None) => {
+            // An exception names no function (it is the same value wherever it is raised).
+            (Some(i), None) if trap.exception().is_none() => {
                 let name = self.module.info().func_name(i);
                 trap.with_func(i, name)
             }

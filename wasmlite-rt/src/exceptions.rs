@@ -23,6 +23,7 @@ use core::sync::atomic::{AtomicU64, Ordering};
 
 use crate::abi::{self, trap, FuncType, ValRaw, VMContext, VMException, VMStore};
 use crate::instance::InstanceCore;
+use crate::store::StoreState;
 use crate::trap::Trap;
 use crate::val::Val;
 
@@ -212,6 +213,25 @@ impl ExnHeap {
         Ok(self.alloc(e.tag.clone(), raw))
     }
 }
+
+/// The conversions between host exceptions and exception objects of a store
+/// (`StoreState::exn_ops`, instantiation part `EXCEPTIONS`): linked
+/// only into programs with a module whose code uses exception handling.
+pub(crate) struct ExnOps {
+    /// A host function's exception as a new object to raise in wasm code of the store.
+    pub(crate) to_wasm: fn(&StoreState, &Exception) -> Result<*mut VMException, Trap>,
+    /// The trap of the uncaught exception object `exn` (released).
+    pub(crate) uncaught: fn(&StoreState, *mut VMException) -> Trap,
+}
+
+/// The [`ExnOps`] of every store.
+pub(crate) static EXN_OPS: ExnOps = ExnOps {
+    to_wasm: |store, e| store.exceptions.alloc_host(e, store.id),
+    uncaught: |store, exn| match store.exceptions.take(exn, store.id) {
+        Some(e) => Trap::throw(e),
+        None => Trap::new(crate::trap::TrapKind::UncaughtException),
+    },
+};
 
 impl Drop for ExnHeap {
     fn drop(&mut self) {

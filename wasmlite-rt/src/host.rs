@@ -411,7 +411,10 @@ impl EntryRet<u64> for abi::HostRet {
 #[cold]
 #[inline(never)]
 fn fail(store: &StoreState, t: Trap) -> u32 {
-    match t.exception().map(|e| store.exceptions.alloc_host(e, store.id)) {
+    // Without exception handling in the store's code, nothing could catch the exception: it
+    // is raised as the trap it is (and reaches the host caller unchanged).
+    let ops = store.exn_ops.get();
+    match t.exception().zip(ops).map(|(e, ops)| (ops.to_wasm)(store, e)) {
         // The host function throws: the import stub rethrows the exception in wasm.
         Some(Ok(exn)) => {
             // SAFETY: the store's VMStore is live.

@@ -256,6 +256,7 @@ pub struct InstanceParts {
     shared_memory: Option<fn(abi::MemoryType) -> Result<Memory, InstantiationError>>,
     define_tables: Option<DefineTables>,
     init_tables: Option<InitTables>,
+    exceptions: Option<&'static crate::exceptions::ExnOps>,
 }
 
 /// [`link_import`].
@@ -276,12 +277,13 @@ impl InstanceParts {
 
 /// The parts of `set` (an [`abi::instance_parts`] mask, `instance_parts::used` of the module).
 pub const fn select(set: u32) -> InstanceParts {
-    use abi::instance_parts::{IMPORTS, SHARED_MEMORY, TABLES};
+    use abi::instance_parts::{EXCEPTIONS, IMPORTS, SHARED_MEMORY, TABLES};
     InstanceParts {
         link_import: if set & IMPORTS != 0 { Some(link_import) } else { None },
         shared_memory: if set & SHARED_MEMORY != 0 { Some(new_shared_memory) } else { None },
         define_tables: if set & TABLES != 0 { Some(define_tables) } else { None },
         init_tables: if set & TABLES != 0 { Some(init_tables) } else { None },
+        exceptions: if set & EXCEPTIONS != 0 { Some(&crate::exceptions::EXN_OPS) } else { None },
     }
 }
 
@@ -387,6 +389,9 @@ pub(crate) fn instantiate(
     }
     let layout = VmLayout::for_module(info);
     let state = Rc::clone(&store.0.state);
+    if let Some(ops) = module.0.parts.exceptions {
+        state.exn_ops.set(Some(ops));
+    }
 
     // Check imports and collect the pieces.
     let sid = state.id;

@@ -98,7 +98,7 @@ impl Module {
     /// the descriptor's bytes. `builtins` is the module's table
     /// (`select_builtins(abi::parse::builtins_used(wasm))`: only what its code may call is
     /// linked), `parts` the parts of instantiation it needs
-    /// (`select_instance_parts(abi::instance_parts::used(info))`; a missing one is an
+    /// (`select_instance_parts(abi::instance_parts::used(info, builtins))`; a missing one is an
     /// [`InstantiationError`] when the module is instantiated).
     ///
     /// # Safety

@@ -50,6 +50,10 @@ pub(crate) struct StoreState {
     pub(crate) pending: ManuallyDrop<RefCell<Option<Trap>>>,
     /// Every exception object of the store (exception handling).
     pub(crate) exceptions: ManuallyDrop<crate::exceptions::ExnHeap>,
+    /// How host exceptions become exception objects and back: set by the first instance
+    /// whose code uses exception handling (part `EXCEPTIONS`); until then no wasm code of
+    /// the store can catch an exception, and a host function's is raised as its trap.
+    pub(crate) exn_ops: Cell<Option<&'static crate::exceptions::ExnOps>>,
     pub(crate) max_wasm_stack: Cell<usize>,
     /// The lowest stack address wasm code of this store may reach: the stack floor of the
     /// store's thread plus [`HOST_STACK_RESERVE`] (0: unknown). A store never leaves the
@@ -225,6 +229,7 @@ impl Store {
                 depth: Cell::new(0),
                 pending: ManuallyDrop::new(RefCell::new(None)),
                 exceptions: Default::default(),
+                exn_ops: Cell::new(None),
                 max_wasm_stack: Cell::new(DEFAULT_MAX_WASM_STACK),
                 memories: ManuallyDrop::new(RefCell::new(Vec::new())),
                 clean_epoch: Cell::new(crate::borrow::NEVER),
