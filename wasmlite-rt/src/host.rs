@@ -87,16 +87,19 @@ impl Func {
         f: F,
     ) -> Func {
         let ty = FuncType { params: P::types().into(), results: R::types().into() };
-        Func(FuncKind::Host(Rc::new(HostFuncInner {
-            ty,
-            kind: HostKind::Typed {
-                host_type: TypeId::of::<H>(),
-                host_type_name: core::any::type_name::<H>(),
-                reg_entry: if P::REG_PARAMS && R::REG_RESULT { Some(typed_reg_entry::<H, P, R, F>) } else { None },
-                func: Box::new(f),
-            },
-            entry: typed_entry::<H, P, R, F>,
-        })))
+        let kind = HostKind::Typed {
+            host_type: TypeId::of::<H>(),
+            host_type_name: core::any::type_name::<H>(),
+            reg_entry: if P::REG_PARAMS && R::REG_RESULT { Some(typed_reg_entry::<H, P, R, F>) } else { None },
+            func: Box::new(f),
+        };
+        Func::host(HostFuncInner { ty, kind, entry: typed_entry::<H, P, R, F> })
+    }
+
+    /// The non-generic rest of a host function's construction (one copy for all signatures).
+    #[inline(never)]
+    fn host(inner: HostFuncInner) -> Func {
+        Func(FuncKind::Host(Rc::new(inner)))
     }
 
     /// The function type.

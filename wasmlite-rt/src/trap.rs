@@ -175,8 +175,15 @@ impl Trap {
     }
 
     /// A trap with an explanatory message.
+    #[inline]
     pub fn with_message(kind: TrapKind, msg: impl Into<String>) -> Trap {
-        Trap(ManuallyDrop::new(Box::new(TrapInner { kind, message: Some(msg.into()), func_index: None, func_name: None, exception: None })))
+        Trap::with_message_string(kind, msg.into())
+    }
+
+    /// [`Trap::with_message`] (one copy for every message type).
+    #[inline(never)]
+    fn with_message_string(kind: TrapKind, message: String) -> Trap {
+        Trap(ManuallyDrop::new(Box::new(TrapInner { kind, message: Some(message), func_index: None, func_name: None, exception: None })))
     }
 
     /// An exception ([`TrapKind::UncaughtException`]): returned by a host function, it is
