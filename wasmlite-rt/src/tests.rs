@@ -390,7 +390,7 @@ fn instance_parts_outside_the_set_are_errors() {
     static NO_IMPORTS: crate::InstanceParts = crate::select_instance_parts(TABLES);
     static NO_TABLES: crate::InstanceParts = crate::select_instance_parts(IMPORTS);
     static USED: crate::InstanceParts = crate::select_instance_parts(IMPORTS | TABLES);
-    assert_eq!(used(&test_info()), IMPORTS | TABLES);
+    assert_eq!(used(&test_info(), crate::abi::builtin_set::ALWAYS), IMPORTS | TABLES);
     let instantiate_with = |p: &'static crate::InstanceParts| {
         // SAFETY: a descriptor built by make_desc: valid pointers to test functions and info.
         let module = unsafe { Module::from_parts(make_desc(&test_info(), FLAG_EXPLICIT_BOUNDS_CHECKS), crate::module::Info::owned(test_info()), &BUILTINS, p) }.unwrap();
