@@ -237,6 +237,30 @@ impl InstanceCore {
         Err(self.take_trap(code))
     }
 
+    /// Call function `index` of this instance through its array entry; `slots` hold
+    /// max(params, results) values of its type. The typed-call path: the store, VMContext and
+    /// trap boundary are read once, and the entry needs no null check (every function slot of
+    /// a VMContext has one).
+    #[inline(always)]
+    pub(crate) fn call_func(&self, index: u32, slots: &mut [ValRaw]) -> Result<(), Trap> {
+        let (store, vmctx, entry): (&StoreState, _, _) = (&self.store, self.vmctx, self.entry);
+        // No host borrow of a memory or table may alias what wasm code touches.
+        store.check_unborrowed()?;
+        // SAFETY: function slots lie inside the live VMContext (kept by the store).
+        let f = unsafe { *self.funcref_ptr(index) };
+        // SAFETY: `instantiate` gives every function slot an array entry (a defined
+        // function's, a host function's or the imported wasm function's), and function slots
+        // are never rewritten.
+        let array = unsafe { f.array.unwrap_unchecked() };
+        // SAFETY: the entry belongs to wasm code of this store (or is a host function's),
+        // `slots` holds enough values for its type.
+        let code = unsafe { call_array(store, vmctx, entry, array, f.array_ctx, slots.as_mut_ptr()) };
+        if code == abi::trap::NONE {
+            return Ok(());
+        }
+        Err(self.take_trap(code))
+    }
+
     fn take_trap(&self, code: u32) -> Trap {
         let vm = self.store.vm.get();
         // SAFETY: vm is live; no wasm is running on this store right now in this frame.

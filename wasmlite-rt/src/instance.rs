@@ -216,7 +216,7 @@ impl<H: 'static> Instance<H> {
             let mut slots = alloc::vec![ValRaw::default(); n];
             let store = self.core.store.id;
             params.store(&mut slots, store)?;
-            self.core.call_raw(self.core.funcref_ptr(func_index), &mut slots)?;
+            self.core.call_func(func_index, &mut slots)?;
             // SAFETY: on success the callee wrote values of the result types (checked above).
             Ok(unsafe { R::load(&slots, store) })
         }
@@ -235,7 +235,7 @@ impl<H: 'static> Instance<H> {
         let mut slots = [ValRaw::default(); N];
         let store = self.core.store.id;
         params.store(&mut slots, store)?;
-        self.core.call_raw(self.core.funcref_ptr(func_index), &mut slots)?;
+        self.core.call_func(func_index, &mut slots)?;
         // SAFETY: on success the callee wrote values of the result types (caller's contract).
         Ok(unsafe { R::load(&slots, store) })
     }

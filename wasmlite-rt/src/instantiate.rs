@@ -599,7 +599,7 @@ pub(crate) fn instantiate(
     }
     if let Some(s) = info.start {
         let mut slots = [ValRaw::default()];
-        core.call_raw(core.funcref_ptr(s), &mut slots)?;
+        core.call_func(s, &mut slots)?;
     }
     Ok(core)
 }
