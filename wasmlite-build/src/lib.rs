@@ -222,6 +222,7 @@ impl Build {
         if !self.quiet {
             println!("cargo:rerun-if-env-changed={BOUNDS_CHECKS_ENV}");
             println!("cargo:rerun-if-env-changed={INTERRUPTS_ENV}");
+            println!("cargo:rerun-if-env-changed={}", wasmlite_codegen::LLVM_ARGS_ENV);
         }
         if self.files.is_empty() {
             return Err(BuildError::new(None, None, "no wasm files given (use Build::file)"));

@@ -54,6 +54,7 @@ use std::ops::Range;
 
 use wasmlite_abi::parse::ParseError;
 use wasmparser::{Parser, Payload};
+pub use llvm::LLVM_ARGS_ENV;
 pub use wasmparser::WasmFeatures;
 
 /// A compilation failure.
