@@ -2,7 +2,7 @@
 //!
 //! An entry is keyed by SHA-256 over the wasmlite version, the ABI version, the codegen
 //! [`Config`](wasmlite_codegen::Config) (its `Debug` form, with the host triple filled in),
-//! the symbol prefix and the module's bytes. The file `<dir>/<key>.obj` holds a header
+//! the extra LLVM options (`WASMLITE_LLVM_ARGS`), the symbol prefix and the module's bytes. The file `<dir>/<key>.obj` holds a header
 //! (magic, key, prefix, number of objects) followed by each object of the module (one per
 //! code partition, `wasmlite_codegen::compile_objects`) with its SHA-256 and length. An entry whose magic,
 //! key or checksum does not match (truncated, corrupt, written by another version, or simply
@@ -79,7 +79,9 @@ impl Cache {
         h.update(b"wasmlite ");
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
         h.update(wasmlite_abi::ABI_VERSION.to_le_bytes());
-        for part in [format!("{config:?}").as_bytes(), prefix.as_bytes(), wasm] {
+        // Extra LLVM options change the code too.
+        let llvm_args = std::env::var(wasmlite_codegen::LLVM_ARGS_ENV).unwrap_or_default();
+        for part in [format!("{config:?}").as_bytes(), llvm_args.as_bytes(), prefix.as_bytes(), wasm] {
             h.update((part.len() as u64).to_le_bytes());
             h.update(part);
         }
