@@ -2,8 +2,8 @@
 //!
 //! An entry is keyed by SHA-256 over the wasmlite version, the ABI version, the codegen
 //! [`Config`](wasmlite_codegen::Config) (its `Debug` form, with the host triple filled in),
-//! the extra LLVM options (`WASMLITE_LLVM_ARGS`), the symbol prefix and the module's bytes. The file `<dir>/<key>.obj` holds a header
-//! (magic, key, prefix, number of objects) followed by each object of the module (one per
+//! the extra LLVM options (`WASMLITE_LLVM_ARGS`), the symbol prefix and the module's bytes.
+//! The file `<dir>/<key>.obj` holds a header (magic, key, prefix, number of objects) followed by each object of the module (one per
 //! code partition, `wasmlite_codegen::compile_objects`) with its SHA-256 and length. An entry whose magic,
 //! key or checksum does not match (truncated, corrupt, written by another version, or simply
 //! foreign) is ignored and rebuilt. Entries are written to a temporary file in the same
