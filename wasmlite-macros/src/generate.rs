@@ -462,10 +462,11 @@ fn export_func(export_name: &str, name: &Ident, idx: &Literal, ty: &FuncType) ->
             1 => quote!(a0),
             _ => quote!((#(#args),*)),
         };
-        let slots = Literal::usize_unsuffixed(ty.params.len().max(ty.results.len()).max(1));
+        // No slot at all for `() -> ()`: nothing to zero on the call path.
+        let slots = Literal::usize_unsuffixed(ty.params.len().max(ty.results.len()));
         quote! {
             // SAFETY: the type comes from this very module (the descriptor symbol is tied to
-            // the file's bytes), and there are `max(params, results, 1)` slots.
+            // the file's bytes), and there are `max(params, results)` slots.
             unsafe { self.inner.call_typed_unchecked::<#params, #ret, #slots>(#idx, #pack) }
         }
     } else {
