@@ -266,3 +266,24 @@ fn default_cpu_is_tuned_like_clang() {
     let asm = wasmlite_codegen::compile_to_asm(&w, &prefix(&w), &snb).unwrap();
     assert!(asm.contains("shld"), "{asm}");
 }
+
+/// Innermost loops start at a 64-byte boundary on x86 (`llvm::DEFAULT_LLVM_ARGS`), so a
+/// kernel's speed does not depend on where the linker places it. (Skipped when
+/// `WASMLITE_LLVM_ARGS` is set: it may override the alignment.)
+#[test]
+fn innermost_loops_are_aligned_to_64_bytes() {
+    if !cfg!(target_arch = "x86_64") || std::env::var_os(wasmlite_codegen::LLVM_ARGS_ENV).is_some() {
+        return;
+    }
+    let w = wasm(
+        "(module (memory 1) (func (export \"sum\") (param $n i32) (result i32) (local $s i32)
+           (block $done (loop $next
+             (br_if $done (i32.eqz (local.get $n)))
+             (local.set $s (i32.add (local.get $s) (i32.load8_u (local.get $n))))
+             (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+             (br $next)))
+           (local.get $s)))",
+    );
+    let asm = wasmlite_codegen::compile_to_asm(&w, &prefix(&w), &Config::default()).unwrap();
+    assert!(asm.contains(".p2align\t6"), "{asm}");
+}
