@@ -32,11 +32,17 @@ use crate::val::Val;
 ///   a store never leaves its thread).
 ///
 /// # Safety
-/// `store` owns `vmctx` (live); `array` is an array function (of wasm code or a host function)
-/// with context `ctx`, `values` points to enough slots for it, and `entry` is a trap boundary
+/// `store` owns `vmctx` (live); `callee` returns an array function (of wasm code or a host
+/// function) and its context, `values` points to enough slots for it, and `entry` is a trap boundary
 /// of a module compiled for this runtime's ABI.
 #[inline(always)]
-unsafe fn call_array(store: &StoreState, vmctx: *mut VMContext, entry: abi::EntryFn, array: abi::ArrayFn, ctx: *mut c_void, values: *mut ValRaw) -> u32 {
+unsafe fn call_array(
+    store: &StoreState,
+    vmctx: *mut VMContext,
+    entry: abi::EntryFn,
+    callee: impl FnOnce() -> (abi::ArrayFn, *mut c_void),
+    values: *mut ValRaw,
+) -> u32 {
     #[cfg(feature = "std")]
     let prev = crate::signals::enter_wasm(vmctx);
     // SAFETY: per this function's contract.
@@ -56,6 +62,8 @@ unsafe fn call_array(store: &StoreState, vmctx: *mut VMContext, entry: abi::Entr
             unsafe { set_stack_limit(store, sp) };
         }
     }
+    // The callee is read only now: its registers are not kept across the cold calls above.
+    let (array, ctx) = callee();
     // SAFETY: per this function's contract.
     let code = unsafe { enter(store, entry, array, ctx, values) };
     #[cfg(feature = "std")]
@@ -230,7 +238,7 @@ impl InstanceCore {
         let array = f.array.ok_or_else(|| Trap::new(TrapKind::IndirectCallToNull))?;
         // SAFETY: the funcref's array entry belongs to wasm code of this store (or is a host
         // function's), `slots` holds enough values for its type.
-        let code = unsafe { call_array(&self.store, self.vmctx, self.entry, array, f.array_ctx, slots.as_mut_ptr()) };
+        let code = unsafe { call_array(&self.store, self.vmctx, self.entry, || (array, f.array_ctx), slots.as_mut_ptr()) };
         if code == abi::trap::NONE {
             return Ok(());
         }
@@ -246,15 +254,18 @@ impl InstanceCore {
         let (store, vmctx, entry): (&StoreState, _, _) = (&self.store, self.vmctx, self.entry);
         // No host borrow of a memory or table may alias what wasm code touches.
         store.check_unborrowed()?;
-        // SAFETY: function slots lie inside the live VMContext (kept by the store).
-        let f = unsafe { *self.funcref_ptr(index) };
-        // SAFETY: `instantiate` gives every function slot an array entry (a defined
-        // function's, a host function's or the imported wasm function's), and function slots
-        // are never rewritten.
-        let array = unsafe { f.array.unwrap_unchecked() };
+        let slot = self.funcref_ptr(index);
+        let callee = || {
+            // SAFETY: function slots lie inside the live VMContext (kept by the store).
+            let f = unsafe { *slot };
+            // SAFETY: `instantiate` gives every function slot an array entry (a defined
+            // function's, a host function's or the imported wasm function's), and function
+            // slots are never rewritten.
+            (unsafe { f.array.unwrap_unchecked() }, f.array_ctx)
+        };
         // SAFETY: the entry belongs to wasm code of this store (or is a host function's),
         // `slots` holds enough values for its type.
-        let code = unsafe { call_array(store, vmctx, entry, array, f.array_ctx, slots.as_mut_ptr()) };
+        let code = unsafe { call_array(store, vmctx, entry, callee, slots.as_mut_ptr()) };
         if code == abi::trap::NONE {
             return Ok(());
         }
