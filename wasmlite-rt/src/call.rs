@@ -238,11 +238,7 @@ impl InstanceCore {
         let array = f.array.ok_or_else(|| Trap::new(TrapKind::IndirectCallToNull))?;
         // SAFETY: the funcref's array entry belongs to wasm code of this store (or is a host
         // function's), `slots` holds enough values for its type.
-        let code = unsafe { call_array(&self.store, self.vmctx, self.entry, || (array, f.array_ctx), slots.as_mut_ptr()) };
-        if code == abi::trap::NONE {
-            return Ok(());
-        }
-        Err(self.take_trap(code))
+        unsafe { self.run(|| (array, f.array_ctx), slots) }
     }
 
     /// Call function `index` of this instance through its array entry; `slots` hold
@@ -251,9 +247,8 @@ impl InstanceCore {
     /// a VMContext has one).
     #[inline(always)]
     pub(crate) fn call_func(&self, index: u32, slots: &mut [ValRaw]) -> Result<(), Trap> {
-        let (store, vmctx, entry): (&StoreState, _, _) = (&self.store, self.vmctx, self.entry);
         // No host borrow of a memory or table may alias what wasm code touches.
-        store.check_unborrowed()?;
+        self.store.check_unborrowed()?;
         let slot = self.funcref_ptr(index);
         let callee = || {
             // SAFETY: function slots lie inside the live VMContext (kept by the store).
@@ -265,7 +260,18 @@ impl InstanceCore {
         };
         // SAFETY: the entry belongs to wasm code of this store (or is a host function's),
         // `slots` holds enough values for its type.
-        let code = unsafe { call_array(store, vmctx, entry, callee, slots.as_mut_ptr()) };
+        unsafe { self.run(callee, slots) }
+    }
+
+    /// Call the array function `callee` returns (read after the entry bookkeeping) with
+    /// `slots`, and turn a returned trap code into its `Trap`.
+    ///
+    /// # Safety
+    /// As [`call_array`], with this instance's store, VMContext and trap boundary.
+    #[inline(always)]
+    unsafe fn run(&self, callee: impl FnOnce() -> (abi::ArrayFn, *mut c_void), slots: &mut [ValRaw]) -> Result<(), Trap> {
+        // SAFETY: per this function's contract.
+        let code = unsafe { call_array(&self.store, self.vmctx, self.entry, callee, slots.as_mut_ptr()) };
         if code == abi::trap::NONE {
             return Ok(());
         }

@@ -171,19 +171,19 @@ impl fmt::Debug for Trap {
 impl Trap {
     /// A trap of the given kind without message.
     pub fn new(kind: TrapKind) -> Trap {
-        Trap(ManuallyDrop::new(Box::new(TrapInner { kind, message: None, func_index: None, func_name: None, exception: None })))
+        Trap::build(kind, None)
     }
 
     /// A trap with an explanatory message.
     #[inline]
     pub fn with_message(kind: TrapKind, msg: impl Into<String>) -> Trap {
-        Trap::with_message_string(kind, msg.into())
+        Trap::build(kind, Some(msg.into()))
     }
 
-    /// [`Trap::with_message`] (one copy for every message type).
+    /// A trap of `kind` with an optional message (one copy for every message type).
     #[inline(never)]
-    fn with_message_string(kind: TrapKind, message: String) -> Trap {
-        Trap(ManuallyDrop::new(Box::new(TrapInner { kind, message: Some(message), func_index: None, func_name: None, exception: None })))
+    fn build(kind: TrapKind, message: Option<String>) -> Trap {
+        Trap(ManuallyDrop::new(Box::new(TrapInner { kind, message, func_index: None, func_name: None, exception: None })))
     }
 
     /// An exception ([`TrapKind::UncaughtException`]): returned by a host function, it is

@@ -1088,7 +1088,9 @@ const DEFAULT_LLVM_ARGS: &[&str] = &["-x86-experimental-pref-innermost-loop-alig
 fn parse_llvm_args() {
     let user = std::env::var(LLVM_ARGS_ENV).unwrap_or_default();
     let user: Vec<&str> = user.split_whitespace().collect();
-    let option_name = |a: &str| a.trim_start_matches('-').split('=').next().unwrap_or_default().to_string();
+    fn option_name(a: &str) -> &str {
+        a.trim_start_matches('-').split('=').next().unwrap_or_default()
+    }
     let defaults = DEFAULT_LLVM_ARGS.iter().copied().filter(|d| !user.iter().any(|u| option_name(u) == option_name(d)));
     let owned: Vec<CString> = std::iter::once("wasmlite")
         .chain(defaults)
