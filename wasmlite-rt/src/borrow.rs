@@ -11,11 +11,6 @@
 
 use core::cell::{BorrowError, BorrowMutError, Ref, RefCell, RefMut};
 
-#[cfg(feature = "std")]
-std::thread_local! {
-    static EPOCH: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
-}
-
 #[cfg(all(not(feature = "std"), target_has_atomic = "64"))]
 static EPOCH: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);
 
@@ -23,25 +18,32 @@ static EPOCH: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new
 /// without 64-bit atomics it is the only epoch, so every check scans).
 pub(crate) const NEVER: u64 = u64::MAX;
 
-/// The current borrow epoch (without `std`: the process-wide one).
-#[cfg(not(feature = "std"))]
+/// The current borrow epoch, read when the host calls wasm code
+/// (`StoreState::check_unborrowed`). With `std`: the thread's counter (a store never leaves its thread),
+/// kept in `signals::THREAD` next to the signal handler's call state, so the call path
+/// computes one thread-local address for both. Without `std`: the process-wide counter.
 #[inline(always)]
-fn epoch() -> u64 {
+pub(crate) fn now() -> u64 {
+    #[cfg(feature = "std")]
+    {
+        crate::signals::THREAD.with(|t| t.epoch.get())
+    }
     #[cfg(all(not(feature = "std"), target_has_atomic = "64"))]
     {
         EPOCH.load(core::sync::atomic::Ordering::Relaxed)
     }
+    // No epoch: every check scans (see `clean_at`).
     #[cfg(all(not(feature = "std"), not(target_has_atomic = "64")))]
     {
         NEVER
     }
 }
 
-/// Where a store reads the borrow epoch (`StoreState::is_clean`, on every call between host
-/// and wasm code). With `std`: its thread's counter, located once when the store is created
-/// (a store never leaves its thread), so the read is one load and not a thread-local lookup
-/// (which, in position-independent code, is a call that makes the calling entry save
-/// registers).
+/// Where a store reads the borrow epoch when a host function returns to wasm code
+/// (`StoreState::is_clean`): with `std` its thread's counter, located once when the store is
+/// created (a store never leaves its thread), so the read is one load and not a thread-local
+/// lookup, which would make that path save registers. The host → wasm entry reads [`now`]
+/// instead: it computes the thread-local address anyway.
 #[derive(Clone, Copy)]
 pub(crate) struct EpochSource(#[cfg(feature = "std")] *const core::cell::Cell<u64>);
 
@@ -50,7 +52,7 @@ impl EpochSource {
     pub(crate) fn current() -> EpochSource {
         #[cfg(feature = "std")]
         {
-            EpochSource(EPOCH.with(|e| e as *const core::cell::Cell<u64>))
+            EpochSource(crate::signals::THREAD.with(|t| &t.epoch as *const core::cell::Cell<u64>))
         }
         #[cfg(not(feature = "std"))]
         {
@@ -58,19 +60,19 @@ impl EpochSource {
         }
     }
 
-    /// The epoch now.
+    /// The epoch now (equal to [`now`] on the store's thread).
     #[inline(always)]
     pub(crate) fn get(self) -> u64 {
         #[cfg(feature = "std")]
         {
-            // SAFETY: `EPOCH` of the thread that created the store, the only thread that
-            // uses the store (it is `!Send`). A `const` thread-local without destructor
-            // stays valid for the whole life of its thread.
+            // SAFETY: the epoch of the thread that created the store, the only thread that
+            // uses the store (it is `!Send`). A `const` thread-local without destructor stays
+            // valid for the whole life of its thread.
             unsafe { (*self.0).get() }
         }
         #[cfg(not(feature = "std"))]
         {
-            epoch()
+            now()
         }
     }
 }
@@ -81,7 +83,7 @@ impl EpochSource {
 #[inline(always)]
 fn advance() {
     #[cfg(feature = "std")]
-    EPOCH.with(|e| e.set(next(e.get())));
+    crate::signals::THREAD.with(|t| t.epoch.set(next(t.epoch.get())));
     #[cfg(all(not(feature = "std"), target_has_atomic = "64"))]
     {
         let _ = EPOCH.fetch_update(core::sync::atomic::Ordering::Relaxed, core::sync::atomic::Ordering::Relaxed, |e| Some(next(e)));

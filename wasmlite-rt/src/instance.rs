@@ -30,6 +30,8 @@ pub(crate) struct InstanceCore {
     pub(crate) entry: crate::abi::EntryFn,
     pub(crate) store: ManuallyDrop<Rc<StoreState>>,
     pub(crate) vmctx: *mut VMContext,
+    /// Function slot 0 of the VMContext (slot `i` is `funcs + i`: no layout lookup per call).
+    pub(crate) funcs: *mut VMFuncRef,
     pub(crate) vmctx_layout: core::alloc::Layout,
     pub(crate) layout: VmLayout,
     pub(crate) memories: ManuallyDrop<Vec<SharedMemory>>,
@@ -83,7 +85,9 @@ impl InstanceCore {
     }
 
     pub(crate) fn funcref_ptr(&self, index: u32) -> *mut VMFuncRef {
-        self.at(self.layout.funcref(index))
+        // In bounds of the VMContext for every function index of the module (slots are
+        // contiguous, `funcref_offsets::SIZE` apart).
+        self.funcs.wrapping_add(index as usize)
     }
 
     pub(crate) fn global_ptr(&self, index: u32) -> *mut VMGlobal {

@@ -547,6 +547,7 @@ pub(crate) fn instantiate(
         module: ManuallyDrop::new(module.clone()),
         store: ManuallyDrop::new(state),
         vmctx,
+        funcs: vmctx.cast::<u8>().wrapping_add(layout.funcref(0) as usize).cast(),
         vmctx_layout,
         layout,
         memories: ManuallyDrop::new(linking.memories),

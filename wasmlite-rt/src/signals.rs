@@ -195,8 +195,16 @@ mod imp {
         const IDLE: WasmCallState = WasmCallState { vmctx: core::ptr::null_mut() };
     }
 
+    /// The per-thread state read on every call between host and wasm code, in one
+    /// thread-local so that the call path computes its address once: the signal handler's
+    /// view of the running call and the borrow epoch (`crate::borrow`).
+    pub(crate) struct ThreadState {
+        call: Cell<WasmCallState>,
+        pub(crate) epoch: Cell<u64>,
+    }
+
     std::thread_local! {
-        static CURRENT: Cell<WasmCallState> = const { Cell::new(WasmCallState::IDLE) };
+        pub(crate) static THREAD: ThreadState = const { ThreadState { call: Cell::new(WasmCallState::IDLE), epoch: Cell::new(0) } };
         static FAULT_PC: Cell<usize> = const { Cell::new(0) };
         static STACK_LOW: Cell<usize> = const { Cell::new(0) };
     }
@@ -204,13 +212,13 @@ mod imp {
     /// Set the current wasm call state; returns the previous one (restore it afterwards).
     #[inline]
     pub(crate) fn enter_wasm(vmctx: *mut VMContext) -> WasmCallState {
-        CURRENT.with(|c| c.replace(WasmCallState { vmctx }))
+        THREAD.with(|t| t.call.replace(WasmCallState { vmctx }))
     }
 
     /// Restore the state returned by [`enter_wasm`].
     #[inline]
     pub(crate) fn leave_wasm(prev: WasmCallState) {
-        CURRENT.with(|c| c.set(prev));
+        THREAD.with(|t| t.call.set(prev));
     }
 
     /// The pc of the last guard-page fault raised as a trap on this thread (taken: reset to 0).
@@ -556,7 +564,7 @@ mod imp {
             let uc = ctx as *mut libc::ucontext_t;
             // SAFETY: the kernel passes a valid ucontext (SA_SIGINFO).
             let pc = unsafe { (*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as usize };
-            let state = CURRENT.try_with(|c| c.get()).unwrap_or(WasmCallState::IDLE);
+            let state = THREAD.try_with(|t| t.call.get()).unwrap_or(WasmCallState::IDLE);
             // SAFETY: on the interrupted thread with its own call state.
             if let Some(vmctx) = unsafe { interrupt_target(pc, state) } {
                 // SAFETY: the pc is wasm code of the innermost running call and no trap is in
@@ -571,7 +579,7 @@ mod imp {
             let uc = ctx as *mut libc::ucontext_t;
             // SAFETY: the kernel passes a valid siginfo and ucontext (SA_SIGINFO).
             let (pc, addr) = unsafe { ((*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as usize, (*info).si_addr() as usize) };
-            let state = CURRENT.try_with(|c| c.get()).unwrap_or(WasmCallState::IDLE);
+            let state = THREAD.try_with(|t| t.call.get()).unwrap_or(WasmCallState::IDLE);
             let low = STACK_LOW.try_with(|c| c.get()).unwrap_or(0);
             if let Decision::Trap { vmctx, code } = decide(pc, addr, state, low) {
                 // SAFETY: a fault in registered wasm code during a wasm call of this thread.

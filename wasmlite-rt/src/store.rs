@@ -119,16 +119,17 @@ impl StoreState {
     /// would alias the accesses of wasm code: that is a [`crate::TrapKind::Host`] trap instead.
     #[inline]
     pub(crate) fn check_unborrowed(&self) -> Result<(), Trap> {
-        if self.is_clean() {
+        let now = crate::borrow::now();
+        if crate::borrow::clean_at(self.clean_epoch.get(), now) {
             return Ok(());
         }
-        let now = self.epoch.get();
         self.scan_borrows()?;
         self.clean_epoch.set(now);
         Ok(())
     }
 
-    /// No borrow taken since the last check that found none (see `crate::borrow`).
+    /// No borrow taken since the last check that found none (see `crate::borrow`), the
+    /// epoch read through the store's `EpochSource` (returns from host functions).
     #[inline(always)]
     pub(crate) fn is_clean(&self) -> bool {
         crate::borrow::clean_at(self.clean_epoch.get(), self.epoch.get())
