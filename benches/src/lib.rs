@@ -462,6 +462,16 @@ runtime_engine!(Wasmtime, "wasmtime");
 runtime_engine!(Wasmi, "wasmi");
 
 /// Every engine, in report column order.
+/// CPU time (user + system) used so far by the calling thread (`CLOCK_THREAD_CPUTIME_ID`):
+/// the clock of the run-time benchmarks (time spent waiting for a core is excluded).
+pub fn thread_cpu_time() -> std::time::Duration {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes only the timespec it is given, which lives on the stack.
+    let r = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(r, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+    std::time::Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
 pub fn all_engines() -> BenchResult<Vec<Box<dyn Engine>>> {
     Ok(vec![
         Box::new(Native::new()),

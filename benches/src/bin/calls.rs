@@ -6,17 +6,9 @@
 //! This VM alternates between a faster and a slower state from one process to the next (and
 //! sometimes within one); the printed samples show which state a run was in.
 
-use wasmlite_bench::{all_engines, BenchResult, Engine};
+use wasmlite_bench::{all_engines, thread_cpu_time, BenchResult, Engine};
 
 type CallFn = fn(&mut dyn Engine, u32) -> BenchResult<()>;
-
-fn thread_cpu_ns() -> f64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: clock_gettime writes only the timespec it is given, which lives on the stack.
-    let r = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    assert_eq!(r, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
-    ts.tv_sec as f64 * 1e9 + ts.tv_nsec as f64
-}
 
 fn main() -> BenchResult<()> {
     let arg = |i: usize, default: u32| -> BenchResult<u32> {
@@ -38,9 +30,9 @@ fn main() -> BenchResult<()> {
     for _ in 0..runs {
         for (ci, (_, f)) in calls.iter().enumerate() {
             for (ei, e) in engines.iter_mut().enumerate() {
-                let start = thread_cpu_ns();
+                let start = thread_cpu_time();
                 f(e.as_mut(), batch)?;
-                t[ci][ei].push((thread_cpu_ns() - start) / batch as f64);
+                t[ci][ei].push((thread_cpu_time() - start).as_secs_f64() * 1e9 / batch as f64);
             }
         }
     }

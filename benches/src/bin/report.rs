@@ -29,11 +29,7 @@ impl Clock {
         if self.wall {
             return EPOCH.with(|e| e.elapsed());
         }
-        let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-        // SAFETY: clock_gettime writes only the timespec it is given, which lives on the stack.
-        let r = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-        assert_eq!(r, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
-        Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+        thread_cpu_time()
     }
     /// Time `f` on this clock.
     fn time<T>(self, f: impl FnOnce() -> T) -> (T, Duration) {
